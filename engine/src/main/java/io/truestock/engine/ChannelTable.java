@@ -1,0 +1,77 @@
+package io.truestock.engine;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * Off-heap published availability per (SKU, channel), maintained by the writer as part of every command that
+ * changes it, so a read is O(1). Layout: {@code seq | available | version | pad}, seqlocked like {@link StockTable}.
+ */
+public final class ChannelTable
+{
+    public static final int RECORD_BYTES = 32;
+    private static final int SEQ = 0;
+    private static final int AVAILABLE = 8;
+    private static final int VERSION = 16;
+
+    private final UnsafeBuffer buffer;
+    private final int maxChannels;
+
+    ChannelTable(final int maxSkus, final int maxChannels)
+    {
+        this.maxChannels = maxChannels;
+        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxSkus * maxChannels * RECORD_BYTES, 64));
+    }
+
+    int offset(final int sku, final int channel)
+    {
+        return (sku * maxChannels + channel) * RECORD_BYTES;
+    }
+
+    long available(final int offset)
+    {
+        return buffer.getLong(offset + AVAILABLE);
+    }
+
+    long version(final int offset)
+    {
+        return buffer.getLong(offset + VERSION);
+    }
+
+    void write(final int offset, final long available, final long version)
+    {
+        final long seq = buffer.getLong(offset + SEQ);
+        buffer.putLong(offset + SEQ, seq + 1);
+        VarHandle.storeStoreFence();
+        buffer.putLong(offset + AVAILABLE, available);
+        buffer.putLong(offset + VERSION, version);
+        buffer.putLongRelease(offset + SEQ, seq + 2);
+    }
+
+    /** Any thread: copies one consistent (available, version) pair into {@code view}. */
+    public void read(final int sku, final int channel, final ChannelView view)
+    {
+        final int offset = offset(sku, channel);
+        while (true)
+        {
+            final long before = buffer.getLongAcquire(offset + SEQ);
+            final long available = buffer.getLong(offset + AVAILABLE);
+            final long version = buffer.getLong(offset + VERSION);
+            VarHandle.loadLoadFence();
+            final long after = buffer.getLong(offset + SEQ);
+            if ((before & 1) == 0 && before == after)
+            {
+                view.set(available, version);
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+}

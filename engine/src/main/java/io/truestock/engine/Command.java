@@ -1,0 +1,601 @@
+package io.truestock.engine;
+
+/**
+ * One command, as carried by a pre-allocated ring slot and by a journal record. Producers fill it, the ingress
+ * stage stamps {@link #sequence()} and {@link #timestampMillis()}, the writer applies it. Fields a command type
+ * does not use are ignored; {@link #clear()} resets a slot for reuse.
+ * <p>
+ * Not thread safe: a slot belongs to one stage at a time, as the ring hands it along.
+ */
+public final class Command
+{
+    /** Marks an optional numeric field as not given. */
+    public static final long ABSENT = Long.MIN_VALUE;
+
+    private CommandType type;
+    private long sequence;
+    private long timestampMillis;
+    private String principal;
+    private String idempotencyKey;
+    private String reason;
+    private String reference;
+
+    private String sku;
+    private String location;
+    private String channel;
+    private long quantity;
+    private long expected = ABSENT;
+    private long safety = ABSENT;
+    private int ttlSeconds;
+    private long reservationId;
+    private String orderId;
+    private String destinationCountry;
+    private String destinationPostalCode;
+
+    private int lineCount;
+    private final String[] lineSkus;
+    private final long[] lineQuantities;
+
+    private LocationSpec locationSpec;
+    private ChannelSpec channelSpec;
+    private SkuSpec skuSpec;
+
+    /**
+     * @param lineCapacity the most lines this slot can carry; a producer with more lines must reject the request.
+     */
+    public Command(final int lineCapacity)
+    {
+        lineSkus = new String[lineCapacity];
+        lineQuantities = new long[lineCapacity];
+    }
+
+    public Command clear()
+    {
+        type = null;
+        sequence = 0;
+        timestampMillis = 0;
+        principal = null;
+        idempotencyKey = null;
+        reason = null;
+        reference = null;
+        sku = null;
+        location = null;
+        channel = null;
+        quantity = 0;
+        expected = ABSENT;
+        safety = ABSENT;
+        ttlSeconds = 0;
+        reservationId = 0;
+        orderId = null;
+        destinationCountry = null;
+        destinationPostalCode = null;
+        for (int i = 0; i < lineCount; i++)
+        {
+            lineSkus[i] = null;
+        }
+        lineCount = 0;
+        locationSpec = null;
+        channelSpec = null;
+        skuSpec = null;
+        return this;
+    }
+
+    public void copyFrom(final Command other)
+    {
+        clear();
+        type = other.type;
+        sequence = other.sequence;
+        timestampMillis = other.timestampMillis;
+        principal = other.principal;
+        idempotencyKey = other.idempotencyKey;
+        reason = other.reason;
+        reference = other.reference;
+        sku = other.sku;
+        location = other.location;
+        channel = other.channel;
+        quantity = other.quantity;
+        expected = other.expected;
+        safety = other.safety;
+        ttlSeconds = other.ttlSeconds;
+        reservationId = other.reservationId;
+        orderId = other.orderId;
+        destinationCountry = other.destinationCountry;
+        destinationPostalCode = other.destinationPostalCode;
+        for (int i = 0; i < other.lineCount; i++)
+        {
+            addLine(other.lineSkus[i], other.lineQuantities[i]);
+        }
+        locationSpec = other.locationSpec;
+        channelSpec = other.channelSpec;
+        skuSpec = other.skuSpec;
+    }
+
+    // ---- builders, one per command type ----
+
+    public Command defineLocation(final String locationId, final LocationSpec spec)
+    {
+        type = CommandType.DEFINE_LOCATION;
+        location = locationId;
+        locationSpec = spec;
+        return this;
+    }
+
+    public Command defineChannel(final String channelId, final ChannelSpec spec)
+    {
+        type = CommandType.DEFINE_CHANNEL;
+        channel = channelId;
+        channelSpec = spec;
+        return this;
+    }
+
+    public Command defineSku(final String skuId, final SkuSpec spec)
+    {
+        type = CommandType.DEFINE_SKU;
+        sku = skuId;
+        skuSpec = spec;
+        return this;
+    }
+
+    public Command receive(final String skuId, final String locationId, final long qty)
+    {
+        type = CommandType.RECEIVE;
+        sku = skuId;
+        location = locationId;
+        quantity = qty;
+        return this;
+    }
+
+    public Command adjust(final String skuId, final String locationId, final long delta)
+    {
+        type = CommandType.ADJUST;
+        sku = skuId;
+        location = locationId;
+        quantity = delta;
+        return this;
+    }
+
+    /**
+     * @param onHand         new on hand, or {@link #ABSENT} to leave it.
+     * @param newSafety      new safety stock, or {@link #ABSENT} to leave it.
+     * @param expectedOnHand compare-and-set guard, or {@link #ABSENT}.
+     */
+    public Command set(
+        final String skuId, final String locationId, final long onHand, final long newSafety, final long expectedOnHand)
+    {
+        type = CommandType.SET;
+        sku = skuId;
+        location = locationId;
+        quantity = onHand;
+        safety = newSafety;
+        expected = expectedOnHand;
+        return this;
+    }
+
+    /** Lines are added with {@link #addLine(String, long)}. */
+    public Command reserve(final String channelId, final int ttl)
+    {
+        type = CommandType.RESERVE;
+        channel = channelId;
+        ttlSeconds = ttl;
+        return this;
+    }
+
+    public Command extend(final long id, final int ttl)
+    {
+        type = CommandType.EXTEND;
+        reservationId = id;
+        ttlSeconds = ttl;
+        return this;
+    }
+
+    public Command release(final long id)
+    {
+        type = CommandType.RELEASE;
+        reservationId = id;
+        return this;
+    }
+
+    public Command tick()
+    {
+        type = CommandType.TICK;
+        return this;
+    }
+
+    public Command confirm(final long id, final String newOrderId)
+    {
+        type = CommandType.CONFIRM;
+        reservationId = id;
+        orderId = newOrderId;
+        return this;
+    }
+
+    /** A channel order that cannot be refused; lines are added with {@link #addLine(String, long)}. */
+    public Command order(final String channelId, final String newOrderId)
+    {
+        type = CommandType.ORDER;
+        channel = channelId;
+        orderId = newOrderId;
+        return this;
+    }
+
+    /** @param channelId the order's channel, or null to find it by order id alone. */
+    public Command cancel(final String channelId, final String existingOrderId)
+    {
+        type = CommandType.CANCEL;
+        channel = channelId;
+        orderId = existingOrderId;
+        return this;
+    }
+
+    /** @param channelId the order's channel, or null to find it by order id alone. */
+    public Command ship(final String channelId, final String existingOrderId)
+    {
+        type = CommandType.SHIP;
+        channel = channelId;
+        orderId = existingOrderId;
+        return this;
+    }
+
+    public Command queryReservation(final long id)
+    {
+        type = CommandType.QUERY_RESERVATION;
+        reservationId = id;
+        return this;
+    }
+
+    public Command queryOrder(final String channelId, final String existingOrderId)
+    {
+        type = CommandType.QUERY_ORDER;
+        channel = channelId;
+        orderId = existingOrderId;
+        return this;
+    }
+
+    public Command addLine(final String skuId, final long qty)
+    {
+        if (lineCount == lineSkus.length)
+        {
+            throw new IllegalStateException("command line capacity exceeded: " + lineSkus.length);
+        }
+        lineSkus[lineCount] = skuId;
+        lineQuantities[lineCount] = qty;
+        lineCount++;
+        return this;
+    }
+
+    public Command destination(final String country, final String postalCode)
+    {
+        destinationCountry = country;
+        destinationPostalCode = postalCode;
+        return this;
+    }
+
+    public Command principal(final String value)
+    {
+        principal = value;
+        return this;
+    }
+
+    public Command idempotencyKey(final String value)
+    {
+        idempotencyKey = value;
+        return this;
+    }
+
+    public Command reason(final String value)
+    {
+        reason = value;
+        return this;
+    }
+
+    public Command reference(final String value)
+    {
+        reference = value;
+        return this;
+    }
+
+    /** Set by the ingress stage (or by a journal reader on replay). */
+    public Command stamp(final long engineSequence, final long epochMillis)
+    {
+        sequence = engineSequence;
+        timestampMillis = epochMillis;
+        return this;
+    }
+
+    /** Journal decoding: the remaining raw fields. */
+    public Command type(final CommandType value)
+    {
+        type = value;
+        return this;
+    }
+
+    public Command sku(final String value)
+    {
+        sku = value;
+        return this;
+    }
+
+    public Command location(final String value)
+    {
+        location = value;
+        return this;
+    }
+
+    public Command channel(final String value)
+    {
+        channel = value;
+        return this;
+    }
+
+    public Command quantity(final long value)
+    {
+        quantity = value;
+        return this;
+    }
+
+    public Command expected(final long value)
+    {
+        expected = value;
+        return this;
+    }
+
+    public Command safety(final long value)
+    {
+        safety = value;
+        return this;
+    }
+
+    public Command ttlSeconds(final int value)
+    {
+        ttlSeconds = value;
+        return this;
+    }
+
+    public Command reservationId(final long value)
+    {
+        reservationId = value;
+        return this;
+    }
+
+    public Command orderId(final String value)
+    {
+        orderId = value;
+        return this;
+    }
+
+    public Command locationSpec(final LocationSpec value)
+    {
+        locationSpec = value;
+        return this;
+    }
+
+    public Command channelSpec(final ChannelSpec value)
+    {
+        channelSpec = value;
+        return this;
+    }
+
+    public Command skuSpec(final SkuSpec value)
+    {
+        skuSpec = value;
+        return this;
+    }
+
+    // ---- accessors ----
+
+    public CommandType type()
+    {
+        return type;
+    }
+
+    public long sequence()
+    {
+        return sequence;
+    }
+
+    public long timestampMillis()
+    {
+        return timestampMillis;
+    }
+
+    public String principal()
+    {
+        return principal;
+    }
+
+    public String idempotencyKey()
+    {
+        return idempotencyKey;
+    }
+
+    public String reason()
+    {
+        return reason;
+    }
+
+    public String reference()
+    {
+        return reference;
+    }
+
+    public String sku()
+    {
+        return sku;
+    }
+
+    public String location()
+    {
+        return location;
+    }
+
+    public String channel()
+    {
+        return channel;
+    }
+
+    /** receive: qty; adjust: delta; set: new on hand or {@link #ABSENT}. */
+    public long quantity()
+    {
+        return quantity;
+    }
+
+    public long expected()
+    {
+        return expected;
+    }
+
+    public long safety()
+    {
+        return safety;
+    }
+
+    public int ttlSeconds()
+    {
+        return ttlSeconds;
+    }
+
+    public long reservationId()
+    {
+        return reservationId;
+    }
+
+    public String orderId()
+    {
+        return orderId;
+    }
+
+    public String destinationCountry()
+    {
+        return destinationCountry;
+    }
+
+    public String destinationPostalCode()
+    {
+        return destinationPostalCode;
+    }
+
+    public int lineCount()
+    {
+        return lineCount;
+    }
+
+    public int lineCapacity()
+    {
+        return lineSkus.length;
+    }
+
+    public String lineSku(final int i)
+    {
+        return lineSkus[i];
+    }
+
+    public long lineQuantity(final int i)
+    {
+        return lineQuantities[i];
+    }
+
+    public LocationSpec locationSpec()
+    {
+        return locationSpec;
+    }
+
+    public ChannelSpec channelSpec()
+    {
+        return channelSpec;
+    }
+
+    public SkuSpec skuSpec()
+    {
+        return skuSpec;
+    }
+
+    /**
+     * A 64-bit hash of what the request asks for (not of who sent it, when, or under which key), used to tell an
+     * idempotent repeat from a key reused for a different request.
+     */
+    public long fingerprint()
+    {
+        long h = 0xcbf29ce484222325L;
+        h = mix(h, type.ordinal());
+        h = mix(h, sku);
+        h = mix(h, location);
+        h = mix(h, channel);
+        h = mix(h, quantity);
+        h = mix(h, expected);
+        h = mix(h, safety);
+        h = mix(h, ttlSeconds);
+        h = mix(h, reservationId);
+        h = mix(h, orderId);
+        h = mix(h, destinationCountry);
+        h = mix(h, destinationPostalCode);
+        h = mix(h, reason);
+        h = mix(h, reference);
+        h = mix(h, lineCount);
+        for (int i = 0; i < lineCount; i++)
+        {
+            h = mix(h, lineSkus[i]);
+            h = mix(h, lineQuantities[i]);
+        }
+        h = mix(h, locationSpec == null ? 0 : locationSpec.hashCode());
+        h = mix(h, channelSpec == null ? 0 : channelSpec.hashCode());
+        h = mix(h, skuSpec == null ? 0 : skuSpec.hashCode());
+        return h;
+    }
+
+    private static long mix(final long h, final long value)
+    {
+        long x = (h ^ value) * 0x9E3779B97F4A7C15L;
+        x ^= x >>> 29;
+        return x * 0xBF58476D1CE4E5B9L;
+    }
+
+    private static long mix(final long h, final String value)
+    {
+        if (value == null)
+        {
+            return mix(h, 0x5bd1e995L);
+        }
+        long x = mix(h, value.length());
+        for (int i = 0; i < value.length(); i++)
+        {
+            x = (x ^ value.charAt(i)) * 0x100000001b3L;
+        }
+        return x;
+    }
+
+    @Override
+    public String toString()
+    {
+        final StringBuilder sb = new StringBuilder("Command{").append(type).append(" seq=").append(sequence)
+            .append(" at=").append(timestampMillis);
+        if (sku != null)
+        {
+            sb.append(" sku=").append(sku);
+        }
+        if (location != null)
+        {
+            sb.append(" location=").append(location);
+        }
+        if (channel != null)
+        {
+            sb.append(" channel=").append(channel);
+        }
+        if (quantity != 0)
+        {
+            sb.append(" qty=").append(quantity);
+        }
+        if (reservationId != 0)
+        {
+            sb.append(" reservation=").append(reservationId);
+        }
+        if (orderId != null)
+        {
+            sb.append(" order=").append(orderId);
+        }
+        for (int i = 0; i < lineCount; i++)
+        {
+            sb.append(" line=").append(lineSkus[i]).append('x').append(lineQuantities[i]);
+        }
+        return sb.append('}').toString();
+    }
+}

@@ -1,0 +1,1848 @@
+package io.truestock.engine;
+
+import org.agrona.collections.Long2ObjectHashMap;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The inventory state machine. {@link #apply(Command, Outcome, Events)} is a deterministic function of the current
+ * state and the command: time comes only from the command's timestamp, iteration orders are defined, and nothing
+ * is random. Every command is validated whole before anything changes, so a rejected command changes nothing.
+ * <p>
+ * Threading: exactly one thread (the writer) calls {@code apply}. Any thread may call the read methods
+ * ({@link #readStock}, {@link #readChannel}, the id lookups and specs): quantities are read under per-record
+ * seqlocks from off-heap tables, never blocking the writer.
+ */
+public final class Engine
+{
+    private static final int ON_HAND = 0;
+    private static final int RESERVED = 1;
+    private static final int COMMITTED = 2;
+    private static final int SAFETY = 3;
+    private static final int MAX_TEXT = 256;
+    private static final int MAX_IDEMPOTENCY_KEY = 255;
+
+    private final EngineConfig config;
+    final StockTable stock;
+    final ChannelTable published;
+    final Registry skus;
+    final Registry locations;
+    final Registry channels;
+
+    final SkuSpec[] skuSpecs;
+    final int[][] components;
+    final long[][] componentQtys;
+    final int[][] bundlesOf;
+    final LocationSpec[] locationSpecs;
+    final ChannelDef[] channelDefs;
+    final int[][] channelsOfLocation;
+
+    final Long2ObjectHashMap<Reservation> reservations = new Long2ObjectHashMap<>();
+    private Reservation[] heap = new Reservation[64];
+    private int heapSize;
+    final ArrayDeque<Reservation> retained = new ArrayDeque<>();
+    private final ArrayDeque<Reservation> pool = new ArrayDeque<>();
+    long nextReservationId;
+
+    final HashMap<String, Order> orders = new HashMap<>();
+    final ArrayDeque<Order> closedOrders = new ArrayDeque<>();
+
+    final HashMap<String, IdempotencyEntry> idempotency = new HashMap<>();
+    final ArrayDeque<IdempotencyEntry> idempotencyByAge = new ArrayDeque<>();
+
+    private volatile long lastSequence;
+    long lastTimestampMillis;
+    private volatile long nextExpiryMillis = Long.MAX_VALUE;
+    private volatile int openReservations;
+
+    private int demandCount;
+    private int[] demandSku = new int[16];
+    private long[] demandQty = new long[16];
+    private int poolCount;
+    private int[] poolSku = new int[16];
+    private long[] poolLeft = new long[16];
+    private long[] held = new long[64];
+    private long[] assigned = new long[64];
+    private long[] remaining = new long[16];
+    private int[] candidates;
+    private boolean[] used;
+
+    public Engine(final EngineConfig config)
+    {
+        this.config = config.isConcluded() ? config : config.conclude();
+        final int maxSkus = config.maxSkus();
+        final int maxLocations = config.maxLocations();
+        final int maxChannels = config.maxChannels();
+        stock = new StockTable(maxSkus, maxLocations);
+        published = new ChannelTable(maxSkus, maxChannels);
+        skus = new Registry(maxSkus);
+        locations = new Registry(maxLocations);
+        channels = new Registry(maxChannels);
+        skuSpecs = new SkuSpec[maxSkus];
+        components = new int[maxSkus][];
+        componentQtys = new long[maxSkus][];
+        bundlesOf = new int[maxSkus][];
+        locationSpecs = new LocationSpec[maxLocations];
+        channelDefs = new ChannelDef[maxChannels];
+        channelsOfLocation = new int[maxLocations][];
+        candidates = new int[maxLocations];
+        used = new boolean[maxLocations];
+    }
+
+    public EngineConfig config()
+    {
+        return config;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Reads: any thread.
+    // ------------------------------------------------------------------------------------------------------------
+
+    /** Sequence of the last command applied. */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    /** Timestamp of the last mutation applied; the ingress stage never stamps earlier than this. */
+    public long lastTimestampMillis()
+    {
+        return lastTimestampMillis;
+    }
+
+    /** Earliest expiry among held reservations, or {@link Long#MAX_VALUE}: lets a ticker skip idle ticks. */
+    public long nextExpiryMillis()
+    {
+        return nextExpiryMillis;
+    }
+
+    public int openReservations()
+    {
+        return openReservations;
+    }
+
+    public int skuIndex(final String id)
+    {
+        return skus.indexOf(id);
+    }
+
+    public int locationIndex(final String id)
+    {
+        return locations.indexOf(id);
+    }
+
+    public int channelIndex(final String id)
+    {
+        return channels.indexOf(id);
+    }
+
+    public String skuId(final int index)
+    {
+        return skus.id(index);
+    }
+
+    public String locationId(final int index)
+    {
+        return locations.id(index);
+    }
+
+    public String channelId(final int index)
+    {
+        return channels.id(index);
+    }
+
+    public int skuCount()
+    {
+        return skus.count();
+    }
+
+    public int locationCount()
+    {
+        return locations.count();
+    }
+
+    public int channelCount()
+    {
+        return channels.count();
+    }
+
+    public SkuSpec skuSpec(final int index)
+    {
+        return skuSpecs[index];
+    }
+
+    public LocationSpec locationSpec(final int index)
+    {
+        return locationSpecs[index];
+    }
+
+    public ChannelSpec channelSpec(final int index)
+    {
+        return channelDefs[index].spec();
+    }
+
+    /** Location indices the channel draws from, in draw order (a copy). */
+    public int[] channelLocations(final int channelIndex)
+    {
+        return channelDefs[channelIndex].locations().clone();
+    }
+
+    /** @return false when the SKU or location is unknown. */
+    public boolean readStock(final String sku, final String location, final StockView view)
+    {
+        final int s = skus.indexOf(sku);
+        final int l = locations.indexOf(location);
+        if (s < 0 || l < 0)
+        {
+            return false;
+        }
+        stock.read(s, l, view);
+        return true;
+    }
+
+    public void readStock(final int sku, final int location, final StockView view)
+    {
+        stock.read(sku, location, view);
+    }
+
+    /** @return false when the SKU or channel is unknown. */
+    public boolean readChannel(final String sku, final String channel, final ChannelView view)
+    {
+        final int s = skus.indexOf(sku);
+        final int c = channels.indexOf(channel);
+        if (s < 0 || c < 0)
+        {
+            return false;
+        }
+        published.read(s, c, view);
+        return true;
+    }
+
+    public void readChannel(final int sku, final int channel, final ChannelView view)
+    {
+        published.read(sku, channel, view);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Apply: the writer thread only.
+    // ------------------------------------------------------------------------------------------------------------
+
+    /**
+     * Applies one command. Mutations must arrive with strictly increasing sequence numbers and non-decreasing
+     * timestamps (the ingress stage stamps them); queries carry neither.
+     */
+    public void apply(final Command command, final Outcome out, final Events events)
+    {
+        out.reset();
+        events.reset();
+        final CommandType type = command.type();
+        if (type == null)
+        {
+            throw new IllegalArgumentException("command has no type");
+        }
+        if (!type.isMutation())
+        {
+            query(command, out);
+            return;
+        }
+
+        final long seq = command.sequence();
+        final long now = command.timestampMillis();
+        if (seq <= lastSequence || now < lastTimestampMillis)
+        {
+            throw new IllegalStateException("out of order command: seq=" + seq + " after " + lastSequence +
+                ", at=" + now + " after " + lastTimestampMillis);
+        }
+        lastTimestampMillis = now;
+
+        expireIdempotency(now);
+        final String key = idempotencyKeyOf(command);
+        IdempotencyEntry entry = null;
+        long fingerprint = 0;
+        if (key != null)
+        {
+            entry = idempotency.get(key);
+            fingerprint = command.fingerprint();
+            if (entry != null)
+            {
+                if (entry.fingerprint == fingerprint)
+                {
+                    out.copyFrom(entry.outcome);
+                    out.markReplayed();
+                }
+                else
+                {
+                    out.reject(RejectReason.IDEMPOTENCY_CONFLICT, -1, seq);
+                }
+                lastSequence = seq;
+                return;
+            }
+            if (idempotency.size() >= config.maxIdempotencyEntries())
+            {
+                out.reject(RejectReason.IDEMPOTENCY_LIMIT, -1, seq);
+                lastSequence = seq;
+                return;
+            }
+        }
+
+        if (!validCommonText(command))
+        {
+            out.reject(RejectReason.INVALID_TEXT, -1, seq);
+        }
+        else
+        {
+            dispatch(command, out, events, seq, now);
+        }
+
+        if (key != null)
+        {
+            entry = new IdempotencyEntry(key, fingerprint, now, out.copy());
+            idempotency.put(key, entry);
+            idempotencyByAge.addLast(entry);
+        }
+        updateNextExpiry();
+        lastSequence = seq;
+    }
+
+    private String idempotencyKeyOf(final Command command)
+    {
+        final String key = command.idempotencyKey();
+        if (key == null || config.maxIdempotencyEntries() == 0)
+        {
+            return null;
+        }
+        final String principal = command.principal();
+        return (principal == null ? "" : principal) + '\n' + key;
+    }
+
+    private boolean validCommonText(final Command command)
+    {
+        return textOk(command.reason()) && textOk(command.reference()) && textOk(command.principal()) &&
+            (command.idempotencyKey() == null || command.idempotencyKey().length() <= MAX_IDEMPOTENCY_KEY);
+    }
+
+    private static boolean textOk(final String text)
+    {
+        return text == null || text.length() <= MAX_TEXT;
+    }
+
+    private void dispatch(final Command c, final Outcome out, final Events events, final long seq, final long now)
+    {
+        switch (c.type())
+        {
+            case DEFINE_LOCATION -> defineLocation(c, out, events, seq);
+            case DEFINE_CHANNEL -> defineChannel(c, out, events, seq);
+            case DEFINE_SKU -> defineSku(c, out, events, seq);
+            case RECEIVE -> receive(c, out, events, seq);
+            case ADJUST -> adjust(c, out, events, seq);
+            case SET -> set(c, out, events, seq);
+            case RESERVE -> reserve(c, out, events, seq, now);
+            case EXTEND -> extend(c, out, seq, now);
+            case RELEASE -> release(c, out, events, seq, now);
+            case TICK -> tick(out, events, seq, now);
+            case CONFIRM -> confirm(c, out, events, seq, now);
+            case ORDER -> order(c, out, events, seq);
+            case CANCEL -> cancel(c, out, events, seq);
+            case SHIP -> ship(c, out, events, seq);
+            default -> throw new IllegalStateException("not a mutation: " + c.type());
+        }
+    }
+
+    // ---- configuration ----
+
+    private void defineLocation(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final String id = c.location();
+        final LocationSpec spec = c.locationSpec();
+        if (!Ids.isValid(id))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
+        if (spec == null || !validLocation(spec))
+        {
+            out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+            return;
+        }
+        int index = locations.indexOf(id);
+        final boolean added = index < 0;
+        if (added)
+        {
+            if (locations.isFull())
+            {
+                out.reject(RejectReason.LOCATION_LIMIT, -1, seq);
+                return;
+            }
+            locationSpecs[locations.count()] = spec;
+            channelsOfLocation[locations.count()] = new int[0];
+            index = locations.add(id);
+        }
+        else
+        {
+            locationSpecs[index] = spec;
+        }
+        for (int ch = 0; ch < channels.count(); ch++)
+        {
+            final ChannelDef def = channelDefs[ch];
+            if (added && def.spec().locations().isEmpty())
+            {
+                channelDefs[ch] = resolveChannel(def.spec());
+                indexChannelLocations();
+                republishChannel(ch, seq, events);
+            }
+            else if (!added && def.includes(index))
+            {
+                channelDefs[ch] = resolveChannel(def.spec());
+            }
+        }
+        out.accept(seq);
+        out.stock(-1, index, stock, 0);
+    }
+
+    private static boolean validLocation(final LocationSpec spec)
+    {
+        if (spec.name().isEmpty() || spec.name().length() > MAX_TEXT || spec.country().length() > 2 ||
+            spec.postalCode().length() > 32)
+        {
+            return false;
+        }
+        try
+        {
+            ZoneId.of(spec.timezone());
+        }
+        catch (final DateTimeException ex)
+        {
+            return false;
+        }
+        return spec.priority() >= 0 && spec.priority() <= 1_000_000 &&
+            spec.cutoffMinute() >= 0 && spec.cutoffMinute() < 24 * 60 &&
+            spec.handlingDays() >= 0 && spec.handlingDays() <= 365 &&
+            spec.workingDaysMask() > 0 && spec.workingDaysMask() < 128 &&
+            spec.holidayCount() <= LocationSpec.MAX_HOLIDAYS;
+    }
+
+    private void defineChannel(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final String id = c.channel();
+        final ChannelSpec spec = c.channelSpec();
+        if (!Ids.isValid(id))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
+        if (spec == null || spec.name().isEmpty() || spec.name().length() > MAX_TEXT ||
+            spec.percent() < 0 || spec.percent() > 100 || spec.buffer() < 0 || spec.buffer() > config.maxOnHand() ||
+            spec.maxListed() < ChannelSpec.UNLIMITED || spec.lowStockThreshold() < 0 ||
+            spec.locations().size() > config.maxLocations())
+        {
+            out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+            return;
+        }
+        final Set<String> seen = new HashSet<>();
+        for (final String location : spec.locations())
+        {
+            if (!seen.add(location))
+            {
+                out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+                return;
+            }
+            if (locations.indexOf(location) < 0)
+            {
+                out.reject(RejectReason.UNKNOWN_LOCATION, -1, seq);
+                return;
+            }
+        }
+        int index = channels.indexOf(id);
+        if (index < 0 && channels.isFull())
+        {
+            out.reject(RejectReason.CHANNEL_LIMIT, -1, seq);
+            return;
+        }
+        final ChannelDef def = resolveChannel(spec);
+        if (index < 0)
+        {
+            channelDefs[channels.count()] = def;
+            index = channels.add(id);
+        }
+        else
+        {
+            channelDefs[index] = def;
+        }
+        indexChannelLocations();
+        republishChannel(index, seq, events);
+        out.accept(seq);
+        out.reservation(0, null, index, 0);
+    }
+
+    private ChannelDef resolveChannel(final ChannelSpec spec)
+    {
+        final int[] resolved;
+        if (spec.locations().isEmpty())
+        {
+            resolved = new int[locations.count()];
+            for (int i = 0; i < resolved.length; i++)
+            {
+                resolved[i] = i;
+            }
+        }
+        else
+        {
+            resolved = new int[spec.locations().size()];
+            for (int i = 0; i < resolved.length; i++)
+            {
+                resolved[i] = locations.indexOf(spec.locations().get(i));
+            }
+        }
+        final Integer[] order = new Integer[resolved.length];
+        for (int i = 0; i < order.length; i++)
+        {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) ->
+        {
+            final int byPriority = Integer.compare(
+                locationSpecs[resolved[a]].priority(), locationSpecs[resolved[b]].priority());
+            return byPriority != 0 ? byPriority : Integer.compare(a, b);
+        });
+        final int[] routing = new int[resolved.length];
+        for (int i = 0; i < routing.length; i++)
+        {
+            routing[i] = resolved[order[i]];
+        }
+        return new ChannelDef(spec, resolved, routing);
+    }
+
+    private void indexChannelLocations()
+    {
+        for (int l = 0; l < locations.count(); l++)
+        {
+            int n = 0;
+            final int[] list = new int[channels.count()];
+            for (int ch = 0; ch < channels.count(); ch++)
+            {
+                if (channelDefs[ch].includes(l))
+                {
+                    list[n++] = ch;
+                }
+            }
+            channelsOfLocation[l] = Arrays.copyOf(list, n);
+        }
+    }
+
+    private void defineSku(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final String id = c.sku();
+        final SkuSpec spec = c.skuSpec();
+        if (!Ids.isValid(id))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
+        if (spec == null || spec.title().length() > MAX_TEXT || spec.priceAmountMinor() < 0 ||
+            !spec.currency().matches("[A-Z]{3}") || spec.componentCount() > config.maxComponentsPerBundle())
+        {
+            out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+            return;
+        }
+        int index = skus.indexOf(id);
+        final int[] parts = new int[spec.componentCount()];
+        final long[] partQtys = new long[spec.componentCount()];
+        for (int i = 0; i < parts.length; i++)
+        {
+            final int part = skus.indexOf(spec.componentSku(i));
+            if (part < 0)
+            {
+                out.reject(RejectReason.UNKNOWN_SKU, i, seq);
+                return;
+            }
+            final long qty = spec.componentQty(i);
+            if (part == index || components[part].length > 0 || qty < 1 || qty > config.maxLineQuantity())
+            {
+                out.reject(RejectReason.INVALID_CONFIG, i, seq);
+                return;
+            }
+            for (int j = 0; j < i; j++)
+            {
+                if (parts[j] == part)
+                {
+                    out.reject(RejectReason.INVALID_CONFIG, i, seq);
+                    return;
+                }
+            }
+            parts[i] = part;
+            partQtys[i] = qty;
+        }
+        if (index < 0 && skus.isFull())
+        {
+            out.reject(RejectReason.SKU_LIMIT, -1, seq);
+            return;
+        }
+        if (index >= 0 && parts.length > 0)
+        {
+            if (bundlesOf[index].length > 0)
+            {
+                out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+                return;
+            }
+            if (components[index].length == 0 && hasStock(index))
+            {
+                out.reject(RejectReason.SKU_IN_USE, -1, seq);
+                return;
+            }
+        }
+
+        if (index < 0)
+        {
+            final int next = skus.count();
+            skuSpecs[next] = spec;
+            components[next] = parts;
+            componentQtys[next] = partQtys;
+            bundlesOf[next] = new int[0];
+            index = skus.add(id);
+        }
+        else
+        {
+            for (final int oldPart : components[index])
+            {
+                bundlesOf[oldPart] = without(bundlesOf[oldPart], index);
+            }
+            skuSpecs[index] = spec;
+            componentQtys[index] = partQtys;
+            components[index] = parts;
+        }
+        for (final int part : parts)
+        {
+            bundlesOf[part] = with(bundlesOf[part], index);
+        }
+        for (int ch = 0; ch < channels.count(); ch++)
+        {
+            republish(index, ch, seq, events);
+        }
+        out.accept(seq);
+        out.stock(index, -1, stock, 0);
+    }
+
+    private boolean hasStock(final int sku)
+    {
+        for (int l = 0; l < locations.count(); l++)
+        {
+            final int o = stock.offset(sku, l);
+            if (stock.onHand(o) != 0 || stock.reserved(o) != 0 || stock.committed(o) != 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] with(final int[] list, final int value)
+    {
+        final int[] copy = Arrays.copyOf(list, list.length + 1);
+        copy[list.length] = value;
+        return copy;
+    }
+
+    private static int[] without(final int[] list, final int value)
+    {
+        int n = 0;
+        final int[] copy = new int[list.length];
+        for (final int v : list)
+        {
+            if (v != value)
+            {
+                copy[n++] = v;
+            }
+        }
+        return Arrays.copyOf(copy, n);
+    }
+
+    // ---- stock ----
+
+    /** @return the stock record offset, or -1 after rejecting. */
+    private int resolveStockRecord(final Command c, final Outcome out, final long seq)
+    {
+        final int s = skus.indexOf(c.sku());
+        if (s < 0)
+        {
+            out.reject(RejectReason.UNKNOWN_SKU, -1, seq);
+            return -1;
+        }
+        final int l = locations.indexOf(c.location());
+        if (l < 0)
+        {
+            out.reject(RejectReason.UNKNOWN_LOCATION, -1, seq);
+            return -1;
+        }
+        if (components[s].length > 0)
+        {
+            out.reject(RejectReason.BUNDLE_HAS_NO_STOCK, -1, seq);
+            return -1;
+        }
+        return stock.offset(s, l);
+    }
+
+    private void receive(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final int offset = resolveStockRecord(c, out, seq);
+        if (offset < 0)
+        {
+            return;
+        }
+        final long qty = c.quantity();
+        if (qty < 1 || qty > config.maxLineQuantity())
+        {
+            out.reject(RejectReason.INVALID_QUANTITY, -1, seq);
+            return;
+        }
+        if (stock.onHand(offset) > config.maxOnHand() - qty)
+        {
+            out.reject(RejectReason.QUANTITY_LIMIT, -1, seq);
+            return;
+        }
+        final int s = skus.indexOf(c.sku());
+        final int l = locations.indexOf(c.location());
+        change(s, l, qty, 0, 0, seq, events);
+        republishChanged(seq, events);
+        out.accept(seq);
+        out.stock(s, l, stock, offset);
+    }
+
+    private void adjust(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final int offset = resolveStockRecord(c, out, seq);
+        if (offset < 0)
+        {
+            return;
+        }
+        final long delta = c.quantity();
+        if (delta == 0 || delta < -config.maxOnHand() || delta > config.maxLineQuantity())
+        {
+            out.reject(RejectReason.INVALID_QUANTITY, -1, seq);
+            return;
+        }
+        final long onHand = stock.onHand(offset);
+        if (delta > 0 && onHand > config.maxOnHand() - delta)
+        {
+            out.reject(RejectReason.QUANTITY_LIMIT, -1, seq);
+            return;
+        }
+        if (onHand + delta < stock.reserved(offset) + stock.committed(offset))
+        {
+            out.reject(RejectReason.BELOW_ALLOCATED, -1, seq);
+            return;
+        }
+        final int s = skus.indexOf(c.sku());
+        final int l = locations.indexOf(c.location());
+        change(s, l, delta, 0, 0, seq, events);
+        republishChanged(seq, events);
+        out.accept(seq);
+        out.stock(s, l, stock, offset);
+    }
+
+    private void set(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final int offset = resolveStockRecord(c, out, seq);
+        if (offset < 0)
+        {
+            return;
+        }
+        final long newOnHand = c.quantity();
+        final long newSafety = c.safety();
+        final boolean setsOnHand = newOnHand != Command.ABSENT;
+        final boolean setsSafety = newSafety != Command.ABSENT;
+        if ((!setsOnHand && !setsSafety) ||
+            (setsOnHand && (newOnHand < 0 || newOnHand > config.maxOnHand())) ||
+            (setsSafety && (newSafety < 0 || newSafety > config.maxOnHand())) ||
+            (c.expected() != Command.ABSENT && c.expected() < 0))
+        {
+            out.reject(RejectReason.INVALID_QUANTITY, -1, seq);
+            return;
+        }
+        final long onHand = stock.onHand(offset);
+        if (c.expected() != Command.ABSENT && c.expected() != onHand)
+        {
+            out.reject(RejectReason.EXPECTED_MISMATCH, -1, seq);
+            out.stock(skus.indexOf(c.sku()), locations.indexOf(c.location()), stock, offset);
+            return;
+        }
+        if (setsOnHand && newOnHand < stock.reserved(offset) + stock.committed(offset))
+        {
+            out.reject(RejectReason.BELOW_ALLOCATED, -1, seq);
+            return;
+        }
+        final int s = skus.indexOf(c.sku());
+        final int l = locations.indexOf(c.location());
+        final long deltaOnHand = setsOnHand ? newOnHand - onHand : 0;
+        write(s, l, offset, onHand + deltaOnHand, stock.reserved(offset), stock.committed(offset),
+            setsSafety ? newSafety : stock.safety(offset), seq, events);
+        republishChanged(seq, events);
+        out.accept(seq);
+        out.stock(s, l, stock, offset);
+    }
+
+    // ---- reservations ----
+
+    /** Validates the lines and builds the summed component demand. @return false after rejecting. */
+    private boolean buildDemand(final Command c, final Outcome out, final long seq)
+    {
+        final int n = c.lineCount();
+        if (n == 0)
+        {
+            out.reject(RejectReason.INVALID_LINES, -1, seq);
+            return false;
+        }
+        if (n > config.maxLinesPerCommand())
+        {
+            out.reject(RejectReason.TOO_MANY_LINES, -1, seq);
+            return false;
+        }
+        demandCount = 0;
+        for (int i = 0; i < n; i++)
+        {
+            final int s = skus.indexOf(c.lineSku(i));
+            if (s < 0)
+            {
+                out.reject(RejectReason.UNKNOWN_SKU, i, seq);
+                return false;
+            }
+            final long qty = c.lineQuantity(i);
+            if (qty < 1 || qty > config.maxLineQuantity())
+            {
+                out.reject(RejectReason.INVALID_QUANTITY, i, seq);
+                return false;
+            }
+            final int[] parts = components[s];
+            if (parts.length == 0)
+            {
+                addDemand(s, qty);
+            }
+            else
+            {
+                final long[] qtys = componentQtys[s];
+                for (int k = 0; k < parts.length; k++)
+                {
+                    addDemand(parts[k], qty * qtys[k]);
+                }
+            }
+        }
+        return true;
+    }
+
+    private void addDemand(final int sku, final long qty)
+    {
+        for (int i = 0; i < demandCount; i++)
+        {
+            if (demandSku[i] == sku)
+            {
+                demandQty[i] += qty;
+                return;
+            }
+        }
+        if (demandCount == demandSku.length)
+        {
+            demandSku = Arrays.copyOf(demandSku, demandCount * 2);
+            demandQty = Arrays.copyOf(demandQty, demandCount * 2);
+        }
+        demandSku[demandCount] = sku;
+        demandQty[demandCount] = qty;
+        demandCount++;
+    }
+
+    private void reserve(final Command c, final Outcome out, final Events events, final long seq, final long now)
+    {
+        final int ch = channels.indexOf(c.channel());
+        if (ch < 0)
+        {
+            out.reject(RejectReason.UNKNOWN_CHANNEL, -1, seq);
+            return;
+        }
+        if (c.ttlSeconds() < 1 || c.ttlSeconds() > config.maxTtlSeconds())
+        {
+            out.reject(RejectReason.INVALID_TTL, -1, seq);
+            return;
+        }
+        if (!buildDemand(c, out, seq))
+        {
+            return;
+        }
+        if (openReservations >= config.maxOpenReservations())
+        {
+            out.reject(RejectReason.RESERVATION_LIMIT, -1, seq);
+            return;
+        }
+        final ChannelDef def = channelDefs[ch];
+        boolean short_ = false;
+        for (int d = 0; d < demandCount; d++)
+        {
+            if (rawPool(demandSku[d], def) < demandQty[d])
+            {
+                short_ = true;
+                break;
+            }
+        }
+        if (short_)
+        {
+            int firstShort = -1;
+            for (int i = 0; i < c.lineCount(); i++)
+            {
+                final int s = skus.indexOf(c.lineSku(i));
+                final long available = poolOf(s, def);
+                if (firstShort < 0 && available < c.lineQuantity(i))
+                {
+                    firstShort = i;
+                }
+                out.addLine(s, c.lineQuantity(i), available, 0);
+            }
+            out.reject(RejectReason.OUT_OF_STOCK, Math.max(firstShort, 0), seq);
+            out.reservation(0, null, ch, 0);
+            return;
+        }
+
+        final Reservation r = pool.isEmpty() ? new Reservation() : pool.pollFirst();
+        r.reset();
+        r.id = ++nextReservationId;
+        r.channel = ch;
+        r.status = ReservationStatus.HELD;
+        r.expiresAtMillis = now + c.ttlSeconds() * 1000L;
+        for (int i = 0; i < c.lineCount(); i++)
+        {
+            r.addLine(skus.indexOf(c.lineSku(i)), c.lineQuantity(i));
+        }
+        for (int d = 0; d < demandCount; d++)
+        {
+            long left = demandQty[d];
+            final int s = demandSku[d];
+            for (final int l : def.locations())
+            {
+                if (left == 0)
+                {
+                    break;
+                }
+                final long take = Math.min(left, Math.max(0, stock.available(stock.offset(s, l))));
+                if (take > 0)
+                {
+                    change(s, l, 0, take, 0, seq, events);
+                    r.addHold(s, l, take);
+                    left -= take;
+                }
+            }
+            if (left != 0)
+            {
+                throw new IllegalStateException("reserve: pool check passed but " + left + " units not held");
+            }
+        }
+        reservations.put(r.id, r);
+        heapAdd(r);
+        openReservations++;
+        republishChanged(seq, events);
+        out.accept(seq);
+        describe(r, out);
+    }
+
+    private Reservation findReservation(final Command c, final Outcome out, final long seq)
+    {
+        final Reservation r = reservations.get(c.reservationId());
+        if (r == null)
+        {
+            out.reject(RejectReason.RESERVATION_NOT_FOUND, -1, seq);
+            return null;
+        }
+        if (c.channel() != null && !c.channel().equals(channels.id(r.channel)))
+        {
+            out.reject(RejectReason.CHANNEL_MISMATCH, -1, seq);
+            return null;
+        }
+        return r;
+    }
+
+    /** @return the reservation if it is held and live, else null after rejecting. */
+    private Reservation findHeld(final Command c, final Outcome out, final long seq, final long now)
+    {
+        final Reservation r = findReservation(c, out, seq);
+        if (r == null)
+        {
+            return null;
+        }
+        if (r.status == ReservationStatus.EXPIRED || (r.status == ReservationStatus.HELD && now >= r.expiresAtMillis))
+        {
+            out.reject(RejectReason.RESERVATION_EXPIRED, -1, seq);
+            describe(r, out);
+            return null;
+        }
+        if (r.status != ReservationStatus.HELD)
+        {
+            out.reject(RejectReason.RESERVATION_NOT_HELD, -1, seq);
+            describe(r, out);
+            return null;
+        }
+        return r;
+    }
+
+    private void extend(final Command c, final Outcome out, final long seq, final long now)
+    {
+        if (c.ttlSeconds() < 1 || c.ttlSeconds() > config.maxTtlSeconds())
+        {
+            out.reject(RejectReason.INVALID_TTL, -1, seq);
+            return;
+        }
+        final Reservation r = findHeld(c, out, seq, now);
+        if (r == null)
+        {
+            return;
+        }
+        r.expiresAtMillis = now + c.ttlSeconds() * 1000L;
+        heapRemove(r);
+        heapAdd(r);
+        out.accept(seq);
+        describe(r, out);
+    }
+
+    private void release(final Command c, final Outcome out, final Events events, final long seq, final long now)
+    {
+        final Reservation r = findHeld(c, out, seq, now);
+        if (r == null)
+        {
+            return;
+        }
+        releaseHolds(r, seq, events);
+        resolve(r, ReservationStatus.RELEASED);
+        republishChanged(seq, events);
+        out.accept(seq);
+        describe(r, out);
+    }
+
+    private void tick(final Outcome out, final Events events, final long seq, final long now)
+    {
+        while (heapSize > 0 && heap[0].expiresAtMillis <= now)
+        {
+            final Reservation r = heap[0];
+            events.expired(r.id);
+            releaseHolds(r, seq, events);
+            resolve(r, ReservationStatus.EXPIRED);
+        }
+        republishChanged(seq, events);
+        out.accept(seq);
+    }
+
+    private void releaseHolds(final Reservation r, final long seq, final Events events)
+    {
+        for (int i = 0; i < r.holdCount; i++)
+        {
+            change(r.holdSku[i], r.holdLocation[i], 0, -r.holdQty[i], 0, seq, events);
+        }
+    }
+
+    /** Moves a held reservation to a final status and into the bounded list of retained ones. */
+    private void resolve(final Reservation r, final ReservationStatus status)
+    {
+        heapRemove(r);
+        r.status = status;
+        openReservations--;
+        retained.addLast(r);
+        while (retained.size() > config.maxRetainedReservations())
+        {
+            final Reservation oldest = retained.pollFirst();
+            reservations.remove(oldest.id);
+            oldest.reset();
+            pool.addLast(oldest);
+        }
+    }
+
+    private void describe(final Reservation r, final Outcome out)
+    {
+        out.reservation(r.id, r.status, r.channel, r.expiresAtMillis);
+        if (r.orderId != null)
+        {
+            out.order(r.orderId, null, r.channel, r.id);
+        }
+        for (int i = 0; i < r.lineCount; i++)
+        {
+            out.addLine(r.lineSku[i], r.lineQty[i], 0, 0);
+        }
+        for (int i = 0; i < r.holdCount; i++)
+        {
+            out.addAllocation(r.holdSku[i], r.holdLocation[i], r.holdQty[i]);
+        }
+    }
+
+    // ---- orders ----
+
+    private void confirm(final Command c, final Outcome out, final Events events, final long seq, final long now)
+    {
+        if (!Ids.isValid(c.orderId()))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
+        final Reservation r = findHeld(c, out, seq, now);
+        if (r == null)
+        {
+            return;
+        }
+        final String key = Order.key(channels.id(r.channel), c.orderId());
+        if (orders.containsKey(key))
+        {
+            out.reject(RejectReason.ORDER_EXISTS, -1, seq);
+            return;
+        }
+        if (!makeRoomForOrder(out, seq))
+        {
+            return;
+        }
+        final ChannelDef def = channelDefs[r.channel];
+        demandCount = 0;
+        for (int i = 0; i < r.holdCount; i++)
+        {
+            addDemand(r.holdSku[i], r.holdQty[i]);
+        }
+        final int locationCount = locations.count();
+        clearPlan(locationCount);
+        for (int i = 0; i < r.holdCount; i++)
+        {
+            held[demandIndex(r.holdSku[i]) * locationCount + r.holdLocation[i]] += r.holdQty[i];
+        }
+        final int candidateCount = candidatesFor(def);
+        route(candidateCount, locationCount);
+
+        final Order order = new Order(key, c.orderId(), r.channel, r.id, c.fingerprint(),
+            c.destinationCountry(), c.destinationPostalCode());
+        for (int i = 0; i < r.lineCount; i++)
+        {
+            order.addLine(r.lineSku[i], r.lineQty[i], 0);
+        }
+        commitPlan(order, locationCount, seq, events);
+        orders.put(key, order);
+        r.orderId = c.orderId();
+        resolve(r, ReservationStatus.CONFIRMED);
+        republishChanged(seq, events);
+        out.accept(seq);
+        describe(order, out);
+    }
+
+    private void order(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final int ch = channels.indexOf(c.channel());
+        if (ch < 0)
+        {
+            out.reject(RejectReason.UNKNOWN_CHANNEL, -1, seq);
+            return;
+        }
+        if (!Ids.isValid(c.orderId()))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
+        if (!buildDemand(c, out, seq))
+        {
+            return;
+        }
+        final String key = Order.key(c.channel(), c.orderId());
+        final Order existing = orders.get(key);
+        if (existing != null)
+        {
+            if (existing.fingerprint == c.fingerprint())
+            {
+                out.accept(seq);
+                describe(existing, out);
+                out.markReplayed();
+            }
+            else
+            {
+                out.reject(RejectReason.ORDER_EXISTS, -1, seq);
+            }
+            return;
+        }
+        if (!makeRoomForOrder(out, seq))
+        {
+            return;
+        }
+
+        final ChannelDef def = channelDefs[ch];
+        final Order order = new Order(key, c.orderId(), ch, 0, c.fingerprint(),
+            c.destinationCountry(), c.destinationPostalCode());
+        poolCount = 0;
+        demandCount = 0;
+        for (int i = 0; i < c.lineCount(); i++)
+        {
+            final int s = skus.indexOf(c.lineSku(i));
+            final long qty = c.lineQuantity(i);
+            final int[] parts = components[s];
+            final long units;
+            if (parts.length == 0)
+            {
+                units = Math.min(qty, poolLeft(s, def));
+                takeFromPool(s, units);
+                addDemand(s, units);
+            }
+            else
+            {
+                final long[] qtys = componentQtys[s];
+                long possible = qty;
+                for (int k = 0; k < parts.length; k++)
+                {
+                    possible = Math.min(possible, poolLeft(parts[k], def) / qtys[k]);
+                }
+                units = possible;
+                for (int k = 0; k < parts.length; k++)
+                {
+                    takeFromPool(parts[k], units * qtys[k]);
+                    addDemand(parts[k], units * qtys[k]);
+                }
+            }
+            order.addLine(s, qty, qty - units);
+            if (units < qty)
+            {
+                events.oversold(s, qty - units);
+            }
+        }
+        final int locationCount = locations.count();
+        clearPlan(locationCount);
+        final int candidateCount = candidatesFor(def);
+        route(candidateCount, locationCount);
+        commitPlan(order, locationCount, seq, events);
+        orders.put(key, order);
+        republishChanged(seq, events);
+        out.accept(seq);
+        describe(order, out);
+    }
+
+    private long poolLeft(final int sku, final ChannelDef def)
+    {
+        for (int i = 0; i < poolCount; i++)
+        {
+            if (poolSku[i] == sku)
+            {
+                return poolLeft[i];
+            }
+        }
+        if (poolCount == poolSku.length)
+        {
+            poolSku = Arrays.copyOf(poolSku, poolCount * 2);
+            poolLeft = Arrays.copyOf(poolLeft, poolCount * 2);
+        }
+        poolSku[poolCount] = sku;
+        poolLeft[poolCount] = rawPool(sku, def);
+        return poolLeft[poolCount++];
+    }
+
+    private void takeFromPool(final int sku, final long qty)
+    {
+        for (int i = 0; i < poolCount; i++)
+        {
+            if (poolSku[i] == sku)
+            {
+                poolLeft[i] -= qty;
+                return;
+            }
+        }
+    }
+
+    private boolean makeRoomForOrder(final Outcome out, final long seq)
+    {
+        if (orders.size() < config.maxOrders())
+        {
+            return true;
+        }
+        final Order oldest = closedOrders.pollFirst();
+        if (oldest == null)
+        {
+            out.reject(RejectReason.ORDER_LIMIT, -1, seq);
+            return false;
+        }
+        orders.remove(oldest.key);
+        return true;
+    }
+
+    private int demandIndex(final int sku)
+    {
+        for (int i = 0; i < demandCount; i++)
+        {
+            if (demandSku[i] == sku)
+            {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no demand for sku " + sku);
+    }
+
+    private void clearPlan(final int locationCount)
+    {
+        final int cells = demandCount * locationCount;
+        if (held.length < cells)
+        {
+            held = new long[Math.max(cells, held.length * 2)];
+            assigned = new long[held.length];
+        }
+        Arrays.fill(held, 0, cells, 0);
+        Arrays.fill(assigned, 0, cells, 0);
+        if (remaining.length < demandCount)
+        {
+            remaining = new long[Math.max(demandCount, remaining.length * 2)];
+        }
+    }
+
+    /** Candidate locations in routing order: the channel's locations by priority, then draw order. */
+    private int candidatesFor(final ChannelDef def)
+    {
+        int n = 0;
+        for (final int l : def.routingOrder())
+        {
+            candidates[n++] = l;
+        }
+        return n;
+    }
+
+    /**
+     * What a location can ship of one demanded SKU: what the request already holds there plus what is
+     * available there. Holds at a location the channel no longer draws from are given back, not shipped.
+     */
+    private long capacity(final int d, final int location, final int locationCount)
+    {
+        return held[d * locationCount + location] +
+            Math.max(0, stock.available(stock.offset(demandSku[d], location)));
+    }
+
+    /**
+     * Routing: the first location in routing order that can ship every unit; otherwise a greedy split that each
+     * time takes the location able to ship the most remaining units (earlier in routing order on ties).
+     * Capacity at a location is what the request already holds there plus what is available there.
+     */
+    private void route(final int candidateCount, final int locationCount)
+    {
+        for (int i = 0; i < candidateCount; i++)
+        {
+            final int l = candidates[i];
+            boolean all = true;
+            for (int d = 0; d < demandCount && all; d++)
+            {
+                all = capacity(d, l, locationCount) >= demandQty[d];
+            }
+            if (all)
+            {
+                for (int d = 0; d < demandCount; d++)
+                {
+                    assigned[d * locationCount + l] = demandQty[d];
+                }
+                return;
+            }
+        }
+        long left = 0;
+        for (int d = 0; d < demandCount; d++)
+        {
+            remaining[d] = demandQty[d];
+            left += demandQty[d];
+        }
+        Arrays.fill(used, false);
+        while (left > 0)
+        {
+            int best = -1;
+            long bestUnits = 0;
+            for (int i = 0; i < candidateCount; i++)
+            {
+                final int l = candidates[i];
+                if (used[l])
+                {
+                    continue;
+                }
+                    long units = 0;
+                for (int d = 0; d < demandCount; d++)
+                {
+                    units += Math.min(remaining[d], capacity(d, l, locationCount));
+                }
+                if (units > bestUnits)
+                {
+                    best = l;
+                    bestUnits = units;
+                }
+            }
+            if (best < 0)
+            {
+                throw new IllegalStateException("routing: " + left + " units have no location");
+            }
+            used[best] = true;
+            for (int d = 0; d < demandCount; d++)
+            {
+                final long take = Math.min(remaining[d], capacity(d, best, locationCount));
+                assigned[d * locationCount + best] = take;
+                remaining[d] -= take;
+                left -= take;
+            }
+        }
+    }
+
+    /** Applies the routing plan: holds come off reserved, assigned units go on committed, per location. */
+    private void commitPlan(final Order order, final int locationCount, final long seq, final Events events)
+    {
+        for (int d = 0; d < demandCount; d++)
+        {
+            final int s = demandSku[d];
+            for (int l = 0; l < locationCount; l++)
+            {
+                final long h = held[d * locationCount + l];
+                final long a = assigned[d * locationCount + l];
+                if (h != 0 || a != 0)
+                {
+                    change(s, l, 0, -h, a, seq, events);
+                }
+                if (a > 0)
+                {
+                    order.addAllocation(s, l, a);
+                }
+            }
+        }
+    }
+
+    private Order findOrder(final Command c, final Outcome out, final long seq)
+    {
+        if (!Ids.isValid(c.orderId()))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return null;
+        }
+        if (c.channel() != null)
+        {
+            final Order order = orders.get(Order.key(c.channel(), c.orderId()));
+            if (order == null)
+            {
+                out.reject(RejectReason.ORDER_NOT_FOUND, -1, seq);
+            }
+            return order;
+        }
+        Order found = null;
+        for (int ch = 0; ch < channels.count(); ch++)
+        {
+            final Order order = orders.get(Order.key(channels.id(ch), c.orderId()));
+            if (order != null)
+            {
+                if (found != null)
+                {
+                    out.reject(RejectReason.ORDER_AMBIGUOUS, -1, seq);
+                    return null;
+                }
+                found = order;
+            }
+        }
+        if (found == null)
+        {
+            out.reject(RejectReason.ORDER_NOT_FOUND, -1, seq);
+        }
+        return found;
+    }
+
+    private void cancel(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final Order order = findOrder(c, out, seq);
+        if (order == null)
+        {
+            return;
+        }
+        if (order.status != OrderStatus.CONFIRMED)
+        {
+            out.reject(RejectReason.ORDER_NOT_OPEN, -1, seq);
+            describe(order, out);
+            return;
+        }
+        for (int i = 0; i < order.allocationCount; i++)
+        {
+            change(order.allocationSku[i], order.allocationLocation[i], 0, 0, -order.allocationQty[i], seq, events);
+        }
+        order.status = OrderStatus.CANCELLED;
+        closedOrders.addLast(order);
+        republishChanged(seq, events);
+        out.accept(seq);
+        describe(order, out);
+    }
+
+    private void ship(final Command c, final Outcome out, final Events events, final long seq)
+    {
+        final Order order = findOrder(c, out, seq);
+        if (order == null)
+        {
+            return;
+        }
+        if (order.status != OrderStatus.CONFIRMED)
+        {
+            out.reject(RejectReason.ORDER_NOT_OPEN, -1, seq);
+            describe(order, out);
+            return;
+        }
+        for (int i = 0; i < order.allocationCount; i++)
+        {
+            final long qty = order.allocationQty[i];
+            change(order.allocationSku[i], order.allocationLocation[i], -qty, 0, -qty, seq, events);
+        }
+        order.status = OrderStatus.SHIPPED;
+        closedOrders.addLast(order);
+        republishChanged(seq, events);
+        out.accept(seq);
+        describe(order, out);
+    }
+
+    private void describe(final Order order, final Outcome out)
+    {
+        out.order(order.orderId, order.status, order.channel, order.reservationId);
+        for (int i = 0; i < order.lineCount; i++)
+        {
+            out.addLine(order.lineSku[i], order.lineQty[i], 0, order.lineBackordered[i]);
+        }
+        for (int i = 0; i < order.allocationCount; i++)
+        {
+            out.addAllocation(order.allocationSku[i], order.allocationLocation[i], order.allocationQty[i]);
+        }
+    }
+
+    // ---- queries ----
+
+    private void query(final Command c, final Outcome out)
+    {
+        final long version = lastSequence;
+        if (c.type() == CommandType.QUERY_RESERVATION)
+        {
+            final Reservation r = findReservation(c, out, version);
+            if (r != null)
+            {
+                out.accept(version);
+                describe(r, out);
+            }
+        }
+        else
+        {
+            final Order order = findOrder(c, out, version);
+            if (order != null)
+            {
+                out.accept(version);
+                describe(order, out);
+            }
+        }
+    }
+
+    // ---- the primitive mutation and publication ----
+
+    private void change(
+        final int sku, final int location, final long dOnHand, final long dReserved, final long dCommitted,
+        final long seq, final Events events)
+    {
+        final int o = stock.offset(sku, location);
+        write(sku, location, o, stock.onHand(o) + dOnHand, stock.reserved(o) + dReserved,
+            stock.committed(o) + dCommitted, stock.safety(o), seq, events);
+    }
+
+    private void write(
+        final int sku, final int location, final int o,
+        final long onHand, final long reserved, final long committed, final long safety,
+        final long seq, final Events events)
+    {
+        if (onHand < 0 || reserved < 0 || committed < 0 || safety < 0)
+        {
+            throw new IllegalStateException("broken invariant at sku=" + skus.id(sku) + " location=" +
+                locations.id(location) + ": on_hand=" + onHand + " reserved=" + reserved + " committed=" + committed +
+                " safety=" + safety + " (seq " + seq + ')');
+        }
+        events.stockChanged(sku, location,
+            stock.onHand(o), stock.reserved(o), stock.committed(o), stock.safety(o),
+            onHand, reserved, committed, safety);
+        stock.write(o, onHand, reserved, committed, safety, seq);
+    }
+
+    /** Republishes every (SKU, channel) and (bundle, channel) that the stock changes of this command touch. */
+    private void republishChanged(final long seq, final Events events)
+    {
+        final int changes = events.stockCount();
+        for (int i = 0; i < changes; i++)
+        {
+            final int s = events.stockSku(i);
+            final int[] chs = channelsOfLocation[events.stockLocation(i)];
+            final int[] bundles = bundlesOf[s];
+            for (final int ch : chs)
+            {
+                republish(s, ch, seq, events);
+                for (final int b : bundles)
+                {
+                    republish(b, ch, seq, events);
+                }
+            }
+        }
+    }
+
+    private void republishChannel(final int ch, final long seq, final Events events)
+    {
+        for (int s = 0; s < skus.count(); s++)
+        {
+            republish(s, ch, seq, events);
+        }
+    }
+
+    private void republish(final int sku, final int ch, final long seq, final Events events)
+    {
+        final ChannelDef def = channelDefs[ch];
+        final long value = publishedValue(poolOf(sku, def), def.spec());
+        final int o = published.offset(sku, ch);
+        if (published.available(o) != value || published.version(o) == 0)
+        {
+            published.write(o, value, seq);
+            events.published(sku, ch, value);
+        }
+    }
+
+    static long publishedValue(final long pool, final ChannelSpec spec)
+    {
+        long value = pool * spec.percent() / 100 - spec.buffer();
+        if (value < 0)
+        {
+            value = 0;
+        }
+        if (spec.maxListed() != ChannelSpec.UNLIMITED && value > spec.maxListed())
+        {
+            value = spec.maxListed();
+        }
+        return value;
+    }
+
+    /** Units of a simple SKU available across the channel's locations. */
+    private long rawPool(final int sku, final ChannelDef def)
+    {
+        long sum = 0;
+        for (final int l : def.locations())
+        {
+            sum += Math.max(0, stock.available(stock.offset(sku, l)));
+        }
+        return sum;
+    }
+
+    /** Units of a SKU (simple or bundle) the channel could supply before percent and buffer. */
+    private long poolOf(final int sku, final ChannelDef def)
+    {
+        final int[] parts = components[sku];
+        if (parts.length == 0)
+        {
+            return rawPool(sku, def);
+        }
+        final long[] qtys = componentQtys[sku];
+        long min = Long.MAX_VALUE;
+        for (int k = 0; k < parts.length; k++)
+        {
+            min = Math.min(min, rawPool(parts[k], def) / qtys[k]);
+        }
+        return min;
+    }
+
+    // ---- idempotency ----
+
+    static final class IdempotencyEntry
+    {
+        final String key;
+        final long fingerprint;
+        final long atMillis;
+        final Outcome outcome;
+
+        IdempotencyEntry(final String key, final long fingerprint, final long atMillis, final Outcome outcome)
+        {
+            this.key = key;
+            this.fingerprint = fingerprint;
+            this.atMillis = atMillis;
+            this.outcome = outcome;
+        }
+    }
+
+    private void expireIdempotency(final long now)
+    {
+        final long horizon = now - config.idempotencyWindowMillis();
+        IdempotencyEntry oldest;
+        while ((oldest = idempotencyByAge.peekFirst()) != null && oldest.atMillis <= horizon)
+        {
+            idempotencyByAge.pollFirst();
+            idempotency.remove(oldest.key);
+        }
+    }
+
+    public int idempotencyEntries()
+    {
+        return idempotency.size();
+    }
+
+    // ---- expiry heap ----
+
+    private void updateNextExpiry()
+    {
+        final long next = heapSize == 0 ? Long.MAX_VALUE : heap[0].expiresAtMillis;
+        if (next != nextExpiryMillis)
+        {
+            nextExpiryMillis = next;
+        }
+    }
+
+    private void heapAdd(final Reservation r)
+    {
+        if (heapSize == heap.length)
+        {
+            heap = Arrays.copyOf(heap, heapSize * 2);
+        }
+        heap[heapSize] = r;
+        r.heapIndex = heapSize;
+        heapSize++;
+        siftUp(r.heapIndex);
+    }
+
+    private void heapRemove(final Reservation r)
+    {
+        final int i = r.heapIndex;
+        if (i < 0)
+        {
+            return;
+        }
+        heapSize--;
+        final Reservation last = heap[heapSize];
+        heap[heapSize] = null;
+        r.heapIndex = -1;
+        if (i < heapSize)
+        {
+            heap[i] = last;
+            last.heapIndex = i;
+            siftDown(i);
+            siftUp(last.heapIndex);
+        }
+    }
+
+    private void siftUp(final int index)
+    {
+        int i = index;
+        final Reservation r = heap[i];
+        while (i > 0)
+        {
+            final int parent = (i - 1) >>> 1;
+            final Reservation p = heap[parent];
+            if (!r.expiresBefore(p))
+            {
+                break;
+            }
+            heap[i] = p;
+            p.heapIndex = i;
+            i = parent;
+        }
+        heap[i] = r;
+        r.heapIndex = i;
+    }
+
+    private void siftDown(final int index)
+    {
+        int i = index;
+        final Reservation r = heap[i];
+        while (true)
+        {
+            final int left = 2 * i + 1;
+            if (left >= heapSize)
+            {
+                break;
+            }
+            final int right = left + 1;
+            final int child = right < heapSize && heap[right].expiresBefore(heap[left]) ? right : left;
+            if (!heap[child].expiresBefore(r))
+            {
+                break;
+            }
+            heap[i] = heap[child];
+            heap[i].heapIndex = i;
+            i = child;
+        }
+        heap[i] = r;
+        r.heapIndex = i;
+    }
+
+    // ---- digest ----
+
+    /**
+     * SHA-256 over every quantity, every published channel value, every reservation (open and retained, in id
+     * order), every order (in key order) and the idempotency window. Two engines that applied the same commands
+     * have the same digest, whichever way (full replay or snapshot plus replay) they got there. Writer thread, or
+     * any thread while the writer is stopped.
+     */
+    public byte[] digest()
+    {
+        final MessageDigest sha;
+        try
+        {
+            sha = MessageDigest.getInstance("SHA-256");
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        final ByteBuffer scratch = ByteBuffer.allocate(8);
+        final LongConsumerDigest d = value ->
+        {
+            scratch.clear();
+            scratch.putLong(value);
+            sha.update(scratch.array());
+        };
+        d.accept(lastSequence);
+        d.accept(skus.count());
+        d.accept(locations.count());
+        d.accept(channels.count());
+        for (int s = 0; s < skus.count(); s++)
+        {
+            sha.update(skus.id(s).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            for (int l = 0; l < locations.count(); l++)
+            {
+                final int o = stock.offset(s, l);
+                d.accept(stock.onHand(o));
+                d.accept(stock.reserved(o));
+                d.accept(stock.committed(o));
+                d.accept(stock.safety(o));
+            }
+            for (int ch = 0; ch < channels.count(); ch++)
+            {
+                d.accept(published.available(published.offset(s, ch)));
+            }
+        }
+        d.accept(nextReservationId);
+        final List<Long> ids = new ArrayList<>(reservations.keySet());
+        ids.sort(null);
+        for (final long id : ids)
+        {
+            final Reservation r = reservations.get(id);
+            d.accept(r.id);
+            d.accept(r.channel);
+            d.accept(r.status.ordinal());
+            d.accept(r.expiresAtMillis);
+            for (int i = 0; i < r.holdCount; i++)
+            {
+                d.accept(r.holdSku[i]);
+                d.accept(r.holdLocation[i]);
+                d.accept(r.holdQty[i]);
+            }
+        }
+        final List<String> keys = new ArrayList<>(orders.keySet());
+        keys.sort(null);
+        for (final String key : keys)
+        {
+            final Order order = orders.get(key);
+            sha.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            d.accept(order.status.ordinal());
+            for (int i = 0; i < order.allocationCount; i++)
+            {
+                d.accept(order.allocationSku[i]);
+                d.accept(order.allocationLocation[i]);
+                d.accept(order.allocationQty[i]);
+            }
+        }
+        d.accept(idempotency.size());
+        return sha.digest();
+    }
+
+    @FunctionalInterface
+    private interface LongConsumerDigest
+    {
+        void accept(long value);
+    }
+}

@@ -1,0 +1,335 @@
+package io.truestock.engine;
+
+import java.util.Arrays;
+
+/**
+ * What one command did, written by the writer into the command's ring slot and read by the output stage.
+ * Which fields are meaningful depends on the command type:
+ * <ul>
+ *   <li>stock commands: {@link #sku()}, {@link #location()} and the record after the change;</li>
+ *   <li>reservations: id, status, expiry, channel, lines, and the holds as allocations;</li>
+ *   <li>orders: order id, status, channel, lines with backordered units, and allocations (the shipments);</li>
+ *   <li>an {@link RejectReason#OUT_OF_STOCK} rejection: per-line available counts.</li>
+ * </ul>
+ * Indices (SKU, location, channel) resolve to ids through the engine's registries.
+ */
+public final class Outcome
+{
+    private boolean accepted;
+    private RejectReason reason = RejectReason.NONE;
+    private int rejectedLine = -1;
+    private long version;
+    private boolean replayed;
+
+    private int sku = -1;
+    private int location = -1;
+    private int channel = -1;
+    private long onHand;
+    private long reserved;
+    private long committed;
+    private long safety;
+
+    private long reservationId;
+    private ReservationStatus reservationStatus;
+    private long expiresAtMillis;
+    private String orderId;
+    private OrderStatus orderStatus;
+
+    private int lineCount;
+    private int[] lineSku = new int[8];
+    private long[] lineQty = new long[8];
+    private long[] lineAvailable = new long[8];
+    private long[] lineBackordered = new long[8];
+
+    private int allocationCount;
+    private int[] allocationSku = new int[8];
+    private int[] allocationLocation = new int[8];
+    private long[] allocationQty = new long[8];
+
+    public Outcome reset()
+    {
+        accepted = false;
+        reason = RejectReason.NONE;
+        rejectedLine = -1;
+        version = 0;
+        replayed = false;
+        sku = -1;
+        location = -1;
+        channel = -1;
+        onHand = 0;
+        reserved = 0;
+        committed = 0;
+        safety = 0;
+        reservationId = 0;
+        reservationStatus = null;
+        expiresAtMillis = 0;
+        orderId = null;
+        orderStatus = null;
+        lineCount = 0;
+        allocationCount = 0;
+        return this;
+    }
+
+    public void copyFrom(final Outcome other)
+    {
+        reset();
+        accepted = other.accepted;
+        reason = other.reason;
+        rejectedLine = other.rejectedLine;
+        version = other.version;
+        replayed = other.replayed;
+        sku = other.sku;
+        location = other.location;
+        channel = other.channel;
+        onHand = other.onHand;
+        reserved = other.reserved;
+        committed = other.committed;
+        safety = other.safety;
+        reservationId = other.reservationId;
+        reservationStatus = other.reservationStatus;
+        expiresAtMillis = other.expiresAtMillis;
+        orderId = other.orderId;
+        orderStatus = other.orderStatus;
+        for (int i = 0; i < other.lineCount; i++)
+        {
+            addLine(other.lineSku[i], other.lineQty[i], other.lineAvailable[i], other.lineBackordered[i]);
+        }
+        for (int i = 0; i < other.allocationCount; i++)
+        {
+            addAllocation(other.allocationSku[i], other.allocationLocation[i], other.allocationQty[i]);
+        }
+    }
+
+    public Outcome copy()
+    {
+        final Outcome copy = new Outcome();
+        copy.copyFrom(this);
+        return copy;
+    }
+
+    void accept(final long engineVersion)
+    {
+        accepted = true;
+        reason = RejectReason.NONE;
+        version = engineVersion;
+    }
+
+    /** Marks the outcome rejected; also used by the runtime when the writer has halted. */
+    public void reject(final RejectReason why, final int line, final long engineVersion)
+    {
+        accepted = false;
+        reason = why;
+        rejectedLine = line;
+        version = engineVersion;
+    }
+
+    void markReplayed()
+    {
+        replayed = true;
+    }
+
+    void stock(final int skuIndex, final int locationIndex, final StockTable table, final int offset)
+    {
+        sku = skuIndex;
+        location = locationIndex;
+        onHand = table.onHand(offset);
+        reserved = table.reserved(offset);
+        committed = table.committed(offset);
+        safety = table.safety(offset);
+    }
+
+    void reservation(final long id, final ReservationStatus status, final int channelIndex, final long expiresAt)
+    {
+        reservationId = id;
+        reservationStatus = status;
+        channel = channelIndex;
+        expiresAtMillis = expiresAt;
+    }
+
+    void order(final String id, final OrderStatus status, final int channelIndex, final long fromReservation)
+    {
+        orderId = id;
+        orderStatus = status;
+        channel = channelIndex;
+        reservationId = fromReservation;
+    }
+
+    void addLine(final int skuIndex, final long qty, final long available, final long backordered)
+    {
+        if (lineCount == lineSku.length)
+        {
+            final int n = lineCount * 2;
+            lineSku = Arrays.copyOf(lineSku, n);
+            lineQty = Arrays.copyOf(lineQty, n);
+            lineAvailable = Arrays.copyOf(lineAvailable, n);
+            lineBackordered = Arrays.copyOf(lineBackordered, n);
+        }
+        lineSku[lineCount] = skuIndex;
+        lineQty[lineCount] = qty;
+        lineAvailable[lineCount] = available;
+        lineBackordered[lineCount] = backordered;
+        lineCount++;
+    }
+
+    void addAllocation(final int skuIndex, final int locationIndex, final long qty)
+    {
+        if (allocationCount == allocationSku.length)
+        {
+            final int n = allocationCount * 2;
+            allocationSku = Arrays.copyOf(allocationSku, n);
+            allocationLocation = Arrays.copyOf(allocationLocation, n);
+            allocationQty = Arrays.copyOf(allocationQty, n);
+        }
+        allocationSku[allocationCount] = skuIndex;
+        allocationLocation[allocationCount] = locationIndex;
+        allocationQty[allocationCount] = qty;
+        allocationCount++;
+    }
+
+    public boolean accepted()
+    {
+        return accepted;
+    }
+
+    public RejectReason reason()
+    {
+        return reason;
+    }
+
+    /** Index of the request line a rejection is about, or -1. */
+    public int rejectedLine()
+    {
+        return rejectedLine;
+    }
+
+    /** Engine sequence of the command (for a replayed outcome: of the first command). */
+    public long version()
+    {
+        return version;
+    }
+
+    /** True when this outcome is the stored first outcome of an idempotent repeat. */
+    public boolean replayed()
+    {
+        return replayed;
+    }
+
+    public int sku()
+    {
+        return sku;
+    }
+
+    public int location()
+    {
+        return location;
+    }
+
+    public int channel()
+    {
+        return channel;
+    }
+
+    public long onHand()
+    {
+        return onHand;
+    }
+
+    public long reserved()
+    {
+        return reserved;
+    }
+
+    public long committed()
+    {
+        return committed;
+    }
+
+    public long safety()
+    {
+        return safety;
+    }
+
+    public long available()
+    {
+        return Math.max(0, onHand - reserved - committed - safety);
+    }
+
+    public long reservationId()
+    {
+        return reservationId;
+    }
+
+    public ReservationStatus reservationStatus()
+    {
+        return reservationStatus;
+    }
+
+    public long expiresAtMillis()
+    {
+        return expiresAtMillis;
+    }
+
+    public String orderId()
+    {
+        return orderId;
+    }
+
+    public OrderStatus orderStatus()
+    {
+        return orderStatus;
+    }
+
+    public int lineCount()
+    {
+        return lineCount;
+    }
+
+    public int lineSku(final int i)
+    {
+        return lineSku[i];
+    }
+
+    public long lineQty(final int i)
+    {
+        return lineQty[i];
+    }
+
+    /** For an out-of-stock rejection: what the channel could still supply of that line's SKU. */
+    public long lineAvailable(final int i)
+    {
+        return lineAvailable[i];
+    }
+
+    public long lineBackordered(final int i)
+    {
+        return lineBackordered[i];
+    }
+
+    public int allocationCount()
+    {
+        return allocationCount;
+    }
+
+    public int allocationSku(final int i)
+    {
+        return allocationSku[i];
+    }
+
+    public int allocationLocation(final int i)
+    {
+        return allocationLocation[i];
+    }
+
+    public long allocationQty(final int i)
+    {
+        return allocationQty[i];
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Outcome{" + (accepted ? "accepted" : "rejected " + reason) + " version=" + version +
+            (replayed ? " replayed" : "") + (reservationId != 0 ? " reservation=" + reservationId + ' ' + reservationStatus : "") +
+            (orderId != null ? " order=" + orderId + ' ' + orderStatus : "") + '}';
+    }
+}

@@ -1,0 +1,114 @@
+package io.truestock.engine;
+
+import org.agrona.BufferUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.VarHandle;
+
+/**
+ * Off-heap quantities per (SKU, location), one cache line per record, guarded by a per-record seqlock.
+ * <p>
+ * Layout of a record: {@code seq | on_hand | reserved | committed | safety | version | pad}. The single writer
+ * makes {@code seq} odd, writes, then makes it even again with a release store; a reader retries while it
+ * sees an odd or changed {@code seq}, so it never returns a torn record and never blocks the writer.
+ */
+public final class StockTable
+{
+    public static final int RECORD_BYTES = 64;
+    private static final int SEQ = 0;
+    private static final int ON_HAND = 8;
+    private static final int RESERVED = 16;
+    private static final int COMMITTED = 24;
+    private static final int SAFETY = 32;
+    private static final int VERSION = 40;
+
+    private final UnsafeBuffer buffer;
+    private final int maxLocations;
+
+    StockTable(final int maxSkus, final int maxLocations)
+    {
+        this.maxLocations = maxLocations;
+        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxSkus * maxLocations * RECORD_BYTES, 64));
+    }
+
+    int offset(final int sku, final int location)
+    {
+        return (sku * maxLocations + location) * RECORD_BYTES;
+    }
+
+    long onHand(final int offset)
+    {
+        return buffer.getLong(offset + ON_HAND);
+    }
+
+    long reserved(final int offset)
+    {
+        return buffer.getLong(offset + RESERVED);
+    }
+
+    long committed(final int offset)
+    {
+        return buffer.getLong(offset + COMMITTED);
+    }
+
+    long safety(final int offset)
+    {
+        return buffer.getLong(offset + SAFETY);
+    }
+
+    long version(final int offset)
+    {
+        return buffer.getLong(offset + VERSION);
+    }
+
+    /** Writer only: available for sale at this record, not clamped. */
+    long available(final int offset)
+    {
+        return onHand(offset) - reserved(offset) - committed(offset) - safety(offset);
+    }
+
+    /** Writer only: replaces the whole record under the seqlock. */
+    void write(
+        final int offset, final long onHand, final long reserved, final long committed, final long safety, final long version)
+    {
+        final long seq = buffer.getLong(offset + SEQ);
+        buffer.putLong(offset + SEQ, seq + 1);
+        VarHandle.storeStoreFence();
+        buffer.putLong(offset + ON_HAND, onHand);
+        buffer.putLong(offset + RESERVED, reserved);
+        buffer.putLong(offset + COMMITTED, committed);
+        buffer.putLong(offset + SAFETY, safety);
+        buffer.putLong(offset + VERSION, version);
+        buffer.putLongRelease(offset + SEQ, seq + 2);
+    }
+
+    /**
+     * Any thread: copies one consistent record into {@code view}.
+     */
+    public void read(final int sku, final int location, final StockView view)
+    {
+        final int offset = offset(sku, location);
+        while (true)
+        {
+            final long before = buffer.getLongAcquire(offset + SEQ);
+            final long onHand = buffer.getLong(offset + ON_HAND);
+            final long reserved = buffer.getLong(offset + RESERVED);
+            final long committed = buffer.getLong(offset + COMMITTED);
+            final long safety = buffer.getLong(offset + SAFETY);
+            final long version = buffer.getLong(offset + VERSION);
+            VarHandle.loadLoadFence();
+            final long after = buffer.getLong(offset + SEQ);
+            if ((before & 1) == 0 && before == after)
+            {
+                view.set(onHand, reserved, committed, safety, version);
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    UnsafeBuffer buffer()
+    {
+        return buffer;
+    }
+}

@@ -1,0 +1,301 @@
+package io.truestock.engine.runtime;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.InsufficientCapacityException;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import io.truestock.engine.Command;
+import io.truestock.engine.Engine;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.RejectReason;
+import org.agrona.concurrent.EpochClock;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The single-writer pipeline: a multi-producer Disruptor ring of pre-allocated command slots and three stages.
+ * <ol>
+ *   <li>ingress: stamps each mutation with the next engine sequence and a monotonic timestamp, appends it to the
+ *       {@link CommandJournal}, and ends each batch with {@link CommandJournal#endOfBatch()};</li>
+ *   <li>business: the only thread that mutates state, {@link Engine#apply};</li>
+ *   <li>output: tells the {@link EngineListener}, then answers the caller's {@link OutcomeHandler}.</li>
+ * </ol>
+ * Producers never block: {@link #tryPublish} answers false when the ring is full, and the edge turns that into
+ * backpressure (503 with Retry-After), so there is no unbounded queue in front of the writer.
+ */
+public final class EngineRuntime implements AutoCloseable
+{
+    private final Engine engine;
+    private final CommandJournal journal;
+    private final EngineListener listener;
+    private final EpochClock clock;
+    private final Disruptor<RingSlot> disruptor;
+    private final RingBuffer<RingSlot> ring;
+    private final long tickIntervalMillis;
+    private final Thread ticker;
+    private volatile boolean running;
+    private volatile Throwable halted;
+
+    private long sequence;
+    private long lastStampMillis;
+
+    public EngineRuntime(
+        final Engine engine, final RuntimeConfig config, final CommandJournal journal, final EngineListener listener)
+    {
+        if (!config.isConcluded())
+        {
+            config.conclude();
+        }
+        this.engine = engine;
+        this.journal = journal;
+        this.listener = listener;
+        this.clock = config.clock();
+        this.tickIntervalMillis = config.tickIntervalMillis();
+        this.sequence = engine.lastSequence();
+        this.lastStampMillis = engine.lastTimestampMillis();
+        final int lineCapacity = engine.config().maxLinesPerCommand();
+        disruptor = new Disruptor<>(
+            () -> new RingSlot(lineCapacity),
+            config.ringSize(),
+            threads(),
+            ProducerType.MULTI,
+            WaitStrategies.named(config.waitStrategy()));
+        disruptor.handleEventsWith(this::ingress).then(this::business).then(this::output);
+        ring = disruptor.getRingBuffer();
+        ticker = tickIntervalMillis > 0 ? new Thread(this::tickLoop, "truestock-ticker") : null;
+        if (ticker != null)
+        {
+            ticker.setDaemon(true);
+        }
+    }
+
+    private static ThreadFactory threads()
+    {
+        final String[] names = {"truestock-ingress", "truestock-writer", "truestock-output"};
+        final AtomicInteger next = new AtomicInteger();
+        return runnable ->
+        {
+            final int n = next.getAndIncrement();
+            final Thread thread = new Thread(runnable, n < names.length ? names[n] : "truestock-stage-" + n);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    public EngineRuntime start()
+    {
+        running = true;
+        disruptor.start();
+        if (ticker != null)
+        {
+            ticker.start();
+        }
+        return this;
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * Claims a slot, lets {@code filler} write the command and publishes it. Non-blocking.
+     *
+     * @return false when the ring is full or the runtime is not running: nothing was published.
+     */
+    public boolean tryPublish(final CommandFiller filler, final OutcomeHandler handler)
+    {
+        if (!running)
+        {
+            return false;
+        }
+        final long slot;
+        try
+        {
+            slot = ring.tryNext();
+        }
+        catch (final InsufficientCapacityException ex)
+        {
+            return false;
+        }
+        final RingSlot entry = ring.get(slot);
+        try
+        {
+            entry.command.clear();
+            entry.handler = handler;
+            filler.fill(entry.command);
+        }
+        catch (final RuntimeException ex)
+        {
+            entry.command.clear();
+            entry.command.queryReservation(0);
+            entry.handler = (command, outcome) ->
+            {
+            };
+            ring.publish(slot);
+            throw ex;
+        }
+        ring.publish(slot);
+        return true;
+    }
+
+    /**
+     * Convenience for callers that want a future: completes with a copy of the outcome, or exceptionally with
+     * {@link OverloadedException} when the ring is full.
+     */
+    public CompletableFuture<Outcome> submit(final CommandFiller filler)
+    {
+        final CompletableFuture<Outcome> future = new CompletableFuture<>();
+        if (!tryPublish(filler, (command, outcome) -> future.complete(outcome.copy())))
+        {
+            future.completeExceptionally(new OverloadedException());
+        }
+        return future;
+    }
+
+    /** Slots claimed but not yet answered. */
+    public long backlog()
+    {
+        return ring.getBufferSize() - ring.remainingCapacity();
+    }
+
+    public int ringSize()
+    {
+        return ring.getBufferSize();
+    }
+
+    /** The error that stopped the writer, or null while healthy. */
+    public Throwable halted()
+    {
+        return halted;
+    }
+
+    /** Stops accepting, drains every published command through all three stages, then closes the journal. */
+    @Override
+    public void close()
+    {
+        if (!running)
+        {
+            return;
+        }
+        running = false;
+        if (ticker != null)
+        {
+            ticker.interrupt();
+            try
+            {
+                ticker.join(TimeUnit.SECONDS.toMillis(5));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        disruptor.shutdown();
+        journal.close();
+    }
+
+    private void ingress(final RingSlot slot, final long ringSequence, final boolean endOfBatch)
+    {
+        final Command command = slot.command;
+        if (command.type() != null && command.type().isMutation())
+        {
+            final long now = Math.max(clock.time(), lastStampMillis);
+            lastStampMillis = now;
+            command.stamp(++sequence, now);
+            journal.append(command);
+        }
+        if (endOfBatch)
+        {
+            journal.endOfBatch();
+        }
+    }
+
+    private void business(final RingSlot slot, final long ringSequence, final boolean endOfBatch)
+    {
+        final Throwable stopped = halted;
+        if (stopped != null || slot.command.type() == null)
+        {
+            slot.outcome.reset();
+            slot.events.reset();
+            rejectHalted(slot.outcome, slot.command);
+            return;
+        }
+        try
+        {
+            engine.apply(slot.command, slot.outcome, slot.events);
+        }
+        catch (final Throwable ex)
+        {
+            halted = ex;
+            System.err.println("truestock: writer halted at " + slot.command + ": " + ex);
+            ex.printStackTrace();
+            slot.events.reset();
+            rejectHalted(slot.outcome, slot.command);
+        }
+    }
+
+    private static void rejectHalted(final Outcome outcome, final Command command)
+    {
+        outcome.reject(RejectReason.ENGINE_HALTED, -1, command.sequence());
+    }
+
+    private void output(final RingSlot slot, final long ringSequence, final boolean endOfBatch)
+    {
+        final OutcomeHandler handler = slot.handler;
+        slot.handler = null;
+        try
+        {
+            listener.onApplied(slot.command, slot.outcome, slot.events);
+        }
+        catch (final RuntimeException ex)
+        {
+            System.err.println("truestock: listener failed at " + slot.command + ": " + ex);
+        }
+        if (handler != null)
+        {
+            try
+            {
+                handler.onOutcome(slot.command, slot.outcome);
+            }
+            catch (final RuntimeException ex)
+            {
+                System.err.println("truestock: outcome handler failed at " + slot.command + ": " + ex);
+            }
+        }
+    }
+
+    private void tickLoop()
+    {
+        while (running)
+        {
+            try
+            {
+                Thread.sleep(tickIntervalMillis);
+            }
+            catch (final InterruptedException ex)
+            {
+                return;
+            }
+            if (clock.time() >= engine.nextExpiryMillis())
+            {
+                tryPublish(Command::tick, null);
+            }
+        }
+    }
+
+    /** The ring was full: retry later. */
+    public static final class OverloadedException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        public OverloadedException()
+        {
+            super("ring full", null, false, false);
+        }
+    }
+}
