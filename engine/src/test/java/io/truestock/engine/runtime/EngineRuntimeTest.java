@@ -1,0 +1,298 @@
+package io.truestock.engine.runtime;
+
+import io.truestock.engine.ChannelSpec;
+import io.truestock.engine.Command;
+import io.truestock.engine.Engine;
+import io.truestock.engine.EngineConfig;
+import io.truestock.engine.LocationSpec;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.RejectReason;
+import io.truestock.engine.SkuSpec;
+import io.truestock.engine.StockView;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EngineRuntimeTest
+{
+    private static final int THREADS = 32;
+    private static final long STOCK = 100;
+
+    private static Engine catalog()
+    {
+        return new Engine(new EngineConfig().maxSkus(64).maxLocations(4).maxChannels(4)
+            .maxOpenReservations(10_000).maxRetainedReservations(10_000));
+    }
+
+    private static Outcome await(final CompletableFuture<Outcome> future) throws Exception
+    {
+        return future.get(10, TimeUnit.SECONDS);
+    }
+
+    private static void define(final EngineRuntime runtime) throws Exception
+    {
+        assertThat(await(runtime.submit(c -> c.defineLocation("oak", LocationSpec.named("Oakland")))).accepted()).isTrue();
+        assertThat(await(runtime.submit(c -> c.defineChannel("shop", ChannelSpec.named("Shop")))).accepted()).isTrue();
+        assertThat(await(runtime.submit(c -> c.defineSku("hot", SkuSpec.simple("Hot", 100, "USD")))).accepted()).isTrue();
+        assertThat(await(runtime.submit(c -> c.receive("hot", "oak", STOCK))).accepted()).isTrue();
+    }
+
+    @Test
+    void thirtyTwoThreadsRaceForOneHundredUnitsAndExactlyOneHundredWin() throws Exception
+    {
+        final AtomicLong heldEvents = new AtomicLong();
+        final AtomicLong acceptedReserves = new AtomicLong();
+        final EngineListener listener = (command, outcome, events) ->
+        {
+            if (command.type() == io.truestock.engine.CommandType.RESERVE && outcome.accepted())
+            {
+                acceptedReserves.incrementAndGet();
+                for (int i = 0; i < events.stockCount(); i++)
+                {
+                    heldEvents.addAndGet(events.stockAfter(i, 1) - events.stockBefore(i, 1));
+                }
+            }
+        };
+        final Engine engine = catalog();
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0), CommandJournal.NONE, listener).start())
+        {
+            define(runtime);
+            final AtomicLong wins = new AtomicLong();
+            final AtomicLong outOfStock = new AtomicLong();
+            final AtomicLong overloaded = new AtomicLong();
+            final AtomicReference<String> unexpected = new AtomicReference<>();
+            final CountDownLatch start = new CountDownLatch(1);
+            final List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++)
+            {
+                final String principal = "agent-" + t;
+                final Thread thread = new Thread(() ->
+                {
+                    try
+                    {
+                        start.await();
+                        boolean soldOut = false;
+                        while (!soldOut)
+                        {
+                            final CompletableFuture<Outcome> future = runtime.submit(
+                                c -> c.reserve("shop", 600).addLine("hot", 1).principal(principal));
+                            final Outcome outcome;
+                            try
+                            {
+                                outcome = future.get(10, TimeUnit.SECONDS);
+                            }
+                            catch (final java.util.concurrent.ExecutionException ex)
+                            {
+                                overloaded.incrementAndGet();
+                                Thread.onSpinWait();
+                                continue;
+                            }
+                            if (outcome.accepted())
+                            {
+                                wins.incrementAndGet();
+                            }
+                            else if (outcome.reason() == RejectReason.OUT_OF_STOCK)
+                            {
+                                outOfStock.incrementAndGet();
+                                soldOut = true;
+                            }
+                            else
+                            {
+                                unexpected.set(outcome.toString());
+                                soldOut = true;
+                            }
+                        }
+                    }
+                    catch (final Exception ex)
+                    {
+                        unexpected.set(ex.toString());
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            start.countDown();
+            for (final Thread thread : threads)
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(60));
+            }
+
+            assertThat(unexpected.get()).isNull();
+            assertThat(wins.get()).isEqualTo(STOCK);
+            assertThat(outOfStock.get()).isEqualTo(THREADS);
+            final StockView view = new StockView();
+            final Outcome last = await(runtime.submit(c -> c.queryReservation(STOCK)));
+            assertThat(last.accepted()).isTrue();
+            engine.readStock("hot", "oak", view);
+            assertThat(view.available()).isZero();
+            assertThat(view.reserved()).isEqualTo(STOCK);
+            assertThat(acceptedReserves.get()).isEqualTo(wins.get());
+            assertThat(heldEvents.get()).isEqualTo(STOCK);
+            assertThat(engine.openReservations()).isEqualTo((int)STOCK);
+        }
+    }
+
+    @Test
+    void readersSeeConsistentRecordsWhileTheWriterWorks() throws Exception
+    {
+        final Engine engine = catalog();
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(256).tickIntervalMillis(0), CommandJournal.NONE, EngineListener.NONE)
+            .start())
+        {
+            define(runtime);
+            final AtomicBoolean done = new AtomicBoolean();
+            final AtomicReference<String> violation = new AtomicReference<>();
+            final AtomicLong changesSeen = new AtomicLong();
+            final Thread reader = new Thread(() ->
+            {
+                final StockView view = new StockView();
+                long lastVersion = -1;
+                while (!done.get())
+                {
+                    engine.readStock("hot", "oak", view);
+                    if (view.onHand() < 0 || view.reserved() < 0 || view.committed() < 0 ||
+                        view.reserved() + view.committed() > view.onHand() - view.safety())
+                    {
+                        violation.set(view.toString());
+                    }
+                    if (view.version() < lastVersion)
+                    {
+                        violation.set("version went back: " + view);
+                    }
+                    if (view.version() != lastVersion)
+                    {
+                        changesSeen.incrementAndGet();
+                    }
+                    lastVersion = view.version();
+                }
+            });
+            reader.start();
+            for (int i = 0; i < 500; i++)
+            {
+                final String order = "o-" + i;
+                final Outcome reserved = await(runtime.submit(c -> c.reserve("shop", 60).addLine("hot", 3)));
+                assertThat(reserved.accepted()).as(reserved.toString()).isTrue();
+                final long id = reserved.reservationId();
+                assertThat(await(runtime.submit(c -> c.confirm(id, order))).accepted()).isTrue();
+                assertThat(await(runtime.submit(c -> c.ship("shop", order))).accepted()).isTrue();
+                assertThat(await(runtime.submit(c -> c.receive("hot", "oak", 3))).accepted()).isTrue();
+            }
+            done.set(true);
+            reader.join();
+            assertThat(violation.get()).isNull();
+            assertThat(changesSeen.get()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void aFullRingAnswersFalseInsteadOfQueueing() throws Exception
+    {
+        final Engine engine = catalog();
+        final CountDownLatch release = new CountDownLatch(1);
+        final EngineListener blocking = (command, outcome, events) ->
+        {
+            try
+            {
+                release.await();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(8).tickIntervalMillis(0), CommandJournal.NONE, blocking).start())
+        {
+            int published = 0;
+            while (runtime.tryPublish(c -> c.defineSku("s" + System.nanoTime(), SkuSpec.simple("x", 1, "USD")), null))
+            {
+                published++;
+                assertThat(published).isLessThanOrEqualTo(8);
+            }
+            assertThat(published).isEqualTo(8);
+            assertThat(runtime.submit(Command::tick)).isCompletedExceptionally();
+            release.countDown();
+        }
+    }
+
+    @Test
+    void theTickerExpiresReservationsWhenTheyFallDue() throws Exception
+    {
+        final AtomicLong now = new AtomicLong(1_800_000_000_000L);
+        final Engine engine = catalog();
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(1).clock(now::get), CommandJournal.NONE,
+            EngineListener.NONE).start())
+        {
+            define(runtime);
+            final Outcome held = await(runtime.submit(c -> c.reserve("shop", 5).addLine("hot", 10)));
+            assertThat(held.accepted()).isTrue();
+            assertThat(engine.nextExpiryMillis()).isEqualTo(now.get() + 5_000);
+            now.addAndGet(5_000);
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (engine.openReservations() > 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            final Outcome status = await(runtime.submit(c -> c.queryReservation(held.reservationId())));
+            assertThat(status.reservationStatus()).isEqualTo(io.truestock.engine.ReservationStatus.EXPIRED);
+            final StockView view = new StockView();
+            engine.readStock("hot", "oak", view);
+            assertThat(view.reserved()).isZero();
+        }
+    }
+
+    @Test
+    void mutationsAreStampedInOrderAndJournaledBeforeTheyAreApplied() throws Exception
+    {
+        final List<Long> journaled = new ArrayList<>();
+        final AtomicReference<String> violation = new AtomicReference<>();
+        final Engine engine = catalog();
+        final CommandJournal journal = new CommandJournal()
+        {
+            @Override
+            public void append(final Command command)
+            {
+                journaled.add(command.sequence());
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final EngineListener listener = (command, outcome, events) ->
+        {
+            if (command.type().isMutation() && !journaled.contains(command.sequence()))
+            {
+                violation.set("applied before journaled: " + command);
+            }
+        };
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0), journal, listener).start())
+        {
+            define(runtime);
+            await(runtime.submit(c -> c.queryReservation(1)));
+            final Outcome received = await(runtime.submit(c -> c.receive("hot", "oak", 1)));
+            assertThat(received.version()).isEqualTo(5);
+        }
+        assertThat(violation.get()).isNull();
+        assertThat(journaled).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+}
