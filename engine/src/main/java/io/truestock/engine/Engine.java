@@ -485,7 +485,7 @@ public final class Engine
         out.reservation(0, null, index, 0);
     }
 
-    private ChannelDef resolveChannel(final ChannelSpec spec)
+    ChannelDef resolveChannel(final ChannelSpec spec)
     {
         final int[] resolved;
         if (spec.locations().isEmpty())
@@ -523,7 +523,7 @@ public final class Engine
         return new ChannelDef(spec, resolved, routing);
     }
 
-    private void indexChannelLocations()
+    void indexChannelLocations()
     {
         for (int l = 0; l < locations.count(); l++)
         {
@@ -1759,7 +1759,28 @@ public final class Engine
         r.heapIndex = i;
     }
 
-    // ---- digest ----
+    // ---- snapshot restore (EngineSnapshot) ----
+
+    void restorePosition(final long sequence, final long timestampMillis, final long reservationCounter)
+    {
+        lastSequence = sequence;
+        lastTimestampMillis = timestampMillis;
+        nextReservationId = reservationCounter;
+    }
+
+    void restoreHeld(final Reservation r)
+    {
+        reservations.put(r.id, r);
+        heapAdd(r);
+        openReservations++;
+    }
+
+    void restoreFinished()
+    {
+        updateNextExpiry();
+    }
+
+        // ---- digest ----
 
     /**
      * SHA-256 over every quantity, every published channel value, every reservation (open and retained, in id

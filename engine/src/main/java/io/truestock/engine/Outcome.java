@@ -138,6 +138,18 @@ public final class Outcome
         safety = table.safety(offset);
     }
 
+    void stockValues(
+        final int skuIndex, final int locationIndex,
+        final long newOnHand, final long newReserved, final long newCommitted, final long newSafety)
+    {
+        sku = skuIndex;
+        location = locationIndex;
+        onHand = newOnHand;
+        reserved = newReserved;
+        committed = newCommitted;
+        safety = newSafety;
+    }
+
     void reservation(final long id, final ReservationStatus status, final int channelIndex, final long expiresAt)
     {
         reservationId = id;

@@ -27,6 +27,20 @@ public final class EngineDriver
         this(config, 1_800_000_000_000L);
     }
 
+    private EngineDriver(final Engine engine, final long sequence, final long nowMillis)
+    {
+        this.engine = engine;
+        this.command = new Command(engine.config().maxLinesPerCommand() + 8);
+        this.sequence = sequence;
+        this.nowMillis = nowMillis;
+    }
+
+    /** A driver over a restored engine that continues the sequence and clock of {@code previous}. */
+    public static EngineDriver resume(final Engine restored, final EngineDriver previous)
+    {
+        return new EngineDriver(restored, previous.sequence, previous.nowMillis);
+    }
+
     public long now()
     {
         return nowMillis;
