@@ -1,0 +1,196 @@
+package io.truestock.gateway;
+
+import io.truestock.engine.EngineConfig;
+import io.truestock.engine.runtime.RuntimeConfig;
+
+import java.nio.file.Path;
+
+/**
+ * Everything a server needs to start: where it keeps its data, where it listens, and the engine's bounds.
+ * Built from defaults, the YAML config file and command-line options (in that order of precedence, last wins);
+ * {@link #conclude()} validates it once.
+ */
+public final class ServerConfig
+{
+    private Path dataDir = Path.of("data");
+    private String host = "127.0.0.1";
+    private int httpPort = 8080;
+    private int binaryPort = 9090;
+    private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private boolean preferNativeTransport = true;
+    private String adminToken;
+    private boolean fsync;
+    private long snapshotEveryCommands = 1_000_000;
+    private int snapshotsKept = 2;
+    private int streamBufferPerSubscriber = 4096;
+    private int maxStreamSubscribers = 1024;
+    private final EngineConfig engine = new EngineConfig();
+    private final RuntimeConfig runtime = new RuntimeConfig();
+
+    public ServerConfig conclude()
+    {
+        engine.conclude();
+        runtime.conclude();
+        if (httpPort < 0 || httpPort > 65535 || binaryPort < -1 || binaryPort > 65535)
+        {
+            throw new IllegalArgumentException("ports must be in [0, 65535] (0 picks a free port; binary -1 disables it)");
+        }
+        if (ioThreads < 1 || ioThreads > 64)
+        {
+            throw new IllegalArgumentException("ioThreads must be in [1, 64]");
+        }
+        if (snapshotEveryCommands < 0 || snapshotsKept < 1)
+        {
+            throw new IllegalArgumentException("snapshotEveryCommands must be >= 0 (0 = never) and snapshotsKept >= 1");
+        }
+        if (streamBufferPerSubscriber < 16 || maxStreamSubscribers < 1)
+        {
+            throw new IllegalArgumentException("streamBufferPerSubscriber >= 16 and maxStreamSubscribers >= 1");
+        }
+        return this;
+    }
+
+    public Path dataDir()
+    {
+        return dataDir;
+    }
+
+    public ServerConfig dataDir(final Path value)
+    {
+        dataDir = value;
+        return this;
+    }
+
+    public String host()
+    {
+        return host;
+    }
+
+    public ServerConfig host(final String value)
+    {
+        host = value;
+        return this;
+    }
+
+    public int httpPort()
+    {
+        return httpPort;
+    }
+
+    public ServerConfig httpPort(final int value)
+    {
+        httpPort = value;
+        return this;
+    }
+
+    public int binaryPort()
+    {
+        return binaryPort;
+    }
+
+    public ServerConfig binaryPort(final int value)
+    {
+        binaryPort = value;
+        return this;
+    }
+
+    public int ioThreads()
+    {
+        return ioThreads;
+    }
+
+    public ServerConfig ioThreads(final int value)
+    {
+        ioThreads = value;
+        return this;
+    }
+
+    public boolean preferNativeTransport()
+    {
+        return preferNativeTransport;
+    }
+
+    public ServerConfig preferNativeTransport(final boolean value)
+    {
+        preferNativeTransport = value;
+        return this;
+    }
+
+    /** Admin bearer token; null means: take it from the data dir, or generate it there. */
+    public String adminToken()
+    {
+        return adminToken;
+    }
+
+    public ServerConfig adminToken(final String value)
+    {
+        adminToken = value;
+        return this;
+    }
+
+    public boolean fsync()
+    {
+        return fsync;
+    }
+
+    /** fsync the journal at the end of every ring batch (survives machine crashes; costs latency). */
+    public ServerConfig fsync(final boolean value)
+    {
+        fsync = value;
+        return this;
+    }
+
+    public long snapshotEveryCommands()
+    {
+        return snapshotEveryCommands;
+    }
+
+    public ServerConfig snapshotEveryCommands(final long value)
+    {
+        snapshotEveryCommands = value;
+        return this;
+    }
+
+    public int snapshotsKept()
+    {
+        return snapshotsKept;
+    }
+
+    public ServerConfig snapshotsKept(final int value)
+    {
+        snapshotsKept = value;
+        return this;
+    }
+
+    public int streamBufferPerSubscriber()
+    {
+        return streamBufferPerSubscriber;
+    }
+
+    public ServerConfig streamBufferPerSubscriber(final int value)
+    {
+        streamBufferPerSubscriber = value;
+        return this;
+    }
+
+    public int maxStreamSubscribers()
+    {
+        return maxStreamSubscribers;
+    }
+
+    public ServerConfig maxStreamSubscribers(final int value)
+    {
+        maxStreamSubscribers = value;
+        return this;
+    }
+
+    public EngineConfig engine()
+    {
+        return engine;
+    }
+
+    public RuntimeConfig runtime()
+    {
+        return runtime;
+    }
+}

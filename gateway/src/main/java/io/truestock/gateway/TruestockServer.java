@@ -1,0 +1,117 @@
+package io.truestock.gateway;
+
+import io.netty.channel.EventLoopGroup;
+import io.truestock.engine.Engine;
+import io.truestock.engine.runtime.CommandJournal;
+import io.truestock.engine.runtime.EngineListener;
+import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.gateway.auth.ApiKeys;
+import io.truestock.gateway.http.Api;
+import io.truestock.gateway.http.HttpServer;
+import io.truestock.gateway.metrics.Metrics;
+import io.truestock.gateway.net.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one place where the parts are assembled: recovery of the engine from the data dir, the journal, the
+ * single-writer runtime, and the network edges. {@link #close()} stops accepting, drains the ring, flushes the
+ * journal and writes a snapshot.
+ */
+public final class TruestockServer implements AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TruestockServer.class);
+
+    private final ServerConfig config;
+    private final ApiKeys keys;
+    private final Engine engine;
+    private final Metrics metrics;
+    private final EngineRuntime runtime;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final HttpServer http;
+    private final Transport transport;
+    private volatile boolean closed;
+
+    private TruestockServer(final ServerConfig config) throws Exception
+    {
+        this.config = config.conclude();
+        keys = new ApiKeys(config.dataDir(), config.adminToken() != null ?
+            config.adminToken() : System.getenv("TRUESTOCK_ADMIN_TOKEN"));
+        engine = new Engine(config.engine());
+        final CommandJournal journal = CommandJournal.NONE;
+        metrics = new Metrics();
+        final List<EngineListener> listeners = new ArrayList<>();
+        listeners.add(metrics);
+        runtime = new EngineRuntime(engine, config.runtime(), journal, new Listeners(listeners)).start();
+
+        transport = new Transport(config.preferNativeTransport());
+        boss = transport.group(1, "truestock-accept");
+        workers = transport.group(config.ioThreads(), "truestock-io");
+        final Map<String, Api.Extension> extensions = new HashMap<>();
+        final Api api = new Api(engine, runtime, keys, metrics, extensions);
+        http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
+
+        metrics.gauge("truestock_ring_occupancy", runtime::backlog);
+        metrics.gauge("truestock_ring_size", runtime::ringSize);
+        metrics.gauge("truestock_engine_sequence", engine::lastSequence);
+        metrics.gauge("truestock_open_reservations", engine::openReservations);
+        LOG.info("truestock listening: http={} transport={} data={}", http.port(), transport.name(), config.dataDir());
+    }
+
+    public static TruestockServer start(final ServerConfig config) throws Exception
+    {
+        return new TruestockServer(config);
+    }
+
+    public int httpPort()
+    {
+        return http.port();
+    }
+
+    public String adminToken()
+    {
+        return keys.adminToken();
+    }
+
+    public ApiKeys keys()
+    {
+        return keys;
+    }
+
+    public Engine engine()
+    {
+        return engine;
+    }
+
+    public EngineRuntime runtime()
+    {
+        return runtime;
+    }
+
+    public ServerConfig config()
+    {
+        return config;
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        http.close();
+        runtime.close();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("truestock stopped at sequence {}", engine.lastSequence());
+    }
+}

@@ -1,0 +1,156 @@
+package io.truestock.gateway.http;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.truestock.gateway.metrics.Metrics;
+
+/**
+ * Per-connection request handling: hands each request to the {@link Api} and writes the answers strictly in
+ * request order (HTTP/1.1 pipelining). At most {@link #MAX_IN_FLIGHT} requests are outstanding per connection;
+ * beyond that the connection stops reading until answers drain, so a client cannot queue without bound.
+ */
+final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
+{
+    static final int MAX_IN_FLIGHT = 64;
+    private static final int MASK = MAX_IN_FLIGHT - 1;
+
+    private final Api api;
+    private final Metrics metrics;
+    private final FullHttpResponse[] pending = new FullHttpResponse[MAX_IN_FLIGHT];
+    private final Exchange[] exchanges = new Exchange[MAX_IN_FLIGHT];
+    private ChannelHandlerContext ctx;
+    private long nextSequence;
+    private long nextToWrite;
+    private boolean closing;
+    private Exchange streaming;
+
+    HttpConnection(final Api api, final Metrics metrics)
+    {
+        this.api = api;
+        this.metrics = metrics;
+    }
+
+    ByteBufAllocator allocator()
+    {
+        return ctx.alloc();
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext context)
+    {
+        ctx = context;
+    }
+
+    @Override
+    protected void channelRead0(final ChannelHandlerContext context, final FullHttpRequest request)
+    {
+        if (closing || streaming != null)
+        {
+            return;
+        }
+        final long start = System.nanoTime();
+        final Exchange exchange = new Exchange(this, nextSequence++, request, start, HttpUtil.isKeepAlive(request));
+        exchanges[(int)(exchange.sequence() & MASK)] = exchange;
+        if (nextSequence - nextToWrite >= MAX_IN_FLIGHT)
+        {
+            context.channel().config().setAutoRead(false);
+        }
+        if (request.decoderResult().isFailure())
+        {
+            exchange.respond(Responses.problem(context.alloc(), HttpResponseStatus.BAD_REQUEST, "invalid_request",
+                "malformed HTTP request", null));
+            closing = true;
+            return;
+        }
+        api.handle(exchange);
+    }
+
+    void complete(final Exchange exchange, final FullHttpResponse response)
+    {
+        if (ctx.executor().inEventLoop())
+        {
+            completeInLoop(exchange, response);
+        }
+        else
+        {
+            ctx.executor().execute(() -> completeInLoop(exchange, response));
+        }
+    }
+
+    private void completeInLoop(final Exchange exchange, final FullHttpResponse response)
+    {
+        if (!ctx.channel().isActive())
+        {
+            ReferenceCountUtil.release(response);
+            return;
+        }
+        pending[(int)(exchange.sequence() & MASK)] = response;
+        boolean wrote = false;
+        while (nextToWrite < nextSequence && pending[(int)(nextToWrite & MASK)] != null)
+        {
+            final int slot = (int)(nextToWrite & MASK);
+            final FullHttpResponse next = pending[slot];
+            final Exchange done = exchanges[slot];
+            pending[slot] = null;
+            exchanges[slot] = null;
+            nextToWrite++;
+            final boolean keepAlive = done.keepAlive() && !closing;
+            if (keepAlive)
+            {
+                next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                ctx.write(next);
+            }
+            else
+            {
+                next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                ctx.writeAndFlush(next).addListener(ChannelFutureListener.CLOSE);
+                closing = true;
+            }
+            metrics.recordLatency(done.route(), System.nanoTime() - done.startNanos());
+            wrote = true;
+        }
+        if (wrote)
+        {
+            ctx.flush();
+        }
+        if (!closing && !ctx.channel().config().isAutoRead() && nextSequence - nextToWrite < MAX_IN_FLIGHT / 2)
+        {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    ChannelHandlerContext takeOver(final Exchange exchange)
+    {
+        streaming = exchange;
+        return ctx;
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext context) throws Exception
+    {
+        for (int i = 0; i < pending.length; i++)
+        {
+            if (pending[i] != null)
+            {
+                ReferenceCountUtil.release(pending[i]);
+                pending[i] = null;
+            }
+        }
+        super.channelInactive(context);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext context, final Throwable cause)
+    {
+        context.close();
+    }
+}

@@ -1,0 +1,104 @@
+package io.truestock.gateway.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.truestock.gateway.metrics.Metrics;
+import io.truestock.gateway.net.Transport;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The Netty HTTP/1.1 server: codec, a 64 KiB body bound answered with {@code 413 payload_too_large}, an idle
+ * timeout, then {@link HttpConnection} per connection.
+ */
+public final class HttpServer implements AutoCloseable
+{
+    private static final int IDLE_SECONDS = 300;
+
+    private final Channel channel;
+
+    public HttpServer(
+        final Transport transport, final EventLoopGroup boss, final EventLoopGroup workers, final String host,
+        final int port, final Api api, final Metrics metrics, final Consumer<io.netty.channel.ChannelPipeline> extra)
+        throws InterruptedException
+    {
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(boss, workers)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline()
+                        .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS)
+                        {
+                            @Override
+                            protected void channelIdle(
+                                final ChannelHandlerContext ctx, final io.netty.handler.timeout.IdleStateEvent evt)
+                            {
+                                if (ctx.pipeline().get("sse") == null)
+                                {
+                                    ctx.close();
+                                }
+                            }
+                        })
+                        .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
+                        .addLast("aggregator", new BoundedAggregator(Api.MAX_BODY_BYTES));
+                    if (extra != null)
+                    {
+                        extra.accept(ch.pipeline());
+                    }
+                    ch.pipeline().addLast("api", new HttpConnection(api, metrics));
+                }
+            });
+        channel = bootstrap.bind(host, port).sync().channel();
+    }
+
+    public int port()
+    {
+        return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    @Override
+    public void close()
+    {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** Aggregates bodies up to the API's bound and answers anything larger with problem+json, then closes. */
+    private static final class BoundedAggregator extends HttpObjectAggregator
+    {
+        BoundedAggregator(final int maxContentLength)
+        {
+            super(maxContentLength);
+        }
+
+        @Override
+        protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
+        {
+            final FullHttpResponse response = Responses.problem(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "payload_too_large", "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes", null);
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.truestock.gateway.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Building HTTP responses: JSON bodies and {@code application/problem+json} errors.
+ */
+public final class Responses
+{
+    public static final String JSON = "application/json";
+    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final int RETRY_AFTER_SECONDS = 1;
+
+    private Responses()
+    {
+    }
+
+    public static FullHttpResponse json(final HttpResponseStatus status, final ByteBuf body)
+    {
+        return withBody(status, body, JSON);
+    }
+
+    public static FullHttpResponse text(final HttpResponseStatus status, final String body, final String contentType)
+    {
+        return withBody(status, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8), contentType);
+    }
+
+    public static FullHttpResponse bytes(final HttpResponseStatus status, final byte[] body, final String contentType)
+    {
+        return withBody(status, Unpooled.wrappedBuffer(body), contentType);
+    }
+
+    private static FullHttpResponse withBody(final HttpResponseStatus status, final ByteBuf body, final String type)
+    {
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        return response;
+    }
+
+    public static FullHttpResponse problem(final ByteBufAllocator allocator, final ApiException ex)
+    {
+        return problem(allocator, ex.status(), ex.code(), ex.getMessage(), ex.param());
+    }
+
+    public static FullHttpResponse problem(
+        final ByteBufAllocator allocator, final HttpResponseStatus status, final String code, final String detail,
+        final String param)
+    {
+        final JsonOut out = new JsonOut(allocator);
+        out.startObject();
+        problemFields(out, status, code, detail, param);
+        out.endObject();
+        final FullHttpResponse response = withBody(status, out.finish(), PROBLEM_JSON);
+        if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code())
+        {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return response;
+    }
+
+    /** The standard problem members; callers may add members (such as {@code lines}) before closing the object. */
+    public static void problemFields(
+        final JsonOut out, final HttpResponseStatus status, final String code, final String detail, final String param)
+    {
+        out.field("type", "urn:truestock:problem:" + code)
+            .field("title", status.reasonPhrase())
+            .field("status", status.code())
+            .field("code", code)
+            .field("detail", detail);
+        if (param != null)
+        {
+            out.field("param", param);
+        }
+    }
+
+    public static FullHttpResponse overloaded(final ByteBufAllocator allocator)
+    {
+        return problem(allocator, HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded",
+            "the engine's command ring is full; retry after the Retry-After delay", null);
+    }
+}
