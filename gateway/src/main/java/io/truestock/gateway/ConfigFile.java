@@ -1,0 +1,220 @@
+package io.truestock.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the YAML config file into a {@link ServerConfig}. Unknown keys are an error (a typo must not silently
+ * leave a default in place). Every key is optional; see {@code config/truestock.yaml} for all of them.
+ */
+public final class ConfigFile
+{
+    private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
+        "native_transport", "fsync", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
+        "tick_interval_millis", "bounds", "streams");
+    private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
+        "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
+        "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
+    private static final Set<String> STREAMS = Set.of("buffer_per_subscriber", "max_subscribers");
+
+    private ConfigFile()
+    {
+    }
+
+    public static void apply(final Path file, final ServerConfig config)
+    {
+        final JsonNode root;
+        try
+        {
+            root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalArgumentException("cannot read config file " + file + ": " + ex.getMessage(), ex);
+        }
+        if (root == null || root.isMissingNode() || root.isNull())
+        {
+            return;
+        }
+        if (!root.isObject())
+        {
+            throw new IllegalArgumentException(file + ": the config file must be a YAML mapping");
+        }
+        check(root, TOP, "");
+        if (root.has("data_dir"))
+        {
+            config.dataDir(file.toAbsolutePath().getParent().resolve(text(root, "data_dir")));
+        }
+        if (root.has("host"))
+        {
+            config.host(text(root, "host"));
+        }
+        if (root.has("http_port"))
+        {
+            config.httpPort(integer(root, "http_port"));
+        }
+        if (root.has("binary_port"))
+        {
+            config.binaryPort(integer(root, "binary_port"));
+        }
+        if (root.has("io_threads"))
+        {
+            config.ioThreads(integer(root, "io_threads"));
+        }
+        if (root.has("native_transport"))
+        {
+            config.preferNativeTransport(bool(root, "native_transport"));
+        }
+        if (root.has("fsync"))
+        {
+            config.fsync(bool(root, "fsync"));
+        }
+        if (root.has("snapshot_every_commands"))
+        {
+            config.snapshotEveryCommands(longValue(root, "snapshot_every_commands"));
+        }
+        if (root.has("snapshots_kept"))
+        {
+            config.snapshotsKept(integer(root, "snapshots_kept"));
+        }
+        if (root.has("ring_size"))
+        {
+            config.runtime().ringSize(integer(root, "ring_size"));
+        }
+        if (root.has("wait_strategy"))
+        {
+            config.runtime().waitStrategy(text(root, "wait_strategy"));
+        }
+        if (root.has("tick_interval_millis"))
+        {
+            config.runtime().tickIntervalMillis(longValue(root, "tick_interval_millis"));
+        }
+        final JsonNode bounds = root.get("bounds");
+        if (bounds != null)
+        {
+            check(bounds, BOUNDS, "bounds.");
+            final var engine = config.engine();
+            if (bounds.has("max_skus"))
+            {
+                engine.maxSkus(integer(bounds, "max_skus"));
+            }
+            if (bounds.has("max_locations"))
+            {
+                engine.maxLocations(integer(bounds, "max_locations"));
+            }
+            if (bounds.has("max_channels"))
+            {
+                engine.maxChannels(integer(bounds, "max_channels"));
+            }
+            if (bounds.has("max_lines_per_command"))
+            {
+                engine.maxLinesPerCommand(integer(bounds, "max_lines_per_command"));
+            }
+            if (bounds.has("max_components_per_bundle"))
+            {
+                engine.maxComponentsPerBundle(integer(bounds, "max_components_per_bundle"));
+            }
+            if (bounds.has("max_open_reservations"))
+            {
+                engine.maxOpenReservations(integer(bounds, "max_open_reservations"));
+            }
+            if (bounds.has("max_retained_reservations"))
+            {
+                engine.maxRetainedReservations(integer(bounds, "max_retained_reservations"));
+            }
+            if (bounds.has("max_orders"))
+            {
+                engine.maxOrders(integer(bounds, "max_orders"));
+            }
+            if (bounds.has("max_idempotency_entries"))
+            {
+                engine.maxIdempotencyEntries(integer(bounds, "max_idempotency_entries"));
+            }
+            if (bounds.has("idempotency_window_hours"))
+            {
+                engine.idempotencyWindowMillis(longValue(bounds, "idempotency_window_hours") * 3_600_000L);
+            }
+            if (bounds.has("max_ttl_seconds"))
+            {
+                engine.maxTtlSeconds(integer(bounds, "max_ttl_seconds"));
+            }
+        }
+        final JsonNode streams = root.get("streams");
+        if (streams != null)
+        {
+            check(streams, STREAMS, "streams.");
+            if (streams.has("buffer_per_subscriber"))
+            {
+                config.streamBufferPerSubscriber(integer(streams, "buffer_per_subscriber"));
+            }
+            if (streams.has("max_subscribers"))
+            {
+                config.maxStreamSubscribers(integer(streams, "max_subscribers"));
+            }
+        }
+    }
+
+    private static void check(final JsonNode node, final Set<String> allowed, final String prefix)
+    {
+        if (!node.isObject())
+        {
+            throw new IllegalArgumentException("config: '" + prefix + "' must be a mapping");
+        }
+        final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext())
+        {
+            final String key = fields.next().getKey();
+            if (!allowed.contains(key))
+            {
+                throw new IllegalArgumentException("config: unknown key '" + prefix + key + "'; known: " + allowed);
+            }
+        }
+    }
+
+    private static String text(final JsonNode node, final String key)
+    {
+        final JsonNode value = node.get(key);
+        if (!value.isTextual())
+        {
+            throw new IllegalArgumentException("config: '" + key + "' must be a string");
+        }
+        return value.textValue();
+    }
+
+    private static long longValue(final JsonNode node, final String key)
+    {
+        final JsonNode value = node.get(key);
+        if (!value.isIntegralNumber() || !value.canConvertToLong())
+        {
+            throw new IllegalArgumentException("config: '" + key + "' must be an integer");
+        }
+        return value.longValue();
+    }
+
+    private static int integer(final JsonNode node, final String key)
+    {
+        final long value = longValue(node, key);
+        if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)
+        {
+            throw new IllegalArgumentException("config: '" + key + "' is out of range");
+        }
+        return (int)value;
+    }
+
+    private static boolean bool(final JsonNode node, final String key)
+    {
+        final JsonNode value = node.get(key);
+        if (!value.isBoolean())
+        {
+            throw new IllegalArgumentException("config: '" + key + "' must be true or false");
+        }
+        return value.booleanValue();
+    }
+}

@@ -1,0 +1,167 @@
+package io.truestock.gateway;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The {@code truestock} command line: {@code server}, {@code demo} and {@code audit verify}.
+ */
+@Command(name = "truestock", mixinStandardHelpOptions = true, version = "truestock 0.1.0",
+    description = "Low-latency, journaled inventory engine for multichannel sellers.",
+    subcommands = {Main.Server.class, Main.Demo.class, Main.Audit.class})
+public final class Main
+{
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    static class ServerOptions
+    {
+        @Option(names = "--data-dir", description = "where everything is persisted (default: ${DEFAULT-VALUE})")
+        Path dataDir;
+
+        @Option(names = "--http-port", description = "HTTP/JSON port (0 picks a free one)")
+        Integer httpPort;
+
+        @Option(names = "--binary-port", description = "binary protocol port (0 picks a free one, -1 disables it)")
+        Integer binaryPort;
+
+        @Option(names = "--host", description = "address to listen on (default 127.0.0.1)")
+        String host;
+
+        @Option(names = "--config", description = "YAML config file; command-line options override it")
+        Path config;
+
+        ServerConfig toConfig(final Path defaultDataDir)
+        {
+            final ServerConfig server = new ServerConfig().dataDir(defaultDataDir);
+            if (config != null)
+            {
+                ConfigFile.apply(config, server);
+            }
+            if (dataDir != null)
+            {
+                server.dataDir(dataDir);
+            }
+            if (httpPort != null)
+            {
+                server.httpPort(httpPort);
+            }
+            if (binaryPort != null)
+            {
+                server.binaryPort(binaryPort);
+            }
+            if (host != null)
+            {
+                server.host(host);
+            }
+            return server;
+        }
+    }
+
+    static int run(final TruestockServer server, final Runnable afterStart) throws InterruptedException
+    {
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            server.close();
+            stopped.countDown();
+        }, "truestock-shutdown"));
+        afterStart.run();
+        stopped.await();
+        return 0;
+    }
+
+    static void printAccess(final TruestockServer server)
+    {
+        final String base = "http://" + server.config().host() + ':' + server.httpPort();
+        System.out.println("Truestock is ready at " + base + "  (GET " + base + "/health)");
+        if (server.keys().generatedAdminTokenFile() != null)
+        {
+            System.out.println("Admin token: stored in " + server.keys().generatedAdminTokenFile() + " (mode 0600)");
+        }
+        else
+        {
+            System.out.println("Admin token: from TRUESTOCK_ADMIN_TOKEN");
+        }
+    }
+
+    @Command(name = "server", mixinStandardHelpOptions = true, description = "Run the server.")
+    static final class Server implements Callable<Integer>
+    {
+        @CommandLine.Mixin
+        final ServerOptionsMixin options = new ServerOptionsMixin();
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final TruestockServer server = TruestockServer.start(options.toConfig(Path.of("data")));
+            return run(server, () -> printAccess(server));
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the server with the embedded demo catalog (loaded once into an empty data dir).")
+    static final class Demo implements Callable<Integer>
+    {
+        @CommandLine.Mixin
+        final ServerOptionsMixin options = new ServerOptionsMixin();
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final TruestockServer server = TruestockServer.start(options.toConfig(Path.of("data", "demo")));
+            if (server.engine().skuCount() == 0)
+            {
+                final int loaded = DemoCatalog.load(server.runtime());
+                System.out.println("Loaded the demo catalog: " + loaded + " commands, " + server.engine().skuCount() +
+                    " SKUs, " + server.engine().channelCount() + " channels, " + server.engine().locationCount() +
+                    " locations.");
+            }
+            return run(server, () ->
+            {
+                printAccess(server);
+                final String base = "http://" + server.config().host() + ':' + server.httpPort();
+                final String token = server.keys().generatedAdminTokenFile() != null ?
+                    "$(cat " + server.keys().generatedAdminTokenFile() + ")" : "$TRUESTOCK_ADMIN_TOKEN";
+                System.out.println("Try:");
+                System.out.println("  curl -s -H \"Authorization: Bearer " + token + "\" '" + base +
+                    "/v1/offers/trail-shoe-black-m?channel=shopify&qty=1'");
+                System.out.println("  curl -s -H \"Authorization: Bearer " + token + "\" -H 'Content-Type: application/json' " +
+                    "-d '{\"channel\":\"amazon\",\"lines\":[{\"sku\":\"kit-0\",\"qty\":1}],\"ttl_seconds\":600}' " +
+                    base + "/v1/reservations");
+                System.out.println("Stop with Ctrl-C (SIGTERM drains the ring and flushes the journal).");
+            });
+        }
+    }
+
+    @Command(name = "audit", description = "Audit trail tools.", subcommands = {AuditVerify.class})
+    static final class Audit
+    {
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Walk the journal's hash chain and report the first edited, dropped, inserted or reordered record.")
+    static final class AuditVerify implements Callable<Integer>
+    {
+        @Option(names = "--data-dir", description = "data dir of the server (default: data)")
+        Path dataDir = Path.of("data");
+
+        @Override
+        public Integer call()
+        {
+            return JournalTools.verify(dataDir, System.out);
+        }
+    }
+
+    /** picocli mixin holding the shared server options. */
+    static final class ServerOptionsMixin extends ServerOptions
+    {
+    }
+}
