@@ -10,6 +10,8 @@ import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.HttpServer;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
+import io.truestock.gateway.stream.ChannelStreams;
+import io.truestock.gateway.stream.StreamEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ public final class TruestockServer implements AutoCloseable
     private final ApiKeys keys;
     private final Engine engine;
     private final Metrics metrics;
+    private final ChannelStreams streams;
     private final EngineRuntime runtime;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -47,14 +50,17 @@ public final class TruestockServer implements AutoCloseable
         engine = new Engine(config.engine());
         final CommandJournal journal = CommandJournal.NONE;
         metrics = new Metrics();
+        streams = new ChannelStreams(engine, config.streamBufferPerSubscriber(), config.maxStreamSubscribers());
         final List<EngineListener> listeners = new ArrayList<>();
         listeners.add(metrics);
+        listeners.add(streams);
         runtime = new EngineRuntime(engine, config.runtime(), journal, new Listeners(listeners)).start();
 
         transport = new Transport(config.preferNativeTransport());
         boss = transport.group(1, "truestock-accept");
         workers = transport.group(config.ioThreads(), "truestock-io");
         final Map<String, Api.Extension> extensions = new HashMap<>();
+        extensions.put("channels/updates", new StreamEndpoint(engine, streams));
         final Api api = new Api(engine, runtime, keys, metrics, extensions);
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
 
@@ -62,6 +68,7 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_ring_size", runtime::ringSize);
         metrics.gauge("truestock_engine_sequence", engine::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
+        metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
         LOG.info("truestock listening: http={} transport={} data={}", http.port(), transport.name(), config.dataDir());
     }
 

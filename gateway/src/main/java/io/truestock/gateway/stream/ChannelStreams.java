@@ -1,0 +1,310 @@
+package io.truestock.gateway.stream;
+
+import io.truestock.engine.ChannelView;
+import io.truestock.engine.Command;
+import io.truestock.engine.Engine;
+import io.truestock.engine.Events;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.runtime.EngineListener;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Live streams of each channel's published availability, fed by the output stage.
+ * <p>
+ * Per channel it keeps a shadow of the latest published value and version of every SKU, updated in event order
+ * under the channel's lock together with the subscribers' queues. A subscriber has a bounded queue; when it is
+ * slow and its queue fills, it is marked behind and stops receiving individual events. When it can take more, it
+ * catches up from the shadow: every SKU whose version is newer than the last one it was sent, in version order,
+ * each with only its latest value. That is conflation per SKU, and it costs the writer nothing: the output stage
+ * never waits for a subscriber, and no subscriber waits for another. Resuming from a version works the same way.
+ */
+public final class ChannelStreams implements EngineListener
+{
+    private final Engine engine;
+    private final int queueCapacity;
+    private final int maxSubscribers;
+    private final Channel[] channels;
+    private final AtomicInteger subscribers = new AtomicInteger();
+
+    /** An update as delivered to a subscriber. */
+    public record Update(int sku, long available, long version, long atMillis)
+    {
+    }
+
+    /** Where a subscriber's updates go; implemented by the SSE and WebSocket sinks. Called under no lock. */
+    public interface Sink
+    {
+        /** Called (from the output stage) when the subscriber's queue turns non-empty or it falls behind. */
+        void wake();
+    }
+
+    private static final class Channel
+    {
+        final long[] available;
+        final long[] version;
+        final long[] at;
+        final List<Subscriber> subscribers = new ArrayList<>();
+
+        Channel(final int maxSkus)
+        {
+            available = new long[maxSkus];
+            version = new long[maxSkus];
+            at = new long[maxSkus];
+        }
+    }
+
+    public ChannelStreams(final Engine engine, final int queueCapacity, final int maxSubscribers)
+    {
+        this.engine = engine;
+        this.queueCapacity = queueCapacity;
+        this.maxSubscribers = maxSubscribers;
+        this.channels = new Channel[engine.config().maxChannels()];
+        final ChannelView view = new ChannelView();
+        for (int c = 0; c < engine.channelCount(); c++)
+        {
+            final Channel channel = channel(c);
+            for (int s = 0; s < engine.skuCount(); s++)
+            {
+                engine.readChannel(s, c, view);
+                channel.available[s] = view.available();
+                channel.version[s] = view.version();
+            }
+        }
+    }
+
+    private Channel channel(final int index)
+    {
+        Channel channel = channels[index];
+        if (channel == null)
+        {
+            synchronized (channels)
+            {
+                channel = channels[index];
+                if (channel == null)
+                {
+                    channel = new Channel(engine.config().maxSkus());
+                    channels[index] = channel;
+                }
+            }
+        }
+        return channel;
+    }
+
+    public int subscriberCount()
+    {
+        return subscribers.get();
+    }
+
+    @Override
+    public void onApplied(final Command command, final Outcome outcome, final Events events)
+    {
+        final int n = events.publishedCount();
+        if (n == 0)
+        {
+            return;
+        }
+        final long version = command.sequence();
+        final long at = command.timestampMillis();
+        for (int i = 0; i < n; i++)
+        {
+            final Channel channel = channel(events.publishedChannel(i));
+            final int sku = events.publishedSku(i);
+            final long available = events.publishedAvailable(i);
+            synchronized (channel)
+            {
+                channel.available[sku] = available;
+                channel.version[sku] = version;
+                channel.at[sku] = at;
+                for (int k = 0, size = channel.subscribers.size(); k < size; k++)
+                {
+                    channel.subscribers.get(k).offer(sku, available, version, at);
+                }
+            }
+        }
+    }
+
+    /**
+     * Registers a subscriber for a channel.
+     *
+     * @param sinceVersion deliver first every SKU with a newer version than this (a catch-up); -1 for live only.
+     * @return the subscriber, or null when the subscriber bound is reached.
+     */
+    public Subscriber subscribe(final int channelIndex, final long sinceVersion, final Sink sink)
+    {
+        if (subscribers.incrementAndGet() > maxSubscribers)
+        {
+            subscribers.decrementAndGet();
+            return null;
+        }
+        final Channel channel = channel(channelIndex);
+        final Subscriber subscriber = new Subscriber(this, channel, channelIndex, queueCapacity, sink);
+        synchronized (channel)
+        {
+            if (sinceVersion >= 0)
+            {
+                subscriber.lastSent = sinceVersion;
+                subscriber.behind = true;
+            }
+            channel.subscribers.add(subscriber);
+        }
+        if (sinceVersion >= 0)
+        {
+            sink.wake();
+        }
+        return subscriber;
+    }
+
+    void unsubscribe(final Subscriber subscriber)
+    {
+        synchronized (subscriber.channel)
+        {
+            if (subscriber.channel.subscribers.remove(subscriber))
+            {
+                subscribers.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * One subscriber: a bounded queue of updates and the catch-up state. {@link #poll} is called by the sink's
+     * own thread; everything else happens under the channel's lock.
+     */
+    public static final class Subscriber
+    {
+        private final ChannelStreams streams;
+        private final Channel channel;
+        private final int channelIndex;
+        private final Sink sink;
+        private final long[] queue;
+        private final int capacity;
+        private int head;
+        private int size;
+        private boolean behind;
+        private long lastSent;
+        private boolean closed;
+
+        Subscriber(final ChannelStreams streams, final Channel channel, final int channelIndex, final int capacity,
+            final Sink sink)
+        {
+            this.streams = streams;
+            this.channel = channel;
+            this.channelIndex = channelIndex;
+            this.capacity = capacity;
+            this.sink = sink;
+            this.queue = new long[capacity * 4];
+        }
+
+        public int channelIndex()
+        {
+            return channelIndex;
+        }
+
+        /** Under the channel lock, on the output stage. */
+        void offer(final int sku, final long available, final long version, final long at)
+        {
+            if (closed || behind)
+            {
+                return;
+            }
+            if (size == capacity)
+            {
+                behind = true;
+                size = 0;
+                sink.wake();
+                return;
+            }
+            final int slot = ((head + size) % capacity) * 4;
+            queue[slot] = sku;
+            queue[slot + 1] = available;
+            queue[slot + 2] = version;
+            queue[slot + 3] = at;
+            size++;
+            if (size == 1)
+            {
+                sink.wake();
+            }
+        }
+
+        /**
+         * Takes up to {@code max} updates to send next, in version order: a catch-up from the shadow if the
+         * subscriber fell behind (or is resuming), else the queued live updates. Empty when nothing is pending.
+         */
+        public List<Update> poll(final int max)
+        {
+            final List<Update> out = new ArrayList<>();
+            synchronized (channel)
+            {
+                if (closed)
+                {
+                    return out;
+                }
+                if (behind)
+                {
+                    final int skus = channel.version.length;
+                    final List<Update> newer = new ArrayList<>();
+                    for (int s = 0; s < skus; s++)
+                    {
+                        if (channel.version[s] > lastSent)
+                        {
+                            newer.add(new Update(s, channel.available[s], channel.version[s], channel.at[s]));
+                        }
+                    }
+                    newer.sort((a, b) -> a.version() != b.version() ?
+                        Long.compare(a.version(), b.version()) : Integer.compare(a.sku(), b.sku()));
+                    behind = false;
+                    size = 0;
+                    if (!newer.isEmpty())
+                    {
+                        lastSent = newer.get(newer.size() - 1).version();
+                    }
+                    return newer;
+                }
+                while (size > 0 && out.size() < max)
+                {
+                    final int slot = head * 4;
+                    out.add(new Update((int)queue[slot], queue[slot + 1], queue[slot + 2], queue[slot + 3]));
+                    lastSent = queue[slot + 2];
+                    head = (head + 1) % capacity;
+                    size--;
+                }
+            }
+            return out;
+        }
+
+        /** True when updates are waiting (the sink should poll again). */
+        public boolean pending()
+        {
+            synchronized (channel)
+            {
+                return !closed && (behind || size > 0);
+            }
+        }
+
+        public void close()
+        {
+            synchronized (channel)
+            {
+                if (closed)
+                {
+                    return;
+                }
+                closed = true;
+            }
+            streams.unsubscribe(this);
+        }
+    }
+
+    /** For tests: the shadow's view of one SKU on one channel. */
+    long[] shadow(final int channelIndex, final int sku)
+    {
+        final Channel channel = channel(channelIndex);
+        synchronized (channel)
+        {
+            return Arrays.copyOf(new long[] {channel.available[sku], channel.version[sku]}, 2);
+        }
+    }
+}

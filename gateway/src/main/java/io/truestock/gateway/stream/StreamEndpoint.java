@@ -1,0 +1,325 @@
+package io.truestock.gateway.stream;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.truestock.engine.Engine;
+import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.http.Api;
+import io.truestock.gateway.http.ApiException;
+import io.truestock.gateway.http.Exchange;
+import io.truestock.gateway.http.JsonOut;
+import io.truestock.gateway.http.Render;
+import io.truestock.gateway.http.Responses;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code GET /v1/channels/{id}/updates}: Server-Sent Events ({@code Accept: text/event-stream}) or a WebSocket
+ * (an upgrade request on the same path). Resume with {@code Last-Event-ID} (updates from that version on, so an
+ * update sharing the last seen version is never lost) or {@code ?since=<version>} (newer than it).
+ */
+public final class StreamEndpoint implements Api.Extension
+{
+    private static final int BATCH = 256;
+    private static final long HEARTBEAT_SECONDS = 15;
+
+    private final Engine engine;
+    private final ChannelStreams streams;
+
+    public StreamEndpoint(final Engine engine, final ChannelStreams streams)
+    {
+        this.engine = engine;
+        this.streams = streams;
+    }
+
+    @Override
+    public void handle(
+        final Exchange exchange, final Principal principal, final List<String> path, final QueryStringDecoder query)
+    {
+        exchange.route("channel_updates");
+        final FullHttpRequest request = exchange.request();
+        if (!request.method().equals(HttpMethod.GET))
+        {
+            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request",
+                "streams are opened with GET", null);
+        }
+        final int channel = engine.channelIndex(path.get(2));
+        if (channel < 0)
+        {
+            throw ApiException.notFound("unknown channel '" + path.get(2) + "'");
+        }
+        long since = -1;
+        final String lastEventId = request.headers().get("Last-Event-ID");
+        final List<String> sinceParam = query.parameters().get("since");
+        if (sinceParam != null && !sinceParam.isEmpty())
+        {
+            since = parseVersion(sinceParam.get(0), "since");
+        }
+        else if (lastEventId != null)
+        {
+            since = Math.max(0, parseVersion(lastEventId, "Last-Event-ID") - 1);
+        }
+        final boolean websocket = "websocket".equalsIgnoreCase(request.headers().get(HttpHeaderNames.UPGRADE));
+        final String accept = request.headers().get(HttpHeaderNames.ACCEPT);
+        if (!websocket && (accept == null || !accept.contains("text/event-stream")))
+        {
+            throw new ApiException(HttpResponseStatus.NOT_ACCEPTABLE, "invalid_request",
+                "ask for 'Accept: text/event-stream' or upgrade to a WebSocket", null);
+        }
+        final ChannelHandlerContext ctx = exchange.takeOver();
+        final String channelId = engine.channelId(channel);
+        final long lowStock = engine.channelSpec(channel).lowStockThreshold();
+        final StreamSink sink = new StreamSink(ctx, channelId, lowStock, websocket);
+        final ChannelStreams.Subscriber subscriber = streams.subscribe(channel, since, sink);
+        if (subscriber == null)
+        {
+            ctx.writeAndFlush(Responses.overloaded(ctx.alloc()));
+            ctx.close();
+            return;
+        }
+        sink.subscriber = subscriber;
+        ctx.channel().closeFuture().addListener(f -> sink.close());
+        if (websocket)
+        {
+            final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                "ws://" + request.headers().get(HttpHeaderNames.HOST) + request.uri(), null, false, 64 * 1024)
+                .newHandshaker(request);
+            if (handshaker == null)
+            {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                subscriber.close();
+                return;
+            }
+            final ChannelPipeline pipeline = ctx.pipeline();
+            handshaker.handshake(ctx.channel(), request.retainedDuplicate()).addListener(f ->
+            {
+                if (!f.isSuccess())
+                {
+                    ctx.close();
+                    return;
+                }
+                pipeline.addLast("sse", new WebSocketControl(handshaker));
+                if (pipeline.get("api") != null)
+                {
+                    pipeline.remove("api");
+                }
+                sink.start();
+            });
+        }
+        else
+        {
+            final HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            ctx.pipeline().remove("aggregator");
+            ctx.pipeline().addBefore("api", "sse", new ChannelInboundHandlerAdapter());
+            ctx.write(response);
+            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                ctx.alloc().buffer().writeBytes(": stream open\n\n".getBytes(StandardCharsets.UTF_8))));
+            sink.start();
+        }
+    }
+
+    private static long parseVersion(final String text, final String name)
+    {
+        try
+        {
+            final long version = Long.parseLong(text.trim());
+            if (version < 0)
+            {
+                throw new NumberFormatException();
+            }
+            return version;
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw ApiException.invalid(name + " must be a non-negative version", name);
+        }
+    }
+
+    /** Answers pings and closes on a close frame; data frames from the client are ignored. */
+    private static final class WebSocketControl extends ChannelInboundHandlerAdapter
+    {
+        private final WebSocketServerHandshaker handshaker;
+
+        WebSocketControl(final WebSocketServerHandshaker handshaker)
+        {
+            this.handshaker = handshaker;
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            if (msg instanceof CloseWebSocketFrame close)
+            {
+                handshaker.close(ctx.channel(), close.retain());
+                return;
+            }
+            if (msg instanceof PingWebSocketFrame ping)
+            {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                ping.release();
+                return;
+            }
+            if (msg instanceof WebSocketFrame frame)
+            {
+                frame.release();
+                return;
+            }
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** Drains one subscriber onto one connection, on that connection's event loop, while it is writable. */
+    private final class StreamSink implements ChannelStreams.Sink
+    {
+        private final ChannelHandlerContext ctx;
+        private final String channelId;
+        private final long lowStockThreshold;
+        private final boolean websocket;
+        private volatile ChannelStreams.Subscriber subscriber;
+        private volatile boolean started;
+        private ScheduledFuture<?> heartbeat;
+
+        StreamSink(final ChannelHandlerContext ctx, final String channelId, final long lowStockThreshold,
+            final boolean websocket)
+        {
+            this.ctx = ctx;
+            this.channelId = channelId;
+            this.lowStockThreshold = lowStockThreshold;
+            this.websocket = websocket;
+        }
+
+        void start()
+        {
+            started = true;
+            ctx.pipeline().addLast("stream-writability", new ChannelInboundHandlerAdapter()
+            {
+                @Override
+                public void channelWritabilityChanged(final ChannelHandlerContext context)
+                {
+                    if (context.channel().isWritable())
+                    {
+                        drain();
+                    }
+                    context.fireChannelWritabilityChanged();
+                }
+            });
+            if (!websocket)
+            {
+                heartbeat = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(
+                    new io.netty.handler.codec.http.DefaultHttpContent(
+                        ctx.alloc().buffer().writeBytes(": keepalive\n\n".getBytes(StandardCharsets.UTF_8)))),
+                    HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
+            }
+            wake();
+        }
+
+        @Override
+        public void wake()
+        {
+            if (started)
+            {
+                ctx.executor().execute(this::drain);
+            }
+        }
+
+        private void drain()
+        {
+            final ChannelStreams.Subscriber current = subscriber;
+            if (current == null || !ctx.channel().isActive())
+            {
+                return;
+            }
+            boolean wrote = false;
+            while (ctx.channel().isWritable())
+            {
+                final List<ChannelStreams.Update> updates = current.poll(BATCH);
+                if (updates.isEmpty())
+                {
+                    break;
+                }
+                for (final ChannelStreams.Update update : updates)
+                {
+                    write(update);
+                }
+                wrote = true;
+            }
+            if (wrote)
+            {
+                ctx.flush();
+            }
+        }
+
+        private void write(final ChannelStreams.Update update)
+        {
+            final JsonOut json = new JsonOut(ctx.alloc());
+            json.startObject()
+                .field("sku", engine.skuId(update.sku()))
+                .field("channel", channelId)
+                .field("available", update.available())
+                .field("status", Render.status(update.available(), lowStockThreshold))
+                .field("version", update.version());
+            if (update.atMillis() > 0)
+            {
+                json.instantField("at", update.atMillis());
+            }
+            else
+            {
+                json.nullField("at");
+            }
+            json.endObject();
+            final ByteBuf body = json.finish();
+            if (websocket)
+            {
+                ctx.write(new TextWebSocketFrame(body));
+            }
+            else
+            {
+                final ByteBuf frame = ctx.alloc().buffer(body.readableBytes() + 48);
+                ByteBufUtil.writeUtf8(frame, "event: stock\nid: " + update.version() + "\ndata: ");
+                frame.writeBytes(body);
+                ByteBufUtil.writeUtf8(frame, "\n\n");
+                body.release();
+                ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(frame));
+            }
+        }
+
+        void close()
+        {
+            if (heartbeat != null)
+            {
+                heartbeat.cancel(false);
+            }
+            final ChannelStreams.Subscriber current = subscriber;
+            if (current != null)
+            {
+                current.close();
+            }
+        }
+    }
+}
