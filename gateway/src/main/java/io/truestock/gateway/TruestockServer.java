@@ -8,6 +8,7 @@ import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.HttpServer;
+import io.truestock.gateway.http.OpenApiEndpoint;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
 import io.truestock.gateway.stream.ChannelStreams;
@@ -61,6 +62,7 @@ public final class TruestockServer implements AutoCloseable
         workers = transport.group(config.ioThreads(), "truestock-io");
         final Map<String, Api.Extension> extensions = new HashMap<>();
         extensions.put("channels/updates", new StreamEndpoint(engine, streams));
+        extensions.put("openapi.json", new OpenApiEndpoint());
         final Api api = new Api(engine, runtime, keys, metrics, extensions);
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
 
