@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ApiKeys
 {
     public static final int MAX_KEYS = 10_000;
+    /** Creations remembered for Idempotency-Key replay: in memory only, so a token is never written to disk. */
+    public static final int MAX_REPLAYS = 1_000;
     private static final String ADMIN_FILE = "admin.token";
     private static final String KEYS_FILE = "api-keys";
 
@@ -34,6 +36,16 @@ public final class ApiKeys
     private final ConcurrentHashMap<String, Principal> byHash = new ConcurrentHashMap<>();
     private final List<String> lines = new ArrayList<>();
     private final SecureRandom random = new SecureRandom();
+    private final java.util.LinkedHashMap<String, CreatedKey> replays = new java.util.LinkedHashMap<>(16, 0.75f, false)
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(final java.util.Map.Entry<String, CreatedKey> eldest)
+        {
+            return size() > MAX_REPLAYS;
+        }
+    };
     private final String adminToken;
     private final Path generatedAdminTokenFile;
 
@@ -126,8 +138,18 @@ public final class ApiKeys
         throw new IllegalArgumentException("scope must be admin, agent or channel:<id>");
     }
 
-    /** Creates and persists a key; the returned token is shown once and never stored. */
-    public synchronized CreatedKey create(final String scope)
+    /** The key first created under this (principal, Idempotency-Key), while it is remembered; else null. */
+    public synchronized CreatedKey replay(final String replayKey)
+    {
+        return replays.get(replayKey);
+    }
+
+    /**
+     * Creates and persists a key; the returned token is shown once and never stored on disk.
+     *
+     * @param replayKey (principal, Idempotency-Key) to remember the creation under, or null.
+     */
+    public synchronized CreatedKey create(final String scope, final String replayKey)
     {
         if (lines.size() >= MAX_KEYS)
         {
@@ -157,7 +179,12 @@ public final class ApiKeys
             throw new UncheckedIOException(ex);
         }
         byHash.put(hashed, principal);
-        return new CreatedKey(id, token, principal);
+        final CreatedKey created = new CreatedKey(id, token, principal);
+        if (replayKey != null)
+        {
+            replays.put(replayKey, created);
+        }
+        return created;
     }
 
     public record CreatedKey(String id, String token, Principal principal)

@@ -252,7 +252,7 @@ public final class Api
                 requireSize(size, 2, uri);
                 requireMethod(method, HttpMethod.POST, uri);
                 requireAdmin(principal);
-                createKey(exchange);
+                createKey(exchange, principal);
             }
             default ->
             {
@@ -1002,16 +1002,34 @@ public final class Api
 
     private static final Set<String> KEY_FIELDS = Set.of("scope", "name");
 
-    private void createKey(final Exchange exchange)
+    private void createKey(final Exchange exchange, final Principal principal)
     {
         exchange.route("api_keys_create");
+        final String idempotencyKey = idempotencyKey(exchange);
         final JsonBody body = body(exchange).only(KEY_FIELDS);
         final String scope = body.string("scope", 80);
         body.optionalString("name", MAX_TEXT);
+        final String replayKey = idempotencyKey == null ? null : principal.id() + '\n' + idempotencyKey;
+        if (replayKey != null)
+        {
+            final ApiKeys.CreatedKey first = keys.replay(replayKey);
+            if (first != null)
+            {
+                if (!first.principal().scopeText().equals(scope))
+                {
+                    throw new ApiException(HttpResponseStatus.UNPROCESSABLE_ENTITY, "idempotency_conflict",
+                        "this Idempotency-Key was used with a different request", null);
+                }
+                final FullHttpResponse replayed = keyCreated(exchange, first);
+                replayed.headers().set("Idempotent-Replayed", "true");
+                exchange.respond(replayed);
+                return;
+            }
+        }
         final ApiKeys.CreatedKey created;
         try
         {
-            created = keys.create(scope);
+            created = keys.create(scope, replayKey);
         }
         catch (final IllegalArgumentException ex)
         {
@@ -1021,10 +1039,15 @@ public final class Api
         {
             throw new ApiException(HttpResponseStatus.CONFLICT, "conflict", ex.getMessage(), null);
         }
-        exchange.respond(json(HttpResponseStatus.CREATED, exchange.allocator(), out -> out.startObject()
+        exchange.respond(keyCreated(exchange, created));
+    }
+
+    private FullHttpResponse keyCreated(final Exchange exchange, final ApiKeys.CreatedKey created)
+    {
+        return json(HttpResponseStatus.CREATED, exchange.allocator(), out -> out.startObject()
             .field("id", created.id())
             .field("key", created.token())
             .field("scope", created.principal().scopeText())
-            .endObject()));
+            .endObject());
     }
 }

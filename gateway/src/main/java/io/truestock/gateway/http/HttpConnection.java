@@ -13,20 +13,26 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.truestock.gateway.metrics.Metrics;
 
+import java.util.ArrayDeque;
+
 /**
  * Per-connection request handling: hands each request to the {@link Api} and writes the answers strictly in
  * request order (HTTP/1.1 pipelining). At most {@link #MAX_IN_FLIGHT} requests are outstanding per connection;
- * beyond that the connection stops reading until answers drain, so a client cannot queue without bound.
+ * at that bound the connection stops reading from the socket, and requests the codec had already decoded from
+ * the last read wait (at most one read buffer's worth) until answers drain: nothing is dropped, nothing grows
+ * without bound.
  */
 final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
 {
     static final int MAX_IN_FLIGHT = 64;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpConnection.class);
     private static final int MASK = MAX_IN_FLIGHT - 1;
 
     private final Api api;
     private final Metrics metrics;
     private final FullHttpResponse[] pending = new FullHttpResponse[MAX_IN_FLIGHT];
     private final Exchange[] exchanges = new Exchange[MAX_IN_FLIGHT];
+    private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private long nextSequence;
     private long nextToWrite;
@@ -57,6 +63,17 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             return;
         }
+        if (nextSequence - nextToWrite >= MAX_IN_FLIGHT || !waiting.isEmpty())
+        {
+            context.channel().config().setAutoRead(false);
+            waiting.addLast(request.retain());
+            return;
+        }
+        serve(context, request);
+    }
+
+    private void serve(final ChannelHandlerContext context, final FullHttpRequest request)
+    {
         final long start = System.nanoTime();
         final Exchange exchange = new Exchange(this, nextSequence++, request, start, HttpUtil.isKeepAlive(request));
         exchanges[(int)(exchange.sequence() & MASK)] = exchange;
@@ -72,6 +89,23 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         api.handle(exchange);
+    }
+
+    private void serveWaiting()
+    {
+        FullHttpRequest next;
+        while (!closing && streaming == null && nextSequence - nextToWrite < MAX_IN_FLIGHT &&
+            (next = waiting.pollFirst()) != null)
+        {
+            try
+            {
+                serve(ctx, next);
+            }
+            finally
+            {
+                next.release();
+            }
+        }
     }
 
     void complete(final Exchange exchange, final FullHttpResponse response)
@@ -122,7 +156,9 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
         {
             ctx.flush();
         }
-        if (!closing && !ctx.channel().config().isAutoRead() && nextSequence - nextToWrite < MAX_IN_FLIGHT / 2)
+        serveWaiting();
+        if (!closing && waiting.isEmpty() && !ctx.channel().config().isAutoRead() &&
+            nextSequence - nextToWrite < MAX_IN_FLIGHT / 2)
         {
             ctx.channel().config().setAutoRead(true);
         }
@@ -137,6 +173,11 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     public void channelInactive(final ChannelHandlerContext context) throws Exception
     {
+        FullHttpRequest request;
+        while ((request = waiting.pollFirst()) != null)
+        {
+            request.release();
+        }
         for (int i = 0; i < pending.length; i++)
         {
             if (pending[i] != null)
@@ -151,6 +192,10 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
     @Override
     public void exceptionCaught(final ChannelHandlerContext context, final Throwable cause)
     {
+        if (!(cause instanceof java.io.IOException))
+        {
+            LOG.warn("closing connection {} after an unexpected error", context.channel().remoteAddress(), cause);
+        }
         context.close();
     }
 }

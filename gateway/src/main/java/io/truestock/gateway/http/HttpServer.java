@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
@@ -30,6 +31,11 @@ import java.util.function.Consumer;
 public final class HttpServer implements AutoCloseable
 {
     private static final int IDLE_SECONDS = 300;
+    /**
+     * Requests a client may pipeline on one connection without reading answers. The first 64 are served at
+     * once, the rest wait (see {@link HttpConnection}); past this bound the codec closes the connection.
+     */
+    public static final int MAX_PIPELINE_DEPTH = 256;
 
     private final Channel channel;
 
@@ -61,7 +67,8 @@ public final class HttpServer implements AutoCloseable
                                 }
                             }
                         })
-                        .addLast("codec", new HttpServerCodec(4096, 8192, 8192))
+                        .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
+                            .setMaxHeaderSize(8192).setMaxChunkSize(8192), MAX_PIPELINE_DEPTH))
                         .addLast("aggregator", new BoundedAggregator(Api.MAX_BODY_BYTES));
                     if (extra != null)
                     {
@@ -90,6 +97,24 @@ public final class HttpServer implements AutoCloseable
         BoundedAggregator(final int maxContentLength)
         {
             super(maxContentLength);
+        }
+
+        @Override
+        protected Object newContinueResponse(
+            final HttpMessage start, final int maxContentLength, final io.netty.channel.ChannelPipeline pipeline)
+        {
+            final Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (answer instanceof FullHttpResponse response &&
+                response.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code())
+            {
+                response.release();
+                final FullHttpResponse problem = Responses.problem(pipeline.channel().alloc(),
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
+                    "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes", null);
+                problem.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                return problem;
+            }
+            return answer;
         }
 
         @Override
