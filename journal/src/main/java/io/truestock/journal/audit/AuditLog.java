@@ -1,0 +1,321 @@
+package io.truestock.journal.audit;
+
+import io.truestock.engine.Command;
+import io.truestock.engine.CommandType;
+import io.truestock.engine.Engine;
+import io.truestock.engine.Events;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.RejectReason;
+import io.truestock.engine.runtime.EngineListener;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.queue.rollcycles.SparseRollCycles;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The queryable audit trail: one record per applied command (sequence, time, type, principal, reason, reference,
+ * idempotency key, outcome, every stock record change with its before and after quantities, every channel value
+ * published, oversold lines), appended by the output stage to a Chronicle Queue in {@code <data dir>/audit}.
+ * <p>
+ * Audit records are derived from the journal (replaying the journal reproduces them), so they are written without
+ * fsync; recovery replays from a snapshot no newer than {@link #lastSequence()} and re-appends what is missing.
+ * Tamper evidence lives in the journal's hash chain ({@code JournalVerifier}).
+ * <p>
+ * Queries find their starting point through a sparse in-memory index (one entry per {@value #INDEX_EVERY}
+ * records) and scan at most {@value #MAX_SCAN} records per call, returning a cursor to continue from.
+ */
+public final class AuditLog implements EngineListener, AutoCloseable
+{
+    static final int INDEX_EVERY = 1024;
+    public static final int MAX_SCAN = 100_000;
+    private static final int FORMAT = 1;
+
+    private final Engine engine;
+    private final SingleChronicleQueue queue;
+    private ExcerptAppender appender;
+    private Thread appenderThread;
+    private long[] indexSequences = new long[64];
+    private long[] indexPositions = new long[64];
+    private int indexSize;
+    private long records;
+    private volatile long lastSequence;
+
+    /** One audit entry as the API shows it: a stock record change, or a rejection that named the SKU. */
+    public record Entry(
+        long seq, long atMillis, String type, String sku, String location, long[] before, long[] after,
+        String outcome, String principal, String reason, String reference, String idempotencyKey)
+    {
+    }
+
+    /** A page of entries and the sequence to continue after (or -1 when the end was reached). */
+    public record Page(List<Entry> entries, long next)
+    {
+    }
+
+    public AuditLog(final Path dir, final Engine engine)
+    {
+        this.engine = engine;
+        queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
+        rebuildIndex();
+    }
+
+    private void rebuildIndex()
+    {
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            while (true)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        break;
+                    }
+                    final Bytes<?> bytes = dc.wire().bytes();
+                    bytes.readInt();
+                    final long seq = bytes.readLong();
+                    noteIndex(seq, dc.index());
+                    lastSequence = seq;
+                }
+            }
+        }
+    }
+
+    private synchronized void noteIndex(final long seq, final long index)
+    {
+        if (records++ % INDEX_EVERY == 0)
+        {
+            if (indexSize == indexSequences.length)
+            {
+                indexSequences = Arrays.copyOf(indexSequences, indexSize * 2);
+                indexPositions = Arrays.copyOf(indexPositions, indexSize * 2);
+            }
+            indexSequences[indexSize] = seq;
+            indexPositions[indexSize] = index;
+            indexSize++;
+        }
+    }
+
+    /** The last sequence recorded; recovery must replay from a state at or before it. */
+    public long lastSequence()
+    {
+        return lastSequence;
+    }
+
+    @Override
+    public void onApplied(final Command command, final Outcome outcome, final Events events)
+    {
+        if (!command.type().isMutation() || command.type() == CommandType.TICK && events.stockCount() == 0)
+        {
+            return;
+        }
+        if (command.sequence() <= lastSequence)
+        {
+            return;
+        }
+        if (appenderThread != Thread.currentThread())
+        {
+            // Chronicle appenders belong to one thread: recovery replays on the starting thread, then the output
+            // stage takes over.
+            if (appender != null)
+            {
+                appender.close();
+            }
+            appender = queue.createAppender();
+            appenderThread = Thread.currentThread();
+        }
+        final long index;
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            final Bytes<?> out = dc.wire().bytes();
+            out.writeInt(FORMAT);
+            out.writeLong(command.sequence());
+            out.writeLong(command.timestampMillis());
+            out.writeByte((byte)command.type().ordinal());
+            out.writeByte((byte)outcome.reason().ordinal());
+            out.writeUtf8(command.principal());
+            out.writeUtf8(command.reason());
+            out.writeUtf8(command.reference());
+            out.writeUtf8(command.idempotencyKey());
+            out.writeInt(events.stockCount());
+            for (int i = 0; i < events.stockCount(); i++)
+            {
+                out.writeUtf8(engine.skuId(events.stockSku(i)));
+                out.writeUtf8(engine.locationId(events.stockLocation(i)));
+                for (int f = 0; f < 4; f++)
+                {
+                    out.writeLong(events.stockBefore(i, f));
+                }
+                for (int f = 0; f < 4; f++)
+                {
+                    out.writeLong(events.stockAfter(i, f));
+                }
+            }
+            final boolean rejected = !outcome.accepted() && !outcome.replayed();
+            final int named = rejected ? namedSkuCount(command) : 0;
+            out.writeInt(named);
+            if (named > 0)
+            {
+                if (command.sku() != null)
+                {
+                    out.writeUtf8(command.sku());
+                }
+                for (int i = 0; i < command.lineCount(); i++)
+                {
+                    out.writeUtf8(command.lineSku(i));
+                }
+            }
+            out.writeInt(events.publishedCount());
+            for (int i = 0; i < events.publishedCount(); i++)
+            {
+                out.writeUtf8(engine.skuId(events.publishedSku(i)));
+                out.writeUtf8(engine.channelId(events.publishedChannel(i)));
+                out.writeLong(events.publishedAvailable(i));
+            }
+            out.writeInt(events.oversoldCount());
+            for (int i = 0; i < events.oversoldCount(); i++)
+            {
+                out.writeUtf8(engine.skuId(events.oversoldSku(i)));
+                out.writeLong(events.oversoldQty(i));
+            }
+            index = dc.index();
+        }
+        noteIndex(command.sequence(), index);
+        lastSequence = command.sequence();
+    }
+
+    private static int namedSkuCount(final Command command)
+    {
+        return (command.sku() != null ? 1 : 0) + command.lineCount();
+    }
+
+    /**
+     * Entries about {@code sku} (or every SKU when null) with a sequence greater than {@code afterSeq}, at most
+     * {@code limit} of them, whole commands at a time. Any thread.
+     */
+    public Page query(final String sku, final long afterSeq, final int limit)
+    {
+        final List<Entry> entries = new ArrayList<>();
+        long startIndex = -1;
+        synchronized (this)
+        {
+            int lo = 0;
+            int hi = indexSize - 1;
+            while (lo <= hi)
+            {
+                final int mid = (lo + hi) >>> 1;
+                if (indexSequences[mid] <= afterSeq)
+                {
+                    startIndex = indexPositions[mid];
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+        }
+        long lastScanned = afterSeq;
+        int scanned = 0;
+        try (ExcerptTailer tailer = queue.createTailer())
+        {
+            if (startIndex >= 0 && !tailer.moveToIndex(startIndex))
+            {
+                tailer.toStart();
+            }
+            while (scanned < MAX_SCAN)
+            {
+                try (DocumentContext dc = tailer.readingDocument())
+                {
+                    if (!dc.isPresent())
+                    {
+                        return new Page(entries, -1);
+                    }
+                    final Bytes<?> in = dc.wire().bytes();
+                    in.readInt();
+                    final long seq = in.readLong();
+                    if (seq <= afterSeq)
+                    {
+                        continue;
+                    }
+                    scanned++;
+                    final List<Entry> fromRecord = decode(in, seq, sku);
+                    if (!entries.isEmpty() && entries.size() + fromRecord.size() > limit)
+                    {
+                        return new Page(entries, lastScanned);
+                    }
+                    entries.addAll(fromRecord);
+                    lastScanned = seq;
+                    if (entries.size() >= limit)
+                    {
+                        return new Page(entries, seq);
+                    }
+                }
+            }
+        }
+        return new Page(entries, lastScanned);
+    }
+
+    private static List<Entry> decode(final Bytes<?> in, final long seq, final String sku)
+    {
+        final long at = in.readLong();
+        final String type = CommandType.of(in.readByte()).name().toLowerCase(java.util.Locale.ROOT);
+        final RejectReason outcome = RejectReason.of(in.readByte());
+        final String principal = in.readUtf8();
+        final String reason = in.readUtf8();
+        final String reference = in.readUtf8();
+        final String key = in.readUtf8();
+        final List<Entry> entries = new ArrayList<>(2);
+        final int changes = in.readInt();
+        for (int i = 0; i < changes; i++)
+        {
+            final String changedSku = in.readUtf8();
+            final String location = in.readUtf8();
+            final long[] before = new long[4];
+            final long[] after = new long[4];
+            for (int f = 0; f < 4; f++)
+            {
+                before[f] = in.readLong();
+            }
+            for (int f = 0; f < 4; f++)
+            {
+                after[f] = in.readLong();
+            }
+            if (sku == null || sku.equals(changedSku))
+            {
+                entries.add(new Entry(seq, at, type, changedSku, location, before, after,
+                    outcome == RejectReason.NONE ? "accepted" : outcome.code(), principal, reason, reference, key));
+            }
+        }
+        final int named = in.readInt();
+        for (int i = 0; i < named; i++)
+        {
+            final String namedSku = in.readUtf8();
+            if (sku == null || sku.equals(namedSku))
+            {
+                entries.add(new Entry(seq, at, type, namedSku, null, null, null, outcome.code(), principal, reason,
+                    reference, key));
+                break;
+            }
+        }
+        return entries;
+    }
+
+    @Override
+    public void close()
+    {
+        if (appender != null)
+        {
+            appender.close();
+        }
+        queue.close();
+    }
+}
