@@ -536,10 +536,70 @@ public final class Command
             h = mix(h, lineSkus[i]);
             h = mix(h, lineQuantities[i]);
         }
-        h = mix(h, locationSpec == null ? 0 : locationSpec.hashCode());
-        h = mix(h, channelSpec == null ? 0 : channelSpec.hashCode());
-        h = mix(h, skuSpec == null ? 0 : skuSpec.hashCode());
+        // Spec fields are mixed one by one: the specs' 32-bit hashCodes collide for specs as close as
+        // (percent 50, buffer 0) and (percent 49, buffer 31), which would replay one for the other.
+        h = mix(h, locationSpec);
+        h = mix(h, channelSpec);
+        h = mix(h, skuSpec);
         return h;
+    }
+
+    private static long mix(final long h, final LocationSpec spec)
+    {
+        if (spec == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        long x = mix(h, spec.name());
+        x = mix(x, spec.timezone());
+        x = mix(x, spec.country());
+        x = mix(x, spec.postalCode());
+        x = mix(x, spec.priority());
+        x = mix(x, spec.cutoffMinute());
+        x = mix(x, spec.handlingDays());
+        x = mix(x, spec.workingDaysMask());
+        x = mix(x, spec.holidayCount());
+        for (int i = 0; i < spec.holidayCount(); i++)
+        {
+            x = mix(x, spec.holiday(i));
+        }
+        return x;
+    }
+
+    private static long mix(final long h, final ChannelSpec spec)
+    {
+        if (spec == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        long x = mix(h, spec.name());
+        x = mix(x, spec.locations().size());
+        for (final String location : spec.locations())
+        {
+            x = mix(x, location);
+        }
+        x = mix(x, spec.percent());
+        x = mix(x, spec.buffer());
+        x = mix(x, spec.maxListed());
+        return mix(x, spec.lowStockThreshold());
+    }
+
+    private static long mix(final long h, final SkuSpec spec)
+    {
+        if (spec == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        long x = mix(h, spec.title());
+        x = mix(x, spec.priceAmountMinor());
+        x = mix(x, spec.currency());
+        x = mix(x, spec.componentCount());
+        for (int i = 0; i < spec.componentCount(); i++)
+        {
+            x = mix(x, spec.componentSku(i));
+            x = mix(x, spec.componentQty(i));
+        }
+        return x;
     }
 
     private static long mix(final long h, final long value)

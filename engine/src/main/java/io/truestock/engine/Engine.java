@@ -322,8 +322,9 @@ public final class Engine
         {
             return null;
         }
-        final String principal = command.principal();
-        return (principal == null ? "" : principal) + '\n' + key;
+        final String principal = command.principal() == null ? "" : command.principal();
+        // Length-prefixed, so no choice of characters in a principal or key can make two pairs collide.
+        return principal.length() + ":" + principal + key;
     }
 
     private boolean validCommonText(final Command command)
@@ -1020,6 +1021,8 @@ public final class Engine
         republishChanged(seq, events);
         out.accept(seq);
         describe(r, out);
+        // Only after describing it: with no room to retain resolved reservations, trimming recycles this one.
+        trimRetained();
     }
 
     private void tick(final Outcome out, final Events events, final long seq, final long now)
@@ -1031,6 +1034,7 @@ public final class Engine
             releaseHolds(r, seq, events);
             resolve(r, ReservationStatus.EXPIRED);
         }
+        trimRetained();
         republishChanged(seq, events);
         out.accept(seq);
     }
@@ -1043,13 +1047,21 @@ public final class Engine
         }
     }
 
-    /** Moves a held reservation to a final status and into the bounded list of retained ones. */
+    /**
+     * Moves a held reservation to a final status and into the list of retained ones; the caller bounds that list
+     * with {@link #trimRetained()} once it no longer reads the reservation.
+     */
     private void resolve(final Reservation r, final ReservationStatus status)
     {
         heapRemove(r);
         r.status = status;
         openReservations--;
         retained.addLast(r);
+    }
+
+    /** Forgets the oldest resolved reservations beyond the bound and recycles them. */
+    private void trimRetained()
+    {
         while (retained.size() > config.maxRetainedReservations())
         {
             final Reservation oldest = retained.pollFirst();
@@ -1096,10 +1108,6 @@ public final class Engine
             out.reject(RejectReason.ORDER_EXISTS, -1, seq);
             return;
         }
-        if (!makeRoomForOrder(out, seq))
-        {
-            return;
-        }
         final ChannelDef def = channelDefs[r.channel];
         demandCount = 0;
         for (int i = 0; i < r.holdCount; i++)
@@ -1113,7 +1121,18 @@ public final class Engine
             held[demandIndex(r.holdSku[i]) * locationCount + r.holdLocation[i]] += r.holdQty[i];
         }
         final int candidateCount = candidatesFor(def);
-        route(candidateCount, locationCount);
+        // The channel may have stopped drawing from a location where this reservation holds units since it was
+        // made; those holds are given back, and if the channel's locations cannot ship the rest, nothing changes.
+        if (!route(candidateCount, locationCount))
+        {
+            out.reject(RejectReason.OUT_OF_STOCK, -1, seq);
+            describe(r, out);
+            return;
+        }
+        if (!makeRoomForOrder(out, seq))
+        {
+            return;
+        }
 
         final Order order = new Order(key, c.orderId(), r.channel, r.id, c.fingerprint(),
             c.destinationCountry(), c.destinationPostalCode());
@@ -1125,6 +1144,7 @@ public final class Engine
         orders.put(key, order);
         r.orderId = c.orderId();
         resolve(r, ReservationStatus.CONFIRMED);
+        trimRetained();
         republishChanged(seq, events);
         out.accept(seq);
         describe(order, out);
@@ -1209,7 +1229,10 @@ public final class Engine
         final int locationCount = locations.count();
         clearPlan(locationCount);
         final int candidateCount = candidatesFor(def);
-        route(candidateCount, locationCount);
+        if (!route(candidateCount, locationCount))
+        {
+            throw new IllegalStateException("order: units taken from the channel's pool have no location");
+        }
         commitPlan(order, locationCount, seq, events);
         orders.put(key, order);
         republishChanged(seq, events);
@@ -1317,8 +1340,10 @@ public final class Engine
      * Routing: the first location in routing order that can ship every unit; otherwise a greedy split that each
      * time takes the location able to ship the most remaining units (earlier in routing order on ties).
      * Capacity at a location is what the request already holds there plus what is available there.
+     *
+     * @return false when the candidates cannot ship every unit; the plan is then incomplete and must not be applied.
      */
-    private void route(final int candidateCount, final int locationCount)
+    private boolean route(final int candidateCount, final int locationCount)
     {
         for (int i = 0; i < candidateCount; i++)
         {
@@ -1334,7 +1359,7 @@ public final class Engine
                 {
                     assigned[d * locationCount + l] = demandQty[d];
                 }
-                return;
+                return true;
             }
         }
         long left = 0;
@@ -1355,7 +1380,7 @@ public final class Engine
                 {
                     continue;
                 }
-                    long units = 0;
+                long units = 0;
                 for (int d = 0; d < demandCount; d++)
                 {
                     units += Math.min(remaining[d], capacity(d, l, locationCount));
@@ -1368,7 +1393,7 @@ public final class Engine
             }
             if (best < 0)
             {
-                throw new IllegalStateException("routing: " + left + " units have no location");
+                return false;
             }
             used[best] = true;
             for (int d = 0; d < demandCount; d++)
@@ -1379,6 +1404,7 @@ public final class Engine
                 left -= take;
             }
         }
+        return true;
     }
 
     /** Applies the routing plan: holds come off reserved, assigned units go on committed, per location. */

@@ -14,6 +14,8 @@ public enum RejectReason
     TOO_MANY_LINES(Category.INVALID),
     INVALID_CONFIG(Category.INVALID),
     INVALID_TEXT(Category.INVALID),
+    /** The command does not fit in one journal record; nothing was journaled or applied. */
+    COMMAND_TOO_LARGE(Category.INVALID),
     BUNDLE_HAS_NO_STOCK(Category.INVALID),
     UNKNOWN_SKU(Category.NOT_FOUND),
     UNKNOWN_LOCATION(Category.NOT_FOUND),

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class EngineRuntime implements AutoCloseable
 {
+    private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
+
     private final Engine engine;
     private final CommandJournal journal;
     private final EngineListener listener;
@@ -38,6 +40,7 @@ public final class EngineRuntime implements AutoCloseable
     private final long tickIntervalMillis;
     private final Thread ticker;
     private volatile boolean running;
+    private volatile java.util.function.Consumer<byte[]> snapshotSink;
     private volatile Throwable halted;
 
     private long sequence;
@@ -157,6 +160,16 @@ public final class EngineRuntime implements AutoCloseable
         return future;
     }
 
+    /**
+     * Asks the writer to capture a snapshot after the command it applies next (so it is taken between commands,
+     * with no lock); {@code sink} receives the bytes on the writer thread and must hand them off, not write them.
+     * A request made while one is pending replaces it.
+     */
+    public void requestSnapshot(final java.util.function.Consumer<byte[]> sink)
+    {
+        snapshotSink = sink;
+    }
+
     /** Slots claimed but not yet answered. */
     public long backlog()
     {
@@ -195,23 +208,64 @@ public final class EngineRuntime implements AutoCloseable
                 Thread.currentThread().interrupt();
             }
         }
-        disruptor.shutdown();
+        try
+        {
+            disruptor.shutdown(SHUTDOWN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        catch (final com.lmax.disruptor.TimeoutException ex)
+        {
+            System.err.println("truestock: the ring did not drain in " + SHUTDOWN_TIMEOUT_SECONDS + " s; halting it");
+            disruptor.halt();
+        }
         journal.close();
     }
 
     private void ingress(final RingSlot slot, final long ringSequence, final boolean endOfBatch)
     {
         final Command command = slot.command;
-        if (command.type() != null && command.type().isMutation())
+        slot.refusedByJournal = false;
+        if (halted == null && command.type() != null && command.type().isMutation())
         {
             final long now = Math.max(clock.time(), lastStampMillis);
             lastStampMillis = now;
             command.stamp(++sequence, now);
-            journal.append(command);
+            try
+            {
+                journal.append(command);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // Nothing was written: the sequence is not used, the command is refused, the journal goes on.
+                sequence--;
+                slot.refusedByJournal = true;
+            }
+            catch (final RuntimeException ex)
+            {
+                halt("journal append failed at " + command, ex);
+            }
         }
-        if (endOfBatch)
+        if (endOfBatch && halted == null)
         {
-            journal.endOfBatch();
+            try
+            {
+                journal.endOfBatch();
+            }
+            catch (final RuntimeException ex)
+            {
+                // The batch is not durable, so none of it may be applied: halting makes the business stage
+                // reject every command of it (and everything after).
+                halt("journal could not seal a batch", ex);
+            }
+        }
+    }
+
+    private void halt(final String what, final Throwable cause)
+    {
+        if (halted == null)
+        {
+            halted = cause;
+            System.err.println("truestock: writer halted: " + what + ": " + cause);
+            cause.printStackTrace();
         }
     }
 
@@ -225,15 +279,26 @@ public final class EngineRuntime implements AutoCloseable
             rejectHalted(slot.outcome, slot.command);
             return;
         }
+        if (slot.refusedByJournal)
+        {
+            slot.outcome.reset();
+            slot.events.reset();
+            slot.outcome.reject(RejectReason.COMMAND_TOO_LARGE, -1, engine.lastSequence());
+            return;
+        }
         try
         {
             engine.apply(slot.command, slot.outcome, slot.events);
+            final java.util.function.Consumer<byte[]> sink = snapshotSink;
+            if (sink != null)
+            {
+                snapshotSink = null;
+                sink.accept(io.truestock.engine.EngineSnapshot.capture(engine));
+            }
         }
         catch (final Throwable ex)
         {
-            halted = ex;
-            System.err.println("truestock: writer halted at " + slot.command + ": " + ex);
-            ex.printStackTrace();
+            halt("broken invariant at " + slot.command, ex);
             slot.events.reset();
             rejectHalted(slot.outcome, slot.command);
         }

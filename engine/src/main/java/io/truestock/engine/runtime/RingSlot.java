@@ -13,6 +13,8 @@ final class RingSlot
     final Outcome outcome = new Outcome();
     final Events events = new Events();
     OutcomeHandler handler;
+    /** Set by the ingress stage when the journal refused the command; the business stage then rejects it. */
+    boolean refusedByJournal;
 
     RingSlot(final int lineCapacity)
     {
