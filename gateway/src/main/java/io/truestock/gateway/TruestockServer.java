@@ -2,11 +2,11 @@ package io.truestock.gateway;
 
 import io.netty.channel.EventLoopGroup;
 import io.truestock.engine.Engine;
-import io.truestock.engine.runtime.CommandJournal;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.http.Api;
+import io.truestock.gateway.http.AuditEndpoint;
 import io.truestock.gateway.http.HttpServer;
 import io.truestock.gateway.http.OpenApiEndpoint;
 import io.truestock.gateway.metrics.Metrics;
@@ -35,6 +35,7 @@ public final class TruestockServer implements AutoCloseable
     private final ApiKeys keys;
     private final Engine engine;
     private final Metrics metrics;
+    private final Persistence persistence;
     private final ChannelStreams streams;
     private final EngineRuntime runtime;
     private final EventLoopGroup boss;
@@ -48,14 +49,18 @@ public final class TruestockServer implements AutoCloseable
         this.config = config.conclude();
         keys = new ApiKeys(config.dataDir(), config.adminToken() != null ?
             config.adminToken() : System.getenv("TRUESTOCK_ADMIN_TOKEN"));
-        engine = new Engine(config.engine());
-        final CommandJournal journal = CommandJournal.NONE;
+        persistence = new Persistence(config);
+        engine = persistence.engine();
         metrics = new Metrics();
         streams = new ChannelStreams(engine, config.streamBufferPerSubscriber(), config.maxStreamSubscribers());
         final List<EngineListener> listeners = new ArrayList<>();
+        listeners.add(persistence.audit());
+        listeners.add(persistence);
         listeners.add(metrics);
         listeners.add(streams);
-        runtime = new EngineRuntime(engine, config.runtime(), journal, new Listeners(listeners)).start();
+        runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(), new Listeners(listeners));
+        persistence.runtime(runtime);
+        runtime.start();
 
         transport = new Transport(config.preferNativeTransport());
         boss = transport.group(1, "truestock-accept");
@@ -63,12 +68,15 @@ public final class TruestockServer implements AutoCloseable
         final Map<String, Api.Extension> extensions = new HashMap<>();
         extensions.put("channels/updates", new StreamEndpoint(engine, streams));
         extensions.put("openapi.json", new OpenApiEndpoint());
+        extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
         final Api api = new Api(engine, runtime, keys, metrics, extensions);
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
 
         metrics.gauge("truestock_ring_occupancy", runtime::backlog);
         metrics.gauge("truestock_ring_size", runtime::ringSize);
         metrics.gauge("truestock_engine_sequence", engine::lastSequence);
+        metrics.gauge("truestock_journal_sequence", persistence.journal()::lastSequence);
+        metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
         LOG.info("truestock listening: http={} transport={} data={}", http.port(), transport.name(), config.dataDir());
@@ -119,6 +127,7 @@ public final class TruestockServer implements AutoCloseable
         closed = true;
         http.close();
         runtime.close();
+        persistence.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("truestock stopped at sequence {}", engine.lastSequence());

@@ -365,6 +365,7 @@ public final class Render
             case TOO_MANY_LINES -> "too many lines in one request";
             case INVALID_CONFIG -> "the configuration is not valid";
             case INVALID_TEXT -> "a text field is too long";
+            case COMMAND_TOO_LARGE -> "the request does not fit in one journal record";
             case BUNDLE_HAS_NO_STOCK -> "a bundle holds no stock of its own; change its components' stock";
             case UNKNOWN_SKU -> "unknown SKU";
             case UNKNOWN_LOCATION -> "unknown location";

@@ -38,7 +38,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
     public static final int MAX_SCAN = 100_000;
     private static final int FORMAT = 1;
 
-    private final Engine engine;
+    private volatile Engine engine;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
     private Thread appenderThread;
@@ -60,9 +60,9 @@ public final class AuditLog implements EngineListener, AutoCloseable
     {
     }
 
-    public AuditLog(final Path dir, final Engine engine)
+    /** Opens (or creates) the audit queue; {@link #attach} the engine before the first command arrives. */
+    public AuditLog(final Path dir)
     {
-        this.engine = engine;
         queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
         rebuildIndex();
     }
@@ -104,6 +104,12 @@ public final class AuditLog implements EngineListener, AutoCloseable
         }
     }
 
+    /** The engine whose registries turn indices into ids; set once it exists (after recovery restored it). */
+    public void attach(final Engine recovered)
+    {
+        engine = recovered;
+    }
+
     /** The last sequence recorded; recovery must replay from a state at or before it. */
     public long lastSequence()
     {
@@ -113,7 +119,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
     @Override
     public void onApplied(final Command command, final Outcome outcome, final Events events)
     {
-        if (!command.type().isMutation() || command.type() == CommandType.TICK && events.stockCount() == 0)
+        if (!command.type().isMutation())
         {
             return;
         }

@@ -41,6 +41,7 @@ public final class Recovery
     }
 
     /**
+     * @param beforeReplay   given the engine (restored or new) before any command is replayed.
      * @param listener told about every replayed command (with its outcome and events), in order; may skip what it
      *                 already has by sequence.
      * @throws JournalException when the journal cannot be fully accounted for: another instance's, an unknown
@@ -48,7 +49,8 @@ public final class Recovery
      */
     public static Result recover(
         final EngineConfig engineConfig, final JournalConfig journalConfig, final SnapshotStore snapshots,
-        final long maxSnapshotSequence, final EngineListener listener)
+        final long maxSnapshotSequence, final java.util.function.Consumer<Engine> beforeReplay,
+        final EngineListener listener)
     {
         final long start = System.nanoTime();
         final List<String> skipped = new ArrayList<>();
@@ -70,6 +72,7 @@ public final class Recovery
             engine = new Engine(engineConfig);
         }
         final long snapshotSequence = engine.lastSequence();
+        beforeReplay.accept(engine);
 
         long replayed = 0;
         long unsealed = 0;

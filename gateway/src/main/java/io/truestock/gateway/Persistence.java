@@ -1,0 +1,200 @@
+package io.truestock.gateway;
+
+import io.truestock.engine.Command;
+import io.truestock.engine.Engine;
+import io.truestock.engine.EngineSnapshot;
+import io.truestock.engine.Events;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.runtime.EngineListener;
+import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.journal.ChronicleCommandJournal;
+import io.truestock.journal.JournalConfig;
+import io.truestock.journal.audit.AuditLog;
+import io.truestock.journal.snapshot.Recovery;
+import io.truestock.journal.snapshot.SnapshotStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything the server keeps on disk, under the data dir:
+ * <pre>
+ *   instance.id    the engine instance that owns this directory (its journal refuses any other)
+ *   journal/       the write-ahead command journal (Chronicle Queue, hash-chained)
+ *   snapshots/     full-state snapshots, the newest few
+ *   audit/         the queryable audit trail (derived from the journal)
+ *   admin.token, api-keys
+ * </pre>
+ * Recovery is the newest valid snapshot no newer than the audit trail, plus the sealed journal after it.
+ * Snapshots are taken every {@code snapshotEveryCommands} mutations: the writer copies its state between two
+ * commands and a background thread writes it, then releases journal cycles no kept snapshot needs.
+ */
+final class Persistence implements EngineListener, AutoCloseable
+{
+    private static final Logger LOG = LoggerFactory.getLogger(Persistence.class);
+
+    private final ServerConfig config;
+    private final JournalConfig journalConfig;
+    private final SnapshotStore snapshots;
+    private final AuditLog audit;
+    private final Engine engine;
+    private final ChronicleCommandJournal journal;
+    private final ThreadPoolExecutor snapshotWriter;
+    private final Recovery.Result recovery;
+    private EngineRuntime runtime;
+    private long lastSnapshotRequest;
+
+    Persistence(final ServerConfig config)
+    {
+        this.config = config;
+        final Path dir = config.dataDir();
+        final String instanceId = instanceId(dir);
+        journalConfig = new JournalConfig().dataDir(dir.resolve("journal")).instanceId(instanceId)
+            .fsyncPerBatch(config.fsync()).conclude();
+        snapshots = new SnapshotStore(dir.resolve("snapshots"), config.snapshotsKept());
+        audit = new AuditLog(dir.resolve("audit"));
+        try
+        {
+            recovery = Recovery.recover(config.engine(), journalConfig, snapshots, audit.lastSequence(), audit::attach, audit);
+            engine = recovery.engine();
+            journal = ChronicleCommandJournal.open(journalConfig, engine.lastSequence());
+        }
+        catch (final RuntimeException ex)
+        {
+            audit.close();
+            throw ex;
+        }
+        for (final String skipped : recovery.skippedSnapshots())
+        {
+            LOG.warn("skipped snapshot {}", skipped);
+        }
+        LOG.info("recovered to sequence {} in {} ms: snapshot at {}, {} commands replayed, {} unsealed records abandoned",
+            engine.lastSequence(), recovery.millis(), recovery.snapshotSequence(), recovery.replayed(),
+            recovery.unsealedRecords());
+        lastSnapshotRequest = engine.lastSequence();
+        snapshotWriter = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1), runnable ->
+        {
+            final Thread thread = new Thread(runnable, "truestock-snapshots");
+            thread.setDaemon(true);
+            return thread;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+    }
+
+    private static String instanceId(final Path dir)
+    {
+        final Path file = dir.resolve("instance.id");
+        try
+        {
+            Files.createDirectories(dir);
+            if (Files.exists(file))
+            {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            final String id = "ts-" + UUID.randomUUID();
+            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+            return id;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read or create " + file, ex);
+        }
+    }
+
+    Engine engine()
+    {
+        return engine;
+    }
+
+    ChronicleCommandJournal journal()
+    {
+        return journal;
+    }
+
+    AuditLog audit()
+    {
+        return audit;
+    }
+
+    Path journalDir()
+    {
+        return journalConfig.dataDir();
+    }
+
+    Recovery.Result recovery()
+    {
+        return recovery;
+    }
+
+    void runtime(final EngineRuntime value)
+    {
+        runtime = value;
+    }
+
+    /** Output stage: asks for a snapshot every {@code snapshotEveryCommands} mutations. */
+    @Override
+    public void onApplied(final Command command, final Outcome outcome, final Events events)
+    {
+        final long every = config.snapshotEveryCommands();
+        if (every > 0 && command.type().isMutation() && command.sequence() - lastSnapshotRequest >= every &&
+            snapshotWriter.getQueue().isEmpty() && snapshotWriter.getActiveCount() == 0)
+        {
+            lastSnapshotRequest = command.sequence();
+            runtime.requestSnapshot(bytes -> snapshotWriter.execute(() -> write(bytes)));
+        }
+    }
+
+    private void write(final byte[] bytes)
+    {
+        try
+        {
+            final long start = System.nanoTime();
+            final Path file = snapshots.write(bytes);
+            final java.util.List<Path> kept = snapshots.files();
+            final long oldest = SnapshotStore.read(kept.get(kept.size() - 1)).sequence();
+            final long auditAt = audit.lastSequence();
+            final int released = journal.releaseCyclesBefore(Math.min(oldest, auditAt) + 1);
+            LOG.info("snapshot {} ({} bytes) written in {} ms; {} journal cycles released", file.getFileName(),
+                bytes.length, (System.nanoTime() - start) / 1_000_000, released);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("snapshot failed; the journal keeps everything, recovery will replay more", ex);
+        }
+    }
+
+    /** After the runtime has drained and closed the journal: a final snapshot, so the next start is quick. */
+    @Override
+    public void close()
+    {
+        snapshotWriter.shutdown();
+        try
+        {
+            snapshotWriter.awaitTermination(30, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        try
+        {
+            if (engine.lastSequence() > recovery.snapshotSequence() && engine.lastSequence() <= audit.lastSequence())
+            {
+                snapshots.write(EngineSnapshot.capture(engine));
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("final snapshot failed", ex);
+        }
+        audit.close();
+    }
+}
