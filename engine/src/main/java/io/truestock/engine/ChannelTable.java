@@ -7,7 +7,10 @@ import java.lang.invoke.VarHandle;
 
 /**
  * Off-heap published availability per (SKU, channel), maintained by the writer as part of every command that
- * changes it, so a read is O(1). Layout: {@code seq | available | version | pad}, seqlocked like {@link StockTable}.
+ * changes it, so a read is O(1). Layout: {@code seq | available | version | pool}, seqlocked like {@link StockTable}.
+ * {@code pool} (the sum of available over the channel's locations, before percent and buffer) is the writer's own
+ * running total, kept beside the value it feeds so a stock change republishes in O(channels), not
+ * O(channels x locations); readers never look at it.
  */
 public final class ChannelTable
 {
@@ -15,6 +18,7 @@ public final class ChannelTable
     private static final int SEQ = 0;
     private static final int AVAILABLE = 8;
     private static final int VERSION = 16;
+    private static final int POOL = 24;
 
     private final UnsafeBuffer buffer;
     private final int maxChannels;
@@ -38,6 +42,16 @@ public final class ChannelTable
     long version(final int offset)
     {
         return buffer.getLong(offset + VERSION);
+    }
+
+    long pool(final int offset)
+    {
+        return buffer.getLong(offset + POOL);
+    }
+
+    void pool(final int offset, final long value)
+    {
+        buffer.putLong(offset + POOL, value);
     }
 
     void write(final int offset, final long available, final long version)

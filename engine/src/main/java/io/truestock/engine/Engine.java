@@ -398,17 +398,17 @@ public final class Engine
             final ChannelDef def = channelDefs[ch];
             if (added && def.spec().locations().isEmpty())
             {
-                channelDefs[ch] = resolveChannel(def.spec());
+                channelDefs[ch] = resolveChannel(def.spec(), ch);
                 indexChannelLocations();
                 republishChannel(ch, seq, events);
             }
             else if (!added && def.includes(index))
             {
-                channelDefs[ch] = resolveChannel(def.spec());
+                channelDefs[ch] = resolveChannel(def.spec(), ch);
             }
         }
         out.accept(seq);
-        out.stock(-1, index, stock, 0);
+        out.stockValues(-1, index, 0, 0, 0, 0);
     }
 
     private static boolean validLocation(final LocationSpec spec)
@@ -470,7 +470,7 @@ public final class Engine
             out.reject(RejectReason.CHANNEL_LIMIT, -1, seq);
             return;
         }
-        final ChannelDef def = resolveChannel(spec);
+        final ChannelDef def = resolveChannel(spec, index < 0 ? channels.count() : index);
         if (index < 0)
         {
             channelDefs[channels.count()] = def;
@@ -486,7 +486,7 @@ public final class Engine
         out.reservation(0, null, index, 0);
     }
 
-    ChannelDef resolveChannel(final ChannelSpec spec)
+    ChannelDef resolveChannel(final ChannelSpec spec, final int channelIndex)
     {
         final int[] resolved;
         if (spec.locations().isEmpty())
@@ -521,7 +521,7 @@ public final class Engine
         {
             routing[i] = resolved[order[i]];
         }
-        return new ChannelDef(spec, resolved, routing);
+        return new ChannelDef(channelIndex, spec, resolved, routing);
     }
 
     void indexChannelLocations()
@@ -631,7 +631,7 @@ public final class Engine
             republish(index, ch, seq, events);
         }
         out.accept(seq);
-        out.stock(index, -1, stock, 0);
+        out.stockValues(index, -1, 0, 0, 0, 0);
     }
 
     private boolean hasStock(final int sku)
@@ -1097,6 +1097,22 @@ public final class Engine
             out.reject(RejectReason.INVALID_ID, -1, seq);
             return;
         }
+        final Reservation confirmed = reservations.get(c.reservationId());
+        if (confirmed != null && confirmed.status == ReservationStatus.CONFIRMED &&
+            c.orderId().equals(confirmed.orderId) &&
+            (c.channel() == null || c.channel().equals(channels.id(confirmed.channel))))
+        {
+            final Order order = orders.get(Order.key(channels.id(confirmed.channel), confirmed.orderId));
+            if (order != null)
+            {
+                // Confirming again into the same order (a retry after a lost answer): the order, unchanged.
+                out.accept(order.version);
+                describe(order, out);
+                out.markReplayed();
+                out.markDuplicate();
+                return;
+            }
+        }
         final Reservation r = findHeld(c, out, seq, now);
         if (r == null)
         {
@@ -1134,7 +1150,7 @@ public final class Engine
             return;
         }
 
-        final Order order = new Order(key, c.orderId(), r.channel, r.id, c.fingerprint(),
+        final Order order = new Order(key, c.orderId(), r.channel, r.id, c.fingerprint(), seq,
             c.destinationCountry(), c.destinationPostalCode());
         for (int i = 0; i < r.lineCount; i++)
         {
@@ -1173,9 +1189,11 @@ public final class Engine
         {
             if (existing.fingerprint == c.fingerprint())
             {
-                out.accept(seq);
+                // A channel redelivering an order it already sent: the first answer, and nothing changes.
+                out.accept(existing.version);
                 describe(existing, out);
                 out.markReplayed();
+                out.markDuplicate();
             }
             else
             {
@@ -1189,7 +1207,7 @@ public final class Engine
         }
 
         final ChannelDef def = channelDefs[ch];
-        final Order order = new Order(key, c.orderId(), ch, 0, c.fingerprint(),
+        final Order order = new Order(key, c.orderId(), ch, 0, c.fingerprint(), seq,
             c.destinationCountry(), c.destinationPostalCode());
         poolCount = 0;
         demandCount = 0;
@@ -1578,7 +1596,18 @@ public final class Engine
         events.stockChanged(sku, location,
             stock.onHand(o), stock.reserved(o), stock.committed(o), stock.safety(o),
             onHand, reserved, committed, safety);
+        final long availableBefore = Math.max(0, stock.available(o));
+        final long availableAfter = Math.max(0, onHand - reserved - committed - safety);
         stock.write(o, onHand, reserved, committed, safety, seq);
+        if (availableAfter != availableBefore)
+        {
+            final long delta = availableAfter - availableBefore;
+            for (final int ch : channelsOfLocation[location])
+            {
+                final int po = published.offset(sku, ch);
+                published.pool(po, published.pool(po) + delta);
+            }
+        }
     }
 
     /** Republishes every (SKU, channel) and (bundle, channel) that the stock changes of this command touch. */
@@ -1601,8 +1630,19 @@ public final class Engine
         }
     }
 
+    /** After a channel's locations changed: recomputes its pools from the stock records, then republishes. */
     private void republishChannel(final int ch, final long seq, final Events events)
     {
+        final int[] drawFrom = channelDefs[ch].locations();
+        for (int s = 0; s < skus.count(); s++)
+        {
+            long sum = 0;
+            for (final int l : drawFrom)
+            {
+                sum += Math.max(0, stock.available(stock.offset(s, l)));
+            }
+            published.pool(published.offset(s, ch), sum);
+        }
         for (int s = 0; s < skus.count(); s++)
         {
             republish(s, ch, seq, events);
@@ -1638,12 +1678,7 @@ public final class Engine
     /** Units of a simple SKU available across the channel's locations. */
     private long rawPool(final int sku, final ChannelDef def)
     {
-        long sum = 0;
-        for (final int l : def.locations())
-        {
-            sum += Math.max(0, stock.available(stock.offset(sku, l)));
-        }
-        return sum;
+        return published.pool(published.offset(sku, def.index()));
     }
 
     /** Units of a SKU (simple or bundle) the channel could supply before percent and buffer. */

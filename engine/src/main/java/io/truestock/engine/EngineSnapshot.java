@@ -225,7 +225,7 @@ public final class EngineSnapshot
             for (int c = 0; c < channelCount; c++)
             {
                 final String id = in.readUTF();
-                engine.channelDefs[c] = engine.resolveChannel(readChannel(in));
+                engine.channelDefs[c] = engine.resolveChannel(readChannel(in), c);
                 engine.channels.add(id);
             }
             engine.indexChannelLocations();
@@ -437,6 +437,7 @@ public final class EngineSnapshot
         out.writeInt(order.channel);
         out.writeLong(order.reservationId);
         out.writeLong(order.fingerprint);
+        out.writeLong(order.version);
         writeNullableUtf(out, order.destinationCountry);
         writeNullableUtf(out, order.destinationPostalCode);
         out.writeByte(order.status.ordinal());
@@ -459,7 +460,7 @@ public final class EngineSnapshot
     private static Order readOrder(final DataInputStream in) throws IOException
     {
         final Order order = new Order(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(),
-            readNullableUtf(in), readNullableUtf(in));
+            in.readLong(), readNullableUtf(in), readNullableUtf(in));
         order.status = OrderStatus.of(in.readByte());
         final int lines = boundedCount(in, 1 << 20);
         for (int i = 0; i < lines; i++)
@@ -477,6 +478,7 @@ public final class EngineSnapshot
     private static void writeOutcome(final DataOutputStream out, final Outcome o) throws IOException
     {
         out.writeBoolean(o.accepted());
+        out.writeBoolean(o.duplicate());
         out.writeInt(o.reason().ordinal());
         out.writeInt(o.rejectedLine());
         out.writeLong(o.version());
@@ -513,6 +515,7 @@ public final class EngineSnapshot
     {
         final Outcome o = new Outcome();
         final boolean accepted = in.readBoolean();
+        final boolean duplicate = in.readBoolean();
         final RejectReason reason = RejectReason.of(in.readInt());
         final int rejectedLine = in.readInt();
         final long version = in.readLong();
@@ -523,6 +526,10 @@ public final class EngineSnapshot
         else
         {
             o.reject(reason, rejectedLine, version);
+        }
+        if (duplicate)
+        {
+            o.markDuplicate();
         }
         o.stockValues(in.readInt(), in.readInt(), 0, 0, 0, 0);
         final int sku = o.sku();

@@ -12,6 +12,8 @@ final class Order
     final int channel;
     final long reservationId;
     final long fingerprint;
+    /** Sequence of the command that created the order: the version of its first answer. */
+    final long version;
     final String destinationCountry;
     final String destinationPostalCode;
     OrderStatus status = OrderStatus.CONFIRMED;
@@ -28,13 +30,14 @@ final class Order
 
     Order(
         final String key, final String orderId, final int channel, final long reservationId, final long fingerprint,
-        final String destinationCountry, final String destinationPostalCode)
+        final long version, final String destinationCountry, final String destinationPostalCode)
     {
         this.key = key;
         this.orderId = orderId;
         this.channel = channel;
         this.reservationId = reservationId;
         this.fingerprint = fingerprint;
+        this.version = version;
         this.destinationCountry = destinationCountry;
         this.destinationPostalCode = destinationPostalCode;
     }

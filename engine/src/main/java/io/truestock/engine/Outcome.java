@@ -20,6 +20,7 @@ public final class Outcome
     private int rejectedLine = -1;
     private long version;
     private boolean replayed;
+    private boolean duplicate;
 
     private int sku = -1;
     private int location = -1;
@@ -53,6 +54,7 @@ public final class Outcome
         rejectedLine = -1;
         version = 0;
         replayed = false;
+        duplicate = false;
         sku = -1;
         location = -1;
         channel = -1;
@@ -78,6 +80,7 @@ public final class Outcome
         rejectedLine = other.rejectedLine;
         version = other.version;
         replayed = other.replayed;
+        duplicate = other.duplicate;
         sku = other.sku;
         location = other.location;
         channel = other.channel;
@@ -126,6 +129,11 @@ public final class Outcome
     void markReplayed()
     {
         replayed = true;
+    }
+
+    void markDuplicate()
+    {
+        duplicate = true;
     }
 
     void stock(final int skuIndex, final int locationIndex, final StockTable table, final int offset)
@@ -224,6 +232,15 @@ public final class Outcome
     public boolean replayed()
     {
         return replayed;
+    }
+
+    /**
+     * True when the command repeated an order or confirmation that had already happened (same channel and order
+     * id, same lines): the outcome is that order's first answer and nothing changed.
+     */
+    public boolean duplicate()
+    {
+        return duplicate;
     }
 
     public int sku()

@@ -130,6 +130,10 @@ class EngineInvariantProperties
             same(d.describe(out), d.describe(expected.replayOf), where, "the first outcome, replayed");
             return;
         }
+        else if (expected.firstVersion != null)
+        {
+            same(out.version(), expected.firstVersion, where, "a repeat answers with the first answer's version");
+        }
         else
         {
             same(out.version(), d.sequence(), where, "version");

@@ -81,6 +81,8 @@ final class InventoryModel
         final List<Long> backordered;
         final Map<Cell, Long> shipments;
         OrderStatus status = OrderStatus.CONFIRMED;
+        /** Sequence of the command that created it: a repeat answers with this version. */
+        long version;
 
         Ord(
             final String channel, final String orderId, final long reservationId, final List<Object> request,
@@ -115,6 +117,8 @@ final class InventoryModel
         Map<Cell, Long> allocations;
         List<Long> lineAvailable;
         Map<String, Long> oversold = new TreeMap<>();
+        /** For a repeat of an order or confirmation that already happened: the version of the first answer. */
+        Long firstVersion;
         List<Long> expired = new ArrayList<>();
         Remembered toRemember;
 
@@ -870,6 +874,20 @@ final class InventoryModel
             e.reason = RejectReason.INVALID_ID;
             return;
         }
+        final Res done = reservations.get(c.reservationId());
+        if (done != null && done.status == ReservationStatus.CONFIRMED && c.orderId().equals(done.orderId) &&
+            (c.channel() == null || c.channel().equals(done.channel)))
+        {
+            final Ord order = orders.get(done.channel + '/' + done.orderId);
+            if (order != null)
+            {
+                e.replayed = true;
+                e.firstVersion = order.version;
+                e.order = order;
+                e.allocations = order.shipments;
+                return;
+            }
+        }
         final Res r = findHeld(c, e, nowMillis);
         if (r == null)
         {
@@ -904,6 +922,7 @@ final class InventoryModel
         final Ord order = new Ord(r.channel, c.orderId(), r.id, request(c), r.lines, noBackorders, plan);
         resolve(r, ReservationStatus.CONFIRMED);
         r.orderId = c.orderId();
+        order.version = c.sequence();
         orders.put(key, order);
         e.order = order;
         e.allocations = plan;
@@ -1024,6 +1043,7 @@ final class InventoryModel
             if (existing.request.equals(request(c)))
             {
                 e.replayed = true;
+                e.firstVersion = existing.version;
                 e.order = existing;
                 e.allocations = existing.shipments;
             }
@@ -1078,6 +1098,7 @@ final class InventoryModel
             throw new AssertionError("the model could not route units it took from the pool");
         }
         final Ord order = new Ord(c.channel(), c.orderId(), 0, request(c), lines(c), backordered, plan);
+        order.version = c.sequence();
         orders.put(key, order);
         e.order = order;
         e.allocations = plan;

@@ -994,7 +994,7 @@ public final class Api
                     c.addLine(line.sku(), line.qty());
                 }
             }, "$.lines",
-            outcome -> json(outcome.replayed() ? HttpResponseStatus.OK : HttpResponseStatus.CREATED,
+            outcome -> json(outcome.duplicate() ? HttpResponseStatus.OK : HttpResponseStatus.CREATED,
                 exchange.allocator(), out -> render.order(out, outcome)));
     }
 

@@ -5,7 +5,6 @@ import io.truestock.gateway.api.ApiHarness.RawResponse;
 import io.truestock.gateway.api.ApiHarness.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
