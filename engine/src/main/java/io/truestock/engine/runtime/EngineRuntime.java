@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The single-writer pipeline: a multi-producer Disruptor ring of pre-allocated command slots and three stages.
+ * The single-writer pipeline: a multi-producer Disruptor ring of pre-allocated command slots and three stages,
+ * each on its own thread ({@link RuntimeConfig.Pipeline#STAGED}) or all on one ({@link RuntimeConfig.Pipeline#FUSED},
+ * for machines with few cores, where hand-offs between three threads cost more than the work).
  * <ol>
  *   <li>ingress: stamps each mutation with the next engine sequence and a monotonic timestamp, appends it to the
  *       {@link CommandJournal}, and ends each batch with {@link CommandJournal#endOfBatch()};</li>
@@ -45,6 +47,7 @@ public final class EngineRuntime implements AutoCloseable
 
     private long sequence;
     private long lastStampMillis;
+    private long batchStart = -1;
 
     public EngineRuntime(
         final Engine engine, final RuntimeConfig config, final CommandJournal journal, final EngineListener listener)
@@ -67,7 +70,14 @@ public final class EngineRuntime implements AutoCloseable
             threads(),
             ProducerType.MULTI,
             WaitStrategies.named(config.waitStrategy()));
-        disruptor.handleEventsWith(this::ingress).then(this::business).then(this::output);
+        if (config.pipeline() == RuntimeConfig.Pipeline.STAGED)
+        {
+            disruptor.handleEventsWith(this::ingress).then(this::business).then(this::output);
+        }
+        else
+        {
+            disruptor.handleEventsWith(this::fused);
+        }
         ring = disruptor.getRingBuffer();
         ticker = tickIntervalMillis > 0 ? new Thread(this::tickLoop, "truestock-ticker") : null;
         if (ticker != null)
@@ -218,6 +228,29 @@ public final class EngineRuntime implements AutoCloseable
             disruptor.halt();
         }
         journal.close();
+    }
+
+    /**
+     * The three stages on one thread: journal every command of the batch, seal it, then apply and answer each.
+     * The batch's slots stay claimed until this returns, so producers cannot reuse them meanwhile.
+     */
+    private void fused(final RingSlot slot, final long ringSequence, final boolean endOfBatch)
+    {
+        if (batchStart < 0)
+        {
+            batchStart = ringSequence;
+        }
+        ingress(slot, ringSequence, endOfBatch);
+        if (endOfBatch)
+        {
+            for (long s = batchStart; s <= ringSequence; s++)
+            {
+                final RingSlot each = ring.get(s);
+                business(each, s, s == ringSequence);
+                output(each, s, s == ringSequence);
+            }
+            batchStart = -1;
+        }
     }
 
     private void ingress(final RingSlot slot, final long ringSequence, final boolean endOfBatch)

@@ -8,7 +8,17 @@ import org.agrona.concurrent.SystemEpochClock;
  */
 public final class RuntimeConfig
 {
+    /** How the three stages map to threads. */
+    public enum Pipeline
+    {
+        /** ingress, business and output each on its own thread: most throughput with cores to spare. */
+        STAGED,
+        /** all three on one thread, a batch at a time: fewer hand-offs; the better choice on small machines. */
+        FUSED
+    }
+
     private int ringSize = 4096;
+    private Pipeline pipeline = Runtime.getRuntime().availableProcessors() >= 4 ? Pipeline.STAGED : Pipeline.FUSED;
     private String waitStrategy = WaitStrategies.DEFAULT;
     private EpochClock clock = SystemEpochClock.INSTANCE;
     private long tickIntervalMillis = 100;
@@ -52,6 +62,19 @@ public final class RuntimeConfig
     {
         checkMutable();
         ringSize = value;
+        return this;
+    }
+
+    public Pipeline pipeline()
+    {
+        return pipeline;
+    }
+
+    /** Default: {@code STAGED} with 4 or more cores, else {@code FUSED}. */
+    public RuntimeConfig pipeline(final Pipeline value)
+    {
+        checkMutable();
+        pipeline = value;
         return this;
     }
 

@@ -46,8 +46,10 @@ class EngineRuntimeTest
         assertThat(await(runtime.submit(c -> c.receive("hot", "oak", STOCK))).accepted()).isTrue();
     }
 
-    @Test
-    void thirtyTwoThreadsRaceForOneHundredUnitsAndExactlyOneHundredWin() throws Exception
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
+    void thirtyTwoThreadsRaceForOneHundredUnitsAndExactlyOneHundredWin(final RuntimeConfig.Pipeline pipeline)
+        throws Exception
     {
         final AtomicLong heldEvents = new AtomicLong();
         final AtomicLong acceptedReserves = new AtomicLong();
@@ -64,7 +66,8 @@ class EngineRuntimeTest
         };
         final Engine engine = catalog();
         try (EngineRuntime runtime = new EngineRuntime(
-            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0), CommandJournal.NONE, listener).start())
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), CommandJournal.NONE,
+            listener).start())
         {
             define(runtime);
             final AtomicLong wins = new AtomicLong();
@@ -253,10 +256,13 @@ class EngineRuntimeTest
         }
     }
 
-    @Test
-    void mutationsAreStampedInOrderAndJournaledBeforeTheyAreApplied() throws Exception
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
+    void mutationsAreStampedInOrderAndJournaledBeforeTheyAreApplied(final RuntimeConfig.Pipeline pipeline)
+        throws Exception
     {
-        final List<Long> journaled = new ArrayList<>();
+        final List<Long> journaled = java.util.Collections.synchronizedList(new ArrayList<>());
+        final AtomicLong sealedUpTo = new AtomicLong();
         final AtomicReference<String> violation = new AtomicReference<>();
         final Engine engine = catalog();
         final CommandJournal journal = new CommandJournal()
@@ -270,6 +276,13 @@ class EngineRuntimeTest
             @Override
             public void endOfBatch()
             {
+                synchronized (journaled)
+                {
+                    if (!journaled.isEmpty())
+                    {
+                        sealedUpTo.set(journaled.get(journaled.size() - 1));
+                    }
+                }
             }
 
             @Override
@@ -279,13 +292,14 @@ class EngineRuntimeTest
         };
         final EngineListener listener = (command, outcome, events) ->
         {
-            if (command.type().isMutation() && !journaled.contains(command.sequence()))
+            if (command.type().isMutation() &&
+                (!journaled.contains(command.sequence()) || command.sequence() > sealedUpTo.get()))
             {
-                violation.set("applied before journaled: " + command);
+                violation.set("applied before journaled and sealed: " + command);
             }
         };
         try (EngineRuntime runtime = new EngineRuntime(
-            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0), journal, listener).start())
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), journal, listener).start())
         {
             define(runtime);
             await(runtime.submit(c -> c.queryReservation(1)));
@@ -294,5 +308,58 @@ class EngineRuntimeTest
         }
         assertThat(violation.get()).isNull();
         assertThat(journaled).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
+    void aJournalThatCannotSealHaltsTheWriterAndNothingOfTheBatchIsApplied(final RuntimeConfig.Pipeline pipeline)
+        throws Exception
+    {
+        final java.util.concurrent.atomic.AtomicBoolean failing = new java.util.concurrent.atomic.AtomicBoolean();
+        final CommandJournal journal = new CommandJournal()
+        {
+            @Override
+            public void append(final Command command)
+            {
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+                if (failing.get())
+                {
+                    throw new IllegalStateException("disk full");
+                }
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final Engine engine = catalog();
+        final EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), journal,
+            EngineListener.NONE).start();
+        try
+        {
+            define(runtime);
+            final long before = engine.lastSequence();
+            failing.set(true);
+            final Outcome refused = await(runtime.submit(c -> c.receive("hot", "oak", 5)));
+            assertThat(refused.accepted()).isFalse();
+            assertThat(refused.reason()).isEqualTo(RejectReason.ENGINE_HALTED);
+            assertThat(runtime.halted()).hasMessage("disk full");
+            assertThat(engine.lastSequence()).isEqualTo(before);
+            final StockView view = new StockView();
+            engine.readStock("hot", "oak", view);
+            assertThat(view.onHand()).isEqualTo(STOCK);
+            assertThat(await(runtime.submit(c -> c.receive("hot", "oak", 1))).reason())
+                .isEqualTo(RejectReason.ENGINE_HALTED);
+        }
+        finally
+        {
+            runtime.close();
+        }
     }
 }
