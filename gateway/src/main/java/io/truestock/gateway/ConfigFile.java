@@ -18,7 +18,7 @@ public final class ConfigFile
 {
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
         "native_transport", "fsync", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
-        "tick_interval_millis", "bounds", "streams");
+        "tick_interval_millis", "pipeline", "bounds", "streams");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
         "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
@@ -91,6 +91,16 @@ public final class ConfigFile
         if (root.has("wait_strategy"))
         {
             config.runtime().waitStrategy(text(root, "wait_strategy"));
+        }
+        if (root.has("pipeline"))
+        {
+            final String pipeline = text(root, "pipeline");
+            if (!pipeline.equals("fused") && !pipeline.equals("staged"))
+            {
+                throw new IllegalArgumentException("config: 'pipeline' must be fused or staged");
+            }
+            config.runtime().pipeline(io.truestock.engine.runtime.RuntimeConfig.Pipeline.valueOf(
+                pipeline.toUpperCase(java.util.Locale.ROOT)));
         }
         if (root.has("tick_interval_millis"))
         {
