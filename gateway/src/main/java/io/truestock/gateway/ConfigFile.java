@@ -17,7 +17,7 @@ import java.util.Set;
 public final class ConfigFile
 {
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
-        "native_transport", "fsync", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
+        "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
         "tick_interval_millis", "pipeline", "bounds", "streams");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
@@ -75,6 +75,10 @@ public final class ConfigFile
         if (root.has("fsync"))
         {
             config.fsync(bool(root, "fsync"));
+        }
+        if (root.has("journal_retained_cycles"))
+        {
+            config.journalRetainedCycles(integer(root, "journal_retained_cycles"));
         }
         if (root.has("snapshot_every_commands"))
         {

@@ -59,7 +59,7 @@ final class Persistence implements EngineListener, AutoCloseable
         final Path dir = config.dataDir();
         final String instanceId = instanceId(dir);
         journalConfig = new JournalConfig().dataDir(dir.resolve("journal")).instanceId(instanceId)
-            .fsyncPerBatch(config.fsync()).conclude();
+            .fsyncPerBatch(config.fsync()).retainedCycles(config.journalRetainedCycles()).conclude();
         snapshots = new SnapshotStore(dir.resolve("snapshots"), config.snapshotsKept());
         audit = new AuditLog(dir.resolve("audit"));
         try

@@ -22,6 +22,7 @@ public final class ServerConfig
     private boolean fsync;
     private long snapshotEveryCommands = 1_000_000;
     private int snapshotsKept = 2;
+    private int journalRetainedCycles = 24;
     private int streamBufferPerSubscriber = 4096;
     private int maxStreamSubscribers = 1024;
     private final EngineConfig engine = new EngineConfig();
@@ -159,6 +160,18 @@ public final class ServerConfig
     public ServerConfig snapshotsKept(final int value)
     {
         snapshotsKept = value;
+        return this;
+    }
+
+    public int journalRetainedCycles()
+    {
+        return journalRetainedCycles;
+    }
+
+    /** Hourly journal files kept beyond what recovery needs (the history {@code audit verify} can still check). */
+    public ServerConfig journalRetainedCycles(final int value)
+    {
+        journalRetainedCycles = value;
         return this;
     }
 
