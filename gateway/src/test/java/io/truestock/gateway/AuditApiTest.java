@@ -94,6 +94,16 @@ class AuditApiTest
             final JsonNode second = get(server, "/v1/audit?sku=shoe&limit=2&after=" + next);
             assertThat(second.path("entries").get(0).path("after").path("on_hand").asLong()).isEqualTo(6);
 
+            final long thirdSeq = entries.get(2).path("seq").asLong();
+            final JsonNode upTo = get(server, "/v1/audit?sku=shoe&to_seq=" + thirdSeq);
+            assertThat(upTo.path("entries")).hasSize(3);
+            final String thirdAt = entries.get(2).path("at").asText();
+            final JsonNode fromThird = get(server, "/v1/audit?sku=shoe&from=" + thirdAt);
+            assertThat(fromThird.path("entries").get(0).path("seq").asLong()).isLessThanOrEqualTo(thirdSeq);
+            assertThat(get(server, "/v1/audit?sku=shoe&to=" + entries.get(0).path("at").asText()).path("entries"))
+                .allSatisfy(e -> assertThat(e.path("at").asText()).isLessThan(entries.get(0).path("at").asText()));
+            assertThat(send(server, "GET", "/v1/audit?from=yesterday", null, "secret").statusCode()).isEqualTo(400);
+
             final JsonNode verify = get(server, "/v1/audit/verify");
             assertThat(verify.path("ok").asBoolean()).isTrue();
             assertThat(verify.path("records").asLong()).isPositive();

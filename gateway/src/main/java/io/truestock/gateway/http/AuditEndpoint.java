@@ -13,7 +13,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code GET /v1/audit?sku=&after=&limit=} (entries in sequence order, paged by {@code next}) and
+ * {@code GET /v1/audit?sku=&after=&to_seq=&from=&to=&limit=} (entries in sequence order, by SKU, sequence range
+ * {@code (after, to_seq]} and ingest-time range {@code [from, to)}, paged by {@code next}) and
  * {@code GET /v1/audit/verify} (walks the journal's hash chain). Admin scope.
  */
 public final class AuditEndpoint implements Api.Extension
@@ -75,8 +76,11 @@ public final class AuditEndpoint implements Api.Extension
             throw ApiException.invalid("sku must match [A-Za-z0-9._:-]{1,64}", "sku");
         }
         final long after = number(query, "after", 0, Long.MAX_VALUE, 0);
+        final long toSeq = number(query, "to_seq", 0, Long.MAX_VALUE, Long.MAX_VALUE);
+        final long from = instant(query, "from", Long.MIN_VALUE);
+        final long to = instant(query, "to", Long.MAX_VALUE);
         final int limit = (int)number(query, "limit", 1, MAX_LIMIT, 100);
-        final AuditLog.Page page = audit.query(sku, after, limit);
+        final AuditLog.Page page = audit.query(sku, after, toSeq, from, to, limit);
         final JsonOut out = new JsonOut(exchange.allocator());
         out.startObject().startArray("entries");
         for (final AuditLog.Entry entry : page.entries())
@@ -123,6 +127,23 @@ public final class AuditEndpoint implements Api.Extension
         }
         out.field("available", Math.max(0, values[0] - values[1] - values[2] - values[3]));
         out.endObject();
+    }
+
+    private static long instant(final QueryStringDecoder query, final String name, final long absent)
+    {
+        final String text = param(query, name);
+        if (text == null)
+        {
+            return absent;
+        }
+        try
+        {
+            return java.time.Instant.parse(text).toEpochMilli();
+        }
+        catch (final java.time.format.DateTimeParseException ex)
+        {
+            throw ApiException.invalid(name + " must be an RFC 3339 instant such as 2026-11-27T10:15:30.123Z", name);
+        }
     }
 
     private static String param(final QueryStringDecoder query, final String name)

@@ -203,11 +203,19 @@ public final class AuditLog implements EngineListener, AutoCloseable
         return (command.sku() != null ? 1 : 0) + command.lineCount();
     }
 
-    /**
-     * Entries about {@code sku} (or every SKU when null) with a sequence greater than {@code afterSeq}, at most
-     * {@code limit} of them, whole commands at a time. Any thread.
-     */
+    /** Entries about {@code sku} after {@code afterSeq}, at most {@code limit}; see the full form. */
     public Page query(final String sku, final long afterSeq, final int limit)
+    {
+        return query(sku, afterSeq, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, limit);
+    }
+
+    /**
+     * Entries about {@code sku} (or every SKU when null) with {@code afterSeq < seq <= toSeq} and
+     * {@code fromMillis <= at < toMillis}, at most {@code limit} of them, whole commands at a time. Any thread.
+     * Ingest time grows with the sequence, so the scan stops at the first record at or past {@code toMillis}.
+     */
+    public Page query(
+        final String sku, final long afterSeq, final long toSeq, final long fromMillis, final long toMillis, final int limit)
     {
         final List<Entry> entries = new ArrayList<>();
         long startIndex = -1;
@@ -252,8 +260,22 @@ public final class AuditLog implements EngineListener, AutoCloseable
                     {
                         continue;
                     }
+                    if (seq > toSeq)
+                    {
+                        return new Page(entries, -1);
+                    }
                     scanned++;
-                    final List<Entry> fromRecord = decode(in, seq, sku);
+                    final long at = in.readLong();
+                    if (at >= toMillis)
+                    {
+                        return new Page(entries, -1);
+                    }
+                    if (at < fromMillis)
+                    {
+                        lastScanned = seq;
+                        continue;
+                    }
+                    final List<Entry> fromRecord = decode(in, seq, at, sku);
                     if (!entries.isEmpty() && entries.size() + fromRecord.size() > limit)
                     {
                         return new Page(entries, lastScanned);
@@ -270,9 +292,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
         return new Page(entries, lastScanned);
     }
 
-    private static List<Entry> decode(final Bytes<?> in, final long seq, final String sku)
+    private static List<Entry> decode(final Bytes<?> in, final long seq, final long at, final String sku)
     {
-        final long at = in.readLong();
         final String type = CommandType.of(in.readByte()).name().toLowerCase(java.util.Locale.ROOT);
         final RejectReason outcome = RejectReason.of(in.readByte());
         final String principal = in.readUtf8();
