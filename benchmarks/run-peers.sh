@@ -99,14 +99,23 @@ package_version() {
 }
 
 apt_updated=0
+# Installs packages; on failure the reason is the last lines apt printed, kept in $install_error.
+install_error=""
 install_packages() {
+  local output="$work/apt.log"
   if [ "$apt_updated" = 0 ]; then
     log "apt-get update"
-    apt-get update -qq >&2
+    if ! apt-get update -qq >"$output" 2>&1; then
+      install_error="apt-get update failed: $(tail -3 "$output" | tr '\n' ' ')"
+      return 1
+    fi
     apt_updated=1
   fi
   log "installing $*"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >"$output" 2>&1; then
+    install_error="apt-get install $* failed: $(tail -3 "$output" | tr '\n' ' ')"
+    return 1
+  fi
 }
 
 unavailable=()
@@ -115,7 +124,7 @@ notes=()
 start_redis() {
   if ! command -v redis-server >/dev/null 2>&1; then
     if ! install_packages redis-server; then
-      unavailable+=("--unavailable" "redis=apt-get install redis-server failed (see the run's log)")
+      unavailable+=("--unavailable" "redis=$install_error")
       return
     fi
   fi
@@ -141,7 +150,7 @@ start_postgres() {
   bindir="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
   if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
     if ! install_packages postgresql; then
-      unavailable+=("--unavailable" "postgresql=apt-get install postgresql failed (see the run's log)")
+      unavailable+=("--unavailable" "postgresql=$install_error")
       return
     fi
     bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
@@ -177,6 +186,10 @@ start_postgres() {
 }
 
 build_if_needed
+if commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null)"; then
+  [ -n "$(git -C "$root" status --porcelain 2>/dev/null)" ] && commit+=" plus uncommitted changes"
+  notes+=("--note" "truestock commit=$commit")
+fi
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # shellcheck disable=SC2207
 jvm=($(cat "$flags_file") -Xms2g -Xmx2g -XX:+UseG1GC)
@@ -194,7 +207,10 @@ mode_args=()
 if [ "$long" = 1 ]; then
   mode_args=(--open-seconds 100 --propagation-orders 10000 --warmup-attempts 20000)
 fi
-out="$here/results/$(date -u +%F)-flash-sale"
+out_args=(--out "$here/results/$(date -u +%F)-flash-sale")
+for arg in "${harness_args[@]}"; do
+  case "$arg" in --out|--out=*) out_args=() ;; esac
+done
 command_line="benchmarks/run-peers.sh"
 [ "$long" = 1 ] && command_line+=" --long"
 for arg in "${harness_args[@]}"; do
@@ -205,7 +221,7 @@ done
   --redis "127.0.0.1:${redis_port:-0}" --postgres "127.0.0.1:${pg_port:-0}" --postgres-user bench \
   "${unavailable[@]}" "${notes[@]}" "${mode_args[@]}" \
   --note "jvm options=-Xms2g -Xmx2g -XX:+UseG1GC plus the project's jvm.flags" \
-  --command "$command_line" --out "$out" "${harness_args[@]}" &
+  --work-dir "$work" --command "$command_line" "${out_args[@]}" "${harness_args[@]}" &
 harness_pid=$!
 set +e
 wait "$harness_pid"

@@ -30,6 +30,8 @@ public final class FlashSaleComparison implements Callable<Integer>
     public static final String TRUESTOCK_HTTP = "truestock-http";
     public static final String REDIS = "redis";
     public static final String POSTGRESQL = "postgresql";
+    /** Every system {@link #open} knows; a new one (the binary protocol, say) is a name here and a case there. */
+    static final List<String> KNOWN_TARGETS = List.of(TRUESTOCK_HTTP, REDIS, POSTGRESQL);
 
     @Option(names = "--targets", split = ",", description = "systems to run, in order (default: ${DEFAULT-VALUE})")
     List<String> targets = new ArrayList<>(List.of(TRUESTOCK_HTTP, REDIS, POSTGRESQL));
@@ -110,6 +112,10 @@ public final class FlashSaleComparison implements Callable<Integer>
 
     @Option(names = "--out", description = "write PREFIX.md and PREFIX.json (default: print the Markdown only)")
     Path out;
+
+    @Option(names = "--work-dir",
+        description = "where Truestock's temporary data dir goes (default: the system's temporary directory)")
+    Path workDir;
 
     @Option(names = "--note", description = "key=value recorded in the results, e.g. package versions (repeatable)")
     Map<String, String> notes = new LinkedHashMap<>();
@@ -199,6 +205,7 @@ public final class FlashSaleComparison implements Callable<Integer>
     public Results run() throws Exception
     {
         validate();
+        final Map<String, String> machine = Machine.describe();
         final List<TargetRun> runs = new ArrayList<>();
         for (final String name : targets)
         {
@@ -231,7 +238,8 @@ public final class FlashSaleComparison implements Callable<Integer>
         scenario.put("open_loop_seconds", openSeconds);
         scenario.put("time_limit_s", timeLimitSeconds);
         scenario.put("smoke", smoke);
-        return new Results(LocalDate.now(ZoneOffset.UTC).toString(), command, Machine.describe(), scenario,
+        machine.put("load_average_at_end", Machine.loadAverage() + " (1, 5, 15 min)");
+        return new Results(LocalDate.now(ZoneOffset.UTC).toString(), command, machine, scenario,
             new LinkedHashMap<>(notes), runs);
     }
 
@@ -244,10 +252,9 @@ public final class FlashSaleComparison implements Callable<Integer>
         }
         for (final String name : targets)
         {
-            if (!List.of(TRUESTOCK_HTTP, REDIS, POSTGRESQL).contains(name))
+            if (!KNOWN_TARGETS.contains(name))
             {
-                throw new IllegalArgumentException("unknown target '" + name + "' (" + TRUESTOCK_HTTP + ", " + REDIS +
-                    ", " + POSTGRESQL + ")");
+                throw new IllegalArgumentException("unknown target '" + name + "' (known: " + KNOWN_TARGETS + ")");
             }
         }
     }
@@ -261,18 +268,12 @@ public final class FlashSaleComparison implements Callable<Integer>
         Propagation.Result propagation = null;
         try
         {
-            switch (name)
+            if (name.startsWith("truestock"))
             {
-                case TRUESTOCK_HTTP ->
-                {
-                    dataDir = Files.createTempDirectory("truestock-flash-sale");
-                    target = TruestockHttpTarget.start(dataDir.resolve("data"), truestockFsync, clients,
-                        truestockJdkClient);
-                }
-                case REDIS -> target = new RedisTarget(host(redis), port(redis), clients);
-                default -> target = new PostgresTarget(host(postgres), port(postgres), postgresDatabase, postgresUser,
-                    clients);
+                dataDir = workDir == null ? Files.createTempDirectory("truestock-flash-sale") :
+                    Files.createTempDirectory(workDir, "truestock-flash-sale");
             }
+            target = open(name, dataDir);
             settings = target.describe();
             target.loadCatalog(readSkus, 1_000);
             final long limitMillis = timeLimitSeconds * 1000L;
@@ -310,6 +311,20 @@ public final class FlashSaleComparison implements Callable<Integer>
             }
             deleteQuietly(dataDir);
         }
+    }
+
+    /** Starts or connects to one system, with one connection per load thread. */
+    private Target open(final String name, final Path dataDir) throws Exception
+    {
+        return switch (name)
+        {
+            case TRUESTOCK_HTTP -> TruestockHttpTarget.start(dataDir.resolve("data"), truestockFsync, clients,
+                truestockJdkClient);
+            case REDIS -> new RedisTarget(host(redis), port(redis), clients);
+            case POSTGRESQL -> new PostgresTarget(host(postgres), port(postgres), postgresDatabase, postgresUser,
+                clients);
+            default -> throw new IllegalArgumentException("unknown target '" + name + "'");
+        };
     }
 
     private static String host(final String hostPort)

@@ -88,7 +88,7 @@ public record PhaseResult(
         map.put("read_skus", workload.readSkus());
         map.put("ops", ops);
         map.put("unsent", unsent);
-        map.put("elapsed_s", Latency.round(elapsedSeconds * 1000) / 1000.0);
+        map.put("elapsed_s", Math.round(elapsedSeconds * 1000) / 1000.0);
         map.put("throughput_ops_per_s", Math.round(throughputPerSecond()));
         map.put("reserve_attempts", reserveAttempts);
         map.put("reserved", reserved);

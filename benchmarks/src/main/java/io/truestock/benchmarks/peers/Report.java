@@ -121,6 +121,7 @@ final class Report
         {
             md.append("Command: `").append(results.command()).append("`\n\n");
         }
+        summary(md, results);
         md.append("## Machine\n\n");
         results.machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("- The load generator and every server share these cores, over loopback. Truestock runs inside " +
@@ -230,7 +231,9 @@ final class Report
         if (!ratios.isEmpty())
         {
             md.append("## Ratios, Truestock HTTP / peer\n\n");
-            md.append("Throughput above 1 and latency below 1 favour Truestock.\n\n");
+            md.append("Throughput above 1 and latency below 1 favour Truestock. In the open-loop sales every system " +
+                "is offered the same rate, so their throughput ratio is 1 by construction and the latencies are the " +
+                "comparison.\n\n");
             md.append("| peer | sale | throughput | reserve p50 | reserve p99 | read p50 | read p99 |\n");
             md.append("|---|---|---:|---:|---:|---:|---:|\n");
             ratios.forEach((peer, byPhase) -> byPhase.forEach((phase, r) -> md.append("| ").append(peer)
@@ -294,6 +297,43 @@ final class Report
             md.append("\nDeliveries missed: ").append(r.missed()).append(" of ").append(r.expected()).append(".\n");
         }
         return md.toString();
+    }
+
+    /** The few figures a reader looks for first, one row per system. */
+    private static void summary(final StringBuilder md, final FlashSaleComparison.Results results)
+    {
+        md.append("## Summary\n\n");
+        md.append("Closed-loop sale (throughput, p99 in microseconds), oversells over every sale of the run, and " +
+            "Truestock's propagation to all stream subscribers. Details, settings and the open-loop sales below.\n\n");
+        md.append("| system | ran | ops/s | reserve p99 | read p99 | oversells (all sales) " +
+            "| final state = answers |\n");
+        md.append("|---|---|---:|---:|---:|---:|---|\n");
+        for (final FlashSaleComparison.TargetRun run : results.targets())
+        {
+            final PhaseResult closed = run.phase("closed");
+            final long oversells = run.phases().stream().mapToLong(PhaseResult::oversells).sum();
+            final boolean consistent = run.phases().stream().allMatch(PhaseResult::consistent);
+            md.append("| ").append(run.name())
+                .append(" | ").append(run.notRun() == null ? "yes" : "no: " + run.notRun())
+                .append(" | ").append(closed == null ? "-" :
+                    String.format(Locale.ROOT, "%,d", Math.round(closed.throughputPerSecond())))
+                .append(" | ").append(closed == null ? "-" : us(closed.reserveLatency().p99Micros()))
+                .append(" | ").append(closed == null ? "-" : us(closed.readLatency().p99Micros()))
+                .append(" | ").append(run.phases().isEmpty() ? "-" : oversells == 0 ? "0" : "**" + oversells + "**")
+                .append(" | ").append(run.phases().isEmpty() ? "-" : consistent ? "yes" : "**no**")
+                .append(" |\n");
+        }
+        final FlashSaleComparison.TargetRun truestock = results.target(TRUESTOCK);
+        if (truestock != null && truestock.propagation() != null)
+        {
+            final Propagation.Result r = truestock.propagation();
+            md.append("\nPropagation, order sent to all ").append(r.subscribers())
+                .append(" subscribers having it: p50 ").append(us(r.lastSubscriber().p50Micros()))
+                .append(" us, p99 ").append(us(r.lastSubscriber().p99Micros()))
+                .append(" us, max ").append(us(r.lastSubscriber().maxMicros())).append(" us; missed ")
+                .append(r.missed()).append(" of ").append(r.expected()).append(".\n");
+        }
+        md.append('\n');
     }
 
     private static void propagationRow(final StringBuilder md, final String name, final Latency latency)
