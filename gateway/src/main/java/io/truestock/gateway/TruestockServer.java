@@ -83,6 +83,10 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
+        if (binary != null)
+        {
+            metrics.gauge("truestock_binary_unexpected_errors", binary::unexpectedErrors);
+        }
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
     }

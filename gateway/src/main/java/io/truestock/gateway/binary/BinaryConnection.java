@@ -130,6 +130,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         else
         {
+            service.unexpectedError();
             LOG.warn("closing binary connection {} after an unexpected error", context.channel().remoteAddress(), cause);
         }
         closing = true;
@@ -179,6 +180,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
             }
             catch (final RuntimeException ex)
             {
+                service.unexpectedError();
                 LOG.warn("binary connection {}: a frame could not be handled", context.channel().remoteAddress(), ex);
                 fail(correlationIdOf(frame), ErrorCode.INTERNAL, "the server could not handle this frame");
             }
@@ -436,6 +438,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         catch (final RuntimeException ex)
         {
+            service.unexpectedError();
             LOG.warn("binary connection {}: a command could not be published", ctx.channel().remoteAddress(), ex);
         }
         if (!published)
@@ -451,7 +454,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         if (pending == null)
         {
             // Bounded: the gate admits no frame while maxInFlight commands are out, so at most that many exist.
-            pending = new PendingCommand(this, service.outcomes());
+            pending = new PendingCommand(this, service);
             created++;
             assert created <= service.maxInFlight() : "more pending commands than the in-flight bound";
         }

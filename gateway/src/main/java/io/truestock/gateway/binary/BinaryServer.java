@@ -31,6 +31,7 @@ public final class BinaryServer implements AutoCloseable
     private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final Channel channel;
+    private final BinaryService service;
     private final Map<EventExecutor, IoScratch> scratches = new ConcurrentHashMap<>();
 
     /**
@@ -45,7 +46,7 @@ public final class BinaryServer implements AutoCloseable
         final int port, final Engine engine, final CommandPublisher publisher,
         final Function<String, Principal> authenticator) throws InterruptedException
     {
-        final BinaryService service = new BinaryService(engine, publisher, authenticator,
+        service = new BinaryService(engine, publisher, authenticator,
             BinaryProtocol.MAX_REQUEST_FRAME_BYTES, BinaryProtocol.MAX_IN_FLIGHT);
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
@@ -69,6 +70,12 @@ public final class BinaryServer implements AutoCloseable
     public int port()
     {
         return ((InetSocketAddress)channel.localAddress()).getPort();
+    }
+
+    /** Failures that no designed path handled (each closed its connection): 0 unless there is a bug. */
+    public long unexpectedErrors()
+    {
+        return service.unexpectedErrors();
     }
 
     /** Stops accepting; open connections close with the worker group. */

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import io.truestock.engine.Engine;
 import io.truestock.gateway.auth.Principal;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -19,6 +20,7 @@ final class BinaryService
     private final int maxFrameBytes;
     private final int maxInFlight;
     private final OutcomeWriter outcomes;
+    private final AtomicLong unexpectedErrors = new AtomicLong();
 
     /**
      * @param authenticator bearer token to principal, null for an unknown token.
@@ -86,5 +88,16 @@ final class BinaryService
     OutcomeWriter outcomes()
     {
         return outcomes;
+    }
+
+    /** Counts a failure no designed path handled: a bug, whatever the client sent. */
+    void unexpectedError()
+    {
+        unexpectedErrors.incrementAndGet();
+    }
+
+    long unexpectedErrors()
+    {
+        return unexpectedErrors.get();
     }
 }

@@ -20,15 +20,15 @@ final class PendingCommand implements OutcomeHandler, Runnable
     private static final Logger LOG = LoggerFactory.getLogger(PendingCommand.class);
 
     private final BinaryConnection connection;
-    private final OutcomeWriter writer;
+    private final BinaryService service;
     long correlationId;
     /** The encoded answer, or null when it could not be encoded; handed over through the executor's queue. */
     ByteBuf response;
 
-    PendingCommand(final BinaryConnection connection, final OutcomeWriter writer)
+    PendingCommand(final BinaryConnection connection, final BinaryService service)
     {
         this.connection = connection;
-        this.writer = writer;
+        this.service = service;
     }
 
     /** On the output stage. */
@@ -38,10 +38,11 @@ final class PendingCommand implements OutcomeHandler, Runnable
         ByteBuf frame = null;
         try
         {
-            frame = writer.encode(connection.allocator(), correlationId, command, outcome);
+            frame = service.outcomes().encode(connection.allocator(), correlationId, command, outcome);
         }
         catch (final RuntimeException ex)
         {
+            service.unexpectedError();
             LOG.warn("could not encode the outcome of {}: {}", command, ex.toString());
         }
         response = frame;
