@@ -102,7 +102,7 @@ public final class TruestockClient implements AutoCloseable
     {
         config.conclude();
         final ClientEventLoops shared = config.eventLoops();
-        final Transport transport = new Transport(true);
+        final Transport transport = shared == null ? new Transport(true) : null;
         final EventLoopGroup group = shared != null ? shared.group() : transport.group(1, "truestock-client");
         final Class<? extends SocketChannel> type = shared != null ? shared.channelType() : transport.socketChannel();
         final ResponseReader reader = new ResponseReader(config.maxInFlight());
