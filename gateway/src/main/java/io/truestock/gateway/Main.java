@@ -82,6 +82,10 @@ public final class Main
     {
         final String base = "http://" + server.config().host() + ':' + server.httpPort();
         System.out.println("Truestock is ready at " + base + "  (GET " + base + "/health)");
+        if (server.binaryPort() >= 0)
+        {
+            System.out.println("Binary protocol on " + server.config().host() + ':' + server.binaryPort());
+        }
         if (server.keys().generatedAdminTokenFile() != null)
         {
             System.out.println("Admin token: stored in " + server.keys().generatedAdminTokenFile() + " (mode 0600)");

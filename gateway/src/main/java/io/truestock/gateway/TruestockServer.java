@@ -5,6 +5,7 @@ import io.truestock.engine.Engine;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
+import io.truestock.gateway.binary.BinaryServer;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.AuditEndpoint;
 import io.truestock.gateway.http.HttpServer;
@@ -41,6 +42,7 @@ public final class TruestockServer implements AutoCloseable
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final HttpServer http;
+    private final BinaryServer binary;
     private final Transport transport;
     private volatile boolean closed;
 
@@ -71,6 +73,8 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
         final Api api = new Api(engine, runtime, keys, metrics, extensions);
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
+        binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
+            config.binaryPort(), engine, runtime::tryPublish, keys::authenticate);
 
         metrics.gauge("truestock_ring_occupancy", runtime::backlog);
         metrics.gauge("truestock_ring_size", runtime::ringSize);
@@ -79,7 +83,12 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
-        LOG.info("truestock listening: http={} transport={} data={}", http.port(), transport.name(), config.dataDir());
+        if (binary != null)
+        {
+            metrics.gauge("truestock_binary_unexpected_errors", binary::unexpectedErrors);
+        }
+        LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
+            binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
     }
 
     public static TruestockServer start(final ServerConfig config) throws Exception
@@ -90,6 +99,12 @@ public final class TruestockServer implements AutoCloseable
     public int httpPort()
     {
         return http.port();
+    }
+
+    /** The binary protocol's port, or -1 when it is disabled. */
+    public int binaryPort()
+    {
+        return binary == null ? -1 : binary.port();
     }
 
     public String adminToken()
@@ -126,6 +141,10 @@ public final class TruestockServer implements AutoCloseable
         }
         closed = true;
         http.close();
+        if (binary != null)
+        {
+            binary.close();
+        }
         runtime.close();
         persistence.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

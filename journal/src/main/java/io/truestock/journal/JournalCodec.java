@@ -20,6 +20,7 @@ import io.truestock.sbe.MessageHeaderDecoder;
 import io.truestock.sbe.MessageHeaderEncoder;
 import io.truestock.sbe.PresentStringsDecoder;
 import io.truestock.sbe.PresentStringsEncoder;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -527,6 +528,39 @@ public final class JournalCodec
                 " bytes do not match its checksum: it was truncated or edited after it was written");
         }
         decodeBuffer.wrap(bytes, offset, messageLength);
+        return wrapHeader(messageLength);
+    }
+
+    /**
+     * Wraps one message that carries no checksum, as the binary protocol sends it (SBE header and body, nothing
+     * after): checks schema id, version and message type like {@link #wrap(byte[], int)}, and wraps the matching
+     * decoder. The bytes must stay unchanged until the next wrap.
+     *
+     * @param buffer bytes holding the message.
+     * @param offset where the message header starts.
+     * @param length the message length, header included.
+     * @return the message type, as {@link #wrap(byte[], int)} returns it.
+     * @throws JournalException saying what is wrong with the message.
+     */
+    public int wrapMessage(final DirectBuffer buffer, final int offset, final int length)
+    {
+        wrappedTemplate = -1;
+        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
+        {
+            throw new IndexOutOfBoundsException("message [" + offset + ", " + ((long)offset + length) + ") outside " +
+                buffer.capacity() + " bytes");
+        }
+        if (length < HEADER_LENGTH)
+        {
+            throw new JournalException(Problem.TRUNCATED, "message of " + length + " bytes is shorter than a " +
+                "message header (" + HEADER_LENGTH + " bytes)");
+        }
+        decodeBuffer.wrap(buffer, offset, length);
+        return wrapHeader(length);
+    }
+
+    private int wrapHeader(final int messageLength)
+    {
         headerDecoder.wrap(decodeBuffer, 0);
         final int schemaId = headerDecoder.schemaId();
         final int version = headerDecoder.version();
@@ -775,7 +809,8 @@ public final class JournalCodec
 
     // ---- command types ----
 
-    static CommandCode codeOf(final CommandType type)
+    /** The stable wire code of a command type, as records and the binary protocol carry it. */
+    public static CommandCode codeOf(final CommandType type)
     {
         return switch (type)
         {
@@ -798,7 +833,12 @@ public final class JournalCodec
         };
     }
 
-    static CommandType typeOf(final short raw)
+    /**
+     * The command type of a wire code.
+     *
+     * @throws JournalException ({@code MALFORMED}) for a code this build does not know, or the null code.
+     */
+    public static CommandType typeOf(final short raw)
     {
         final CommandCode code;
         try

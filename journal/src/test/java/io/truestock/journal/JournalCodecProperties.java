@@ -14,6 +14,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 import java.util.List;
@@ -47,6 +48,25 @@ class JournalCodecProperties
         assertThat(decoder.commandSequence()).isEqualTo(command.sequence());
         final Command decoded = decoder.decodeCommand(new Command(LINE_CAPACITY));
         Commands.assertSameCommand(decoded, command);
+    }
+
+    @Property(tries = 500)
+    void everyCommandRoundTripsAsAProtocolMessage(@ForAll("commands") final Command command)
+    {
+        final int messageLength = codec.encodeCommand(command) - JournalCodec.CHECKSUM_LENGTH;
+        final int offset = 12;
+        final byte[] frame = new byte[offset + messageLength];
+        System.arraycopy(codec.encodedBytes(), 0, frame, offset, messageLength);
+
+        assertThat(decoder.wrapMessage(new UnsafeBuffer(frame), offset, messageLength))
+            .isEqualTo(JournalCodec.COMMAND_TEMPLATE);
+        Commands.assertSameCommand(decoder.decodeCommand(new Command(LINE_CAPACITY)), command);
+
+        assertThatThrownBy(() -> decoder.wrapMessage(new UnsafeBuffer(frame), offset, JournalCodec.HEADER_LENGTH - 1))
+            .isInstanceOfSatisfying(JournalException.class,
+                ex -> assertThat(ex.problem()).isEqualTo(JournalException.Problem.TRUNCATED));
+        assertThatThrownBy(() -> decoder.wrapMessage(new UnsafeBuffer(frame), offset, messageLength + 1))
+            .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Property

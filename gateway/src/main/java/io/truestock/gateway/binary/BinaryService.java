@@ -1,0 +1,103 @@
+package io.truestock.gateway.binary;
+
+import io.netty.channel.ChannelPipeline;
+import io.truestock.engine.Engine;
+import io.truestock.gateway.auth.Principal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * What every connection of the binary protocol shares: the engine it reads, where its commands go, how tokens
+ * become principals, its bounds, and the encoder of command outcomes (used only by the thread that answers
+ * outcomes). {@link #install} sets up one connection's pipeline.
+ */
+final class BinaryService
+{
+    private final Engine engine;
+    private final CommandPublisher publisher;
+    private final Function<String, Principal> authenticator;
+    private final int maxFrameBytes;
+    private final int maxInFlight;
+    private final OutcomeWriter outcomes;
+    private final AtomicLong unexpectedErrors = new AtomicLong();
+
+    /**
+     * @param authenticator bearer token to principal, null for an unknown token.
+     * @param maxFrameBytes the longest request frame read, length prefix excluded.
+     * @param maxInFlight   commands a connection may have in the ring before it stops being read.
+     */
+    BinaryService(
+        final Engine engine, final CommandPublisher publisher, final Function<String, Principal> authenticator,
+        final int maxFrameBytes, final int maxInFlight)
+    {
+        if (maxFrameBytes < BinaryProtocol.MIN_FRAME_BYTES || maxInFlight < 1)
+        {
+            throw new IllegalArgumentException("maxFrameBytes must be >= " + BinaryProtocol.MIN_FRAME_BYTES +
+                " and maxInFlight >= 1");
+        }
+        this.engine = engine;
+        this.publisher = publisher;
+        this.authenticator = authenticator;
+        this.maxFrameBytes = maxFrameBytes;
+        this.maxInFlight = maxInFlight;
+        this.outcomes = new OutcomeWriter(engine);
+    }
+
+    /** A scratch for one I/O thread; every connection that thread serves may share it. */
+    IoScratch newScratch()
+    {
+        return new IoScratch(engine.config().maxLinesPerCommand());
+    }
+
+    /** Adds the frame decoder and the connection handler of one connection. */
+    void install(final ChannelPipeline pipeline, final IoScratch scratch)
+    {
+        final BinaryConnection connection = new BinaryConnection(this, scratch);
+        final FrameDecoder frames = new FrameDecoder(maxFrameBytes, connection);
+        connection.decoder(frames);
+        pipeline.addLast("frames", frames);
+        pipeline.addLast("binary", connection);
+    }
+
+    Engine engine()
+    {
+        return engine;
+    }
+
+    CommandPublisher publisher()
+    {
+        return publisher;
+    }
+
+    Principal authenticate(final String token)
+    {
+        return authenticator.apply(token);
+    }
+
+    int maxFrameBytes()
+    {
+        return maxFrameBytes;
+    }
+
+    int maxInFlight()
+    {
+        return maxInFlight;
+    }
+
+    OutcomeWriter outcomes()
+    {
+        return outcomes;
+    }
+
+    /** Counts a failure no designed path handled: a bug, whatever the client sent. */
+    void unexpectedError()
+    {
+        unexpectedErrors.incrementAndGet();
+    }
+
+    long unexpectedErrors()
+    {
+        return unexpectedErrors.get();
+    }
+}

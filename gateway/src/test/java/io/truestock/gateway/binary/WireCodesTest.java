@@ -1,0 +1,67 @@
+package io.truestock.gateway.binary;
+
+import io.truestock.engine.OrderStatus;
+import io.truestock.engine.RejectReason;
+import io.truestock.engine.ReservationStatus;
+import io.truestock.sbe.ErrorCode;
+import io.truestock.sbe.OrderState;
+import io.truestock.sbe.RejectCode;
+import io.truestock.sbe.ReservationState;
+import io.truestock.sbe.StockStatus;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wire codes stay in step with the engine's enums: a reason, status or state added to the engine without its
+ * wire code fails here, not on a client.
+ */
+class WireCodesTest
+{
+    @Test
+    void everyRejectReasonHasOneWireCodeAndBack()
+    {
+        for (final RejectReason reason : RejectReason.values())
+        {
+            final RejectCode code = BinaryProtocol.rejectCode(reason);
+            assertThat(BinaryProtocol.rejectReason(code)).isEqualTo(reason);
+        }
+        assertThat(Arrays.stream(RejectCode.values()).filter(code -> code != RejectCode.NULL_VAL))
+            .hasSize(RejectReason.values().length)
+            .allSatisfy(code -> assertThat(BinaryProtocol.rejectReason(code)).isNotNull());
+        assertThat(RejectCode.NONE.value()).isZero();
+    }
+
+    @Test
+    void statusesRoundTrip()
+    {
+        for (final ReservationStatus status : ReservationStatus.values())
+        {
+            assertThat(BinaryProtocol.reservationStatus(BinaryProtocol.reservationState(status))).isEqualTo(status);
+        }
+        assertThat(BinaryProtocol.reservationState(null)).isEqualTo(ReservationState.NULL_VAL);
+        for (final OrderStatus status : OrderStatus.values())
+        {
+            assertThat(BinaryProtocol.orderStatus(BinaryProtocol.orderState(status))).isEqualTo(status);
+        }
+        assertThat(BinaryProtocol.orderState(null)).isEqualTo(OrderState.NULL_VAL);
+    }
+
+    @Test
+    void stockStatusReadsAsHttpDoes()
+    {
+        assertThat(BinaryProtocol.stockStatus(0, 5)).isEqualTo(StockStatus.OUT_OF_STOCK);
+        assertThat(BinaryProtocol.stockStatus(5, 5)).isEqualTo(StockStatus.LOW_STOCK);
+        assertThat(BinaryProtocol.stockStatus(6, 5)).isEqualTo(StockStatus.IN_STOCK);
+    }
+
+    @Test
+    void errorCodesReadAsHttpProblemCodes()
+    {
+        assertThat(BinaryProtocol.codeText(ErrorCode.OVERLOADED)).isEqualTo("overloaded");
+        assertThat(BinaryProtocol.codeText(ErrorCode.FRAME_TOO_LARGE)).isEqualTo("frame_too_large");
+        assertThat(BinaryProtocol.codeText(ErrorCode.NULL_VAL)).isEqualTo("unknown");
+    }
+}
