@@ -2,7 +2,6 @@ package io.truestock.gateway.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -36,6 +35,7 @@ public final class HttpServer implements AutoCloseable
      * once, the rest wait (see {@link HttpConnection}); past this bound the codec closes the connection.
      */
     public static final int MAX_PIPELINE_DEPTH = 256;
+    private static final long LINGER_MILLIS = 1000;
 
     private final Channel channel;
 
@@ -123,7 +123,11 @@ public final class HttpServer implements AutoCloseable
             final FullHttpResponse response = Responses.problem(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
                 "payload_too_large", "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes", null);
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            // Close a moment after answering, not at once: the client may still be sending the body, and a close
+            // under its feet resets the connection before it reads the 413. Meanwhile the aggregator discards
+            // whatever of the body still arrives.
+            ctx.writeAndFlush(response).addListener(written ->
+                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
         }
     }
 }
