@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * A small catalog and several client threads that send a seeded mix of mutations to a live server: receipts,
  * adjustments, reservations of one to three lines (bundles among them; some expire within seconds, through the
- * engine's ticks), confirmations, releases, channel orders, cancellations and shipments, a third of the POSTs with
- * an {@code Idempotency-Key}. Every request is recorded with
+ * engine's ticks), extensions, confirmations, releases, channel orders, cancellations and shipments, a third of the
+ * POSTs with an {@code Idempotency-Key}. Every request is recorded with
  * its answer, or with none when the server went away before answering: that is all a client can know, and all the
  * checks after a restart may rely on.
  */
@@ -74,7 +74,7 @@ final class Workload
     /** What a request was for. */
     enum Kind
     {
-        RECEIVE, ADJUST, RESERVE, CONFIRM, RELEASE, ORDER, CANCEL, SHIP
+        RECEIVE, ADJUST, RESERVE, EXTEND, CONFIRM, RELEASE, ORDER, CANCEL, SHIP
     }
 
     record Line(String sku, long qty)
@@ -83,8 +83,8 @@ final class Workload
 
     /**
      * One request and what it is about: {@code channel} is the reservation's or order's channel, {@code quantity}
-     * the receipt's units, the adjustment's delta or the reservation's ttl_seconds, {@code lines} a reservation's
-     * or channel order's lines.
+     * the receipt's units, the adjustment's delta or the reservation's (new) ttl_seconds, {@code lines} a
+     * reservation's or channel order's lines.
      */
     record Request(
         Kind kind, String method, String path, String body, String key, String channel, String reservationId,
@@ -331,9 +331,13 @@ final class Workload
             {
                 return reserve();
             }
-            if (roll < 62 && !held.isEmpty())
+            if (roll < 60 && !held.isEmpty())
             {
                 return confirm();
+            }
+            if (roll < 64 && !held.isEmpty())
+            {
+                return extend();
             }
             if (roll < 70 && !held.isEmpty())
             {
@@ -407,12 +411,26 @@ final class Workload
         {
             final String channel = channel();
             final List<Line> lines = lines(3, 30, 3);
-            final int ttlSeconds = random.nextInt(100) < SHORT_TTL_PERCENT ? 1 + random.nextInt(MAX_SHORT_TTL_SECONDS) :
-                TTL_SECONDS;
+            final int ttlSeconds = ttlSeconds(SHORT_TTL_PERCENT);
             final String body = "{\"channel\":\"" + channel + "\",\"lines\":" + linesJson(lines) + ",\"ttl_seconds\":" +
                 ttlSeconds + "}";
             return new Request(Kind.RESERVE, "POST", "/v1/reservations", body, key(), channel, null, null, null, null,
                 ttlSeconds, lines);
+        }
+
+        private int ttlSeconds(final int shortPercent)
+        {
+            return random.nextInt(100) < shortPercent ? 1 + random.nextInt(MAX_SHORT_TTL_SECONDS) : TTL_SECONDS;
+        }
+
+        /** A new expiry, as often a near one (the reservation then expires soon) as a far one. */
+        private Request extend()
+        {
+            final Held target = held.get(random.nextInt(held.size()));
+            final int ttlSeconds = ttlSeconds(50);
+            return new Request(Kind.EXTEND, "POST", "/v1/reservations/" + target.id() + "/extend",
+                "{\"ttl_seconds\":" + ttlSeconds + "}", key(), target.channel(), target.id(), null, null, null,
+                ttlSeconds, target.lines());
         }
 
         private Request confirm()
@@ -471,6 +489,13 @@ final class Workload
                         open.add(new OpenOrder(request.channel(), request.orderId()));
                     }
                     else if (reply.status() != 503)
+                    {
+                        held.removeIf(h -> h.id().equals(request.reservationId()));
+                    }
+                }
+                case EXTEND ->
+                {
+                    if (!accepted && reply.status() != 503)
                     {
                         held.removeIf(h -> h.id().equals(request.reservationId()));
                     }
