@@ -1,5 +1,12 @@
 package io.truestock.engine;
 
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
+
 /**
  * One command, as carried by a pre-allocated ring slot and by a journal record. Producers fill it, the ingress
  * stage stamps {@link #sequence()} and {@link #timestampMillis()}, the writer applies it. Fields a command type
@@ -39,6 +46,16 @@ public final class Command
     private LocationSpec locationSpec;
     private ChannelSpec channelSpec;
     private SkuSpec skuSpec;
+    private PriceSpec priceSpec;
+    private String carrier;
+    private CarrierSpec carrierSpec;
+
+    private int quoteCount;
+    private final String[] quoteSkus;
+    private final String[] quoteChannels;
+    private final long[] quoteAmounts;
+    private final String[] quoteCurrencies;
+    private final long[] quoteExpiresAt;
 
     /**
      * @param lineCapacity the most lines this slot can carry; a producer with more lines must reject the request.
@@ -47,6 +64,11 @@ public final class Command
     {
         lineSkus = new String[lineCapacity];
         lineQuantities = new long[lineCapacity];
+        quoteSkus = new String[lineCapacity];
+        quoteChannels = new String[lineCapacity];
+        quoteAmounts = new long[lineCapacity];
+        quoteCurrencies = new String[lineCapacity];
+        quoteExpiresAt = new long[lineCapacity];
     }
 
     public Command clear()
@@ -74,9 +96,19 @@ public final class Command
             lineSkus[i] = null;
         }
         lineCount = 0;
+        for (int i = 0; i < quoteCount; i++)
+        {
+            quoteSkus[i] = null;
+            quoteChannels[i] = null;
+            quoteCurrencies[i] = null;
+        }
+        quoteCount = 0;
         locationSpec = null;
         channelSpec = null;
         skuSpec = null;
+        priceSpec = null;
+        carrier = null;
+        carrierSpec = null;
         return this;
     }
 
@@ -105,9 +137,17 @@ public final class Command
         {
             addLine(other.lineSkus[i], other.lineQuantities[i]);
         }
+        for (int i = 0; i < other.quoteCount; i++)
+        {
+            addQuote(other.quoteSkus[i], other.quoteChannels[i], other.quoteAmounts[i], other.quoteCurrencies[i],
+                other.quoteExpiresAt[i]);
+        }
         locationSpec = other.locationSpec;
         channelSpec = other.channelSpec;
         skuSpec = other.skuSpec;
+        priceSpec = other.priceSpec;
+        carrier = other.carrier;
+        carrierSpec = other.carrierSpec;
     }
 
     // ---- builders, one per command type ----
@@ -133,6 +173,24 @@ public final class Command
         type = CommandType.DEFINE_SKU;
         sku = skuId;
         skuSpec = spec;
+        return this;
+    }
+
+    /** Replaces a SKU's whole price list: base, channel overrides and sales. */
+    public Command definePrices(final String skuId, final PriceSpec spec)
+    {
+        type = CommandType.DEFINE_PRICES;
+        sku = skuId;
+        priceSpec = spec;
+        return this;
+    }
+
+    /** Defines or replaces a carrier and its services. */
+    public Command defineCarrier(final String carrierId, final CarrierSpec spec)
+    {
+        type = CommandType.DEFINE_CARRIER;
+        carrier = carrierId;
+        carrierSpec = spec;
         return this;
     }
 
@@ -261,6 +319,93 @@ public final class Command
         lineQuantities[lineCount] = qty;
         lineCount++;
         return this;
+    }
+
+    /**
+     * A quote a confirmation cites, as the ingress resolved it from the quote id it verified: the SKU, channel and
+     * unit price quoted and when the quote expires. The engine charges the quoted price if the quote is live at the
+     * command's timestamp and names a SKU of the reservation on the reservation's channel.
+     *
+     * @throws IllegalStateException when the slot already carries as many quotes as it can carry lines.
+     */
+    public Command addQuote(
+        final String skuId, final String channelId, final long amountMinor, final String currency,
+        final long expiresAtMillis)
+    {
+        if (quoteCount == quoteSkus.length)
+        {
+            throw new IllegalStateException("more than " + quoteSkus.length + " quotes");
+        }
+        quoteSkus[quoteCount] = skuId;
+        quoteChannels[quoteCount] = channelId;
+        quoteAmounts[quoteCount] = amountMinor;
+        quoteCurrencies[quoteCount] = currency;
+        quoteExpiresAt[quoteCount] = expiresAtMillis;
+        quoteCount++;
+        return this;
+    }
+
+    public int quoteCount()
+    {
+        return quoteCount;
+    }
+
+    public String quoteSku(final int i)
+    {
+        return quoteSkus[i];
+    }
+
+    public String quoteChannel(final int i)
+    {
+        return quoteChannels[i];
+    }
+
+    public long quoteAmountMinor(final int i)
+    {
+        return quoteAmounts[i];
+    }
+
+    public String quoteCurrency(final int i)
+    {
+        return quoteCurrencies[i];
+    }
+
+    public long quoteExpiresAtMillis(final int i)
+    {
+        return quoteExpiresAt[i];
+    }
+
+    public Command carrier(final String value)
+    {
+        carrier = value;
+        return this;
+    }
+
+    public Command priceSpec(final PriceSpec value)
+    {
+        priceSpec = value;
+        return this;
+    }
+
+    public Command carrierSpec(final CarrierSpec value)
+    {
+        carrierSpec = value;
+        return this;
+    }
+
+    public String carrier()
+    {
+        return carrier;
+    }
+
+    public PriceSpec priceSpec()
+    {
+        return priceSpec;
+    }
+
+    public CarrierSpec carrierSpec()
+    {
+        return carrierSpec;
     }
 
     public Command destination(final String country, final String postalCode)
@@ -541,7 +686,81 @@ public final class Command
         h = mix(h, locationSpec);
         h = mix(h, channelSpec);
         h = mix(h, skuSpec);
+        h = mix(h, priceSpec);
+        h = mix(h, carrier);
+        h = mix(h, carrierSpec);
+        h = mix(h, quoteCount);
+        for (int i = 0; i < quoteCount; i++)
+        {
+            h = mix(h, quoteSkus[i]);
+            h = mix(h, quoteChannels[i]);
+            h = mix(h, quoteAmounts[i]);
+            h = mix(h, quoteCurrencies[i]);
+            h = mix(h, quoteExpiresAt[i]);
+        }
         return h;
+    }
+
+    private static long mix(final long h, final Price price)
+    {
+        if (price == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        return mix(mix(h, price.amountMinor()), price.currency());
+    }
+
+    private static long mix(final long h, final PriceSpec spec)
+    {
+        if (spec == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        long x = mix(h, spec.base());
+        x = mix(x, spec.channels().size());
+        for (final var entry : spec.channels().entrySet())
+        {
+            x = mix(mix(x, entry.getKey()), entry.getValue());
+        }
+        x = mix(x, spec.sales().size());
+        for (final SaleSpec sale : spec.sales())
+        {
+            x = mix(x, sale.price());
+            x = mix(x, sale.startMillis());
+            x = mix(x, sale.endMillis());
+            x = mix(x, sale.channels().size());
+            for (final String ch : sale.channels())
+            {
+                x = mix(x, ch);
+            }
+        }
+        return x;
+    }
+
+    private static long mix(final long h, final CarrierSpec spec)
+    {
+        if (spec == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        long x = mix(h, spec.name());
+        x = mix(x, spec.services().size());
+        for (final ServiceSpec service : spec.services())
+        {
+            x = mix(x, service.id());
+            x = mix(x, service.name());
+            x = mix(x, service.workingDaysMask());
+            x = mix(x, service.zones().size());
+            for (final ZoneSpec zone : service.zones())
+            {
+                x = mix(x, zone.location());
+                x = mix(x, zone.country());
+                x = mix(x, zone.postalPrefix());
+                x = mix(x, zone.minTransitDays());
+                x = mix(x, zone.maxTransitDays());
+            }
+        }
+        return x;
     }
 
     private static long mix(final long h, final LocationSpec spec)

@@ -21,7 +21,9 @@ public enum CommandType
     CANCEL(true),
     SHIP(true),
     QUERY_RESERVATION(false),
-    QUERY_ORDER(false);
+    QUERY_ORDER(false),
+    DEFINE_PRICES(true),
+    DEFINE_CARRIER(true);
 
     private static final CommandType[] VALUES = values();
 

@@ -1,5 +1,13 @@
 package io.truestock.engine;
 
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.DeliveryPlanner;
+import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceList;
+import io.truestock.engine.price.PriceSpec;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.nio.ByteBuffer;
@@ -13,7 +21,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The inventory state machine. {@link #apply(Command, Outcome, Events)} is a deterministic function of the current
@@ -47,6 +57,12 @@ public final class Engine
     final LocationSpec[] locationSpecs;
     final ChannelDef[] channelDefs;
     final int[][] channelsOfLocation;
+    final PriceList[] priceLists;
+    final TreeMap<String, CarrierSpec> carrierSpecs = new TreeMap<>();
+    final DeliveryPlanner planner;
+    private final DeliveryPromise writerPromise = new DeliveryPromise();
+    private final PriorityQueue<PriceBoundary> priceBoundaries = new PriorityQueue<>();
+    private volatile java.util.Map<String, CarrierSpec> carriersView = java.util.Map.of();
 
     final Long2ObjectHashMap<Reservation> reservations = new Long2ObjectHashMap<>();
     private Reservation[] heap = new Reservation[64];
@@ -77,6 +93,9 @@ public final class Engine
     private long[] remaining = new long[16];
     private int[] candidates;
     private boolean[] used;
+    private String routeCountry;
+    private String routePostalCode = "";
+    private long routeAtMillis;
 
     public Engine(final EngineConfig config)
     {
@@ -96,6 +115,10 @@ public final class Engine
         locationSpecs = new LocationSpec[maxLocations];
         channelDefs = new ChannelDef[maxChannels];
         channelsOfLocation = new int[maxLocations][];
+        priceLists = new PriceList[maxSkus];
+        // The calendar window only decides which promises take the allocation-free path, never their values, so
+        // starting it from the wall clock keeps the engine deterministic.
+        planner = new DeliveryPlanner(maxLocations, (int)(System.currentTimeMillis() / 86_400_000L) - 60, 1200);
         candidates = new int[maxLocations];
         used = new boolean[maxLocations];
     }
@@ -217,6 +240,128 @@ public final class Engine
     }
 
     /** @return false when the SKU or channel is unknown. */
+    /**
+     * The effective unit price of a SKU on a channel at an instant (see {@link PriceList#effective}), or null for an
+     * index no SKU has. Allocates nothing.
+     *
+     * @param channel a channel index, or -1 for no channel.
+     */
+    public Price priceAt(final int sku, final int channel, final long atEpochMillis)
+    {
+        if (sku < 0 || sku >= skus.count())
+        {
+            return null;
+        }
+        final PriceList list = priceLists[sku];
+        return list == null ? null : list.effective(channel, atEpochMillis);
+    }
+
+    /** The SKU's whole price list, or null for an index no SKU has. */
+    public PriceSpec priceSpec(final int sku)
+    {
+        if (sku < 0 || sku >= skus.count())
+        {
+            return null;
+        }
+        final PriceList list = priceLists[sku];
+        return list == null ? null : list.spec();
+    }
+
+    /** The carriers as last defined, by id; an immutable copy any thread may read. */
+    public java.util.Map<String, CarrierSpec> carriers()
+    {
+        return carriersView;
+    }
+
+    /**
+     * The delivery promise of an offer: {@code qty} of a SKU on a channel to a destination, ordered at an instant.
+     * Picks what confirmation routing would pick from current stock: among the channel's locations that can ship
+     * the whole quantity alone, the earliest promise (then routing order); when none can alone, the locations a
+     * split would use, in routing order, and the latest of their promises (the order is complete only when its
+     * last shipment arrives). Lock-free, allocates nothing.
+     *
+     * @return false when no location can ship, or no carrier serves the destination; {@code into} then holds the
+     * reason when a planner reason applies.
+     */
+    public boolean offerPromise(
+        final int sku, final int channel, final long qty, final String country, final String postalCode,
+        final long atEpochMillis, final DeliveryPromise into)
+    {
+        if (sku < 0 || sku >= skus.count() || channel < 0 || channel >= channels.count() || qty < 1 || country == null)
+        {
+            return false;
+        }
+        final ChannelDef def = channelDefs[channel];
+        final ReadScratch scratch = READ_SCRATCH.get();
+        final String postal = postalCode == null ? "" : postalCode;
+        boolean found = false;
+        for (final int l : def.routingOrder())
+        {
+            if (shippable(sku, l, scratch.view) >= qty &&
+                planner.promise(l, country, postal, atEpochMillis, scratch.promise) &&
+                (!found || scratch.promise.compareArrival(into) < 0))
+            {
+                into.copyFrom(scratch.promise);
+                found = true;
+            }
+        }
+        if (found)
+        {
+            return true;
+        }
+        long left = qty;
+        for (final int l : def.routingOrder())
+        {
+            final long units = Math.min(left, shippable(sku, l, scratch.view));
+            if (units <= 0)
+            {
+                continue;
+            }
+            if (!planner.promise(l, country, postal, atEpochMillis, scratch.promise))
+            {
+                return false;
+            }
+            if (!found || scratch.promise.compareArrival(into) > 0)
+            {
+                into.copyFrom(scratch.promise);
+                found = true;
+            }
+            left -= units;
+            if (left == 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Units of a SKU (or whole bundles) one location can ship now. */
+    private long shippable(final int sku, final int location, final StockView view)
+    {
+        final int[] parts = components[sku];
+        if (parts.length == 0)
+        {
+            readStock(sku, location, view);
+            return Math.max(0, view.available());
+        }
+        final long[] qtys = componentQtys[sku];
+        long bundles = Long.MAX_VALUE;
+        for (int k = 0; k < parts.length; k++)
+        {
+            readStock(parts[k], location, view);
+            bundles = Math.min(bundles, Math.max(0, view.available()) / qtys[k]);
+        }
+        return bundles;
+    }
+
+    private static final ThreadLocal<ReadScratch> READ_SCRATCH = ThreadLocal.withInitial(ReadScratch::new);
+
+    private static final class ReadScratch
+    {
+        final StockView view = new StockView();
+        final DeliveryPromise promise = new DeliveryPromise();
+    }
+
     public boolean readChannel(final String sku, final String channel, final ChannelView view)
     {
         final int s = skus.indexOf(sku);
@@ -344,7 +489,7 @@ public final class Engine
         {
             case DEFINE_LOCATION -> defineLocation(c, out, events, seq);
             case DEFINE_CHANNEL -> defineChannel(c, out, events, seq);
-            case DEFINE_SKU -> defineSku(c, out, events, seq);
+            case DEFINE_SKU -> defineSku(c, out, events, seq, now);
             case RECEIVE -> receive(c, out, events, seq);
             case ADJUST -> adjust(c, out, events, seq);
             case SET -> set(c, out, events, seq);
@@ -353,9 +498,11 @@ public final class Engine
             case RELEASE -> release(c, out, events, seq, now);
             case TICK -> tick(out, events, seq, now);
             case CONFIRM -> confirm(c, out, events, seq, now);
-            case ORDER -> order(c, out, events, seq);
+            case ORDER -> order(c, out, events, seq, now);
             case CANCEL -> cancel(c, out, events, seq);
             case SHIP -> ship(c, out, events, seq);
+            case DEFINE_PRICES -> definePrices(c, out, events, seq, now);
+            case DEFINE_CARRIER -> defineCarrier(c, out, seq);
             default -> throw new IllegalStateException("not a mutation: " + c.type());
         }
     }
@@ -393,6 +540,7 @@ public final class Engine
         {
             locationSpecs[index] = spec;
         }
+        planner.defineLocation(index, id, spec);
         for (int ch = 0; ch < channels.count(); ch++)
         {
             final ChannelDef def = channelDefs[ch];
@@ -430,7 +578,140 @@ public final class Engine
             spec.cutoffMinute() >= 0 && spec.cutoffMinute() < 24 * 60 &&
             spec.handlingDays() >= 0 && spec.handlingDays() <= 365 &&
             spec.workingDaysMask() > 0 && spec.workingDaysMask() < 128 &&
-            spec.holidayCount() <= LocationSpec.MAX_HOLIDAYS;
+            spec.holidayCount() <= LocationSpec.MAX_HOLIDAYS && DeliveryPlanner.problemWith(spec) == null;
+    }
+
+    private void definePrices(final Command c, final Outcome out, final Events events, final long seq, final long now)
+    {
+        final int index = skus.indexOf(c.sku());
+        if (index < 0)
+        {
+            out.reject(RejectReason.UNKNOWN_SKU, -1, seq);
+            return;
+        }
+        final PriceSpec spec = c.priceSpec();
+        if (spec == null)
+        {
+            out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+            return;
+        }
+        if (PriceList.firstUnknownChannel(spec, channels::indexOf) != null)
+        {
+            out.reject(RejectReason.UNKNOWN_CHANNEL, -1, seq);
+            return;
+        }
+        final SkuSpec sku = skuSpecs[index];
+        skuSpecs[index] = new SkuSpec(sku.title(), spec.base().amountMinor(), spec.base().currency(),
+            sku.componentSkus(), sku.componentQtys());
+        final PriceList list = new PriceList(spec, channels::indexOf);
+        priceLists[index] = list;
+        schedulePriceChange(index, list, now);
+        events.priced(index);
+        out.accept(seq);
+        out.stockValues(index, -1, 0, 0, 0, 0);
+    }
+
+    /** Queues the list's next sale start or end after the instant, so a tick announces the price change then. */
+    private void schedulePriceChange(final int sku, final PriceList list, final long afterMillis)
+    {
+        final long next = list.nextChangeAfter(afterMillis);
+        if (next != Long.MAX_VALUE)
+        {
+            priceBoundaries.add(new PriceBoundary(next, sku, list));
+        }
+        // Superseded lists leave stale entries behind; past a bound, rebuild from the live lists.
+        if (priceBoundaries.size() > 2 * skus.count() + 1024)
+        {
+            compactPriceBoundaries();
+        }
+    }
+
+    private void compactPriceBoundaries()
+    {
+        priceBoundaries.removeIf(boundary -> priceLists[boundary.sku] != boundary.list);
+    }
+
+    private void rebuildPriceBoundaries(final long afterMillis)
+    {
+        priceBoundaries.clear();
+        for (int s = 0; s < skus.count(); s++)
+        {
+            final PriceList list = priceLists[s];
+            final long next = list == null ? Long.MAX_VALUE : list.nextChangeAfter(afterMillis);
+            if (next != Long.MAX_VALUE)
+            {
+                priceBoundaries.add(new PriceBoundary(next, s, list));
+            }
+        }
+    }
+
+    /** Called after a snapshot restore: price changes still to come are announced as they would have been. */
+    void restorePriceSchedule()
+    {
+        rebuildPriceBoundaries(lastTimestampMillis);
+        updateNextExpiry();
+    }
+
+    private void defineCarrier(final Command c, final Outcome out, final long seq)
+    {
+        final String id = c.carrier();
+        final CarrierSpec spec = c.carrierSpec();
+        if (!Ids.isValid(id))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
+        if (spec == null || spec.name().isEmpty() || spec.name().length() > MAX_TEXT)
+        {
+            out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+            return;
+        }
+        for (final ServiceSpec service : spec.services())
+        {
+            if (!Ids.isValid(service.id()) || service.name().length() > MAX_TEXT)
+            {
+                out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+                return;
+            }
+            for (final ZoneSpec zone : service.zones())
+            {
+                if (zone.location() != null && locations.indexOf(zone.location()) < 0)
+                {
+                    out.reject(RejectReason.UNKNOWN_LOCATION, -1, seq);
+                    return;
+                }
+            }
+        }
+        if (!carrierSpecs.containsKey(id) && carrierSpecs.size() >= DeliveryPlanner.MAX_CARRIERS)
+        {
+            out.reject(RejectReason.CARRIER_LIMIT, -1, seq);
+            return;
+        }
+        carrierSpecs.put(id, spec);
+        carriersView = java.util.Collections.unmodifiableMap(new TreeMap<>(carrierSpecs));
+        planner.defineCarrier(id, spec);
+        out.accept(seq);
+    }
+
+    private static final class PriceBoundary implements Comparable<PriceBoundary>
+    {
+        final long atMillis;
+        final int sku;
+        final PriceList list;
+
+        PriceBoundary(final long atMillis, final int sku, final PriceList list)
+        {
+            this.atMillis = atMillis;
+            this.sku = sku;
+            this.list = list;
+        }
+
+        @Override
+        public int compareTo(final PriceBoundary o)
+        {
+            final int byTime = Long.compare(atMillis, o.atMillis);
+            return byTime != 0 ? byTime : Integer.compare(sku, o.sku);
+        }
     }
 
     private void defineChannel(final Command c, final Outcome out, final Events events, final long seq)
@@ -541,7 +822,7 @@ public final class Engine
         }
     }
 
-    private void defineSku(final Command c, final Outcome out, final Events events, final long seq)
+    private void defineSku(final Command c, final Outcome out, final Events events, final long seq, final long now)
     {
         final String id = c.sku();
         final SkuSpec spec = c.skuSpec();
@@ -589,6 +870,19 @@ public final class Engine
             out.reject(RejectReason.SKU_LIMIT, -1, seq);
             return;
         }
+        final Price base = new Price(spec.priceAmountMinor(), spec.currency());
+        final PriceList oldPrices = index < 0 ? null : priceLists[index];
+        final PriceSpec prices;
+        try
+        {
+            prices = oldPrices == null ? PriceSpec.baseOnly(base) : oldPrices.spec().withBase(base);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            // The SKU's channel or sale prices are in another currency: change them with the price list first.
+            out.reject(RejectReason.INVALID_CONFIG, -1, seq);
+            return;
+        }
         if (index >= 0 && parts.length > 0)
         {
             if (bundlesOf[index].length > 0)
@@ -610,6 +904,7 @@ public final class Engine
             components[next] = parts;
             componentQtys[next] = partQtys;
             bundlesOf[next] = new int[0];
+            priceLists[next] = new PriceList(prices, channels::indexOf);
             index = skus.add(id);
         }
         else
@@ -621,6 +916,13 @@ public final class Engine
             skuSpecs[index] = spec;
             componentQtys[index] = partQtys;
             components[index] = parts;
+            if (!prices.equals(oldPrices.spec()))
+            {
+                final PriceList list = new PriceList(prices, channels::indexOf);
+                priceLists[index] = list;
+                schedulePriceChange(index, list, now);
+                events.priced(index);
+            }
         }
         for (final int part : parts)
         {
@@ -1034,6 +1336,15 @@ public final class Engine
             releaseHolds(r, seq, events);
             resolve(r, ReservationStatus.EXPIRED);
         }
+        while (!priceBoundaries.isEmpty() && priceBoundaries.peek().atMillis <= now)
+        {
+            final PriceBoundary boundary = priceBoundaries.poll();
+            if (priceLists[boundary.sku] == boundary.list)
+            {
+                events.priced(boundary.sku);
+                schedulePriceChange(boundary.sku, boundary.list, boundary.atMillis);
+            }
+        }
         trimRetained();
         republishChanged(seq, events);
         out.accept(seq);
@@ -1124,6 +1435,10 @@ public final class Engine
             out.reject(RejectReason.ORDER_EXISTS, -1, seq);
             return;
         }
+        if (!quotesFit(c, r, out, seq, now))
+        {
+            return;
+        }
         final ChannelDef def = channelDefs[r.channel];
         demandCount = 0;
         for (int i = 0; i < r.holdCount; i++)
@@ -1137,6 +1452,7 @@ public final class Engine
             held[demandIndex(r.holdSku[i]) * locationCount + r.holdLocation[i]] += r.holdQty[i];
         }
         final int candidateCount = candidatesFor(def);
+        routeTo(c.destinationCountry(), c.destinationPostalCode(), now);
         // The channel may have stopped drawing from a location where this reservation holds units since it was
         // made; those holds are given back, and if the channel's locations cannot ship the rest, nothing changes.
         if (!route(candidateCount, locationCount))
@@ -1154,9 +1470,19 @@ public final class Engine
             c.destinationCountry(), c.destinationPostalCode());
         for (int i = 0; i < r.lineCount; i++)
         {
-            order.addLine(r.lineSku[i], r.lineQty[i], 0);
+            final int quote = quoteFor(c, r.lineSku[i]);
+            if (quote >= 0)
+            {
+                order.addLine(r.lineSku[i], r.lineQty[i], 0, c.quoteAmountMinor(quote), c.quoteCurrency(quote));
+            }
+            else
+            {
+                final Price price = priceLists[r.lineSku[i]].effective(r.channel, now);
+                order.addLine(r.lineSku[i], r.lineQty[i], 0, price.amountMinor(), price.currency());
+            }
         }
         commitPlan(order, locationCount, seq, events);
+        addShipments(order, locationCount);
         orders.put(key, order);
         r.orderId = c.orderId();
         resolve(r, ReservationStatus.CONFIRMED);
@@ -1166,7 +1492,7 @@ public final class Engine
         describe(order, out);
     }
 
-    private void order(final Command c, final Outcome out, final Events events, final long seq)
+    private void order(final Command c, final Outcome out, final Events events, final long seq, final long now)
     {
         final int ch = channels.indexOf(c.channel());
         if (ch < 0)
@@ -1238,7 +1564,8 @@ public final class Engine
                     addDemand(parts[k], units * qtys[k]);
                 }
             }
-            order.addLine(s, qty, qty - units);
+            final Price price = priceLists[s].effective(ch, now);
+            order.addLine(s, qty, qty - units, price.amountMinor(), price.currency());
             if (units < qty)
             {
                 events.oversold(s, qty - units);
@@ -1247,11 +1574,13 @@ public final class Engine
         final int locationCount = locations.count();
         clearPlan(locationCount);
         final int candidateCount = candidatesFor(def);
+        routeTo(c.destinationCountry(), c.destinationPostalCode(), now);
         if (!route(candidateCount, locationCount))
         {
             throw new IllegalStateException("order: units taken from the channel's pool have no location");
         }
         commitPlan(order, locationCount, seq, events);
+        addShipments(order, locationCount);
         orders.put(key, order);
         republishChanged(seq, events);
         out.accept(seq);
@@ -1363,6 +1692,10 @@ public final class Engine
      */
     private boolean route(final int candidateCount, final int locationCount)
     {
+        int single = -1;
+        boolean singleHasPromise = false;
+        long singleLatest = Long.MAX_VALUE;
+        long singleEarliest = Long.MAX_VALUE;
         for (int i = 0; i < candidateCount; i++)
         {
             final int l = candidates[i];
@@ -1371,14 +1704,34 @@ public final class Engine
             {
                 all = capacity(d, l, locationCount) >= demandQty[d];
             }
-            if (all)
+            if (!all)
             {
-                for (int d = 0; d < demandCount; d++)
-                {
-                    assigned[d * locationCount + l] = demandQty[d];
-                }
-                return true;
+                continue;
             }
+            if (routeCountry == null)
+            {
+                single = l;
+                break;
+            }
+            // Among locations that ship everything: the earliest promise to the destination (by its latest
+            // arrival, then its earliest), a location with a promise before one without, then routing order.
+            final boolean hasPromise = planner.promise(l, routeCountry, routePostalCode, routeAtMillis, writerPromise);
+            if (single < 0 || (hasPromise && (!singleHasPromise || writerPromise.latestMillis() < singleLatest ||
+                (writerPromise.latestMillis() == singleLatest && writerPromise.earliestMillis() < singleEarliest))))
+            {
+                single = l;
+                singleHasPromise = hasPromise;
+                singleLatest = hasPromise ? writerPromise.latestMillis() : Long.MAX_VALUE;
+                singleEarliest = hasPromise ? writerPromise.earliestMillis() : Long.MAX_VALUE;
+            }
+        }
+        if (single >= 0)
+        {
+            for (int d = 0; d < demandCount; d++)
+            {
+                assigned[d * locationCount + single] = demandQty[d];
+            }
+            return true;
         }
         long left = 0;
         for (int d = 0; d < demandCount; d++)
@@ -1423,6 +1776,87 @@ public final class Engine
             }
         }
         return true;
+    }
+
+    private void routeTo(final String country, final String postalCode, final long atMillis)
+    {
+        routeCountry = country;
+        routePostalCode = postalCode == null ? "" : postalCode;
+        routeAtMillis = atMillis;
+    }
+
+    /** One shipment per location the plan assigns units to, each with its promise to the order's destination. */
+    private void addShipments(final Order order, final int locationCount)
+    {
+        for (int l = 0; l < locationCount; l++)
+        {
+            boolean ships = false;
+            for (int d = 0; d < demandCount && !ships; d++)
+            {
+                ships = assigned[d * locationCount + l] > 0;
+            }
+            if (!ships)
+            {
+                continue;
+            }
+            if (routeCountry != null &&
+                planner.promise(l, routeCountry, routePostalCode, routeAtMillis, writerPromise))
+            {
+                order.addShipment(l, writerPromise.earliestMillis(), writerPromise.latestMillis(),
+                    writerPromise.orderByMillis(), writerPromise.carrierId(), writerPromise.serviceId());
+            }
+            else
+            {
+                order.addShipment(l, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, null, null);
+            }
+        }
+    }
+
+    /**
+     * Checks the quotes a confirmation cites: each names a SKU of the reservation, on its channel, at most once,
+     * and is live at the command's time. Rejects the whole confirmation otherwise.
+     */
+    private boolean quotesFit(final Command c, final Reservation r, final Outcome out, final long seq, final long now)
+    {
+        for (int q = 0; q < c.quoteCount(); q++)
+        {
+            final int sku = skus.indexOf(c.quoteSku(q));
+            boolean inReservation = false;
+            for (int i = 0; i < r.lineCount && !inReservation; i++)
+            {
+                inReservation = r.lineSku[i] == sku;
+            }
+            boolean repeated = false;
+            for (int p = 0; p < q && !repeated; p++)
+            {
+                repeated = c.quoteSku(p).equals(c.quoteSku(q));
+            }
+            if (sku < 0 || !inReservation || repeated || channels.indexOf(c.quoteChannel(q)) != r.channel ||
+                !Price.isCurrencyCode(c.quoteCurrency(q)) || c.quoteAmountMinor(q) < 0 ||
+                c.quoteAmountMinor(q) > Price.MAX_AMOUNT_MINOR)
+            {
+                out.reject(RejectReason.QUOTE_MISMATCH, q, seq);
+                return false;
+            }
+            if (c.quoteExpiresAtMillis(q) <= now)
+            {
+                out.reject(RejectReason.QUOTE_EXPIRED, q, seq);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int quoteFor(final Command c, final int sku)
+    {
+        for (int q = 0; q < c.quoteCount(); q++)
+        {
+            if (skus.indexOf(c.quoteSku(q)) == sku)
+            {
+                return q;
+            }
+        }
+        return -1;
     }
 
     /** Applies the routing plan: holds come off reserved, assigned units go on committed, per location. */
@@ -1539,6 +1973,13 @@ public final class Engine
         for (int i = 0; i < order.lineCount; i++)
         {
             out.addLine(order.lineSku[i], order.lineQty[i], 0, order.lineBackordered[i]);
+            out.priceLine(i, order.linePriceMinor[i], order.lineCurrency[i]);
+        }
+        for (int i = 0; i < order.shipmentCount; i++)
+        {
+            out.addShipment(order.shipmentLocation[i], order.shipmentPromise[i * 3],
+                order.shipmentPromise[i * 3 + 1], order.shipmentPromise[i * 3 + 2], order.shipmentCarrier[i],
+                order.shipmentService[i]);
         }
         for (int i = 0; i < order.allocationCount; i++)
         {
@@ -1736,7 +2177,12 @@ public final class Engine
 
     private void updateNextExpiry()
     {
-        final long next = heapSize == 0 ? Long.MAX_VALUE : heap[0].expiresAtMillis;
+        while (!priceBoundaries.isEmpty() && priceLists[priceBoundaries.peek().sku] != priceBoundaries.peek().list)
+        {
+            priceBoundaries.poll();
+        }
+        final long nextPriceChange = priceBoundaries.isEmpty() ? Long.MAX_VALUE : priceBoundaries.peek().atMillis;
+        final long next = Math.min(heapSize == 0 ? Long.MAX_VALUE : heap[0].expiresAtMillis, nextPriceChange);
         if (next != nextExpiryMillis)
         {
             nextExpiryMillis = next;
@@ -1838,7 +2284,14 @@ public final class Engine
 
     void restoreFinished()
     {
-        updateNextExpiry();
+        restorePriceSchedule();
+    }
+
+    void restoreCarrier(final String id, final CarrierSpec spec)
+    {
+        carrierSpecs.put(id, spec);
+        carriersView = java.util.Collections.unmodifiableMap(new TreeMap<>(carrierSpecs));
+        planner.defineCarrier(id, spec);
     }
 
         // ---- digest ----
@@ -1917,7 +2370,21 @@ public final class Engine
                 d.accept(order.allocationLocation[i]);
                 d.accept(order.allocationQty[i]);
             }
+            for (int i = 0; i < order.lineCount; i++)
+            {
+                d.accept(order.linePriceMinor[i]);
+            }
+            for (int i = 0; i < order.shipmentCount; i++)
+            {
+                d.accept(order.shipmentLocation[i]);
+                d.accept(order.shipmentPromise[i * 3 + 1]);
+            }
         }
+        for (int s = 0; s < skus.count(); s++)
+        {
+            d.accept(priceLists[s].spec().hashCode());
+        }
+        sha.update(carrierSpecs.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         d.accept(idempotency.size());
         return sha.digest();
     }

@@ -1,5 +1,16 @@
 package io.truestock.engine;
 
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.DeliveryPlanner;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceList;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -22,7 +33,7 @@ import java.util.List;
 public final class EngineSnapshot
 {
     private static final int MAGIC = 0x54535331; // "TSS1"
-    private static final int FORMAT_VERSION = 1;
+    private static final int FORMAT_VERSION = 2;
 
     private EngineSnapshot()
     {
@@ -64,6 +75,16 @@ public final class EngineSnapshot
             {
                 out.writeUTF(engine.channels.id(c));
                 writeChannel(out, engine.channelDefs[c].spec());
+            }
+            for (int s = 0; s < skuCount; s++)
+            {
+                writePrices(out, engine.priceLists[s].spec());
+            }
+            out.writeInt(engine.carrierSpecs.size());
+            for (final var carrier : engine.carrierSpecs.entrySet())
+            {
+                out.writeUTF(carrier.getKey());
+                writeCarrier(out, carrier.getValue());
             }
 
             final byte[] stockRegion = new byte[stockBytes];
@@ -229,6 +250,19 @@ public final class EngineSnapshot
                 engine.channels.add(id);
             }
             engine.indexChannelLocations();
+            for (int l = 0; l < locationCount; l++)
+            {
+                engine.planner.defineLocation(l, engine.locations.id(l), engine.locationSpecs[l]);
+            }
+            for (int s = 0; s < skuCount; s++)
+            {
+                engine.priceLists[s] = new PriceList(readPrices(in), engine.channels::indexOf);
+            }
+            final int carriers = boundedCount(in, DeliveryPlanner.MAX_CARRIERS);
+            for (int i = 0; i < carriers; i++)
+            {
+                engine.restoreCarrier(in.readUTF(), readCarrier(in));
+            }
 
             final byte[] stockRegion = new byte[in.readInt()];
             in.readFully(stockRegion);
@@ -447,6 +481,18 @@ public final class EngineSnapshot
             out.writeInt(order.lineSku[i]);
             out.writeLong(order.lineQty[i]);
             out.writeLong(order.lineBackordered[i]);
+            out.writeLong(order.linePriceMinor[i]);
+            writeNullableUtf(out, order.lineCurrency[i]);
+        }
+        out.writeInt(order.shipmentCount);
+        for (int i = 0; i < order.shipmentCount; i++)
+        {
+            out.writeInt(order.shipmentLocation[i]);
+            out.writeLong(order.shipmentPromise[i * 3]);
+            out.writeLong(order.shipmentPromise[i * 3 + 1]);
+            out.writeLong(order.shipmentPromise[i * 3 + 2]);
+            writeNullableUtf(out, order.shipmentCarrier[i]);
+            writeNullableUtf(out, order.shipmentService[i]);
         }
         out.writeInt(order.allocationCount);
         for (int i = 0; i < order.allocationCount; i++)
@@ -465,7 +511,13 @@ public final class EngineSnapshot
         final int lines = boundedCount(in, 1 << 20);
         for (int i = 0; i < lines; i++)
         {
-            order.addLine(in.readInt(), in.readLong(), in.readLong());
+            order.addLine(in.readInt(), in.readLong(), in.readLong(), in.readLong(), readNullableUtf(in));
+        }
+        final int shipments = boundedCount(in, 1 << 16);
+        for (int i = 0; i < shipments; i++)
+        {
+            order.addShipment(in.readInt(), in.readLong(), in.readLong(), in.readLong(), readNullableUtf(in),
+                readNullableUtf(in));
         }
         final int allocations = boundedCount(in, 1 << 24);
         for (int i = 0; i < allocations; i++)
@@ -501,6 +553,18 @@ public final class EngineSnapshot
             out.writeLong(o.lineQty(i));
             out.writeLong(o.lineAvailable(i));
             out.writeLong(o.lineBackordered(i));
+            out.writeLong(o.linePriceMinor(i));
+            writeNullableUtf(out, o.lineCurrency(i));
+        }
+        out.writeInt(o.shipmentCount());
+        for (int i = 0; i < o.shipmentCount(); i++)
+        {
+            out.writeInt(o.shipmentLocation(i));
+            out.writeLong(o.shipmentEarliestMillis(i));
+            out.writeLong(o.shipmentLatestMillis(i));
+            out.writeLong(o.shipmentOrderByMillis(i));
+            writeNullableUtf(out, o.shipmentCarrier(i));
+            writeNullableUtf(out, o.shipmentService(i));
         }
         out.writeInt(o.allocationCount());
         for (int i = 0; i < o.allocationCount(); i++)
@@ -550,6 +614,13 @@ public final class EngineSnapshot
         for (int i = 0; i < lines; i++)
         {
             o.addLine(in.readInt(), in.readLong(), in.readLong(), in.readLong());
+            o.priceLine(i, in.readLong(), readNullableUtf(in));
+        }
+        final int shipments = boundedCount(in, 1 << 16);
+        for (int i = 0; i < shipments; i++)
+        {
+            o.addShipment(in.readInt(), in.readLong(), in.readLong(), in.readLong(), readNullableUtf(in),
+                readNullableUtf(in));
         }
         final int allocations = boundedCount(in, 1 << 24);
         for (int i = 0; i < allocations; i++)
@@ -557,6 +628,109 @@ public final class EngineSnapshot
             o.addAllocation(in.readInt(), in.readInt(), in.readLong());
         }
         return o;
+    }
+
+    private static void writePrice(final DataOutputStream out, final Price price) throws IOException
+    {
+        out.writeLong(price.amountMinor());
+        out.writeUTF(price.currency());
+    }
+
+    private static Price readPrice(final DataInputStream in) throws IOException
+    {
+        return new Price(in.readLong(), in.readUTF());
+    }
+
+    private static void writePrices(final DataOutputStream out, final PriceSpec spec) throws IOException
+    {
+        writePrice(out, spec.base());
+        out.writeInt(spec.channels().size());
+        for (final var entry : spec.channels().entrySet())
+        {
+            out.writeUTF(entry.getKey());
+            writePrice(out, entry.getValue());
+        }
+        out.writeInt(spec.sales().size());
+        for (final SaleSpec sale : spec.sales())
+        {
+            writePrice(out, sale.price());
+            out.writeLong(sale.startMillis());
+            out.writeLong(sale.endMillis());
+            out.writeInt(sale.channels().size());
+            for (final String channel : sale.channels())
+            {
+                out.writeUTF(channel);
+            }
+        }
+    }
+
+    private static PriceSpec readPrices(final DataInputStream in) throws IOException
+    {
+        final Price base = readPrice(in);
+        final int channelCount = boundedCount(in, PriceSpec.MAX_CHANNEL_PRICES);
+        final Map<String, Price> channels = new LinkedHashMap<>();
+        for (int i = 0; i < channelCount; i++)
+        {
+            channels.put(in.readUTF(), readPrice(in));
+        }
+        final int saleCount = boundedCount(in, PriceSpec.MAX_SALES);
+        final List<SaleSpec> sales = new ArrayList<>();
+        for (int i = 0; i < saleCount; i++)
+        {
+            final Price price = readPrice(in);
+            final long start = in.readLong();
+            final long end = in.readLong();
+            final int n = boundedCount(in, PriceSpec.MAX_CHANNEL_PRICES);
+            final List<String> saleChannels = new ArrayList<>();
+            for (int k = 0; k < n; k++)
+            {
+                saleChannels.add(in.readUTF());
+            }
+            sales.add(new SaleSpec(price, start, end, saleChannels));
+        }
+        return new PriceSpec(base, channels, sales);
+    }
+
+    private static void writeCarrier(final DataOutputStream out, final CarrierSpec spec) throws IOException
+    {
+        out.writeUTF(spec.name());
+        out.writeInt(spec.services().size());
+        for (final ServiceSpec service : spec.services())
+        {
+            out.writeUTF(service.id());
+            out.writeUTF(service.name());
+            out.writeInt(service.workingDaysMask());
+            out.writeInt(service.zones().size());
+            for (final ZoneSpec zone : service.zones())
+            {
+                writeNullableUtf(out, zone.location());
+                out.writeUTF(zone.country());
+                out.writeUTF(zone.postalPrefix());
+                out.writeInt(zone.minTransitDays());
+                out.writeInt(zone.maxTransitDays());
+            }
+        }
+    }
+
+    private static CarrierSpec readCarrier(final DataInputStream in) throws IOException
+    {
+        final String name = in.readUTF();
+        final int serviceCount = boundedCount(in, CarrierSpec.MAX_SERVICES);
+        final List<ServiceSpec> services = new ArrayList<>();
+        for (int i = 0; i < serviceCount; i++)
+        {
+            final String id = in.readUTF();
+            final String serviceName = in.readUTF();
+            final int mask = in.readInt();
+            final int zoneCount = boundedCount(in, ServiceSpec.MAX_ZONES);
+            final List<ZoneSpec> zones = new ArrayList<>();
+            for (int k = 0; k < zoneCount; k++)
+            {
+                zones.add(new ZoneSpec(readNullableUtf(in), in.readUTF(), in.readUTF(), in.readInt(), in.readInt()));
+            }
+            services.add(new ServiceSpec(id, serviceName, mask, zones));
+        }
+        return new CarrierSpec(name, services);
     }
 
     private static int boundedCount(final DataInputStream in, final int bound) throws IOException

@@ -24,6 +24,9 @@ public final class Events
     private int[] oversoldSku = new int[4];
     private long[] oversoldQty = new long[4];
 
+    private int pricedCount;
+    private int[] pricedSku = new int[4];
+
     private int expiredCount;
     private long[] expiredReservation = new long[4];
 
@@ -33,6 +36,7 @@ public final class Events
         publishedCount = 0;
         oversoldCount = 0;
         expiredCount = 0;
+        pricedCount = 0;
         return this;
     }
 
@@ -89,6 +93,26 @@ public final class Events
         oversoldSku[oversoldCount] = sku;
         oversoldQty[oversoldCount] = qty;
         oversoldCount++;
+    }
+
+    /** A SKU's effective price may have changed on any channel: a new price list, or a sale began or ended. */
+    void priced(final int sku)
+    {
+        if (pricedCount == pricedSku.length)
+        {
+            pricedSku = Arrays.copyOf(pricedSku, pricedCount * 2);
+        }
+        pricedSku[pricedCount++] = sku;
+    }
+
+    public int pricedCount()
+    {
+        return pricedCount;
+    }
+
+    public int pricedSku(final int i)
+    {
+        return pricedSku[i];
     }
 
     void expired(final long reservationId)

@@ -22,6 +22,15 @@ final class Order
     int[] lineSku = new int[4];
     long[] lineQty = new long[4];
     long[] lineBackordered = new long[4];
+    long[] linePriceMinor = new long[4];
+    String[] lineCurrency = new String[4];
+
+    int shipmentCount;
+    int[] shipmentLocation = new int[2];
+    /** Per shipment: earliest, latest and order-by instants, all {@link Long#MIN_VALUE} when there is no promise. */
+    long[] shipmentPromise = new long[6];
+    String[] shipmentCarrier = new String[2];
+    String[] shipmentService = new String[2];
 
     int allocationCount;
     int[] allocationSku = new int[4];
@@ -42,18 +51,45 @@ final class Order
         this.destinationPostalCode = destinationPostalCode;
     }
 
-    void addLine(final int sku, final long qty, final long backordered)
+    void addLine(final int sku, final long qty, final long backordered, final long priceMinor, final String currency)
     {
         if (lineCount == lineSku.length)
         {
-            lineSku = Arrays.copyOf(lineSku, lineCount * 2);
-            lineQty = Arrays.copyOf(lineQty, lineCount * 2);
-            lineBackordered = Arrays.copyOf(lineBackordered, lineCount * 2);
+            final int n = lineCount * 2;
+            lineSku = Arrays.copyOf(lineSku, n);
+            lineQty = Arrays.copyOf(lineQty, n);
+            lineBackordered = Arrays.copyOf(lineBackordered, n);
+            linePriceMinor = Arrays.copyOf(linePriceMinor, n);
+            lineCurrency = Arrays.copyOf(lineCurrency, n);
         }
         lineSku[lineCount] = sku;
         lineQty[lineCount] = qty;
         lineBackordered[lineCount] = backordered;
+        linePriceMinor[lineCount] = priceMinor;
+        lineCurrency[lineCount] = currency;
         lineCount++;
+    }
+
+    /** A shipment from a location; the promise fields are {@link Long#MIN_VALUE} and null when there is none. */
+    void addShipment(
+        final int location, final long earliest, final long latest, final long orderBy,
+        final String carrier, final String service)
+    {
+        if (shipmentCount == shipmentLocation.length)
+        {
+            final int n = shipmentCount * 2;
+            shipmentLocation = Arrays.copyOf(shipmentLocation, n);
+            shipmentPromise = Arrays.copyOf(shipmentPromise, n * 3);
+            shipmentCarrier = Arrays.copyOf(shipmentCarrier, n);
+            shipmentService = Arrays.copyOf(shipmentService, n);
+        }
+        shipmentLocation[shipmentCount] = location;
+        shipmentPromise[shipmentCount * 3] = earliest;
+        shipmentPromise[shipmentCount * 3 + 1] = latest;
+        shipmentPromise[shipmentCount * 3 + 2] = orderBy;
+        shipmentCarrier[shipmentCount] = carrier;
+        shipmentService[shipmentCount] = service;
+        shipmentCount++;
     }
 
     void addAllocation(final int sku, final int location, final long qty)

@@ -41,6 +41,14 @@ public final class Outcome
     private long[] lineQty = new long[8];
     private long[] lineAvailable = new long[8];
     private long[] lineBackordered = new long[8];
+    private long[] linePriceMinor = new long[8];
+    private String[] lineCurrency = new String[8];
+
+    private int shipmentCount;
+    private int[] shipmentLocation = new int[4];
+    private long[] shipmentPromise = new long[12];
+    private String[] shipmentCarrier = new String[4];
+    private String[] shipmentService = new String[4];
 
     private int allocationCount;
     private int[] allocationSku = new int[8];
@@ -67,8 +75,18 @@ public final class Outcome
         expiresAtMillis = 0;
         orderId = null;
         orderStatus = null;
+        for (int i = 0; i < lineCount; i++)
+        {
+            lineCurrency[i] = null;
+        }
         lineCount = 0;
         allocationCount = 0;
+        for (int i = 0; i < shipmentCount; i++)
+        {
+            shipmentCarrier[i] = null;
+            shipmentService[i] = null;
+        }
+        shipmentCount = 0;
         return this;
     }
 
@@ -96,10 +114,16 @@ public final class Outcome
         for (int i = 0; i < other.lineCount; i++)
         {
             addLine(other.lineSku[i], other.lineQty[i], other.lineAvailable[i], other.lineBackordered[i]);
+            priceLine(i, other.linePriceMinor[i], other.lineCurrency[i]);
         }
         for (int i = 0; i < other.allocationCount; i++)
         {
             addAllocation(other.allocationSku[i], other.allocationLocation[i], other.allocationQty[i]);
+        }
+        for (int i = 0; i < other.shipmentCount; i++)
+        {
+            addShipment(other.shipmentLocation[i], other.shipmentPromise[i * 3], other.shipmentPromise[i * 3 + 1],
+                other.shipmentPromise[i * 3 + 2], other.shipmentCarrier[i], other.shipmentService[i]);
         }
     }
 
@@ -183,12 +207,97 @@ public final class Outcome
             lineQty = Arrays.copyOf(lineQty, n);
             lineAvailable = Arrays.copyOf(lineAvailable, n);
             lineBackordered = Arrays.copyOf(lineBackordered, n);
+            linePriceMinor = Arrays.copyOf(linePriceMinor, n);
+            lineCurrency = Arrays.copyOf(lineCurrency, n);
         }
+        linePriceMinor[lineCount] = 0;
+        lineCurrency[lineCount] = null;
         lineSku[lineCount] = skuIndex;
         lineQty[lineCount] = qty;
         lineAvailable[lineCount] = available;
         lineBackordered[lineCount] = backordered;
         lineCount++;
+    }
+
+    /** The unit price a line of a confirmed order is charged; the currency is null for lines without a price. */
+    void priceLine(final int line, final long amountMinor, final String currency)
+    {
+        linePriceMinor[line] = amountMinor;
+        lineCurrency[line] = currency;
+    }
+
+    void addShipment(
+        final int locationIndex, final long earliest, final long latest, final long orderBy,
+        final String carrier, final String service)
+    {
+        if (shipmentCount == shipmentLocation.length)
+        {
+            final int n = shipmentCount * 2;
+            shipmentLocation = Arrays.copyOf(shipmentLocation, n);
+            shipmentPromise = Arrays.copyOf(shipmentPromise, n * 3);
+            shipmentCarrier = Arrays.copyOf(shipmentCarrier, n);
+            shipmentService = Arrays.copyOf(shipmentService, n);
+        }
+        shipmentLocation[shipmentCount] = locationIndex;
+        shipmentPromise[shipmentCount * 3] = earliest;
+        shipmentPromise[shipmentCount * 3 + 1] = latest;
+        shipmentPromise[shipmentCount * 3 + 2] = orderBy;
+        shipmentCarrier[shipmentCount] = carrier;
+        shipmentService[shipmentCount] = service;
+        shipmentCount++;
+    }
+
+    /** Unit price charged for a line of an order, in minor units; 0 with a null currency when not priced. */
+    public long linePriceMinor(final int i)
+    {
+        return linePriceMinor[i];
+    }
+
+    public String lineCurrency(final int i)
+    {
+        return lineCurrency[i];
+    }
+
+    /** Shipments of an order: one per location it ships from, in location order. */
+    public int shipmentCount()
+    {
+        return shipmentCount;
+    }
+
+    public int shipmentLocation(final int i)
+    {
+        return shipmentLocation[i];
+    }
+
+    /** True when the shipment has a delivery promise (the order had a destination some carrier serves). */
+    public boolean shipmentHasPromise(final int i)
+    {
+        return shipmentCarrier[i] != null;
+    }
+
+    public long shipmentEarliestMillis(final int i)
+    {
+        return shipmentPromise[i * 3];
+    }
+
+    public long shipmentLatestMillis(final int i)
+    {
+        return shipmentPromise[i * 3 + 1];
+    }
+
+    public long shipmentOrderByMillis(final int i)
+    {
+        return shipmentPromise[i * 3 + 2];
+    }
+
+    public String shipmentCarrier(final int i)
+    {
+        return shipmentCarrier[i];
+    }
+
+    public String shipmentService(final int i)
+    {
+        return shipmentService[i];
     }
 
     void addAllocation(final int skuIndex, final int locationIndex, final long qty)

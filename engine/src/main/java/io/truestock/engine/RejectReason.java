@@ -41,7 +41,10 @@ public enum RejectReason
     ORDER_LIMIT(Category.CAPACITY),
     IDEMPOTENCY_LIMIT(Category.CAPACITY),
     /** The writer stopped on a broken invariant; nothing more is applied until an operator restarts it. */
-    ENGINE_HALTED(Category.CAPACITY);
+    ENGINE_HALTED(Category.CAPACITY),
+    QUOTE_EXPIRED(Category.QUOTE_EXPIRED),
+    QUOTE_MISMATCH(Category.INVALID),
+    CARRIER_LIMIT(Category.CONFLICT);
 
     /** How an edge should answer a rejection. */
     public enum Category
@@ -55,7 +58,8 @@ public enum RejectReason
         GONE,
         FORBIDDEN,
         IDEMPOTENCY_CONFLICT,
-        CAPACITY
+        CAPACITY,
+        QUOTE_EXPIRED
     }
 
     private static final RejectReason[] VALUES = values();

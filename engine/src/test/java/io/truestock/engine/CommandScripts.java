@@ -1,5 +1,12 @@
 package io.truestock.engine;
 
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -194,11 +201,46 @@ final class CommandScripts
         }
     }
 
-    record Confirm(int back, String orderId) implements Action
+    /** A quote a confirmation cites: expiry relative to the engine's clock, so some are already expired. */
+    record QuoteRef(String sku, String channel, long amountMinor, long expiresInMillis)
+    {
+    }
+
+    record Confirm(int back, String orderId, List<QuoteRef> quotes) implements Action
     {
         public void fill(final Command c, final Engine engine)
         {
             c.confirm(reservationId(engine, back), orderId).destination("US", "94107");
+            for (final QuoteRef q : quotes)
+            {
+                c.addQuote(q.sku(), q.channel(), q.amountMinor(), "USD", engine.lastTimestampMillis() + q.expiresInMillis());
+            }
+        }
+    }
+
+    /** A price list; sale instants are relative to the engine's clock so sales start and end during a script. */
+    record DefinePrices(String sku, String overrideChannel, long saleStartInMillis, long saleLengthMillis,
+        String saleChannel) implements Action
+    {
+        public void fill(final Command c, final Engine engine)
+        {
+            final Price base = new Price(1000, "USD");
+            final Map<String, Price> channels = overrideChannel == null ? Map.of() :
+                Map.of(overrideChannel, new Price(1100, "USD"));
+            final long start = engine.lastTimestampMillis() + saleStartInMillis;
+            final List<SaleSpec> sales = saleLengthMillis == 0 ? List.of() : List.of(new SaleSpec(new Price(700, "USD"),
+                start, start + saleLengthMillis, saleChannel == null ? List.of() : List.of(saleChannel)));
+            c.definePrices(sku, new PriceSpec(base, channels, sales));
+        }
+    }
+
+    /** A carrier with one service that serves US destinations from one location (or every one) in 1-3 days. */
+    record DefineCarrier(String id, String zoneLocation, int minDays) implements Action
+    {
+        public void fill(final Command c, final Engine engine)
+        {
+            c.defineCarrier(id, new CarrierSpec(id, List.of(new ServiceSpec("ground", "Ground", LocationSpec.MON_TO_FRI,
+                List.of(new ZoneSpec(zoneLocation, "US", "9", minDays, minDays + 2))))));
         }
     }
 
@@ -433,7 +475,21 @@ final class CommandScripts
         final Arbitrary<Action> reserve = Combinators.combine(anyChannel(), ttl(), lines()).as(Reserve::new);
         final Arbitrary<Action> extend = Combinators.combine(back(), ttl(), optionalChannel()).as(Extend::new);
         final Arbitrary<Action> release = Combinators.combine(back(), optionalChannel()).as(Release::new);
-        final Arbitrary<Action> confirm = Combinators.combine(back(), anyOrderId()).as(Confirm::new);
+        final Arbitrary<QuoteRef> quote = Combinators.combine(Arbitraries.of("s0", "s1", "b0", "s3"),
+                Arbitraries.of("c0", "c0", "c1"), Arbitraries.of(0L, 650L), Arbitraries.of(-1L, 0L, 1_000L, 60_000L))
+            .as(QuoteRef::new);
+        final Arbitrary<List<QuoteRef>> quotes = Arbitraries.frequencyOf(
+            Tuple.of(4, Arbitraries.just(List.<QuoteRef>of())),
+            Tuple.of(1, quote.list().ofMinSize(1).ofMaxSize(2)));
+        final Arbitrary<Action> confirm = Combinators.combine(back(), anyOrderId(), quotes).as(Confirm::new);
+        final Arbitrary<Action> definePrices = Combinators.combine(
+                Arbitraries.of("s0", "s1", "b0", "s9"), Arbitraries.of("c0", "c1", "c7").injectNull(0.5),
+                Arbitraries.of(-5_000L, 0L, 1_000L, 3_000L, 20_000L), Arbitraries.of(0L, 1_000L, 5_000L, 60_000L),
+                Arbitraries.of("c0", "c2").injectNull(0.5))
+            .as(DefinePrices::new);
+        final Arbitrary<Action> defineCarrier = Combinators.combine(Arbitraries.of("ups", "dhl", "bad carrier"),
+                Arbitraries.of("l0", "l1", "l2", "l9").injectNull(0.3), Arbitraries.integers().between(0, 3))
+            .as(DefineCarrier::new);
         final Arbitrary<Action> order = Combinators.combine(anyChannel(), anyOrderId(), lines()).as(Order::new);
         final Arbitrary<Action> cancel = Combinators.combine(optionalChannel(), anyOrderId()).as(Cancel::new);
         final Arbitrary<Action> ship = Combinators.combine(optionalChannel(), anyOrderId()).as(Ship::new);
@@ -456,7 +512,9 @@ final class CommandScripts
             Tuple.of(3, cancel),
             Tuple.of(3, ship),
             Tuple.of(1, queryReservation),
-            Tuple.of(1, queryOrder));
+            Tuple.of(1, queryOrder),
+            Tuple.of(1, definePrices),
+            Tuple.of(1, defineCarrier));
     }
 
     static Arbitrary<Step> steps()

@@ -60,6 +60,7 @@ class EngineInvariantProperties
             final Supplier<String> where = () -> "step " + index + " " + command + " -> " + out;
 
             checkOutcome(d, command, out, expected, sequenceBefore, where);
+            checkPricesCharged(d, command, out, model, where);
             checkNothingChangedUnlessApplied(d, command, out, stateBefore, where);
             model.remember(expected, out);
             final Map<Cell, long[]> recordsAfter = records(d.engine);
@@ -87,6 +88,33 @@ class EngineInvariantProperties
                 coverage.check(type + " rejected").count(n -> n > 0);
             }
         });
+    }
+
+    /** Every line of a new order carries the quoted price when a live quote names its SKU, else the effective one. */
+    private static void checkPricesCharged(
+        final EngineDriver d, final Command command, final Outcome out, final InventoryModel model,
+        final Supplier<String> where)
+    {
+        if (!out.accepted() || out.replayed() ||
+            (command.type() != CommandType.CONFIRM && command.type() != CommandType.ORDER))
+        {
+            return;
+        }
+        final String channel = d.engine.channelId(out.channel());
+        for (int i = 0; i < out.lineCount(); i++)
+        {
+            final String sku = d.engine.skuId(out.lineSku(i));
+            long expected = model.priceAt(sku, channel, d.now()).amountMinor();
+            for (int q = 0; q < command.quoteCount(); q++)
+            {
+                if (command.quoteSku(q).equals(sku))
+                {
+                    expected = command.quoteAmountMinor(q);
+                }
+            }
+            same(out.linePriceMinor(i), expected, where, "price charged for " + sku);
+            same(out.lineCurrency(i), "USD", where, "currency charged for " + sku);
+        }
     }
 
     private static boolean takesStock(final CommandType type)

@@ -200,6 +200,27 @@ class EveryRejectReasonTest
             d.order("web", "o-1", "shoe", 1);
             return c -> c.order("web", "o-2").addLine("shoe", 1);
         });
+        scenario(RejectReason.QUOTE_EXPIRED, "a confirmation citing a quote that expired", b -> b, d ->
+        {
+            final long id = d.apply(c -> c.reserve("web", 60).addLine("shoe", 1)).reservationId();
+            final long expired = d.now();
+            return c -> c.confirm(id, "o-1").addQuote("shoe", "web", 100, "USD", expired);
+        });
+        scenario(RejectReason.QUOTE_MISMATCH, "a quote for another channel", b -> b, d ->
+        {
+            final long id = d.apply(c -> c.reserve("web", 60).addLine("shoe", 1)).reservationId();
+            final long live = d.now() + 60_000;
+            return c -> c.confirm(id, "o-1").addQuote("shoe", "shop", 100, "USD", live);
+        });
+        scenario(RejectReason.CARRIER_LIMIT, "a new carrier past the bound", b -> b, d ->
+        {
+            for (int i = 0; i < io.truestock.engine.delivery.DeliveryPlanner.MAX_CARRIERS; i++)
+            {
+                final String id = "carrier-" + i;
+                d.apply(c -> c.defineCarrier(id, new io.truestock.engine.delivery.CarrierSpec(id, java.util.List.of())));
+            }
+            return c -> c.defineCarrier("one-more", new io.truestock.engine.delivery.CarrierSpec("x", java.util.List.of()));
+        });
         scenario(RejectReason.IDEMPOTENCY_LIMIT, "a new key past the bound", b -> b.maxIdempotencyEntries(1), d ->
         {
             d.apply(c -> c.receive("shoe", "east", 1).principal("admin").idempotencyKey("k-1"));

@@ -1,5 +1,13 @@
 package io.truestock.engine;
 
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.DeliveryPlanner;
+import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayDeque;
@@ -132,6 +140,12 @@ final class InventoryModel
     final LinkedHashMap<String, LocationSpec> locations = new LinkedHashMap<>();
     final LinkedHashMap<String, ChannelSpec> channels = new LinkedHashMap<>();
     final LinkedHashMap<String, SkuSpec> skus = new LinkedHashMap<>();
+    final LinkedHashMap<String, PriceSpec> prices = new LinkedHashMap<>();
+    /** Per SKU: the next sale start or end the engine will announce at a tick. */
+    private final Map<String, Long> pendingPriceChange = new HashMap<>();
+    final TreeMap<String, CarrierSpec> carriers = new TreeMap<>();
+    /** Promises come from a planner of the model's own, configured from the model's state. */
+    private final DeliveryPlanner planner = new DeliveryPlanner(64, 20_800, 1_000);
     private final Map<Cell, Ledger> ledgers = new HashMap<>();
     final TreeMap<Long, Res> reservations = new TreeMap<>();
     private final ArrayDeque<Long> retained = new ArrayDeque<>();
@@ -248,6 +262,10 @@ final class InventoryModel
     long nextExpiryMillis()
     {
         long next = Long.MAX_VALUE;
+        for (final long change : pendingPriceChange.values())
+        {
+            next = Math.min(next, change);
+        }
         for (final Res r : reservations.values())
         {
             if (r.status == ReservationStatus.HELD)
@@ -322,7 +340,9 @@ final class InventoryModel
         {
             case DEFINE_LOCATION -> defineLocation(c, e);
             case DEFINE_CHANNEL -> defineChannel(c, e);
-            case DEFINE_SKU -> defineSku(c, e);
+            case DEFINE_SKU -> defineSku(c, e, nowMillis);
+            case DEFINE_PRICES -> definePrices(c, e, nowMillis);
+            case DEFINE_CARRIER -> defineCarrier(c, e);
             case RECEIVE -> receive(c, e);
             case ADJUST -> adjust(c, e);
             case SET -> set(c, e);
@@ -331,7 +351,7 @@ final class InventoryModel
             case RELEASE -> release(c, e, nowMillis);
             case TICK -> tick(e, nowMillis);
             case CONFIRM -> confirm(c, e, nowMillis);
-            case ORDER -> order(c, e);
+            case ORDER -> order(c, e, nowMillis);
             case CANCEL, SHIP -> close(c, e);
             default -> throw new IllegalStateException("unexpected " + c.type());
         }
@@ -380,7 +400,19 @@ final class InventoryModel
         }
         return Arrays.asList(c.type(), c.sku(), c.location(), c.channel(), c.quantity(), c.expected(), c.safety(),
             c.ttlSeconds(), c.reservationId(), c.orderId(), c.destinationCountry(), c.destinationPostalCode(),
-            c.reason(), c.reference(), lines, c.locationSpec(), c.channelSpec(), c.skuSpec());
+            c.reason(), c.reference(), lines, c.locationSpec(), c.channelSpec(), c.skuSpec(), c.priceSpec(),
+            c.carrier(), c.carrierSpec(), quotes(c));
+    }
+
+    private static List<List<Object>> quotes(final Command c)
+    {
+        final List<List<Object>> quotes = new ArrayList<>();
+        for (int q = 0; q < c.quoteCount(); q++)
+        {
+            quotes.add(List.of(c.quoteSku(q), c.quoteChannel(q), c.quoteAmountMinor(q), c.quoteCurrency(q),
+                c.quoteExpiresAtMillis(q)));
+        }
+        return quotes;
     }
 
     static boolean validId(final String id)
@@ -406,6 +438,7 @@ final class InventoryModel
         else
         {
             locations.put(c.location(), spec);
+            planner.defineLocation(new ArrayList<>(locations.keySet()).indexOf(c.location()), c.location(), spec);
         }
     }
 
@@ -463,7 +496,113 @@ final class InventoryModel
         channels.put(c.channel(), spec);
     }
 
-    private void defineSku(final Command c, final Expected e)
+    private static long nextPriceChange(final PriceSpec spec, final long afterMillis)
+    {
+        long next = Long.MAX_VALUE;
+        for (final SaleSpec sale : spec.sales())
+        {
+            if (sale.startMillis() > afterMillis)
+            {
+                next = Math.min(next, sale.startMillis());
+            }
+            if (sale.endMillis() > afterMillis)
+            {
+                next = Math.min(next, sale.endMillis());
+            }
+        }
+        return next;
+    }
+
+    private void schedulePrices(final String sku, final PriceSpec spec, final long nowMillis)
+    {
+        final long next = nextPriceChange(spec, nowMillis);
+        if (next == Long.MAX_VALUE)
+        {
+            pendingPriceChange.remove(sku);
+        }
+        else
+        {
+            pendingPriceChange.put(sku, next);
+        }
+    }
+
+    private void definePrices(final Command c, final Expected e, final long nowMillis)
+    {
+        final PriceSpec spec = c.priceSpec();
+        if (!skus.containsKey(c.sku()))
+        {
+            e.reason = RejectReason.UNKNOWN_SKU;
+            return;
+        }
+        if (spec == null)
+        {
+            e.reason = RejectReason.INVALID_CONFIG;
+            return;
+        }
+        final List<String> named = new ArrayList<>(spec.channels().keySet());
+        spec.sales().forEach(sale -> named.addAll(sale.channels()));
+        if (!channels.keySet().containsAll(named))
+        {
+            e.reason = RejectReason.UNKNOWN_CHANNEL;
+            return;
+        }
+        final SkuSpec old = skus.get(c.sku());
+        skus.put(c.sku(), new SkuSpec(old.title(), spec.base().amountMinor(), spec.base().currency(),
+            old.componentSkus(), old.componentQtys()));
+        prices.put(c.sku(), spec);
+        schedulePrices(c.sku(), spec, nowMillis);
+    }
+
+    private void defineCarrier(final Command c, final Expected e)
+    {
+        final CarrierSpec spec = c.carrierSpec();
+        if (!validId(c.carrier()))
+        {
+            e.reason = RejectReason.INVALID_ID;
+            return;
+        }
+        if (spec == null)
+        {
+            e.reason = RejectReason.INVALID_CONFIG;
+            return;
+        }
+        for (final ServiceSpec service : spec.services())
+        {
+            for (final ZoneSpec zone : service.zones())
+            {
+                if (zone.location() != null && !locations.containsKey(zone.location()))
+                {
+                    e.reason = RejectReason.UNKNOWN_LOCATION;
+                    return;
+                }
+            }
+        }
+        carriers.put(c.carrier(), spec);
+        planner.defineCarrier(c.carrier(), spec);
+    }
+
+    /** The unit price the engine must charge on a channel at an instant, without quotes. */
+    Price priceAt(final String sku, final String channel, final long atMillis)
+    {
+        final PriceSpec spec = prices.get(sku);
+        Price best = null;
+        for (final SaleSpec sale : spec.sales())
+        {
+            if (sale.startMillis() <= atMillis && atMillis < sale.endMillis() &&
+                (sale.channels().isEmpty() || sale.channels().contains(channel)) &&
+                (best == null || sale.price().amountMinor() < best.amountMinor()))
+            {
+                best = sale.price();
+            }
+        }
+        if (best != null)
+        {
+            return best;
+        }
+        return spec.channels().getOrDefault(channel, spec.base());
+    }
+
+    private void defineSku(final Command c, final Expected e, final long nowMillis)
     {
         final String id = c.sku();
         final SkuSpec spec = c.skuSpec();
@@ -520,7 +659,24 @@ final class InventoryModel
                 return;
             }
         }
+        final Price base = new Price(spec.priceAmountMinor(), spec.currency());
+        final PriceSpec oldPrices = prices.get(id);
+        final PriceSpec newPrices;
+        try
+        {
+            newPrices = oldPrices == null ? PriceSpec.baseOnly(base) : oldPrices.withBase(base);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            e.reason = RejectReason.INVALID_CONFIG;
+            return;
+        }
         skus.put(id, spec);
+        prices.put(id, newPrices);
+        if (oldPrices != null && !oldPrices.equals(newPrices))
+        {
+            schedulePrices(id, newPrices, nowMillis);
+        }
     }
 
     private boolean isAComponent(final String sku)
@@ -850,6 +1006,13 @@ final class InventoryModel
             e.expired.add(r.id);
             resolve(r, ReservationStatus.EXPIRED);
         }
+        for (final String sku : new ArrayList<>(pendingPriceChange.keySet()))
+        {
+            if (pendingPriceChange.get(sku) <= nowMillis)
+            {
+                schedulePrices(sku, prices.get(sku), nowMillis);
+            }
+        }
     }
 
     /** A reservation resolves once: confirmed, released or expired, never twice. */
@@ -899,12 +1062,29 @@ final class InventoryModel
             e.reason = RejectReason.ORDER_EXISTS;
             return;
         }
+        final Set<String> quoted = new HashSet<>();
+        for (int q = 0; q < c.quoteCount(); q++)
+        {
+            final String sku = c.quoteSku(q);
+            final boolean inReservation = r.lines.stream().anyMatch(line -> line.sku().equals(sku));
+            if (!inReservation || !quoted.add(sku) || !r.channel.equals(c.quoteChannel(q)))
+            {
+                e.reason = RejectReason.QUOTE_MISMATCH;
+                return;
+            }
+            if (c.quoteExpiresAtMillis(q) <= nowMillis)
+            {
+                e.reason = RejectReason.QUOTE_EXPIRED;
+                return;
+            }
+        }
         final LinkedHashMap<String, Long> demand = new LinkedHashMap<>();
         for (final Map.Entry<Cell, Long> hold : r.holds.entrySet())
         {
             demand.merge(hold.getKey().sku(), hold.getValue(), Long::sum);
         }
-        final Map<Cell, Long> plan = route(demand, routingOrder(r.channel), r.holds);
+        final Map<Cell, Long> plan = route(demand, routingOrder(r.channel), r.holds, c.destinationCountry(),
+            c.destinationPostalCode(), nowMillis);
         if (plan == null)
         {
             e.reason = RejectReason.OUT_OF_STOCK;
@@ -951,8 +1131,13 @@ final class InventoryModel
      *
      * @return units per record, or null when the locations cannot ship everything.
      */
-    private Map<Cell, Long> route(final LinkedHashMap<String, Long> demand, final List<String> candidates, final Map<Cell, Long> held)
+    private Map<Cell, Long> route(
+        final LinkedHashMap<String, Long> demand, final List<String> candidates, final Map<Cell, Long> held,
+        final String country, final String postalCode, final long nowMillis)
     {
+        final List<String> locationIds = new ArrayList<>(locations.keySet());
+        final DeliveryPromise bestPromise = new DeliveryPromise();
+        final DeliveryPromise promise = new DeliveryPromise();
         final Map<Cell, Long> capacity = new HashMap<>();
         for (final String sku : demand.keySet())
         {
@@ -963,6 +1148,7 @@ final class InventoryModel
             }
         }
         final Map<Cell, Long> plan = new TreeMap<>(Comparator.comparing(Cell::toString));
+        String single = null;
         for (final String location : candidates)
         {
             boolean all = true;
@@ -970,17 +1156,32 @@ final class InventoryModel
             {
                 all &= capacity.get(new Cell(need.getKey(), location)) >= need.getValue();
             }
+            if (all && country == null)
+            {
+                single = location;
+                break;
+            }
             if (all)
             {
-                for (final Map.Entry<String, Long> need : demand.entrySet())
+                planner.promise(locationIds.indexOf(location), country, postalCode == null ? "" : postalCode,
+                    nowMillis, promise);
+                if (single == null || promise.compareArrival(bestPromise) < 0)
                 {
-                    if (need.getValue() > 0)
-                    {
-                        plan.put(new Cell(need.getKey(), location), need.getValue());
-                    }
+                    single = location;
+                    bestPromise.copyFrom(promise);
                 }
-                return plan;
             }
+        }
+        if (single != null)
+        {
+            for (final Map.Entry<String, Long> need : demand.entrySet())
+            {
+                if (need.getValue() > 0)
+                {
+                    plan.put(new Cell(need.getKey(), single), need.getValue());
+                }
+            }
+            return plan;
         }
         final Map<String, Long> left = new LinkedHashMap<>(demand);
         final List<String> unused = new ArrayList<>(candidates);
@@ -1020,7 +1221,7 @@ final class InventoryModel
         return plan;
     }
 
-    private void order(final Command c, final Expected e)
+    private void order(final Command c, final Expected e, final long nowMillis)
     {
         if (!channels.containsKey(c.channel()))
         {
@@ -1092,7 +1293,8 @@ final class InventoryModel
                 e.oversold.merge(sku, qty - units, Long::sum);
             }
         }
-        final Map<Cell, Long> plan = route(demand, routingOrder(c.channel()), Map.of());
+        final Map<Cell, Long> plan = route(demand, routingOrder(c.channel()), Map.of(), c.destinationCountry(),
+            c.destinationPostalCode(), nowMillis);
         if (plan == null)
         {
             throw new AssertionError("the model could not route units it took from the pool");

@@ -4,6 +4,12 @@ import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.Command;
 import io.truestock.engine.CommandType;
 import io.truestock.engine.LocationSpec;
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
 import io.truestock.engine.SkuSpec;
 import io.truestock.journal.JournalException.Problem;
 import io.truestock.sbe.AbandonDecoder;
@@ -26,7 +32,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
@@ -148,7 +156,8 @@ public final class JournalCodec
                 .channel(command.channel() != null)
                 .orderId(command.orderId() != null)
                 .destinationCountry(command.destinationCountry() != null)
-                .destinationPostalCode(command.destinationPostalCode() != null);
+                .destinationPostalCode(command.destinationPostalCode() != null)
+                .carrier(command.carrier() != null);
             e.quantity(command.quantity())
                 .expected(command.expected())
                 .safety(command.safety())
@@ -166,6 +175,16 @@ public final class JournalCodec
             encodeLocationSpec(e, command.locationSpec());
             encodeChannelSpec(e, command.channelSpec());
             encodeSkuSpec(e, command.skuSpec());
+            encodePriceSpec(e, command.priceSpec());
+            encodeCarrierSpec(e, command.carrierSpec());
+            final CommandRecordEncoder.QuotesEncoder quotes = e.quotesCount(command.quoteCount());
+            for (int i = 0; i < command.quoteCount(); i++)
+            {
+                quotes.next().amountMinor(command.quoteAmountMinor(i)).expiresAtMillis(command.quoteExpiresAtMillis(i));
+                quotes.putSku(stringBytes, 0, utf8(command.quoteSku(i)));
+                quotes.putChannel(stringBytes, 0, utf8(command.quoteChannel(i)));
+                quotes.putCurrency(stringBytes, 0, utf8(command.quoteCurrency(i)));
+            }
 
             e.putPrincipal(stringBytes, 0, utf8(command.principal()));
             e.putIdempotencyKey(stringBytes, 0, utf8(command.idempotencyKey()));
@@ -177,6 +196,7 @@ public final class JournalCodec
             e.putOrderId(stringBytes, 0, utf8(command.orderId()));
             e.putDestinationCountry(stringBytes, 0, utf8(command.destinationCountry()));
             e.putDestinationPostalCode(stringBytes, 0, utf8(command.destinationPostalCode()));
+            e.putCarrier(stringBytes, 0, utf8(command.carrier()));
             return frame(HEADER_LENGTH + e.encodedLength());
         }
         catch (final IndexOutOfBoundsException ex)
@@ -199,8 +219,47 @@ public final class JournalCodec
         n += text(command.principal(), exact) + text(command.idempotencyKey(), exact) + text(command.reason(), exact) +
             text(command.reference(), exact) + text(command.sku(), exact) + text(command.location(), exact) +
             text(command.channel(), exact) + text(command.orderId(), exact) +
-            text(command.destinationCountry(), exact) + text(command.destinationPostalCode(), exact);
-        n += 4L * GROUP_HEADER;
+            text(command.destinationCountry(), exact) + text(command.destinationPostalCode(), exact) +
+            text(command.carrier(), exact);
+        n += 7L * GROUP_HEADER;
+        for (int i = 0; i < command.quoteCount(); i++)
+        {
+            n += CommandRecordEncoder.QuotesEncoder.sbeBlockLength() + text(command.quoteSku(i), exact) +
+                text(command.quoteChannel(i), exact) + text(command.quoteCurrency(i), exact);
+        }
+        final PriceSpec prices = command.priceSpec();
+        if (prices != null)
+        {
+            n += CommandRecordEncoder.PriceSpecEncoder.sbeBlockLength() + 2L * GROUP_HEADER +
+                text(prices.base().currency(), exact);
+            for (final String channel : prices.channels().keySet())
+            {
+                n += CommandRecordEncoder.PriceSpecEncoder.ChannelPricesEncoder.sbeBlockLength() + text(channel, exact);
+            }
+            for (final SaleSpec sale : prices.sales())
+            {
+                n += CommandRecordEncoder.PriceSpecEncoder.SalesEncoder.sbeBlockLength() + GROUP_HEADER;
+                for (final String channel : sale.channels())
+                {
+                    n += text(channel, exact);
+                }
+            }
+        }
+        final CarrierSpec carrier = command.carrierSpec();
+        if (carrier != null)
+        {
+            n += GROUP_HEADER + text(carrier.name(), exact);
+            for (final ServiceSpec service : carrier.services())
+            {
+                n += CommandRecordEncoder.CarrierSpecEncoder.ServicesEncoder.sbeBlockLength() + GROUP_HEADER +
+                    text(service.id(), exact) + text(service.name(), exact);
+                for (final ZoneSpec zone : service.zones())
+                {
+                    n += CommandRecordEncoder.CarrierSpecEncoder.ServicesEncoder.ZonesEncoder.sbeBlockLength() +
+                        text(zone.location(), exact) + text(zone.country(), exact) + text(zone.postalPrefix(), exact);
+                }
+            }
+        }
         for (int i = 0; i < command.lineCount(); i++)
         {
             n += CommandRecordEncoder.LinesEncoder.sbeBlockLength() + text(command.lineSku(i), exact);
@@ -273,6 +332,63 @@ public final class JournalCodec
             }
         }
         return n;
+    }
+
+    private void encodePriceSpec(final CommandRecordEncoder e, final PriceSpec spec)
+    {
+        final CommandRecordEncoder.PriceSpecEncoder g = e.priceSpecCount(spec == null ? 0 : 1);
+        if (spec == null)
+        {
+            return;
+        }
+        g.next().baseAmountMinor(spec.base().amountMinor());
+        final CommandRecordEncoder.PriceSpecEncoder.ChannelPricesEncoder channels =
+            g.channelPricesCount(spec.channels().size());
+        for (final var entry : spec.channels().entrySet())
+        {
+            channels.next().amountMinor(entry.getValue().amountMinor());
+            channels.putChannel(stringBytes, 0, utf8(entry.getKey()));
+        }
+        final CommandRecordEncoder.PriceSpecEncoder.SalesEncoder sales = g.salesCount(spec.sales().size());
+        for (final SaleSpec sale : spec.sales())
+        {
+            sales.next().amountMinor(sale.price().amountMinor()).startMillis(sale.startMillis()).endMillis(sale.endMillis());
+            final CommandRecordEncoder.PriceSpecEncoder.SalesEncoder.ChannelsEncoder saleChannels =
+                sales.channelsCount(sale.channels().size());
+            for (final String channel : sale.channels())
+            {
+                saleChannels.next().putChannel(stringBytes, 0, utf8(channel));
+            }
+        }
+        g.putCurrency(stringBytes, 0, utf8(spec.base().currency()));
+    }
+
+    private void encodeCarrierSpec(final CommandRecordEncoder e, final CarrierSpec spec)
+    {
+        final CommandRecordEncoder.CarrierSpecEncoder g = e.carrierSpecCount(spec == null ? 0 : 1);
+        if (spec == null)
+        {
+            return;
+        }
+        g.next();
+        final CommandRecordEncoder.CarrierSpecEncoder.ServicesEncoder services = g.servicesCount(spec.services().size());
+        for (final ServiceSpec service : spec.services())
+        {
+            services.next().workingDaysMask(service.workingDaysMask());
+            final CommandRecordEncoder.CarrierSpecEncoder.ServicesEncoder.ZonesEncoder zones =
+                services.zonesCount(service.zones().size());
+            for (final ZoneSpec zone : service.zones())
+            {
+                zones.next().minTransitDays(zone.minTransitDays()).maxTransitDays(zone.maxTransitDays())
+                    .locationPresent(zone.location() != null ? BooleanType.TRUE : BooleanType.FALSE);
+                zones.putLocation(stringBytes, 0, utf8(zone.location()));
+                zones.putCountry(stringBytes, 0, utf8(zone.country()));
+                zones.putPostalPrefix(stringBytes, 0, utf8(zone.postalPrefix()));
+            }
+            services.putId(stringBytes, 0, utf8(service.id()));
+            services.putName(stringBytes, 0, utf8(service.name()));
+        }
+        g.putName(stringBytes, 0, utf8(spec.name()));
     }
 
     private void encodeLocationSpec(final CommandRecordEncoder e, final LocationSpec spec)
@@ -689,6 +805,21 @@ public final class JournalCodec
             into.locationSpec(decodeLocationSpec(d.locationSpec()));
             into.channelSpec(decodeChannelSpec(d.channelSpec()));
             into.skuSpec(decodeSkuSpec(d.skuSpec()));
+            into.priceSpec(decodePriceSpec(d.priceSpec()));
+            into.carrierSpec(decodeCarrierSpec(d.carrierSpec()));
+            final CommandRecordDecoder.QuotesDecoder quotes = d.quotes();
+            if (quotes.count() > into.lineCapacity())
+            {
+                throw new IllegalArgumentException("record of sequence " + d.sequence() + " carries " + quotes.count() +
+                    " quotes; the command to decode into holds at most " + into.lineCapacity());
+            }
+            while (quotes.hasNext())
+            {
+                quotes.next();
+                final long amount = quotes.amountMinor();
+                final long expiresAt = quotes.expiresAtMillis();
+                into.addQuote(quotes.sku(), quotes.channel(), amount, quotes.currency(), expiresAt);
+            }
 
             into.principal(hasPrincipal ? d.principal() : skipped(d.skipPrincipal()));
             into.idempotencyKey(hasIdempotencyKey ? d.idempotencyKey() : skipped(d.skipIdempotencyKey()));
@@ -701,6 +832,8 @@ public final class JournalCodec
             final String country = hasCountry ? d.destinationCountry() : skipped(d.skipDestinationCountry());
             final String postalCode = hasPostalCode ? d.destinationPostalCode() : skipped(d.skipDestinationPostalCode());
             into.destination(country, postalCode);
+            final boolean hasCarrier = present.carrier();
+            into.carrier(hasCarrier ? d.carrier() : skipped(d.skipCarrier()));
         }
         catch (final IndexOutOfBoundsException ex)
         {
@@ -790,6 +923,98 @@ public final class JournalCodec
         return new SkuSpec(title, price, currency, skus, qtys);
     }
 
+    private static PriceSpec decodePriceSpec(final CommandRecordDecoder.PriceSpecDecoder g)
+    {
+        if (requireAtMostOne(g.count(), "priceSpec") == 0)
+        {
+            return null;
+        }
+        g.next();
+        final long base = g.baseAmountMinor();
+        final List<long[]> channelAmounts = new ArrayList<>();
+        final List<String> channelIds = new ArrayList<>();
+        final CommandRecordDecoder.PriceSpecDecoder.ChannelPricesDecoder channels = g.channelPrices();
+        while (channels.hasNext())
+        {
+            channels.next();
+            channelAmounts.add(new long[] {channels.amountMinor()});
+            channelIds.add(channels.channel());
+        }
+        final List<Object[]> sales = new ArrayList<>();
+        final CommandRecordDecoder.PriceSpecDecoder.SalesDecoder s = g.sales();
+        while (s.hasNext())
+        {
+            s.next();
+            final long amount = s.amountMinor();
+            final long start = s.startMillis();
+            final long end = s.endMillis();
+            final List<String> saleChannels = new ArrayList<>();
+            final CommandRecordDecoder.PriceSpecDecoder.SalesDecoder.ChannelsDecoder c = s.channels();
+            while (c.hasNext())
+            {
+                saleChannels.add(c.next().channel());
+            }
+            sales.add(new Object[] {amount, start, end, saleChannels});
+        }
+        final String currency = g.currency();
+        try
+        {
+            final Map<String, Price> byChannel = new LinkedHashMap<>();
+            for (int i = 0; i < channelIds.size(); i++)
+            {
+                byChannel.put(channelIds.get(i), new Price(channelAmounts.get(i)[0], currency));
+            }
+            final List<SaleSpec> saleSpecs = new ArrayList<>();
+            for (final Object[] sale : sales)
+            {
+                @SuppressWarnings("unchecked") final List<String> saleChannels = (List<String>)sale[3];
+                saleSpecs.add(new SaleSpec(new Price((long)sale[0], currency), (long)sale[1], (long)sale[2], saleChannels));
+            }
+            return new PriceSpec(new Price(base, currency), byChannel, saleSpecs);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalException(Problem.MALFORMED, "command record has an invalid price list: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static CarrierSpec decodeCarrierSpec(final CommandRecordDecoder.CarrierSpecDecoder g)
+    {
+        if (requireAtMostOne(g.count(), "carrierSpec") == 0)
+        {
+            return null;
+        }
+        g.next();
+        final List<ServiceSpec> services = new ArrayList<>();
+        final CommandRecordDecoder.CarrierSpecDecoder.ServicesDecoder s = g.services();
+        try
+        {
+            while (s.hasNext())
+            {
+                s.next();
+                final int mask = s.workingDaysMask();
+                final List<ZoneSpec> zones = new ArrayList<>();
+                final CommandRecordDecoder.CarrierSpecDecoder.ServicesDecoder.ZonesDecoder z = s.zones();
+                while (z.hasNext())
+                {
+                    z.next();
+                    final int min = z.minTransitDays();
+                    final int max = z.maxTransitDays();
+                    final boolean locationPresent = z.locationPresent() == BooleanType.TRUE;
+                    final String location = locationPresent ? z.location() : skipped(z.skipLocation());
+                    zones.add(new ZoneSpec(location, z.country(), z.postalPrefix(), min, max));
+                }
+                final String id = s.id();
+                services.add(new ServiceSpec(id, s.name(), mask, zones));
+            }
+            return new CarrierSpec(g.name(), services);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new JournalException(Problem.MALFORMED, "command record has an invalid carrier: " + ex.getMessage(), ex);
+        }
+    }
+
     private static int requireAtMostOne(final int count, final String group)
     {
         if (count > 1)
@@ -830,6 +1055,8 @@ public final class JournalCodec
             case SHIP -> CommandCode.SHIP;
             case QUERY_RESERVATION -> CommandCode.QUERY_RESERVATION;
             case QUERY_ORDER -> CommandCode.QUERY_ORDER;
+            case DEFINE_PRICES -> CommandCode.DEFINE_PRICES;
+            case DEFINE_CARRIER -> CommandCode.DEFINE_CARRIER;
         };
     }
 
@@ -867,6 +1094,8 @@ public final class JournalCodec
             case SHIP -> CommandType.SHIP;
             case QUERY_RESERVATION -> CommandType.QUERY_RESERVATION;
             case QUERY_ORDER -> CommandType.QUERY_ORDER;
+            case DEFINE_PRICES -> CommandType.DEFINE_PRICES;
+            case DEFINE_CARRIER -> CommandType.DEFINE_CARRIER;
             case NULL_VAL -> throw new JournalException(Problem.MALFORMED, "command record has no command type");
         };
     }

@@ -69,6 +69,18 @@ final class Commands
         assertThat(actual.locationSpec()).as("locationSpec").isEqualTo(expected.locationSpec());
         assertThat(actual.channelSpec()).as("channelSpec").isEqualTo(expected.channelSpec());
         assertThat(actual.skuSpec()).as("skuSpec").isEqualTo(expected.skuSpec());
+        assertThat(actual.priceSpec()).as("priceSpec").isEqualTo(expected.priceSpec());
+        assertThat(actual.carrier()).as("carrier").isEqualTo(expected.carrier());
+        assertThat(actual.carrierSpec()).as("carrierSpec").isEqualTo(expected.carrierSpec());
+        assertThat(actual.quoteCount()).as("quoteCount").isEqualTo(expected.quoteCount());
+        for (int i = 0; i < expected.quoteCount(); i++)
+        {
+            assertThat(actual.quoteSku(i)).as("quoteSku " + i).isEqualTo(expected.quoteSku(i));
+            assertThat(actual.quoteChannel(i)).as("quoteChannel " + i).isEqualTo(expected.quoteChannel(i));
+            assertThat(actual.quoteAmountMinor(i)).as("quoteAmount " + i).isEqualTo(expected.quoteAmountMinor(i));
+            assertThat(actual.quoteCurrency(i)).as("quoteCurrency " + i).isEqualTo(expected.quoteCurrency(i));
+            assertThat(actual.quoteExpiresAtMillis(i)).as("quoteExpires " + i).isEqualTo(expected.quoteExpiresAtMillis(i));
+        }
         assertThat(actual.fingerprint()).as("fingerprint").isEqualTo(expected.fingerprint());
     }
 }

@@ -18,6 +18,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.Arrays;
 import java.util.List;
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -150,7 +156,58 @@ class JournalCodecProperties
             .use(locationSpecs(text).injectNull(0.6)).inSetter(Command::locationSpec)
             .use(channelSpecs(text).injectNull(0.6)).inSetter(Command::channelSpec)
             .use(skuSpecs(text, maybe).injectNull(0.6)).inSetter(Command::skuSpec)
+            .use(priceSpecs(text).injectNull(0.6)).inSetter(Command::priceSpec)
+            .use(maybe).inSetter(Command::carrier)
+            .use(carrierSpecs(text).injectNull(0.6)).inSetter(Command::carrierSpec)
+            .use(quotes(text).list().ofMaxSize(4)).inSetter((c, quotes) -> quotes.forEach(q ->
+                c.addQuote(q.sku, q.channel, q.amountMinor, q.currency, q.expiresAtMillis)))
             .build();
+    }
+
+    private record Quote(String sku, String channel, long amountMinor, String currency, long expiresAtMillis)
+    {
+    }
+
+    private static Arbitrary<Quote> quotes(final Arbitrary<String> text)
+    {
+        return Combinators.combine(text, text, Arbitraries.longs(), Arbitraries.strings().withCharRange('A', 'Z')
+            .ofLength(3), Arbitraries.longs()).as(Quote::new);
+    }
+
+    private static Arbitrary<Price> prices(final String currency)
+    {
+        return Arbitraries.longs().between(0, Price.MAX_AMOUNT_MINOR).map(amount -> new Price(amount, currency));
+    }
+
+    private static Arbitrary<PriceSpec> priceSpecs(final Arbitrary<String> text)
+    {
+        return Arbitraries.of("USD", "EUR", "INR", "JPY").flatMap(currency ->
+        {
+            final Arbitrary<SaleSpec> sales = Combinators.combine(prices(currency),
+                    Arbitraries.longs().between(0, 4_000_000_000_000L), Arbitraries.longs().between(1, 1_000_000_000L),
+                    text.list().ofMaxSize(3))
+                .as((price, start, length, channels) -> new SaleSpec(price, start, start + length, channels));
+            return Combinators.combine(prices(currency), Arbitraries.maps(text, prices(currency)).ofMaxSize(5),
+                    sales.list().ofMaxSize(4))
+                .as(PriceSpec::new);
+        });
+    }
+
+    private static Arbitrary<CarrierSpec> carrierSpecs(final Arbitrary<String> text)
+    {
+        final Arbitrary<String> names = text.filter(name -> name.length() <= ServiceSpec.MAX_NAME_LENGTH);
+        final Arbitrary<ZoneSpec> zones = Combinators.combine(
+                Arbitraries.of("oak", "nj", "a-very-long-location.id:1").injectNull(0.4),
+                Arbitraries.of("US", "GB", "IN", "DE"), Arbitraries.of("", "9", "941", "SW1A", "110"),
+                Arbitraries.integers().between(0, 10), Arbitraries.integers().between(0, 10))
+            .as((location, country, prefix, a, b) -> new ZoneSpec(location, country, prefix, Math.min(a, b), Math.max(a, b)));
+        final Arbitrary<ServiceSpec> services = Combinators.combine(
+                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12), names,
+                Arbitraries.integers().between(1, 127), zones.list().ofMaxSize(5).uniqueElements(
+                    z -> z.location() + "|" + z.country() + "|" + z.postalPrefix()))
+            .as(ServiceSpec::new);
+        return Combinators.combine(names, services.list().ofMaxSize(3).uniqueElements(ServiceSpec::id))
+            .as(CarrierSpec::new);
     }
 
     /** Ids, free text with accents and CJK, and text with characters outside the BMP (surrogate pairs). */

@@ -107,6 +107,16 @@ final class CommandGate implements CommandFiller
             case ORDER -> order(request, principal);
             case CANCEL, SHIP, QUERY_ORDER -> existingOrder(request, principal);
             case TICK -> new Refusal(ErrorCode.FORBIDDEN, "expiry ticks come from the server's own clock");
+            case DEFINE_PRICES ->
+            {
+                admitted.definePrices(request.sku(), request.priceSpec());
+                yield null;
+            }
+            case DEFINE_CARRIER ->
+            {
+                admitted.defineCarrier(request.carrier(), request.carrierSpec());
+                yield null;
+            }
         };
         if (refusal != null)
         {
@@ -133,7 +143,7 @@ final class CommandGate implements CommandFiller
     {
         return switch (type)
         {
-            case DEFINE_LOCATION, DEFINE_CHANNEL, DEFINE_SKU, RECEIVE, ADJUST, SET -> true;
+            case DEFINE_LOCATION, DEFINE_CHANNEL, DEFINE_SKU, RECEIVE, ADJUST, SET, DEFINE_PRICES, DEFINE_CARRIER -> true;
             default -> false;
         };
     }
@@ -151,6 +161,11 @@ final class CommandGate implements CommandFiller
 
     private Refusal confirm(final Command request, final String scope)
     {
+        if (request.quoteCount() > 0)
+        {
+            // A frame could claim any price; quotes are honoured only as signed quote ids, which HTTP verifies.
+            return invalid("cite quotes by their ids over HTTP (POST /v1/reservations/{id}/confirm)");
+        }
         final Refusal refusal = destination(request);
         if (refusal != null)
         {

@@ -333,6 +333,7 @@ public final class Render
             case FORBIDDEN -> HttpResponseStatus.FORBIDDEN;
             case IDEMPOTENCY_CONFLICT -> HttpResponseStatus.UNPROCESSABLE_ENTITY;
             case CAPACITY -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+            case QUOTE_EXPIRED -> HttpResponseStatus.CONFLICT;
         };
     }
 
@@ -350,6 +351,7 @@ public final class Render
             case FORBIDDEN -> "forbidden";
             case IDEMPOTENCY_CONFLICT -> "idempotency_conflict";
             case CAPACITY -> "overloaded";
+            case QUOTE_EXPIRED -> "quote_expired";
         };
     }
 
@@ -391,6 +393,10 @@ public final class Render
             case ORDER_LIMIT -> "too many open orders";
             case IDEMPOTENCY_LIMIT -> "too many remembered idempotency keys";
             case ENGINE_HALTED -> "the writer has halted; an operator must restart the server";
+            case QUOTE_EXPIRED -> "a cited quote has expired; ask for a new offer";
+            case QUOTE_MISMATCH ->
+                "a cited quote is not for a SKU of this reservation on its channel, or cites a SKU twice";
+            case CARRIER_LIMIT -> "the carrier limit is reached";
         };
     }
 }
