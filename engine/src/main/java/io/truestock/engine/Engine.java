@@ -280,8 +280,9 @@ public final class Engine
      * split would use, in routing order, and the latest of their promises (the order is complete only when its
      * last shipment arrives). Lock-free, allocates nothing.
      *
-     * @return false when no location can ship, or no carrier serves the destination; {@code into} then holds the
-     * reason when a planner reason applies.
+     * @return false when no location can ship, or no carrier serves the destination from a location that has the
+     * stock; {@code into} then holds that location and the planner's reason, or location -1 when stock is short.
+     * {@code into} must be fresh (location -1) on entry.
      */
     public boolean offerPromise(
         final int sku, final int channel, final long qty, final String country, final String postalCode,
@@ -297,17 +298,27 @@ public final class Engine
         boolean found = false;
         for (final int l : def.routingOrder())
         {
-            if (shippable(sku, l, scratch.view) >= qty &&
-                planner.promise(l, country, postal, atEpochMillis, scratch.promise) &&
-                (!found || scratch.promise.compareArrival(into) < 0))
+            if (shippable(sku, l, scratch.view) < qty)
             {
+                continue;
+            }
+            if (planner.promise(l, country, postal, atEpochMillis, scratch.promise))
+            {
+                if (!found || scratch.promise.compareArrival(into) < 0)
+                {
+                    into.copyFrom(scratch.promise);
+                    found = true;
+                }
+            }
+            else if (!found)
+            {
+                // Keeps why a location with the stock cannot promise, for an answer without delivery.
                 into.copyFrom(scratch.promise);
-                found = true;
             }
         }
-        if (found)
+        if (found || into.locationIndex() >= 0)
         {
-            return true;
+            return found;
         }
         long left = qty;
         for (final int l : def.routingOrder())
@@ -319,6 +330,7 @@ public final class Engine
             }
             if (!planner.promise(l, country, postal, atEpochMillis, scratch.promise))
             {
+                into.copyFrom(scratch.promise);
                 return false;
             }
             if (!found || scratch.promise.compareArrival(into) > 0)

@@ -14,6 +14,15 @@ package io.truestock.client;
  */
 public record Offer(
     String sku, String channel, long quantity, long available, StockStatus status, long priceAmountMinor,
-    String currency, long version)
+    String currency, long version, String quoteId, long quoteExpiresAtMillis, Delivery delivery,
+    String deliveryReason)
 {
+    /**
+     * A delivery promise: arrival between {@code earliestMillis} and {@code latestMillis} (UTC epoch millis) for an
+     * order placed before {@code orderByMillis}, shipped from {@code location} by {@code carrier}'s {@code service}.
+     */
+    public record Delivery(
+        long earliestMillis, long latestMillis, long orderByMillis, String location, String carrier, String service)
+    {
+    }
 }

@@ -268,8 +268,20 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
         {
             currency[i] = (char)d.currency(i);
         }
+        final long earliest = d.deliveryEarliestMillis();
+        final long latest = d.deliveryLatestMillis();
+        final long orderBy = d.deliveryOrderByMillis();
+        final long quoteExpiresAt = d.quoteExpiresAtMillis();
+        final String quoteId = d.quoteId();
+        final String location = d.deliveryLocation();
+        final String carrier = d.deliveryCarrier();
+        final String service = d.deliveryService();
+        final String reason = d.deliveryReason();
+        final Offer.Delivery delivery = location.isEmpty() ? null :
+            new Offer.Delivery(earliest, latest, orderBy, location, carrier, service);
         return new Offer(request.sku, request.channel, d.quantity(), d.available(), status(d.statusRaw()),
-            d.priceAmountMinor(), new String(currency).strip(), d.version());
+            d.priceAmountMinor(), new String(currency).strip(), d.version(), quoteId.isEmpty() ? null : quoteId,
+            quoteExpiresAt, delivery, reason.isEmpty() ? null : reason);
     }
 
     private CommandResult outcome(final int blockLength, final int version)

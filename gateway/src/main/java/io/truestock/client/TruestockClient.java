@@ -221,14 +221,29 @@ public final class TruestockClient implements AutoCloseable
         });
     }
 
-    /** Availability and unit price of {@code qty} units (1 to 1 000 000) of {@code sku} on {@code channel}. */
+    /**
+     * Availability, unit price and a quote for {@code qty} units (1 to 1 000 000) of {@code sku} on
+     * {@code channel}, without a delivery promise.
+     */
     public CompletableFuture<Offer> offer(final String sku, final String channel, final long qty)
+    {
+        return offer(sku, channel, qty, null, null);
+    }
+
+    /**
+     * Availability, unit price, a quote and the delivery promise to a destination ({@code country} ISO 3166-1
+     * alpha-2, {@code postalCode} optional) for {@code qty} units of {@code sku} on {@code channel}.
+     */
+    public CompletableFuture<Offer> offer(
+        final String sku, final String channel, final long qty, final String country, final String postalCode)
     {
         return send(BinaryProtocol.OFFER, sku, channel, (allocator, correlationId) ->
         {
             final OfferQueryEncoder e = offerQuery.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, header).quantity(qty);
             e.sku(sku);
             e.channel(channel);
+            e.destinationCountry(country == null ? "" : country);
+            e.destinationPostalCode(postalCode == null ? "" : postalCode);
             return frame(allocator, correlationId, e.encodedLength());
         });
     }

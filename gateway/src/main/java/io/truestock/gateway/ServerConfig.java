@@ -24,6 +24,7 @@ public final class ServerConfig
     private int snapshotsKept = 2;
     private int journalRetainedCycles = 24;
     private int streamBufferPerSubscriber = 4096;
+    private int quoteTtlSeconds = 900;
     private int maxStreamSubscribers = 1024;
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
@@ -43,6 +44,10 @@ public final class ServerConfig
         if (snapshotEveryCommands < 0 || snapshotsKept < 1)
         {
             throw new IllegalArgumentException("snapshotEveryCommands must be >= 0 (0 = never) and snapshotsKept >= 1");
+        }
+        if (quoteTtlSeconds < 1 || quoteTtlSeconds > 86_400)
+        {
+            throw new IllegalArgumentException("quoteTtlSeconds must be 1..86400: " + quoteTtlSeconds);
         }
         if (streamBufferPerSubscriber < 16 || maxStreamSubscribers < 1)
         {
@@ -172,6 +177,18 @@ public final class ServerConfig
     public ServerConfig journalRetainedCycles(final int value)
     {
         journalRetainedCycles = value;
+        return this;
+    }
+
+    /** How long a quote from an offer holds its price at confirmation; 1 second to 1 day, default 15 minutes. */
+    public int quoteTtlSeconds()
+    {
+        return quoteTtlSeconds;
+    }
+
+    public ServerConfig quoteTtlSeconds(final int value)
+    {
+        quoteTtlSeconds = value;
         return this;
     }
 

@@ -2,6 +2,7 @@ package io.truestock.gateway;
 
 import io.netty.channel.EventLoopGroup;
 import io.truestock.engine.Engine;
+import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
@@ -71,10 +72,11 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("channels/updates", new StreamEndpoint(engine, streams));
         extensions.put("openapi.json", new OpenApiEndpoint());
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
-        final Api api = new Api(engine, runtime, keys, metrics, extensions);
+        final Quotes quotes = new Quotes(keys.quoteKey());
+        final Api api = new Api(engine, runtime, keys, metrics, extensions, quotes, config.quoteTtlSeconds() * 1000L);
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
-            config.binaryPort(), engine, runtime::tryPublish, keys::authenticate);
+            config.binaryPort(), engine, runtime::tryPublish, keys::authenticate, quotes, config.quoteTtlSeconds() * 1000L);
 
         metrics.gauge("truestock_ring_occupancy", runtime::backlog);
         metrics.gauge("truestock_ring_size", runtime::ringSize);

@@ -19,6 +19,13 @@ public final class DeliveryPromise
     private int earliestEpochDay;
     private int latestEpochDay;
 
+    /** Back to the state of a new holder: no location, no promise. */
+    public DeliveryPromise reset()
+    {
+        fail(-1, PromiseReason.UNKNOWN_LOCATION);
+        return this;
+    }
+
     void fail(final int locationIndex, final PromiseReason reason)
     {
         this.reason = reason;

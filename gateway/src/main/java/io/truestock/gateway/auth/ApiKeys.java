@@ -30,6 +30,7 @@ public final class ApiKeys
     /** Creations remembered for Idempotency-Key replay: in memory only, so a token is never written to disk. */
     public static final int MAX_REPLAYS = 1_000;
     private static final String ADMIN_FILE = "admin.token";
+    private static final String QUOTE_KEY_FILE = "quote.key";
     private static final String KEYS_FILE = "api-keys";
 
     private final Path keysFile;
@@ -48,6 +49,7 @@ public final class ApiKeys
     };
     private final String adminToken;
     private final Path generatedAdminTokenFile;
+    private final byte[] quoteKey;
 
     public ApiKeys(final Path dataDir, final String adminTokenFromEnvironment)
     {
@@ -75,6 +77,7 @@ public final class ApiKeys
                 generatedAdminTokenFile = file;
             }
             byHash.put(hash(adminToken), new Principal("admin", Principal.Scope.ADMIN, null));
+            quoteKey = quoteKey(dataDir.resolve(QUOTE_KEY_FILE));
             if (Files.exists(keysFile))
             {
                 for (final String line : Files.readAllLines(keysFile, StandardCharsets.UTF_8))
@@ -201,6 +204,40 @@ public final class ApiKeys
         final byte[] bytes = new byte[n];
         random.nextBytes(bytes);
         return bytes;
+    }
+
+    /**
+     * The key that signs price quotes, kept in the data dir so quotes stay valid across restarts. Losing it only
+     * invalidates quotes not yet confirmed: the journal carries the prices that confirmed quotes promised.
+     */
+    public byte[] quoteKey()
+    {
+        return quoteKey.clone();
+    }
+
+    private static byte[] quoteKey(final Path file) throws IOException
+    {
+        if (Files.exists(file))
+        {
+            final String hex = Files.readString(file, StandardCharsets.UTF_8).strip();
+            try
+            {
+                final byte[] key = HexFormat.of().parseHex(hex);
+                if (key.length >= 16)
+                {
+                    return key;
+                }
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                // falls through to the refusal below
+            }
+            throw new IllegalStateException(file + " does not hold a hex key of at least 16 bytes; refusing to start");
+        }
+        final byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        writePrivate(file, HexFormat.of().formatHex(key) + "\n");
+        return key;
     }
 
     private static void writePrivate(final Path file, final String content) throws IOException

@@ -1,5 +1,8 @@
 package io.truestock.gateway.binary;
 
+import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.price.Price;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -345,8 +348,17 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         final long quantity = query.quantity();
         final String sku = query.sku();
         final String channel = query.channel();
+        final String countryText = query.destinationCountry();
+        final String postalText = query.destinationPostalCode();
         if (!endsAtFrame(query.limit(), correlationId, view))
         {
+            return;
+        }
+        final String country = countryText.isEmpty() ? null : countryText.toUpperCase(java.util.Locale.ROOT);
+        if (country != null && !country.matches("[A-Z]{2}") || postalText.length() > 32)
+        {
+            answerError(correlationId, ErrorCode.INVALID_REQUEST,
+                "destination country must be ISO 3166-1 alpha-2 and postal code at most 32 characters");
             return;
         }
         if (quantity < 1 || quantity > Api.MAX_QTY)
@@ -363,10 +375,30 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         final ChannelView published = io.channelView;
         engine.readChannel(s, c, published);
         final long available = published.available();
-        final SkuSpec spec = engine.skuSpec(s);
+        final long now = Math.max(System.currentTimeMillis(), engine.lastTimestampMillis());
+        final Price price = engine.priceAt(s, c, now);
+        final DeliveryPromise promise = io.promise.reset();
+        final String reason;
+        if (country == null)
+        {
+            reason = "no_destination";
+        }
+        else if (engine.offerPromise(s, c, quantity, country, postalText, now, promise))
+        {
+            reason = null;
+        }
+        else
+        {
+            reason = promise.locationIndex() < 0 ? "not_enough_stock" :
+                promise.reason().name().toLowerCase(java.util.Locale.ROOT);
+        }
+        final long quoteExpiresAt = now + service.quoteTtlMillis();
+        final String quoteId = service.quotes().issue(s, c, price, quoteExpiresAt);
         ctx.write(io.responses.offer(ctx.alloc(), correlationId, quantity, available, published.version(),
-            spec.priceAmountMinor(), spec.currency(), available < quantity ? StockStatus.OUT_OF_STOCK :
-                BinaryProtocol.stockStatus(available, engine.channelSpec(c).lowStockThreshold())));
+            price.amountMinor(), price.currency(), available < quantity ? StockStatus.OUT_OF_STOCK :
+                BinaryProtocol.stockStatus(available, engine.channelSpec(c).lowStockThreshold()),
+            quoteId, quoteExpiresAt, promise, reason == null ? engine.locationId(promise.locationIndex()) : null,
+            reason));
     }
 
     /** @return the SKU's index, or -1 after answering why there is none. */

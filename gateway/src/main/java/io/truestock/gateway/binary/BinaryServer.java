@@ -1,5 +1,7 @@
 package io.truestock.gateway.binary;
 
+import io.truestock.engine.price.Quotes;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -46,8 +48,22 @@ public final class BinaryServer implements AutoCloseable
         final int port, final Engine engine, final CommandPublisher publisher,
         final Function<String, Principal> authenticator) throws InterruptedException
     {
+        this(transport, boss, workers, host, port, engine, publisher, authenticator,
+            new Quotes(java.security.SecureRandom.getSeed(Quotes.KEY_LENGTH)), 900_000L);
+    }
+
+    /**
+     * @param quotes         signs the quote each offer carries, with the key the HTTP API verifies them with.
+     * @param quoteTtlMillis how long a quote holds its price.
+     */
+    public BinaryServer(
+        final Transport transport, final EventLoopGroup boss, final EventLoopGroup workers, final String host,
+        final int port, final Engine engine, final CommandPublisher publisher,
+        final Function<String, Principal> authenticator, final Quotes quotes, final long quoteTtlMillis)
+        throws InterruptedException
+    {
         service = new BinaryService(engine, publisher, authenticator,
-            BinaryProtocol.MAX_REQUEST_FRAME_BYTES, BinaryProtocol.MAX_IN_FLIGHT);
+            BinaryProtocol.MAX_REQUEST_FRAME_BYTES, BinaryProtocol.MAX_IN_FLIGHT, quotes, quoteTtlMillis);
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
             .channel(transport.serverChannel())

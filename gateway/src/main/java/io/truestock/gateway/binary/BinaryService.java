@@ -1,5 +1,7 @@
 package io.truestock.gateway.binary;
 
+import io.truestock.engine.price.Quotes;
+
 import io.netty.channel.ChannelPipeline;
 import io.truestock.engine.Engine;
 import io.truestock.gateway.auth.Principal;
@@ -21,6 +23,8 @@ final class BinaryService
     private final int maxInFlight;
     private final OutcomeWriter outcomes;
     private final AtomicLong unexpectedErrors = new AtomicLong();
+    private final Quotes quotes;
+    private final long quoteTtlMillis;
 
     /**
      * @param authenticator bearer token to principal, null for an unknown token.
@@ -31,6 +35,19 @@ final class BinaryService
         final Engine engine, final CommandPublisher publisher, final Function<String, Principal> authenticator,
         final int maxFrameBytes, final int maxInFlight)
     {
+        this(engine, publisher, authenticator, maxFrameBytes, maxInFlight, new Quotes(randomKey()), 900_000L);
+    }
+
+    /**
+     * @param quotes         signs the quote each offer carries (the HTTP API verifies it at confirmation).
+     * @param quoteTtlMillis how long a quote holds its price.
+     */
+    BinaryService(
+        final Engine engine, final CommandPublisher publisher, final Function<String, Principal> authenticator,
+        final int maxFrameBytes, final int maxInFlight, final Quotes quotes, final long quoteTtlMillis)
+    {
+        this.quotes = quotes;
+        this.quoteTtlMillis = quoteTtlMillis;
         if (maxFrameBytes < BinaryProtocol.MIN_FRAME_BYTES || maxInFlight < 1)
         {
             throw new IllegalArgumentException("maxFrameBytes must be >= " + BinaryProtocol.MIN_FRAME_BYTES +
@@ -63,6 +80,23 @@ final class BinaryService
     Engine engine()
     {
         return engine;
+    }
+
+    Quotes quotes()
+    {
+        return quotes;
+    }
+
+    long quoteTtlMillis()
+    {
+        return quoteTtlMillis;
+    }
+
+    private static byte[] randomKey()
+    {
+        final byte[] key = new byte[Quotes.KEY_LENGTH];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
     }
 
     CommandPublisher publisher()

@@ -22,6 +22,7 @@ final class IoScratch
     final HelloDecoder hello = new HelloDecoder();
     final AvailabilityQueryDecoder availabilityQuery = new AvailabilityQueryDecoder();
     final OfferQueryDecoder offerQuery = new OfferQueryDecoder();
+    final io.truestock.engine.delivery.DeliveryPromise promise = new io.truestock.engine.delivery.DeliveryPromise();
     final JournalCodec codec = new JournalCodec(JournalCodec.MIN_RECORD_BYTES);
     final Command command;
     final CommandGate gate;

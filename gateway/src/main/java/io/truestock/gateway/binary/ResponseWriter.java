@@ -1,5 +1,7 @@
 package io.truestock.gateway.binary;
 
+import io.truestock.engine.delivery.DeliveryPromise;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.truestock.engine.Ids;
@@ -62,19 +64,31 @@ final class ResponseWriter
 
     ByteBuf offer(
         final ByteBufAllocator allocator, final long correlationId, final long quantity, final long available,
-        final long version, final long priceAmountMinor, final String currency, final StockStatus status)
+        final long version, final long priceAmountMinor, final String currency, final StockStatus status,
+        final String quoteId, final long quoteExpiresAtMillis, final DeliveryPromise promise, final String location,
+        final String deliveryReason)
     {
+        final boolean promised = deliveryReason == null;
         final OfferEncoder e = offer.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, header)
             .quantity(quantity)
             .available(available)
             .version(version)
             .priceAmountMinor(priceAmountMinor)
-            .status(status);
+            .status(status)
+            .quoteExpiresAtMillis(quoteExpiresAtMillis)
+            .deliveryEarliestMillis(promised ? promise.earliestMillis() : 0)
+            .deliveryLatestMillis(promised ? promise.latestMillis() : 0)
+            .deliveryOrderByMillis(promised ? promise.orderByMillis() : 0);
         // A currency is three upper-case letters (the engine refuses anything else); pad defensively.
         for (int i = 0; i < OfferEncoder.currencyLength(); i++)
         {
             e.currency(i, currency != null && i < currency.length() ? (byte)currency.charAt(i) : (byte)' ');
         }
+        e.putQuoteId(text, 0, Utf8.encode(quoteId, text, text.length));
+        e.putDeliveryLocation(text, 0, Utf8.encode(promised ? location : "", text, text.length));
+        e.putDeliveryCarrier(text, 0, Utf8.encode(promised ? promise.carrierId() : "", text, text.length));
+        e.putDeliveryService(text, 0, Utf8.encode(promised ? promise.serviceId() : "", text, text.length));
+        e.putDeliveryReason(text, 0, Utf8.encode(promised ? "" : deliveryReason, text, text.length));
         return frame(allocator, correlationId, e.encodedLength());
     }
 

@@ -16,6 +16,12 @@ import io.truestock.engine.Ids;
 import io.truestock.engine.LocationSpec;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.SkuSpec;
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.DeliveryPlanner;
+import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.CommandFiller;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
@@ -56,6 +62,8 @@ public final class Api
     private final Metrics metrics;
     private final Render render;
     private final Map<String, Extension> extensions;
+    private final Quotes quotes;
+    private final long quoteTtlMillis;
 
     /**
      * An endpoint group served by another component (audit, streams, OpenAPI), looked up by its first path
@@ -70,12 +78,40 @@ public final class Api
         final Engine engine, final EngineRuntime runtime, final ApiKeys keys, final Metrics metrics,
         final Map<String, Extension> extensions)
     {
+        this(engine, runtime, keys, metrics, extensions, new Quotes(randomKey()), DEFAULT_QUOTE_TTL_SECONDS * 1000L);
+    }
+
+    /**
+     * @param quotes         signs the quotes offers hand out and verifies the ones confirmations cite.
+     * @param quoteTtlMillis how long a quote holds its price.
+     */
+    public Api(
+        final Engine engine, final EngineRuntime runtime, final ApiKeys keys, final Metrics metrics,
+        final Map<String, Extension> extensions, final Quotes quotes, final long quoteTtlMillis)
+    {
+        this.quotes = quotes;
+        this.quoteTtlMillis = quoteTtlMillis;
         this.engine = engine;
         this.runtime = runtime;
         this.keys = keys;
         this.metrics = metrics;
         this.render = new Render(engine);
         this.extensions = extensions;
+    }
+
+    public static final int DEFAULT_QUOTE_TTL_SECONDS = 900;
+
+    private static byte[] randomKey()
+    {
+        final byte[] key = new byte[Quotes.KEY_LENGTH];
+        new java.security.SecureRandom().nextBytes(key);
+        return key;
+    }
+
+    /** The engine's notion of now: the wall clock, never behind the last command's timestamp. */
+    private long now()
+    {
+        return Math.max(System.currentTimeMillis(), engine.lastTimestampMillis());
     }
 
     public Render render()
@@ -247,6 +283,7 @@ public final class Api
             }
             case "reservations" -> reservations(exchange, principal, method, path, uri);
             case "orders" -> orders(exchange, principal, method, path, uri);
+            case "carriers" -> carriers(exchange, principal, method, path, uri);
             case "api-keys" ->
             {
                 requireSize(size, 2, uri);
@@ -395,7 +432,7 @@ public final class Api
             }
             cutoff = Integer.parseInt(cutoffText.substring(0, 2)) * 60 + Integer.parseInt(cutoffText.substring(3));
         }
-        final int handling = (int)body.optionalInteger("handling_days", 0, 365, 0);
+        final int handling = (int)body.optionalInteger("handling_days", 0, DeliveryPlanner.MAX_HANDLING_DAYS, 0);
         final String[] days = body.strings("working_days", 7, 3);
         int mask = LocationSpec.MON_TO_FRI;
         if (days != null)
@@ -500,9 +537,9 @@ public final class Api
             putSku(exchange, principal, pathId(path, 2, "SKU"));
             return;
         }
-        if (size == 4 && path.get(3).equals("prices") && extensions.containsKey("skus/prices"))
+        if (size == 4 && path.get(3).equals("prices"))
         {
-            extensions.get("skus/prices").handle(exchange, principal, path, uri);
+            prices(exchange, principal, method, pathId(path, 2, "SKU"), uri);
             return;
         }
         if (size == 3)
@@ -737,22 +774,128 @@ public final class Api
             }
         }
         final long requested = qty;
+        final String country = countryParam(uri);
+        final String postal = single(uri, "postal_code");
+        if (postal != null && (postal.length() > 32 || !postal.matches("[A-Za-z0-9 ./-]*")))
+        {
+            throw ApiException.invalid("postal_code must be at most 32 letters, digits, spaces or -./", "postal_code");
+        }
+        if (postal != null && country == null)
+        {
+            throw ApiException.invalid("postal_code needs country", "country");
+        }
+        final long now = now();
         final ChannelView view = new ChannelView();
         engine.readChannel(sku, channel, view);
-        final SkuSpec spec = engine.skuSpec(sku);
+        final Price price = engine.priceAt(sku, channel, now);
+        final DeliveryPromise promise = new DeliveryPromise();
+        final boolean delivers = country != null &&
+            engine.offerPromise(sku, channel, requested, country, postal, now, promise);
+        final long expiresAt = now + quoteTtlMillis;
+        final String quoteId = quotes.issue(sku, channel, price, expiresAt);
         final long threshold = engine.channelSpec(channel).lowStockThreshold();
-        exchange.respond(json(HttpResponseStatus.OK, exchange.allocator(), out -> out.startObject()
-            .field("sku", skuId)
-            .field("channel", engine.channelId(channel))
-            .field("qty", requested)
-            .field("available", view.available())
-            .field("status", view.available() < requested ? "out_of_stock" :
-                Render.status(view.available(), threshold))
-            .money("price", spec.priceAmountMinor(), spec.currency())
-            .nullField("delivery")
-            .nullField("quote")
-            .field("version", view.version())
-            .endObject()));
+        exchange.respond(json(HttpResponseStatus.OK, exchange.allocator(), out ->
+        {
+            out.startObject()
+                .field("sku", skuId)
+                .field("channel", engine.channelId(channel))
+                .field("qty", requested)
+                .field("available", view.available())
+                .field("status", view.available() < requested ? "out_of_stock" :
+                    Render.status(view.available(), threshold))
+                .money("price", price.amountMinor(), price.currency());
+            if (delivers)
+            {
+                Render.delivery(out, promise.earliestMillis(), promise.latestMillis(), promise.orderByMillis(),
+                    engine.locationId(promise.locationIndex()), promise.carrierId(), promise.serviceId());
+            }
+            else
+            {
+                out.nullField("delivery");
+                out.field("delivery_reason", country == null ? "no_destination" :
+                    promise.locationIndex() < 0 ? "not_enough_stock" :
+                    promise.reason().name().toLowerCase(Locale.ROOT));
+            }
+            out.startObject("quote").field("id", quoteId).instantField("expires_at", expiresAt).endObject()
+                .field("version", view.version())
+                .endObject();
+        }));
+    }
+
+    private static String countryParam(final QueryStringDecoder uri)
+    {
+        final String country = single(uri, "country");
+        if (country != null && !country.matches("[A-Za-z]{2}"))
+        {
+            throw ApiException.invalid("country must be an ISO 3166-1 alpha-2 code", "country");
+        }
+        return country == null ? null : country.toUpperCase(Locale.ROOT);
+    }
+
+    // ---- prices and carriers ----
+
+    private void prices(
+        final Exchange exchange, final Principal principal, final HttpMethod method, final String skuId,
+        final QueryStringDecoder uri)
+    {
+        if (method.equals(HttpMethod.GET))
+        {
+            exchange.route("prices_get");
+            final int sku = engine.skuIndex(skuId);
+            if (sku < 0)
+            {
+                throw ApiException.notFound("unknown SKU '" + skuId + "'");
+            }
+            final PriceSpec spec = engine.priceSpec(sku);
+            exchange.respond(json(HttpResponseStatus.OK, exchange.allocator(),
+                out -> Render.prices(out, skuId, spec, engine.lastSequence())));
+            return;
+        }
+        requireMethod(method, HttpMethod.PUT, uri);
+        requireAdmin(principal);
+        exchange.route("prices_put");
+        final PriceSpec spec = CatalogRequests.prices(body(exchange));
+        submit(exchange, principal, c -> c.definePrices(skuId, spec), null,
+            outcome -> json(HttpResponseStatus.OK, exchange.allocator(),
+                out -> Render.prices(out, skuId, spec, outcome.version())));
+    }
+
+    private void carriers(
+        final Exchange exchange, final Principal principal, final HttpMethod method, final List<String> path,
+        final QueryStringDecoder uri)
+    {
+        if (path.size() == 2)
+        {
+            requireMethod(method, HttpMethod.GET, uri);
+            exchange.route("carriers_list");
+            final Map<String, CarrierSpec> carriers = engine.carriers();
+            exchange.respond(json(HttpResponseStatus.OK, exchange.allocator(), out ->
+            {
+                out.startObject().startArray("carriers");
+                carriers.forEach((id, spec) -> Render.carrier(out, id, spec));
+                out.endArray().endObject();
+            }));
+            return;
+        }
+        requireSize(path.size(), 3, uri);
+        final String id = pathId(path, 2, "carrier");
+        if (method.equals(HttpMethod.GET))
+        {
+            exchange.route("carriers_get");
+            final CarrierSpec spec = engine.carriers().get(id);
+            if (spec == null)
+            {
+                throw ApiException.notFound("unknown carrier '" + id + "'");
+            }
+            exchange.respond(json(HttpResponseStatus.OK, exchange.allocator(), out -> Render.carrier(out, id, spec)));
+            return;
+        }
+        requireMethod(method, HttpMethod.PUT, uri);
+        requireAdmin(principal);
+        exchange.route("carriers_put");
+        final CarrierSpec spec = CatalogRequests.carrier(body(exchange));
+        submit(exchange, principal, c -> c.defineCarrier(id, spec), null,
+            outcome -> json(HttpResponseStatus.OK, exchange.allocator(), out -> Render.carrier(out, id, spec)));
     }
 
     // ---- reservations ----
@@ -851,14 +994,29 @@ public final class Api
             final JsonBody body = body(exchange).only(CONFIRM_FIELDS);
             final String orderId = body.id("order_id");
             final JsonBody destination = destination(body);
-            final String[] quotes = body.strings("quote_ids", MAX_LINES, Ids.MAX_LENGTH);
-            if (quotes != null && quotes.length > 0)
+            final String[] quoteIds = body.strings("quote_ids", MAX_LINES, Ids.MAX_LENGTH);
+            final Quotes.Quote[] cited = new Quotes.Quote[quoteIds == null ? 0 : quoteIds.length];
+            for (int i = 0; i < cited.length; i++)
             {
-                throw ApiException.invalid("unknown quote '" + quotes[0] + "'", body.path("quote_ids") + "[0]");
+                cited[i] = quotes.verify(quoteIds[i]);
+                if (cited[i] == null || cited[i].skuIndex() >= engine.skuCount() ||
+                    cited[i].channelIndex() >= engine.channelCount())
+                {
+                    throw ApiException.invalid("'" + quoteIds[i] + "' is not a quote this server issued",
+                        body.path("quote_ids") + '[' + i + ']');
+                }
             }
             final String country = destination == null ? null : destination.optionalString("country", 2);
             final String postal = destination == null ? null : destination.optionalString("postal_code", 32);
-            submit(exchange, principal, c -> c.confirm(id, orderId).channel(scope).destination(country, postal), null,
+            submit(exchange, principal, c ->
+                {
+                    c.confirm(id, orderId).channel(scope).destination(country, postal);
+                    for (final Quotes.Quote q : cited)
+                    {
+                        c.addQuote(engine.skuId(q.skuIndex()), engine.channelId(q.channelIndex()), q.amountMinor(),
+                            q.currency(), q.expiresAtMillis());
+                    }
+                }, "$.quote_ids",
                 outcome -> json(HttpResponseStatus.OK, exchange.allocator(), out -> render.order(out, outcome)));
             return;
         }

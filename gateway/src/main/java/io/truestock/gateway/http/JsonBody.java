@@ -10,6 +10,8 @@ import io.truestock.engine.Ids;
 
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -162,6 +164,18 @@ public final class JsonBody
             throw ApiException.invalid("'" + field + "' must be an integer in [" + min + ", " + max + "]", path(field));
         }
         return number;
+    }
+
+    /** The object's field names, in document order; at most {@code maxCount}, else a clear error. */
+    public List<String> fieldNames(final int maxCount)
+    {
+        if (node.size() > maxCount)
+        {
+            throw ApiException.invalid("at most " + maxCount + " entries", path);
+        }
+        final List<String> names = new ArrayList<>(node.size());
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     public JsonBody object(final String field)

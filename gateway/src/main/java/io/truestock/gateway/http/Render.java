@@ -1,5 +1,12 @@
 package io.truestock.gateway.http;
 
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
+
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -136,6 +143,7 @@ public final class Render
     public void sku(final JsonOut out, final int skuIndex, final long version)
     {
         final SkuSpec spec = engine.skuSpec(skuIndex);
+        final long now = Math.max(System.currentTimeMillis(), engine.lastTimestampMillis());
         out.startObject()
             .field("sku", engine.skuId(skuIndex))
             .field("title", spec.title())
@@ -174,7 +182,9 @@ public final class Render
             out.startObject()
                 .field("channel", engine.channelId(c))
                 .field("available", channel.available())
-                .field("status", status(channel.available(), engine.channelSpec(c).lowStockThreshold()))
+                .field("status", status(channel.available(), engine.channelSpec(c).lowStockThreshold()));
+            final Price price = engine.priceAt(skuIndex, c, now);
+            out.money("price", price.amountMinor(), price.currency())
                 .field("version", channel.version())
                 .endObject();
         }
@@ -209,9 +219,100 @@ public final class Render
         out.endObject();
     }
 
+    private void shipmentDelivery(final JsonOut out, final Outcome outcome, final int location)
+    {
+        for (int s = 0; s < outcome.shipmentCount(); s++)
+        {
+            if (outcome.shipmentLocation(s) == location && outcome.shipmentHasPromise(s))
+            {
+                delivery(out, outcome.shipmentEarliestMillis(s), outcome.shipmentLatestMillis(s),
+                    outcome.shipmentOrderByMillis(s), engine.locationId(location), outcome.shipmentCarrier(s),
+                    outcome.shipmentService(s));
+                return;
+            }
+        }
+        out.nullField("delivery");
+    }
+
+    /** A SKU's price list, in the shape {@code PUT /v1/skus/{sku}/prices} takes. */
+    public static void prices(final JsonOut out, final String sku, final PriceSpec spec, final long version)
+    {
+        out.startObject().field("sku", sku)
+            .money("base", spec.base().amountMinor(), spec.base().currency());
+        out.startObject("channels");
+        spec.channels().forEach((channel, price) -> out.money(channel, price.amountMinor(), price.currency()));
+        out.endObject();
+        out.startArray("sales");
+        for (final SaleSpec sale : spec.sales())
+        {
+            out.startObject()
+                .field("amount", sale.price().amountMinor())
+                .field("currency", sale.price().currency())
+                .instantField("start", sale.startMillis())
+                .instantField("end", sale.endMillis());
+            out.startArray("channels");
+            sale.channels().forEach(out::value);
+            out.endArray().endObject();
+        }
+        out.endArray();
+        out.field("version", version).endObject();
+    }
+
+    /** A carrier, in the shape {@code PUT /v1/carriers/{id}} takes. */
+    public static void carrier(final JsonOut out, final String id, final CarrierSpec spec)
+    {
+        out.startObject().field("id", id).field("name", spec.name());
+        out.startArray("services");
+        for (final ServiceSpec service : spec.services())
+        {
+            out.startObject().field("id", service.id()).field("name", service.name());
+            out.startArray("working_days");
+            for (final DayOfWeek day : DayOfWeek.values())
+            {
+                if ((service.workingDaysMask() & (1 << (day.getValue() - 1))) != 0)
+                {
+                    out.value(day.name().substring(0, 3));
+                }
+            }
+            out.endArray();
+            out.startArray("zones");
+            for (final ZoneSpec zone : service.zones())
+            {
+                out.startObject();
+                if (zone.location() != null)
+                {
+                    out.field("location", zone.location());
+                }
+                out.field("country", zone.country())
+                    .field("postal_prefix", zone.postalPrefix())
+                    .field("min_transit_days", zone.minTransitDays())
+                    .field("max_transit_days", zone.maxTransitDays())
+                    .endObject();
+            }
+            out.endArray().endObject();
+        }
+        out.endArray().endObject();
+    }
+
+    /** A delivery promise: exact UTC instants, the location it ships from, the carrier and service. */
+    public static void delivery(
+        final JsonOut out, final long earliest, final long latest, final long orderBy, final String location,
+        final String carrier, final String service)
+    {
+        out.startObject("delivery")
+            .instantField("earliest", earliest)
+            .instantField("latest", latest)
+            .instantField("order_by", orderBy)
+            .field("location", location)
+            .field("carrier", carrier)
+            .field("service", service)
+            .endObject();
+    }
+
     /**
-     * An order: lines with the unit price charged, backordered lines, and shipments grouped by location.
-     * Delivery promises arrive with the delivery issue; until then each shipment's {@code delivery} is null.
+     * An order: lines with the unit price charged (the quoted price where the confirmation cited a live quote, else
+     * the effective price at confirmation), backordered lines, and shipments grouped by location, each with its
+     * delivery promise to the order's destination (null without a destination or a carrier serving it).
      */
     public void order(final JsonOut out, final Outcome outcome)
     {
@@ -226,12 +327,18 @@ public final class Render
         out.startArray("lines");
         for (int i = 0; i < outcome.lineCount(); i++)
         {
-            final SkuSpec spec = engine.skuSpec(outcome.lineSku(i));
             out.startObject()
                 .field("sku", engine.skuId(outcome.lineSku(i)))
-                .field("qty", outcome.lineQty(i))
-                .money("price", spec.priceAmountMinor(), spec.currency())
-                .endObject();
+                .field("qty", outcome.lineQty(i));
+            if (outcome.lineCurrency(i) != null)
+            {
+                out.money("price", outcome.linePriceMinor(i), outcome.lineCurrency(i));
+            }
+            else
+            {
+                out.nullField("price");
+            }
+            out.endObject();
         }
         out.endArray();
         out.startArray("backordered");
@@ -271,7 +378,7 @@ public final class Render
             if (started)
             {
                 out.endArray();
-                out.nullField("delivery");
+                shipmentDelivery(out, outcome, l);
                 out.endObject();
             }
         }

@@ -1,0 +1,227 @@
+package io.truestock.gateway.http;
+
+import io.truestock.engine.Ids;
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
+import io.truestock.engine.price.Price;
+import io.truestock.engine.price.PriceSpec;
+import io.truestock.engine.price.SaleSpec;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses the bodies of {@code PUT /v1/skus/{sku}/prices} and {@code PUT /v1/carriers/{id}} (and the same objects in
+ * the config file) into engine specs, answering every mistake with a problem that names the offending field.
+ */
+public final class CatalogRequests
+{
+    private static final Set<String> PRICES_FIELDS = Set.of("base", "channels", "sales");
+    private static final Set<String> MONEY_FIELDS = Set.of("amount", "currency");
+    private static final Set<String> SALE_FIELDS = Set.of("amount", "currency", "start", "end", "channels");
+    private static final Set<String> CARRIER_FIELDS = Set.of("name", "services");
+    private static final Set<String> SERVICE_FIELDS = Set.of("id", "name", "working_days", "zones");
+    private static final Set<String> ZONE_FIELDS =
+        Set.of("location", "country", "postal_prefix", "min_transit_days", "max_transit_days");
+    private static final int MAX_NAME = 256;
+
+    private CatalogRequests()
+    {
+    }
+
+    public static Price price(final JsonBody money)
+    {
+        money.only(MONEY_FIELDS);
+        return money(money);
+    }
+
+    /** Reads amount and currency from an object that may carry other fields too (a sale). */
+    private static Price money(final JsonBody money)
+    {
+        final long amount = money.integer("amount", 0, Price.MAX_AMOUNT_MINOR);
+        final String currency = money.string("currency", 3);
+        if (!Price.isCurrencyCode(currency))
+        {
+            throw ApiException.invalid("currency must be an ISO 4217 code (three upper-case letters)",
+                money.path("currency"));
+        }
+        return new Price(amount, currency);
+    }
+
+    public static PriceSpec prices(final JsonBody body)
+    {
+        body.only(PRICES_FIELDS);
+        final JsonBody baseBody = body.object("base");
+        if (baseBody == null)
+        {
+            throw ApiException.invalid("'base' is required", body.path("base"));
+        }
+        final Price base = price(baseBody);
+        final Map<String, Price> channels = new LinkedHashMap<>();
+        final JsonBody channelBody = body.object("channels");
+        if (channelBody != null)
+        {
+            for (final String channel : channelBody.fieldNames(PriceSpec.MAX_CHANNEL_PRICES))
+            {
+                if (!Ids.isValid(channel))
+                {
+                    throw ApiException.invalid("channel ids must match [A-Za-z0-9._:-]{1,64}", channelBody.path(channel));
+                }
+                final JsonBody money = channelBody.object(channel);
+                if (money == null)
+                {
+                    throw ApiException.invalid("'" + channel + "' must be an object with amount and currency",
+                        channelBody.path(channel));
+                }
+                final Price price = price(money);
+                requireCurrency(base, price, channelBody.path(channel));
+                channels.put(channel, price);
+            }
+        }
+        final List<SaleSpec> sales = new ArrayList<>();
+        final JsonBody[] saleBodies = body.objects("sales", PriceSpec.MAX_SALES);
+        if (saleBodies != null)
+        {
+            for (final JsonBody sale : saleBodies)
+            {
+                sale.only(SALE_FIELDS);
+                final Price price = money(sale);
+                requireCurrency(base, price, sale.path("currency"));
+                final long start = instant(sale, "start");
+                final long end = instant(sale, "end");
+                if (end <= start)
+                {
+                    throw ApiException.invalid("a sale must end after it starts", sale.path("end"));
+                }
+                final String[] saleChannels = sale.strings("channels", PriceSpec.MAX_CHANNEL_PRICES, Ids.MAX_LENGTH);
+                final List<String> list = new ArrayList<>();
+                if (saleChannels != null)
+                {
+                    for (int i = 0; i < saleChannels.length; i++)
+                    {
+                        if (!Ids.isValid(saleChannels[i]))
+                        {
+                            throw ApiException.invalid("channel ids must match [A-Za-z0-9._:-]{1,64}",
+                                sale.path("channels") + '[' + i + ']');
+                        }
+                        list.add(saleChannels[i]);
+                    }
+                }
+                sales.add(new SaleSpec(price, start, end, list));
+            }
+        }
+        return new PriceSpec(base, channels, sales);
+    }
+
+    public static CarrierSpec carrier(final JsonBody body)
+    {
+        body.only(CARRIER_FIELDS);
+        final String name = body.string("name", ServiceSpec.MAX_NAME_LENGTH);
+        final JsonBody[] serviceBodies = body.objects("services", CarrierSpec.MAX_SERVICES);
+        final List<ServiceSpec> services = new ArrayList<>();
+        final Set<String> ids = new java.util.HashSet<>();
+        if (serviceBodies != null)
+        {
+            for (final JsonBody service : serviceBodies)
+            {
+                service.only(SERVICE_FIELDS);
+                final String id = service.id("id");
+                if (!ids.add(id))
+                {
+                    throw ApiException.invalid("two services have the id '" + id + "'", service.path("id"));
+                }
+                final String serviceName = service.optionalString("name", ServiceSpec.MAX_NAME_LENGTH);
+                final int mask = workingDays(service);
+                final JsonBody[] zoneBodies = service.objects("zones", ServiceSpec.MAX_ZONES);
+                final List<ZoneSpec> zones = new ArrayList<>();
+                final Set<String> zoneKeys = new java.util.HashSet<>();
+                if (zoneBodies != null)
+                {
+                    for (final JsonBody zone : zoneBodies)
+                    {
+                        final ZoneSpec spec = zone(zone);
+                        if (!zoneKeys.add(spec.location() + "|" + spec.country() + "|" + spec.postalPrefix()))
+                        {
+                            throw ApiException.invalid("two zones of service '" + id + "' have the same location, " +
+                                "country and postal prefix", zone.path("postal_prefix"));
+                        }
+                        zones.add(spec);
+                    }
+                }
+                services.add(new ServiceSpec(id, serviceName == null ? id : serviceName, mask, zones));
+            }
+        }
+        return new CarrierSpec(name, services);
+    }
+
+    private static ZoneSpec zone(final JsonBody zone)
+    {
+        zone.only(ZONE_FIELDS);
+        final String location = zone.has("location") ? zone.id("location") : null;
+        final String country = zone.string("country", 2);
+        if (!country.matches("[A-Z]{2}"))
+        {
+            throw ApiException.invalid("country must be an ISO 3166-1 alpha-2 code", zone.path("country"));
+        }
+        final String prefix = zone.optionalString("postal_prefix", ZoneSpec.MAX_PREFIX_LENGTH);
+        if (prefix != null && !prefix.matches("[A-Za-z0-9]*"))
+        {
+            throw ApiException.invalid("postal_prefix must be letters and digits", zone.path("postal_prefix"));
+        }
+        final int min = (int)zone.integer("min_transit_days", 0, ZoneSpec.MAX_TRANSIT_DAYS);
+        final int max = (int)zone.integer("max_transit_days", min, ZoneSpec.MAX_TRANSIT_DAYS);
+        return new ZoneSpec(location, country, prefix == null ? "" : prefix, min, max);
+    }
+
+    private static int workingDays(final JsonBody body)
+    {
+        final String[] days = body.strings("working_days", 7, 3);
+        if (days == null)
+        {
+            return io.truestock.engine.LocationSpec.MON_TO_FRI;
+        }
+        int mask = 0;
+        for (int i = 0; i < days.length; i++)
+        {
+            final int bit = Api.dayBit(days[i]);
+            if (bit < 0)
+            {
+                throw ApiException.invalid("working_days must be MON..SUN", body.path("working_days") + '[' + i + ']');
+            }
+            mask |= bit;
+        }
+        if (mask == 0)
+        {
+            throw ApiException.invalid("working_days needs at least one day", body.path("working_days"));
+        }
+        return mask;
+    }
+
+    private static void requireCurrency(final Price base, final Price other, final String path)
+    {
+        if (!base.currency().equals(other.currency()))
+        {
+            throw ApiException.invalid("every price of a SKU must be in the base currency " + base.currency(), path);
+        }
+    }
+
+    private static long instant(final JsonBody body, final String field)
+    {
+        final String text = body.string(field, 40);
+        try
+        {
+            return Instant.parse(text).toEpochMilli();
+        }
+        catch (final DateTimeParseException ex)
+        {
+            throw ApiException.invalid("'" + field + "' must be an RFC 3339 instant such as 2026-11-27T08:00:00Z",
+                body.path(field));
+        }
+    }
+}
