@@ -1,5 +1,11 @@
 package io.truestock.gateway;
 
+import io.truestock.engine.Ids;
+import io.truestock.gateway.http.Api;
+import io.truestock.gateway.http.ApiException;
+import io.truestock.gateway.http.CatalogRequests;
+import io.truestock.gateway.http.JsonBody;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -18,7 +24,7 @@ public final class ConfigFile
 {
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
         "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
-        "tick_interval_millis", "pipeline", "bounds", "streams");
+        "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
         "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
@@ -160,6 +166,17 @@ public final class ConfigFile
                 engine.maxTtlSeconds(integer(bounds, "max_ttl_seconds"));
             }
         }
+        if (root.has("quote_ttl_seconds"))
+        {
+            config.quoteTtlSeconds(integer(root, "quote_ttl_seconds"));
+        }
+        final JsonNode catalog = root.get("catalog");
+        if (catalog != null)
+        {
+            check(catalog, CATALOG, "catalog.");
+            catalogEntries(catalog, "locations", (id, body) -> config.catalogLocation(id, Api.locationSpec(body)));
+            catalogEntries(catalog, "carriers", (id, body) -> config.catalogCarrier(id, CatalogRequests.carrier(body)));
+        }
         final JsonNode streams = root.get("streams");
         if (streams != null)
         {
@@ -173,6 +190,47 @@ public final class ConfigFile
                 config.maxStreamSubscribers(integer(streams, "max_subscribers"));
             }
         }
+    }
+
+    private static final Set<String> CATALOG = Set.of("locations", "carriers");
+
+    /**
+     * Each entry of a catalog map, parsed exactly as its HTTP body would be; a mistake names the entry and field.
+     */
+    private static void catalogEntries(
+        final JsonNode catalog, final String kind, final java.util.function.BiConsumer<String, JsonBody> sink)
+    {
+        final JsonNode entries = catalog.get(kind);
+        if (entries == null || entries.isNull())
+        {
+            return;
+        }
+        if (!entries.isObject())
+        {
+            throw new IllegalArgumentException("catalog." + kind + " must be a mapping of id to object");
+        }
+        final ObjectMapper json = new ObjectMapper();
+        entries.fields().forEachRemaining(entry ->
+        {
+            final String where = "catalog." + kind + "." + entry.getKey();
+            if (!Ids.isValid(entry.getKey()))
+            {
+                throw new IllegalArgumentException(where + ": ids must match [A-Za-z0-9._:-]{1,64}");
+            }
+            try
+            {
+                sink.accept(entry.getKey(), JsonBody.parse(json.writeValueAsBytes(entry.getValue())));
+            }
+            catch (final ApiException ex)
+            {
+                throw new IllegalArgumentException(where + ": " + ex.getMessage() +
+                    (ex.param() == null ? "" : " (" + ex.param().replaceFirst("^\\$", "") + ")"), ex);
+            }
+            catch (final IOException | IllegalArgumentException ex)
+            {
+                throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
+            }
+        });
     }
 
     private static void check(final JsonNode node, final Set<String> allowed, final String prefix)

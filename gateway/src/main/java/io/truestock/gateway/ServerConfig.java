@@ -25,6 +25,10 @@ public final class ServerConfig
     private int journalRetainedCycles = 24;
     private int streamBufferPerSubscriber = 4096;
     private int quoteTtlSeconds = 900;
+    private final java.util.LinkedHashMap<String, io.truestock.engine.LocationSpec> catalogLocations =
+        new java.util.LinkedHashMap<>();
+    private final java.util.LinkedHashMap<String, io.truestock.engine.delivery.CarrierSpec> catalogCarriers =
+        new java.util.LinkedHashMap<>();
     private int maxStreamSubscribers = 1024;
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
@@ -178,6 +182,33 @@ public final class ServerConfig
     {
         journalRetainedCycles = value;
         return this;
+    }
+
+    /**
+     * A location the config file defines: applied at start (journaled like an HTTP PUT) when the engine's
+     * definition differs, so the file and the running engine agree.
+     */
+    public ServerConfig catalogLocation(final String id, final io.truestock.engine.LocationSpec spec)
+    {
+        catalogLocations.put(id, spec);
+        return this;
+    }
+
+    /** A carrier the config file defines, applied at start like {@link #catalogLocation}. */
+    public ServerConfig catalogCarrier(final String id, final io.truestock.engine.delivery.CarrierSpec spec)
+    {
+        catalogCarriers.put(id, spec);
+        return this;
+    }
+
+    public java.util.Map<String, io.truestock.engine.LocationSpec> catalogLocations()
+    {
+        return java.util.Collections.unmodifiableMap(catalogLocations);
+    }
+
+    public java.util.Map<String, io.truestock.engine.delivery.CarrierSpec> catalogCarriers()
+    {
+        return java.util.Collections.unmodifiableMap(catalogCarriers);
     }
 
     /** How long a quote from an offer holds its price at confirmation; 1 second to 1 day, default 15 minutes. */

@@ -64,6 +64,7 @@ public final class TruestockServer implements AutoCloseable
         runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(), new Listeners(listeners));
         persistence.runtime(runtime);
         runtime.start();
+        applyCatalog();
 
         transport = new Transport(config.preferNativeTransport());
         boss = transport.group(1, "truestock-accept");
@@ -91,6 +92,42 @@ public final class TruestockServer implements AutoCloseable
         }
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
+    }
+
+    /**
+     * Applies the config file's locations and carriers that differ from the engine's, as journaled commands, before
+     * any request is served. A definition the engine refuses stops the start with the reason.
+     */
+    private void applyCatalog() throws Exception
+    {
+        for (final var location : config.catalogLocations().entrySet())
+        {
+            final int index = engine.locationIndex(location.getKey());
+            if (index < 0 || !engine.locationSpec(index).equals(location.getValue()))
+            {
+                requireAccepted("catalog.locations." + location.getKey(), runtime.submit(c -> c
+                    .defineLocation(location.getKey(), location.getValue()).principal("config")).get());
+            }
+        }
+        for (final var carrier : config.catalogCarriers().entrySet())
+        {
+            if (!carrier.getValue().equals(engine.carriers().get(carrier.getKey())))
+            {
+                requireAccepted("catalog.carriers." + carrier.getKey(), runtime.submit(c -> c
+                    .defineCarrier(carrier.getKey(), carrier.getValue()).principal("config")).get());
+            }
+        }
+    }
+
+    private void requireAccepted(final String what, final io.truestock.engine.Outcome outcome)
+    {
+        if (!outcome.accepted())
+        {
+            // Nothing listens yet: stop the writer and release the data dir before refusing to start.
+            runtime.close();
+            persistence.close();
+            throw new IllegalArgumentException(what + " was refused: " + outcome.reason().code());
+        }
     }
 
     public static TruestockServer start(final ServerConfig config) throws Exception

@@ -148,6 +148,22 @@ class ChannelStreamTest
     }
 
     @Test
+    void aPriceChangeReachesSubscribersNextToTheStockWithItsVersion() throws Exception
+    {
+        final BlockingQueue<String[]> live = subscribe(null);
+        final HttpResponse<String> priced = send("PUT", "/v1/skus/shoe/prices",
+            "{\"base\":{\"amount\":5000,\"currency\":\"USD\"}," +
+                "\"channels\":{\"shopify\":{\"amount\":4500,\"currency\":\"USD\"}}}");
+        assertThat(priced.statusCode()).as(priced.body()).isEqualTo(200);
+
+        final String[] update = live.poll(10, TimeUnit.SECONDS);
+        assertThat(update).as("a price update arrives").isNotNull();
+        assertThat(update[1]).contains("\"sku\":\"shoe\"", "\"available\":10",
+            "\"price\":{\"amount\":4500,\"currency\":\"USD\"}");
+        assertThat(version(update[1])).isEqualTo(version(priced.body()));
+    }
+
+    @Test
     void aWebSocketSubscriberResumesFromAVersion() throws Exception
     {
         final BlockingQueue<String> messages = new LinkedBlockingQueue<>();

@@ -49,9 +49,72 @@ class ConfigFileTest
         Files.writeString(file, "http_port: \"eighty\"\n");
         assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))
             .hasMessageContaining("http_port");
+        Files.writeString(file, "catalog:\n  carriers:\n    ups:\n      name: UPS\n      services:\n" +
+            "        - id: ground\n          zones:\n            - {country: USA, min_transit_days: 1, max_transit_days: 2}\n");
+        assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))
+            .hasMessageContaining("catalog.carriers.ups").hasMessageContaining("country");
         Files.writeString(file, "wait_strategy: warp\n");
         final ServerConfig bad = new ServerConfig();
         ConfigFile.apply(file, bad);
         assertThatThrownBy(bad::conclude).hasMessageContaining("warp");
+    }
+
+    @Test
+    void theCatalogDefinesLocationsAndCarriersAsTheirHttpBodiesWould() throws Exception
+    {
+        final Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, String.join("\n",
+            "catalog:",
+            "  locations:",
+            "    oak: {name: Oakland DC, timezone: America/Los_Angeles, cutoff: \"14:00\", handling_days: 1}",
+            "  carriers:",
+            "    ups:",
+            "      name: UPS",
+            "      services:",
+            "        - id: ground",
+            "          zones:",
+            "            - {location: oak, country: US, postal_prefix: \"9\", min_transit_days: 1, max_transit_days: 2}",
+            ""));
+        final ServerConfig config = new ServerConfig();
+        ConfigFile.apply(file, config);
+
+        assertThat(config.catalogLocations()).containsOnlyKeys("oak");
+        assertThat(config.catalogLocations().get("oak").timezone()).isEqualTo("America/Los_Angeles");
+        assertThat(config.catalogLocations().get("oak").cutoffMinute()).isEqualTo(14 * 60);
+        assertThat(config.catalogLocations().get("oak").handlingDays()).isEqualTo(1);
+        assertThat(config.catalogCarriers()).containsOnlyKeys("ups");
+        assertThat(config.catalogCarriers().get("ups").services().get(0).zones().get(0).maxTransitDays()).isEqualTo(2);
+    }
+
+    @Test
+    void aServerAppliesTheCatalogAtStartAndOnlyWhenItChanged() throws Exception
+    {
+        final Path file = dir.resolve("catalog.yaml");
+        Files.writeString(file, String.join("\n",
+            "http_port: 0",
+            "binary_port: -1",
+            "data_dir: data",
+            "catalog:",
+            "  locations:",
+            "    oak: {name: Oakland DC, timezone: America/Los_Angeles}",
+            "  carriers:",
+            "    ups: {name: UPS, services: [{id: ground, zones: [{country: US, min_transit_days: 1, max_transit_days: 2}]}]}",
+            ""));
+        final ServerConfig config = new ServerConfig();
+        ConfigFile.apply(file, config);
+        final long firstSequence;
+        try (TruestockServer server = TruestockServer.start(config))
+        {
+            assertThat(server.engine().locationIndex("oak")).isGreaterThanOrEqualTo(0);
+            assertThat(server.engine().carriers()).containsKey("ups");
+            firstSequence = server.engine().lastSequence();
+            assertThat(firstSequence).isEqualTo(2);
+        }
+        final ServerConfig again = new ServerConfig();
+        ConfigFile.apply(file, again);
+        try (TruestockServer server = TruestockServer.start(again))
+        {
+            assertThat(server.engine().lastSequence()).as("an unchanged catalog journals nothing").isEqualTo(firstSequence);
+        }
     }
 }

@@ -401,7 +401,15 @@ public final class Api
     private void putLocation(final Exchange exchange, final Principal principal, final String id)
     {
         exchange.route("locations_put");
-        final JsonBody body = body(exchange).only(LOCATION_FIELDS);
+        final LocationSpec spec = locationSpec(body(exchange));
+        submit(exchange, principal, c -> c.defineLocation(id, spec), null,
+            outcome -> json(HttpResponseStatus.OK, exchange.allocator(), out -> render.location(out, id, spec)));
+    }
+
+    /** Parses a {@code PUT /v1/locations/{id}} body (or the same object in the config file). */
+    public static LocationSpec locationSpec(final JsonBody request)
+    {
+        final JsonBody body = request.only(LOCATION_FIELDS);
         final String name = body.string("name", MAX_TEXT);
         final String timezone = body.optionalString("timezone", 64);
         if (timezone != null)
@@ -465,10 +473,8 @@ public final class Api
                 throw ApiException.invalid("holidays must be YYYY-MM-DD dates", body.path("holidays") + '[' + i + ']');
             }
         }
-        final LocationSpec spec = new LocationSpec(name, timezone == null ? "UTC" : timezone,
+        return new LocationSpec(name, timezone == null ? "UTC" : timezone,
             country == null ? "" : country, postal == null ? "" : postal, priority, cutoff, handling, mask, holidays);
-        submit(exchange, principal, c -> c.defineLocation(id, spec), null,
-            outcome -> json(HttpResponseStatus.OK, exchange.allocator(), out -> render.location(out, id, spec)));
     }
 
     static int dayBit(final String day)

@@ -103,7 +103,8 @@ public final class ChannelStreams implements EngineListener
     public void onApplied(final Command command, final Outcome outcome, final Events events)
     {
         final int n = events.publishedCount();
-        if (n == 0)
+        final int priced = events.pricedCount();
+        if (n == 0 && priced == 0)
         {
             return;
         }
@@ -122,6 +123,24 @@ public final class ChannelStreams implements EngineListener
                 for (int k = 0, size = channel.subscribers.size(); k < size; k++)
                 {
                     channel.subscribers.get(k).offer(sku, available, version, at);
+                }
+            }
+        }
+        for (int i = 0; i < priced; i++)
+        {
+            // A price change is an update with the current quantity: subscribers render the price as of it.
+            final int sku = events.pricedSku(i);
+            for (int c = 0; c < engine.channelCount(); c++)
+            {
+                final Channel channel = channel(c);
+                synchronized (channel)
+                {
+                    channel.version[sku] = version;
+                    channel.at[sku] = at;
+                    for (int k = 0, size = channel.subscribers.size(); k < size; k++)
+                    {
+                        channel.subscribers.get(k).offer(sku, channel.available[sku], version, at);
+                    }
                 }
             }
         }

@@ -282,8 +282,16 @@ public final class StreamEndpoint implements Api.Extension
                 .field("sku", engine.skuId(update.sku()))
                 .field("channel", channelId)
                 .field("available", update.available())
-                .field("status", Render.status(update.available(), lowStockThreshold))
-                .field("version", update.version());
+                .field("status", Render.status(update.available(), lowStockThreshold));
+            // The price the channel should show beside the stock, as of the update: a price list change or a sale
+            // starting or ending arrives as an update of its own.
+            final io.truestock.engine.price.Price price = engine.priceAt(update.sku(), engine.channelIndex(channelId),
+                update.atMillis() > 0 ? update.atMillis() : Math.max(System.currentTimeMillis(), engine.lastTimestampMillis()));
+            if (price != null)
+            {
+                json.money("price", price.amountMinor(), price.currency());
+            }
+            json.field("version", update.version());
             if (update.atMillis() > 0)
             {
                 json.instantField("at", update.atMillis());

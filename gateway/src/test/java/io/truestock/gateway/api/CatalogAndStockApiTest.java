@@ -414,7 +414,7 @@ class CatalogAndStockApiTest
     }
 
     @Test
-    void offerAnswersPriceFromTheBasePriceAndNoDeliveryOrQuoteYet()
+    void offerAnswersTheBasePriceAQuoteAndNoDeliveryWithoutADestination()
     {
         api.standardCatalog(10, "shoe");
 
@@ -429,8 +429,10 @@ class CatalogAndStockApiTest
         assertThat(offer.path("price").path("currency").asText()).isEqualTo("USD");
         assertThat(offer.has("delivery")).as(offer.toString()).isTrue();
         assertThat(offer.path("delivery").isNull()).as(offer.toString()).isTrue();
-        assertThat(offer.has("quote")).as(offer.toString()).isTrue();
-        assertThat(offer.path("quote").isNull()).as(offer.toString()).isTrue();
+        assertThat(offer.path("delivery_reason").asText()).isEqualTo("no_destination");
+        assertThat(offer.path("quote").path("id").asText()).startsWith("q_");
+        assertThat(java.time.Instant.parse(offer.path("quote").path("expires_at").asText()))
+            .isAfter(java.time.Instant.now());
         assertThat(offer.path("version").isIntegralNumber()).isTrue();
     }
 

@@ -117,6 +117,15 @@ class BinaryConnectionTest
     }
 
     @Test
+    void aVersion1OfferQueryWithoutADestinationIsStillAnswered()
+    {
+        binary.write(Frames.concat(Frames.hello(1, EmbeddedBinary.ADMIN), Frames.offerVersion1(2, "shoe", "amazon", 1)));
+        final List<Frames.Response> answers = binary.drain();
+        assertThat(answers).extracting(Frames.Response::templateId)
+            .containsExactly(BinaryProtocol.WELCOME, BinaryProtocol.OFFER);
+    }
+
+    @Test
     void framesCutAtEveryByteAreReassembled()
     {
         final byte[] stream = Frames.concat(Frames.hello(1, EmbeddedBinary.ADMIN),

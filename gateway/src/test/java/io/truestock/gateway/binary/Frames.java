@@ -56,6 +56,20 @@ public final class Frames
             new OfferQueryEncoder().wrapAndApplyHeader(buffer, MESSAGE_OFFSET, new MessageHeaderEncoder()).quantity(qty);
         e.sku(sku);
         e.channel(channel);
+        e.destinationCountry("");
+        e.destinationPostalCode("");
+        return frame(buffer, correlationId, e.encodedLength());
+    }
+
+    /** An OfferQuery frame of schema version 1 (no destination), as a client built before delivery promises sends. */
+    public static byte[] offerVersion1(final long correlationId, final String sku, final String channel, final long qty)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final MessageHeaderEncoder header = new MessageHeaderEncoder();
+        final OfferQueryEncoder e = new OfferQueryEncoder().wrapAndApplyHeader(buffer, MESSAGE_OFFSET, header).quantity(qty);
+        header.version(1);
+        e.sku(sku);
+        e.channel(channel);
         return frame(buffer, correlationId, e.encodedLength());
     }
 
