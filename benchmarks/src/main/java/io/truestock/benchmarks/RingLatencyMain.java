@@ -121,7 +121,7 @@ public final class RingLatencyMain implements Callable<Integer>
      * Publishes {@code rate * seconds} commands on the open-loop schedule and waits for every answer. Publishing stops
      * at {@code timeLimitFactor} times the nominal length; what was not sent by then is reported.
      */
-    private Phase run(
+    Phase run(
         final RingFixture ring, final RingFixture.Commands commands, final Answers answers, final long rate,
         final int phaseSeconds)
     {
@@ -178,7 +178,7 @@ public final class RingLatencyMain implements Callable<Integer>
      * producer, a FIFO ring), whose intended instant is in {@link #intended}. The ring never holds more than its size
      * in unanswered commands, far fewer than the slots, so a slot is not rewritten before its answer reads it.
      */
-    private static final class Answers implements OutcomeHandler
+    static final class Answers implements OutcomeHandler
     {
         final long[] intended = new long[INTENDED_SLOTS];
         final Histogram latency = new Histogram(HIGHEST_NANOS, 3);
