@@ -298,7 +298,8 @@ final class RingFixture implements AutoCloseable
                 case 3 -> command.release(reserves);
                 case 4 ->
                 {
-                    command.ship(channels[(int)((step - 4) % channels.length)], orderIds[(int)(orders % orderIds.length)]);
+                    command.ship(channels[(int)((step - 4) % channels.length)],
+                        orderIds[(int)(orders % orderIds.length)]);
                     orders++;
                 }
                 default -> command.receive(skuIds[sku],

@@ -42,7 +42,8 @@ public final class RingLatencyMain implements Callable<Integer>
     @Option(names = "--seconds", description = "measured seconds per rate (default: ${DEFAULT-VALUE})")
     int seconds = 5;
 
-    @Option(names = "--warmup-seconds", description = "unmeasured seconds at the first rate first (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup-seconds",
+        description = "unmeasured seconds at the first rate, first (default: ${DEFAULT-VALUE})")
     int warmupSeconds = 10;
 
     @Option(names = "--scenario", description = "mix or flash (default: ${DEFAULT-VALUE})")
@@ -58,7 +59,8 @@ public final class RingLatencyMain implements Callable<Integer>
     boolean fsync;
 
     @Option(names = "--time-limit-factor",
-        description = "a rate's phase stops publishing after this many times its nominal length (default: ${DEFAULT-VALUE})")
+        description = "a rate's phase stops publishing after this many times its nominal length " +
+            "(default: ${DEFAULT-VALUE})")
     int timeLimitFactor = 3;
 
     public static void main(final String[] args)

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 /**
  * The side-by-side flash sale: the same load generator, the same concurrency and the same operations against
  * Truestock's binary protocol and its HTTP edge, Redis (Lua reserve script) and PostgreSQL (conditional UPDATE), one
- * after the other in one run, then the propagation of an order to live stream subscribers on Truestock. Writes the results as Markdown
- * and JSON. Servers for the peers are started by the caller ({@code benchmarks/run-peers.sh}); Truestock is
+ * after the other in one run, then the propagation of an order to live stream subscribers on Truestock. Writes the
+ * results as Markdown and JSON. Servers for the peers are started by the caller ({@code benchmarks/run-peers.sh}); Truestock is
  * started here, in-process.
  */
 @Command(name = "flash-sale", mixinStandardHelpOptions = true,

@@ -251,7 +251,8 @@ final class Report
             md.append("Throughput above 1 and latency below 1 favour Truestock. In the open-loop sales every system " +
                 "is offered the same rate, so their throughput ratio is 1 by construction and the latencies are the " +
                 "comparison.\n\n");
-            md.append("| Truestock edge | peer | sale | throughput | reserve p50 | reserve p99 | read p50 | read p99 |\n");
+            md.append("| Truestock edge | peer | sale | throughput | reserve p50 | reserve p99 | read p50 " +
+                "| read p99 |\n");
             md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
             ratios.forEach((edge, byPeer) -> byPeer.forEach((peer, byPhase) -> byPhase.forEach((phase, r) -> md
                 .append("| ").append(edge)
