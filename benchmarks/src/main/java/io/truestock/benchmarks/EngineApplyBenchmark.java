@@ -203,16 +203,22 @@ public class EngineApplyBenchmark
         }
     }
 
+    /**
+     * Receive 1 unit of a component, then take the same unit back out of the same record, so stock never drifts: an
+     * adjust on another component than the one received would drain it and, after some 20 M commands, be rejected.
+     */
     private void fillBundle()
     {
-        final int part = (int)(step % 10);
+        final long pair = step >>> 1;
+        final int part = (int)(pair % 10);
+        final String location = LOCATIONS[(int)(pair % LOCATIONS.length)];
         if ((step & 1) == 0)
         {
-            command.receive(skuIds[part], LOCATIONS[(int)(step % LOCATIONS.length)], 1);
+            command.receive(skuIds[part], location, 1);
         }
         else
         {
-            command.adjust(skuIds[part], LOCATIONS[(int)((step - 1) % LOCATIONS.length)], -1);
+            command.adjust(skuIds[part], location, -1);
         }
     }
 

@@ -26,8 +26,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * Agent reads while the writer is busy: one thread applies reserve/release on the hot SKU as fast as it can,
  * the other reads (latency sampled per read). {@code hot*} reads the very records the writer rewrites (seqlock
- * retries included); {@code cold*} reads random SKUs among 10 000; {@code offer} is what an offer answer needs
- * (the channel's value plus the SKU's price).
+ * retries included); {@code cold*} reads random SKUs among 10 000; {@code offer} and {@code hotOffer} answer an offer
+ * query as the edges do ({@link #offer}: ids resolved, the channel's value, the SKU's price, the low-stock status), on
+ * random SKUs and on the SKU being written.
+ * <p>
+ * {@code java -jar benchmarks/target/benchmarks.jar ReadWhileWritingBenchmark -jvmArgsAppend "$(cat benchmarks/target/jvm.flags)" -prof gc}
  */
 @State(Scope.Group)
 @BenchmarkMode(Mode.SampleTime)
@@ -163,10 +166,43 @@ public class ReadWhileWritingBenchmark
     @GroupThreads(1)
     public long offerRead(final Reader reader)
     {
-        final int sku = engine.skuIndex(reader.ids[reader.nextSku() & 1023]);
-        final int channel = engine.channelIndex("amazon");
-        engine.readChannel(sku, channel, reader.channel);
+        return offer(engine, reader.ids[reader.nextSku() & 1023], "amazon", 1, reader.channel);
+    }
+
+    @Benchmark
+    @Group("hotOffer")
+    @GroupThreads(1)
+    public boolean writerE()
+    {
+        return write();
+    }
+
+    @Benchmark
+    @Group("hotOffer")
+    @GroupThreads(1)
+    public long hotOfferRead(final Reader reader)
+    {
+        return offer(engine, "sku-0", "shopify", 1, reader.channel);
+    }
+
+    /**
+     * An offer query as the edges answer one (the binary protocol's OfferQuery, HTTP's {@code GET /v1/offers/{sku}}),
+     * from ids to answer: resolve the SKU and channel, read the channel's published value, the SKU's price and the
+     * channel's low-stock threshold, and decide the status. What an offer grows (a delivery promise, a quote) is added
+     * here, so every offer benchmark measures it.
+     *
+     * @return a value depending on every field read, so nothing is optimised away.
+     */
+    static long offer(final Engine engine, final String skuId, final String channelId, final long qty,
+        final ChannelView scratch)
+    {
+        final int sku = engine.skuIndex(skuId);
+        final int channel = engine.channelIndex(channelId);
+        engine.readChannel(sku, channel, scratch);
+        final long available = scratch.available();
         final SkuSpec spec = engine.skuSpec(sku);
-        return reader.channel.available() + spec.priceAmountMinor();
+        final long threshold = engine.channelSpec(channel).lowStockThreshold();
+        final int status = available < qty ? 0 : available <= threshold ? 1 : 2;
+        return available + scratch.version() + spec.priceAmountMinor() + spec.currency().length() + status;
     }
 }

@@ -1,18 +1,9 @@
 package io.truestock.benchmarks;
 
-import io.truestock.engine.ChannelSpec;
-import io.truestock.engine.Command;
 import io.truestock.engine.Engine;
 import io.truestock.engine.EngineConfig;
-import io.truestock.engine.EngineSnapshot;
-import io.truestock.engine.LocationSpec;
-import io.truestock.engine.Outcome;
-import io.truestock.engine.SkuSpec;
-import io.truestock.engine.runtime.CommandFiller;
 import io.truestock.engine.runtime.EngineListener;
-import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.engine.runtime.RuntimeConfig;
-import io.truestock.journal.ChronicleCommandJournal;
 import io.truestock.journal.JournalConfig;
 import io.truestock.journal.snapshot.Recovery;
 import io.truestock.journal.snapshot.SnapshotStore;
@@ -21,8 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -43,55 +32,33 @@ public final class RecoveryTimeMain
         final long total = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         final Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("truestock-recovery");
         final long snapshotAt = Math.max(0, total - 1_000_000L);
-        final JournalConfig journalConfig = new JournalConfig().dataDir(dir.resolve("journal")).instanceId("bench").conclude();
         final SnapshotStore snapshots = new SnapshotStore(dir.resolve("snapshots"), 2);
 
-        final Engine engine = new Engine(config());
-        final ChronicleCommandJournal journal = ChronicleCommandJournal.open(journalConfig, 0);
-        final AtomicLong applied = new AtomicLong();
-        final AtomicLong rejected = new AtomicLong();
-        final EngineListener counter = (command, outcome, events) ->
-        {
-            if (command.type().isMutation())
-            {
-                if (!outcome.accepted())
-                {
-                    rejected.lazySet(rejected.get() + 1);
-                }
-                applied.lazySet(command.sequence());
-            }
-        };
-        final EngineRuntime runtime = new EngineRuntime(engine, new RuntimeConfig().ringSize(8192)
-            .tickIntervalMillis(0).waitStrategy(System.getProperty("truestock.wait", "phased"))
-            .pipeline(RuntimeConfig.Pipeline.valueOf(System.getProperty("truestock.pipeline", "FUSED"))), journal, counter).start();
-        final long catalog = loadCatalog(runtime);
+        final RingFixture ring = new RingFixture(dir, System.getProperty("truestock.wait", "phased"),
+            RuntimeConfig.Pipeline.valueOf(System.getProperty("truestock.pipeline", "FUSED")), false);
+        final JournalConfig journalConfig = ring.journalConfig;
+        final Engine engine = ring.engine;
+        final long catalog = ring.catalogCommands;
 
-        final MixedCommands mix = new MixedCommands();
+        final RingFixture.Commands mix = RingFixture.commands("mix");
         final long start = System.nanoTime();
         boolean snapshotRequested = false;
         for (long i = catalog; i < total; i++)
         {
             mix.next();
-            while (!runtime.tryPublish(mix, null))
-            {
-                // a full ring: back off instead of spinning, the writer needs the core
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
-            }
+            ring.publish(mix, null);
             if (!snapshotRequested && i >= snapshotAt)
             {
                 snapshotRequested = true;
-                runtime.requestSnapshot(snapshots::write);
+                ring.runtime.requestSnapshot(snapshots::write);
             }
         }
-        while (applied.get() < total)
-        {
-            Thread.sleep(1);
-        }
+        ring.awaitApplied(total, 3600);
         final double seconds = (System.nanoTime() - start) / 1e9;
-        runtime.close();
-        if (rejected.get() > 0)
+        ring.close();
+        if (ring.rejected() > 0)
         {
-            throw new IllegalStateException(rejected.get() + " commands were rejected; the run measured the wrong thing");
+            throw new IllegalStateException(ring.rejected() + " commands were rejected; the run measured the wrong thing");
         }
         final byte[] digest = engine.digest();
         System.out.printf("journaled and applied %,d commands through the ring in %.2f s: %,.0f commands/s%n",
@@ -138,97 +105,6 @@ public final class RecoveryTimeMain
         try (Stream<Path> files = Files.walk(dir))
         {
             return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
-    }
-
-    /** The same catalog as the JMH suite, sent through the ring so it is journaled. @return commands sent. */
-    private static long loadCatalog(final EngineRuntime runtime) throws Exception
-    {
-        long count = 0;
-        for (int l = 0; l < EngineApplyBenchmark.LOCATIONS.length; l++)
-        {
-            final String id = EngineApplyBenchmark.LOCATIONS[l];
-            final int priority = l;
-            count += submit(runtime, c -> c.defineLocation(id, LocationSpec.named(id).withPriority(priority)));
-        }
-        for (final String channel : EngineApplyBenchmark.CHANNELS)
-        {
-            count += submit(runtime, c -> c.defineChannel(channel, ChannelSpec.named(channel)));
-        }
-        for (int s = 0; s < EngineApplyBenchmark.SKUS; s++)
-        {
-            final String sku = EngineApplyBenchmark.sku(s);
-            count += submit(runtime, c -> c.defineSku(sku, SkuSpec.simple(sku, 1999, "USD")));
-            for (final String location : EngineApplyBenchmark.LOCATIONS)
-            {
-                count += submit(runtime, c -> c.receive(sku, location, 1_000_000));
-            }
-        }
-        return count;
-    }
-
-    private static long submit(final EngineRuntime runtime, final CommandFiller filler) throws Exception
-    {
-        final Outcome outcome = runtime.submit(filler).get(10, TimeUnit.SECONDS);
-        if (!outcome.accepted())
-        {
-            throw new IllegalStateException("catalog command rejected: " + outcome);
-        }
-        return 1;
-    }
-
-    /** reserve, reserve, confirm, release, ship, receive over 10 000 SKUs; every command is accepted. */
-    private static final class MixedCommands implements CommandFiller
-    {
-        private long step = -1;
-        private long reserves;
-        private final String[] skuIds = new String[EngineApplyBenchmark.SKUS];
-        private long orders;
-        private final String[] orderIds = new String[1 << 20];
-        private int kind;
-        private int sku;
-
-        MixedCommands()
-        {
-            for (int i = 0; i < orderIds.length; i++)
-            {
-                orderIds[i] = "o-" + i;
-            }
-            for (int i = 0; i < skuIds.length; i++)
-            {
-                skuIds[i] = EngineApplyBenchmark.sku(i);
-            }
-        }
-
-        void next()
-        {
-            step++;
-            kind = (int)(step % 6);
-            sku = (int)((step * 7919) % EngineApplyBenchmark.SKUS);
-        }
-
-        @Override
-        public void fill(final Command command)
-        {
-            final String[] channels = EngineApplyBenchmark.CHANNELS;
-            switch (kind)
-            {
-                case 0, 1 ->
-                {
-                    command.reserve(channels[(int)(step % channels.length)], 600)
-                        .addLine(skuIds[sku], 1);
-                    reserves++;
-                }
-                case 2 -> command.confirm(reserves - 1, orderIds[(int)(orders % orderIds.length)]);
-                case 3 -> command.release(reserves);
-                case 4 ->
-                {
-                    command.ship(channels[(int)((step - 4) % channels.length)], orderIds[(int)(orders % orderIds.length)]);
-                    orders++;
-                }
-                default -> command.receive(skuIds[sku],
-                    EngineApplyBenchmark.LOCATIONS[(int)(step % EngineApplyBenchmark.LOCATIONS.length)], 2);
-            }
         }
     }
 }

@@ -18,23 +18,25 @@ import java.util.stream.Stream;
 
 /**
  * The side-by-side flash sale: the same load generator, the same concurrency and the same operations against
- * Truestock's HTTP edge, Redis (Lua reserve script) and PostgreSQL (conditional UPDATE), one after the other in one
- * run, then the propagation of an order to live stream subscribers on Truestock. Writes the results as Markdown
- * and JSON. Servers for the peers are started by the caller ({@code benchmarks/run-peers.sh}); Truestock is
+ * Truestock's binary protocol and its HTTP edge, Redis (Lua reserve script) and PostgreSQL (conditional UPDATE), one
+ * after the other in one run, then the propagation of an order to live stream subscribers on Truestock. Writes the
+ * results as Markdown and JSON. Servers for the peers are started by the caller ({@code benchmarks/run-peers.sh}); Truestock is
  * started here, in-process.
  */
 @Command(name = "flash-sale", mixinStandardHelpOptions = true,
-    description = "Flash-sale comparison of Truestock against Redis and PostgreSQL on one machine.")
+    description = "Flash-sale comparison of Truestock (binary protocol and HTTP) against Redis and PostgreSQL on one " +
+        "machine.")
 public final class FlashSaleComparison implements Callable<Integer>
 {
+    public static final String TRUESTOCK_BINARY = "truestock-binary";
     public static final String TRUESTOCK_HTTP = "truestock-http";
     public static final String REDIS = "redis";
     public static final String POSTGRESQL = "postgresql";
-    /** Every system {@link #open} knows; a new one (the binary protocol, say) is a name here and a case there. */
-    static final List<String> KNOWN_TARGETS = List.of(TRUESTOCK_HTTP, REDIS, POSTGRESQL);
+    /** Every system {@link #open} knows; a new one is a name here and a case there. */
+    static final List<String> KNOWN_TARGETS = List.of(TRUESTOCK_BINARY, TRUESTOCK_HTTP, REDIS, POSTGRESQL);
 
     @Option(names = "--targets", split = ",", description = "systems to run, in order (default: ${DEFAULT-VALUE})")
-    List<String> targets = new ArrayList<>(List.of(TRUESTOCK_HTTP, REDIS, POSTGRESQL));
+    List<String> targets = new ArrayList<>(List.of(TRUESTOCK_BINARY, TRUESTOCK_HTTP, REDIS, POSTGRESQL));
 
     @Option(names = "--unavailable", description = "name=reason of a system that could not be installed or started; " +
         "it is reported, not run (repeatable)")
@@ -107,6 +109,10 @@ public final class FlashSaleComparison implements Callable<Integer>
         "instead of the blocking client the peers' clients resemble")
     boolean truestockJdkClient;
 
+    @Option(names = "--truestock-client-io-threads",
+        description = "I/O threads the binary client's connections share (default: ${DEFAULT-VALUE})")
+    int truestockClientIoThreads = 2;
+
     @Option(names = "--smoke", description = "seconds-long run against Truestock only, tiny counts (for CI)")
     boolean smoke;
 
@@ -128,7 +134,7 @@ public final class FlashSaleComparison implements Callable<Integer>
         System.exit(new CommandLine(new FlashSaleComparison()).execute(args));
     }
 
-    /** A comparison configured like {@code --smoke}: Truestock only, a few hundred operations a sale. */
+    /** A comparison configured like {@code --smoke}: Truestock only (both edges), a few hundred operations a sale. */
     public static FlashSaleComparison smokeOptions()
     {
         final FlashSaleComparison options = new FlashSaleComparison();
@@ -138,7 +144,7 @@ public final class FlashSaleComparison implements Callable<Integer>
 
     private FlashSaleComparison applySmoke()
     {
-        targets = new ArrayList<>(List.of(TRUESTOCK_HTTP));
+        targets = new ArrayList<>(List.of(TRUESTOCK_BINARY, TRUESTOCK_HTTP));
         clients = Math.min(clients, 8);
         attempts = 500;
         readSkus = 100;
@@ -250,6 +256,10 @@ public final class FlashSaleComparison implements Callable<Integer>
             throw new IllegalArgumentException(
                 "clients, attempts, demand factor, read SKUs and seconds must be positive");
         }
+        if (truestockClientIoThreads < 1 || truestockClientIoThreads > 64)
+        {
+            throw new IllegalArgumentException("--truestock-client-io-threads must be in [1, 64]");
+        }
         for (final String name : targets)
         {
             if (!KNOWN_TARGETS.contains(name))
@@ -318,6 +328,8 @@ public final class FlashSaleComparison implements Callable<Integer>
     {
         return switch (name)
         {
+            case TRUESTOCK_BINARY -> TruestockBinaryTarget.start(dataDir.resolve("data"), truestockFsync, clients,
+                truestockClientIoThreads);
             case TRUESTOCK_HTTP -> TruestockHttpTarget.start(dataDir.resolve("data"), truestockFsync, clients,
                 truestockJdkClient);
             case REDIS -> new RedisTarget(host(redis), port(redis), clients);

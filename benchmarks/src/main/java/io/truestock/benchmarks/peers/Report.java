@@ -15,6 +15,7 @@ import java.util.Map;
 /** Renders a comparison as Markdown (for people) and JSON (every figure, for tools). */
 final class Report
 {
+    /** The edge the propagation measurement runs on. */
     private static final String TRUESTOCK = FlashSaleComparison.TRUESTOCK_HTTP;
 
     private Report()
@@ -67,40 +68,55 @@ final class Report
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
     }
 
-    /** Per peer and phase: throughput and p99 ratios, Truestock over the peer. */
+    /**
+     * Per Truestock edge that ran, per peer and phase: throughput and latency ratios, Truestock over the peer.
+     * Shape: {@code {"truestock-binary": {"redis": {"closed": {"throughput": 1.2, ...}}}}}.
+     */
     private static Map<String, Object> ratios(final FlashSaleComparison.Results results)
     {
         final Map<String, Object> ratios = new LinkedHashMap<>();
-        final FlashSaleComparison.TargetRun truestock = results.target(TRUESTOCK);
-        if (truestock == null || truestock.notRun() != null)
+        for (final FlashSaleComparison.TargetRun truestock : results.targets())
         {
-            return ratios;
-        }
-        for (final FlashSaleComparison.TargetRun peer : results.targets())
-        {
-            if (peer.name().equals(TRUESTOCK) || peer.notRun() != null)
+            if (!isTruestock(truestock) || truestock.notRun() != null)
             {
                 continue;
             }
-            final Map<String, Object> byPhase = new LinkedHashMap<>();
-            for (final PhaseResult ours : truestock.phases())
+            final Map<String, Object> byPeer = new LinkedHashMap<>();
+            for (final FlashSaleComparison.TargetRun peer : results.targets())
             {
-                final PhaseResult theirs = peer.phase(ours.phase());
-                if (theirs == null || ours.phase().equals("warmup"))
+                if (isTruestock(peer) || peer.notRun() != null)
                 {
                     continue;
                 }
-                final Map<String, Object> r = new LinkedHashMap<>();
-                r.put("throughput", ratio(ours.throughputPerSecond(), theirs.throughputPerSecond()));
-                r.put("reserve_p50", ratio(ours.reserveLatency().p50Micros(), theirs.reserveLatency().p50Micros()));
-                r.put("reserve_p99", ratio(ours.reserveLatency().p99Micros(), theirs.reserveLatency().p99Micros()));
-                r.put("read_p50", ratio(ours.readLatency().p50Micros(), theirs.readLatency().p50Micros()));
-                r.put("read_p99", ratio(ours.readLatency().p99Micros(), theirs.readLatency().p99Micros()));
-                byPhase.put(ours.phase(), r);
+                final Map<String, Object> byPhase = new LinkedHashMap<>();
+                for (final PhaseResult ours : truestock.phases())
+                {
+                    final PhaseResult theirs = peer.phase(ours.phase());
+                    if (theirs == null || ours.phase().equals("warmup"))
+                    {
+                        continue;
+                    }
+                    final Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("throughput", ratio(ours.throughputPerSecond(), theirs.throughputPerSecond()));
+                    r.put("reserve_p50", ratio(ours.reserveLatency().p50Micros(), theirs.reserveLatency().p50Micros()));
+                    r.put("reserve_p99", ratio(ours.reserveLatency().p99Micros(), theirs.reserveLatency().p99Micros()));
+                    r.put("read_p50", ratio(ours.readLatency().p50Micros(), theirs.readLatency().p50Micros()));
+                    r.put("read_p99", ratio(ours.readLatency().p99Micros(), theirs.readLatency().p99Micros()));
+                    byPhase.put(ours.phase(), r);
+                }
+                byPeer.put(peer.name(), byPhase);
             }
-            ratios.put(peer.name(), byPhase);
+            if (!byPeer.isEmpty())
+            {
+                ratios.put(truestock.name(), byPeer);
+            }
         }
         return ratios;
+    }
+
+    private static boolean isTruestock(final FlashSaleComparison.TargetRun run)
+    {
+        return run.name().startsWith("truestock");
     }
 
     private static double ratio(final double ours, final double theirs)
@@ -125,7 +141,8 @@ final class Report
         md.append("## Machine\n\n");
         results.machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append("- The load generator and every server share these cores, over loopback. Truestock runs inside " +
-            "the load generator's JVM (started with `TruestockServer.start`), so it also shares that JVM's heap and " +
+            "the load generator's JVM (started with `TruestockServer.start`, a fresh server for each edge), so it " +
+            "also shares that JVM's heap and " +
             "GC; Redis and PostgreSQL run as their own processes. The load averages show how much other work " +
             "competed for the cores. Treat the figures as a comparison on one small machine, not as any system's " +
             "capacity.\n\n");
@@ -226,24 +243,27 @@ final class Report
         }
 
         @SuppressWarnings("unchecked")
-        final Map<String, Map<String, Map<String, Double>>> ratios =
-            (Map<String, Map<String, Map<String, Double>>>)(Map<?, ?>)ratios(results);
+        final Map<String, Map<String, Map<String, Map<String, Double>>>> ratios =
+            (Map<String, Map<String, Map<String, Map<String, Double>>>>)(Map<?, ?>)ratios(results);
         if (!ratios.isEmpty())
         {
-            md.append("## Ratios, Truestock HTTP / peer\n\n");
+            md.append("## Ratios, Truestock / peer\n\n");
             md.append("Throughput above 1 and latency below 1 favour Truestock. In the open-loop sales every system " +
                 "is offered the same rate, so their throughput ratio is 1 by construction and the latencies are the " +
                 "comparison.\n\n");
-            md.append("| peer | sale | throughput | reserve p50 | reserve p99 | read p50 | read p99 |\n");
-            md.append("|---|---|---:|---:|---:|---:|---:|\n");
-            ratios.forEach((peer, byPhase) -> byPhase.forEach((phase, r) -> md.append("| ").append(peer)
+            md.append("| Truestock edge | peer | sale | throughput | reserve p50 | reserve p99 | read p50 " +
+                "| read p99 |\n");
+            md.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+            ratios.forEach((edge, byPeer) -> byPeer.forEach((peer, byPhase) -> byPhase.forEach((phase, r) -> md
+                .append("| ").append(edge)
+                .append(" | ").append(peer)
                 .append(" | ").append(phase)
                 .append(" | ").append(r.get("throughput"))
                 .append(" | ").append(r.get("reserve_p50"))
                 .append(" | ").append(r.get("reserve_p99"))
                 .append(" | ").append(r.get("read_p50"))
                 .append(" | ").append(r.get("read_p99"))
-                .append(" |\n")));
+                .append(" |\n"))));
             md.append('\n');
         }
 

@@ -81,7 +81,18 @@ public final class TruestockHttpTarget implements Target
     public static TruestockHttpTarget start(
         final Path dataDir, final boolean fsync, final int connections, final boolean jdkClient) throws Exception
     {
-        final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1)
+        return start(dataDir, fsync, connections, jdkClient, false);
+    }
+
+    /**
+     * As {@link #start(Path, boolean, int, boolean)}, and with {@code binaryPort} the server also opens its binary
+     * protocol on an ephemeral loopback port ({@link TruestockServer#binaryPort()}), for {@link TruestockBinaryTarget}.
+     */
+    public static TruestockHttpTarget start(
+        final Path dataDir, final boolean fsync, final int connections, final boolean jdkClient,
+        final boolean binaryPort) throws Exception
+    {
+        final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(binaryPort ? 0 : -1)
             .adminToken(UUID.randomUUID().toString()).fsync(fsync);
         final TruestockHttpTarget target =
             new TruestockHttpTarget(TruestockServer.start(config), fsync, connections, jdkClient);
@@ -124,6 +135,12 @@ public final class TruestockHttpTarget implements Target
     public String adminToken()
     {
         return adminToken;
+    }
+
+    /** The agent key the measured requests carry (it may read and reserve). */
+    public String agentToken()
+    {
+        return agentToken;
     }
 
     @Override
