@@ -31,6 +31,7 @@ public final class Quotes
 
     private final SecretKeySpec key;
     private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<Scratch> scratches = ThreadLocal.withInitial(Scratch::new);
 
     public Quotes(final byte[] keyBytes)
     {
@@ -47,17 +48,44 @@ public final class Quotes
     {
     }
 
+    /** Allocates only the returned id: the token, digest and text are built in per-thread scratch. */
     public String issue(final int skuIndex, final int channelIndex, final Price price, final long expiresAtMillis)
     {
-        final byte[] token = new byte[TOKEN_BYTES];
-        final ByteBuffer buffer = ByteBuffer.wrap(token);
+        final Scratch scratch = scratches.get();
+        final ByteBuffer buffer = scratch.tokenBuffer.clear();
         buffer.put(FORMAT).putInt(skuIndex).putInt(channelIndex).putLong(price.amountMinor());
-        buffer.put(price.currency().getBytes(StandardCharsets.US_ASCII)).putLong(expiresAtMillis);
-        final Mac mac = macs.get();
-        mac.update(token, 0, PAYLOAD);
-        final byte[] digest = mac.doFinal();
-        System.arraycopy(digest, 0, token, PAYLOAD, MAC_BYTES);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(token);
+        final String currency = price.currency();
+        for (int i = 0; i < 3; i++)
+        {
+            buffer.put((byte)currency.charAt(i));
+        }
+        buffer.putLong(expiresAtMillis);
+        final Mac mac = scratch.mac;
+        mac.update(scratch.token, 0, PAYLOAD);
+        try
+        {
+            mac.doFinal(scratch.digest, 0);
+        }
+        catch (final javax.crypto.ShortBufferException e)
+        {
+            throw new IllegalStateException(e);
+        }
+        System.arraycopy(scratch.digest, 0, scratch.token, PAYLOAD, MAC_BYTES);
+        final int length = ENCODER.encode(scratch.token, scratch.encoded);
+        System.arraycopy(scratch.encoded, 0, scratch.text, PREFIX.length(), length);
+        return new String(scratch.text, 0, PREFIX.length() + length, StandardCharsets.ISO_8859_1);
+    }
+
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+
+    private final class Scratch
+    {
+        final byte[] token = new byte[TOKEN_BYTES];
+        final ByteBuffer tokenBuffer = ByteBuffer.wrap(token);
+        final byte[] digest = new byte[32];
+        final byte[] encoded = new byte[ID_LENGTH];
+        final byte[] text = PREFIX.concat(" ".repeat(ID_LENGTH - PREFIX.length())).getBytes(StandardCharsets.US_ASCII);
+        final Mac mac = newMac();
     }
 
     /**
