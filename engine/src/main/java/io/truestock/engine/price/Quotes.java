@@ -107,7 +107,9 @@ public final class Quotes
         {
             return null;
         }
-        if (token.length != TOKEN_BYTES || token[0] != FORMAT)
+        // Base64 leaves two spare bits in the last character: only the canonical spelling of a token is its id.
+        if (token.length != TOKEN_BYTES || token[0] != FORMAT ||
+            !ENCODER.encodeToString(token).contentEquals(quoteId.subSequence(PREFIX.length(), quoteId.length())))
         {
             return null;
         }

@@ -1,0 +1,55 @@
+package io.truestock.engine.price;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class QuotesTest
+{
+    private static final byte[] KEY = new byte[32];
+    private final Quotes quotes = new Quotes(KEY);
+
+    @Property(tries = 300)
+    void aQuoteSaysExactlyWhatWasIssued(
+        @ForAll @IntRange(min = 0, max = 1_000_000) final int sku,
+        @ForAll @IntRange(min = 0, max = 4096) final int channel,
+        @ForAll @LongRange(min = 0, max = Price.MAX_AMOUNT_MINOR) final long amount,
+        @ForAll @LongRange(min = 0, max = 4_000_000_000_000L) final long expiresAt)
+    {
+        final String id = quotes.issue(sku, channel, new Price(amount, "EUR"), expiresAt);
+
+        assertThat(id).hasSize(Quotes.ID_LENGTH).startsWith(Quotes.PREFIX).matches("[A-Za-z0-9._:-]{1,64}");
+        assertThat(quotes.verify(id)).isEqualTo(new Quotes.Quote(sku, channel, amount, "EUR", expiresAt));
+    }
+
+    @Test
+    void anyChangedCharacterOrAnotherKeyIsRefused()
+    {
+        final String id = quotes.issue(7, 2, new Price(8999, "USD"), 1_800_000_000_000L);
+        for (int i = Quotes.PREFIX.length(); i < id.length(); i++)
+        {
+            final char[] chars = id.toCharArray();
+            for (final char replacement : new char[] {'A', 'B', 'C', '-', '_', 'z', '0'})
+            {
+                if (replacement != chars[i])
+                {
+                    chars[i] = replacement;
+                    assertThat(quotes.verify(new String(chars))).as("changed at %d to %s", i, replacement).isNull();
+                }
+            }
+        }
+        final byte[] otherKey = Arrays.copyOf(KEY, 32);
+        otherKey[0] = 1;
+        assertThat(new Quotes(otherKey).verify(id)).isNull();
+        assertThat(quotes.verify(id.substring(1))).isNull();
+        assertThat(quotes.verify("q_" + "!".repeat(Quotes.ID_LENGTH - 2))).isNull();
+        assertThat(quotes.verify(null)).isNull();
+        assertThat(quotes.verify(id)).isNotNull();
+    }
+}
