@@ -35,9 +35,10 @@ class QuotesTest
         for (int i = Quotes.PREFIX.length(); i < id.length(); i++)
         {
             final char[] chars = id.toCharArray();
+            final char original = chars[i];
             for (final char replacement : new char[] {'A', 'B', 'C', '-', '_', 'z', '0'})
             {
-                if (replacement != chars[i])
+                if (replacement != original)
                 {
                     chars[i] = replacement;
                     assertThat(quotes.verify(new String(chars))).as("changed at %d to %s", i, replacement).isNull();
