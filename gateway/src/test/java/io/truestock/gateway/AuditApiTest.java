@@ -136,4 +136,44 @@ class AuditApiTest
             assertThat(get(server, "/v1/audit/verify").path("ok").asBoolean()).isTrue();
         }
     }
+
+    @Test
+    void priceChangesAndTheRoutingAndPromisesOfAnOrderAreInTheTrail() throws Exception
+    {
+        try (TruestockServer server = start())
+        {
+            send(server, "PUT", "/v1/locations/oak", "{\"name\":\"Oakland\",\"timezone\":\"America/Los_Angeles\"}", "secret");
+            send(server, "PUT", "/v1/channels/shop", "{\"name\":\"Shop\"}", "secret");
+            send(server, "PUT", "/v1/skus/shoe", "{\"title\":\"Shoe\"}", "secret");
+            send(server, "PUT", "/v1/carriers/ups", "{\"name\":\"UPS\",\"services\":[{\"id\":\"ground\"," +
+                "\"zones\":[{\"country\":\"US\",\"min_transit_days\":1,\"max_transit_days\":2}]}]}", "secret");
+            send(server, "POST", "/v1/stock/receive", "{\"sku\":\"shoe\",\"location\":\"oak\",\"qty\":3}", "secret");
+            assertThat(send(server, "PUT", "/v1/skus/shoe/prices",
+                "{\"base\":{\"amount\":4200,\"currency\":\"USD\"}}", "secret").statusCode()).isEqualTo(200);
+            final JsonNode held = JSON.readTree(send(server, "POST", "/v1/reservations",
+                "{\"channel\":\"shop\",\"lines\":[{\"sku\":\"shoe\",\"qty\":1}]}", "secret").body());
+            assertThat(send(server, "POST", "/v1/reservations/" + held.path("id").asText() + "/confirm",
+                "{\"order_id\":\"o-1\",\"destination\":{\"country\":\"US\",\"postal_code\":\"94103\"}}",
+                "secret").statusCode()).isEqualTo(200);
+
+            final JsonNode entries = get(server, "/v1/audit?sku=shoe&limit=100").path("entries");
+            JsonNode prices = null;
+            JsonNode confirm = null;
+            for (final JsonNode entry : entries)
+            {
+                prices = entry.path("type").asText().equals("define_prices") ? entry : prices;
+                confirm = entry.path("type").asText().equals("confirm") ? entry : confirm;
+            }
+            assertThat(prices).as(entries.toString()).isNotNull();
+            assertThat(prices.path("detail").asText()).isEqualTo("prices: base 4200 USD");
+            assertThat(confirm).as(entries.toString()).isNotNull();
+            assertThat(confirm.path("location").asText()).isEqualTo("oak");
+            assertThat(confirm.path("detail").asText())
+                .startsWith("order o-1: lines shoe x1 @ 4200 USD; shipments oak ups/ground ")
+                .contains(" order_by ").endsWith("; to US 94103");
+
+            final JsonNode everything = get(server, "/v1/audit?limit=100").path("entries");
+            assertThat(everything.toString()).contains("carrier ups (UPS): ground[*>US 1-2d]");
+        }
+    }
 }

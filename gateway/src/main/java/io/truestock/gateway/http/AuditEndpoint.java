@@ -98,6 +98,7 @@ public final class AuditEndpoint implements Api.Extension
                 .field("reason", entry.reason())
                 .field("reference", entry.reference())
                 .field("idempotency_key", entry.idempotencyKey())
+                .field("detail", entry.detail())
                 .endObject();
         }
         out.endArray();

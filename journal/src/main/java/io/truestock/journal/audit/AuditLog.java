@@ -36,7 +36,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
 {
     static final int INDEX_EVERY = 1024;
     public static final int MAX_SCAN = 100_000;
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private volatile Engine engine;
     private final SingleChronicleQueue queue;
@@ -51,7 +51,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
     /** One audit entry as the API shows it: a stock record change, or a rejection that named the SKU. */
     public record Entry(
         long seq, long atMillis, String type, String sku, String location, long[] before, long[] after,
-        String outcome, String principal, String reason, String reference, String idempotencyKey)
+        String outcome, String principal, String reason, String reference, String idempotencyKey, String detail)
     {
     }
 
@@ -166,7 +166,10 @@ public final class AuditLog implements EngineListener, AutoCloseable
                 }
             }
             final boolean rejected = !outcome.accepted() && !outcome.replayed();
-            final int named = rejected ? namedSkuCount(command) : 0;
+            // A rejected command names the SKUs it was about; an accepted price list names its SKU, so a query by
+            // SKU finds the price change.
+            final int named = rejected ? namedSkuCount(command) :
+                command.type() == CommandType.DEFINE_PRICES && !outcome.replayed() ? 1 : 0;
             out.writeInt(named);
             if (named > 0)
             {
@@ -192,6 +195,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
                 out.writeUtf8(engine.skuId(events.oversoldSku(i)));
                 out.writeLong(events.oversoldQty(i));
             }
+            out.writeUtf8(outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
             index = dc.index();
         }
         noteIndex(command.sequence(), index);
@@ -254,7 +258,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
                         return new Page(entries, -1);
                     }
                     final Bytes<?> in = dc.wire().bytes();
-                    in.readInt();
+                    final int format = in.readInt();
                     final long seq = in.readLong();
                     if (seq <= afterSeq)
                     {
@@ -275,7 +279,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
                         lastScanned = seq;
                         continue;
                     }
-                    final List<Entry> fromRecord = decode(in, seq, at, sku);
+                    final List<Entry> fromRecord = decode(in, format, seq, at, sku);
                     if (!entries.isEmpty() && entries.size() + fromRecord.size() > limit)
                     {
                         return new Page(entries, lastScanned);
@@ -292,7 +296,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
         return new Page(entries, lastScanned);
     }
 
-    private static List<Entry> decode(final Bytes<?> in, final long seq, final long at, final String sku)
+    private static List<Entry> decode(
+        final Bytes<?> in, final int format, final long seq, final long at, final String sku)
     {
         final String type = CommandType.of(in.readByte()).name().toLowerCase(java.util.Locale.ROOT);
         final RejectReason outcome = RejectReason.of(in.readByte());
@@ -300,7 +305,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
         final String reason = in.readUtf8();
         final String reference = in.readUtf8();
         final String key = in.readUtf8();
-        final List<Entry> entries = new ArrayList<>(2);
+        final String verdict = outcome == RejectReason.NONE ? "accepted" : outcome.code();
+        final List<Object[]> changed = new ArrayList<>(2);
         final int changes = in.readInt();
         for (int i = 0; i < changes; i++)
         {
@@ -318,20 +324,53 @@ public final class AuditLog implements EngineListener, AutoCloseable
             }
             if (sku == null || sku.equals(changedSku))
             {
-                entries.add(new Entry(seq, at, type, changedSku, location, before, after,
-                    outcome == RejectReason.NONE ? "accepted" : outcome.code(), principal, reason, reference, key));
+                changed.add(new Object[] {changedSku, location, before, after});
             }
         }
+        String namedMatch = null;
         final int named = in.readInt();
         for (int i = 0; i < named; i++)
         {
             final String namedSku = in.readUtf8();
-            if (sku == null || sku.equals(namedSku))
+            if (namedMatch == null && (sku == null || sku.equals(namedSku)))
             {
-                entries.add(new Entry(seq, at, type, namedSku, null, null, null, outcome.code(), principal, reason,
-                    reference, key));
-                break;
+                namedMatch = namedSku;
             }
+        }
+        String detail = null;
+        if (format >= 2)
+        {
+            final int published = in.readInt();
+            for (int i = 0; i < published; i++)
+            {
+                in.readUtf8();
+                in.readUtf8();
+                in.readLong();
+            }
+            final int oversold = in.readInt();
+            for (int i = 0; i < oversold; i++)
+            {
+                in.readUtf8();
+                in.readLong();
+            }
+            detail = in.readUtf8();
+        }
+        final List<Entry> entries = new ArrayList<>(Math.max(1, changed.size()));
+        for (final Object[] change : changed)
+        {
+            entries.add(new Entry(seq, at, type, (String)change[0], (String)change[1], (long[])change[2],
+                (long[])change[3], verdict, principal, reason, reference, key, detail));
+        }
+        if (entries.isEmpty() && namedMatch != null)
+        {
+            entries.add(new Entry(seq, at, type, namedMatch, null, null, null, verdict, principal, reason, reference,
+                key, detail));
+        }
+        else if (entries.isEmpty() && changes == 0 && sku == null && detail != null)
+        {
+            // Configuration about no SKU (a carrier, a location): listed when the query is not about one SKU.
+            entries.add(new Entry(seq, at, type, null, null, null, null, verdict, principal, reason, reference, key,
+                detail));
         }
         return entries;
     }
