@@ -9,6 +9,7 @@ import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceList;
 import io.truestock.engine.price.PriceSpec;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.Object2ObjectHashMap;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -71,7 +72,11 @@ public final class Engine
     private final ArrayDeque<Reservation> pool = new ArrayDeque<>();
     long nextReservationId;
 
-    final HashMap<String, Order> orders = new HashMap<>();
+    /** Open addressing, no per-entry nodes: adding an order allocates nothing once the table has grown. */
+    final Object2ObjectHashMap<OrderKey, Order> orders = new Object2ObjectHashMap<>();
+    private final OrderKey probe = new OrderKey();
+    private final ArrayDeque<Order> orderPool = new ArrayDeque<>();
+    private static final int ORDER_POOL_LIMIT = 1024;
     final ArrayDeque<Order> closedOrders = new ArrayDeque<>();
 
     final HashMap<String, IdempotencyEntry> idempotency = new HashMap<>();
@@ -1425,7 +1430,7 @@ public final class Engine
             c.orderId().equals(confirmed.orderId) &&
             (c.channel() == null || c.channel().equals(channels.id(confirmed.channel))))
         {
-            final Order order = orders.get(Order.key(channels.id(confirmed.channel), confirmed.orderId));
+            final Order order = orders.get(probe.set(confirmed.channel, confirmed.orderId));
             if (order != null)
             {
                 // Confirming again into the same order (a retry after a lost answer): the order, unchanged.
@@ -1441,8 +1446,7 @@ public final class Engine
         {
             return;
         }
-        final String key = Order.key(channels.id(r.channel), c.orderId());
-        if (orders.containsKey(key))
+        if (orders.containsKey(probe.set(r.channel, c.orderId())))
         {
             out.reject(RejectReason.ORDER_EXISTS, -1, seq);
             return;
@@ -1478,7 +1482,7 @@ public final class Engine
             return;
         }
 
-        final Order order = new Order(key, c.orderId(), r.channel, r.id, c.fingerprint(), seq,
+        final Order order = newOrder().init(c.orderId(), r.channel, r.id, c.fingerprint(), seq,
             c.destinationCountry(), c.destinationPostalCode());
         for (int i = 0; i < r.lineCount; i++)
         {
@@ -1495,7 +1499,7 @@ public final class Engine
         }
         commitPlan(order, locationCount, seq, events);
         addShipments(order, locationCount);
-        orders.put(key, order);
+        orders.put(order.key, order);
         r.orderId = c.orderId();
         resolve(r, ReservationStatus.CONFIRMED);
         trimRetained();
@@ -1521,8 +1525,7 @@ public final class Engine
         {
             return;
         }
-        final String key = Order.key(c.channel(), c.orderId());
-        final Order existing = orders.get(key);
+        final Order existing = orders.get(probe.set(ch, c.orderId()));
         if (existing != null)
         {
             if (existing.fingerprint == c.fingerprint())
@@ -1545,7 +1548,7 @@ public final class Engine
         }
 
         final ChannelDef def = channelDefs[ch];
-        final Order order = new Order(key, c.orderId(), ch, 0, c.fingerprint(), seq,
+        final Order order = newOrder().init(c.orderId(), ch, 0, c.fingerprint(), seq,
             c.destinationCountry(), c.destinationPostalCode());
         poolCount = 0;
         demandCount = 0;
@@ -1593,7 +1596,7 @@ public final class Engine
         }
         commitPlan(order, locationCount, seq, events);
         addShipments(order, locationCount);
-        orders.put(key, order);
+        orders.put(order.key, order);
         republishChanged(seq, events);
         out.accept(seq);
         describe(order, out);
@@ -1643,7 +1646,17 @@ public final class Engine
             return false;
         }
         orders.remove(oldest.key);
+        if (orderPool.size() < ORDER_POOL_LIMIT)
+        {
+            orderPool.addLast(oldest);
+        }
         return true;
+    }
+
+    private Order newOrder()
+    {
+        final Order recycled = orderPool.pollFirst();
+        return recycled != null ? recycled : new Order();
     }
 
     private int demandIndex(final int sku)
@@ -1902,7 +1915,8 @@ public final class Engine
         }
         if (c.channel() != null)
         {
-            final Order order = orders.get(Order.key(c.channel(), c.orderId()));
+            final int ch = channels.indexOf(c.channel());
+            final Order order = ch < 0 ? null : orders.get(probe.set(ch, c.orderId()));
             if (order == null)
             {
                 out.reject(RejectReason.ORDER_NOT_FOUND, -1, seq);
@@ -1912,7 +1926,7 @@ public final class Engine
         Order found = null;
         for (int ch = 0; ch < channels.count(); ch++)
         {
-            final Order order = orders.get(Order.key(channels.id(ch), c.orderId()));
+            final Order order = orders.get(probe.set(ch, c.orderId()));
             if (order != null)
             {
                 if (found != null)
@@ -2369,12 +2383,11 @@ public final class Engine
                 d.accept(r.holdQty[i]);
             }
         }
-        final List<String> keys = new ArrayList<>(orders.keySet());
-        keys.sort(null);
-        for (final String key : keys)
+        final List<Order> byKey = new ArrayList<>(orders.values());
+        byKey.sort(java.util.Comparator.comparing(o -> o.keyText(channels)));
+        for (final Order order : byKey)
         {
-            final Order order = orders.get(key);
-            sha.update(key.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            sha.update(order.keyText(channels).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             d.accept(order.status.ordinal());
             for (int i = 0; i < order.allocationCount; i++)
             {

@@ -124,7 +124,7 @@ public final class EngineSnapshot
                     open.add(order);
                 }
             }
-            open.sort((a, b) -> a.key.compareTo(b.key));
+            open.sort(java.util.Comparator.comparing(o -> o.keyText(engine.channels)));
             out.writeInt(open.size());
             for (final Order order : open)
             {
@@ -466,7 +466,6 @@ public final class EngineSnapshot
 
     private static void writeOrder(final DataOutputStream out, final Order order) throws IOException
     {
-        out.writeUTF(order.key);
         out.writeUTF(order.orderId);
         out.writeInt(order.channel);
         out.writeLong(order.reservationId);
@@ -505,7 +504,7 @@ public final class EngineSnapshot
 
     private static Order readOrder(final DataInputStream in) throws IOException
     {
-        final Order order = new Order(in.readUTF(), in.readUTF(), in.readInt(), in.readLong(), in.readLong(),
+        final Order order = new Order().init(in.readUTF(), in.readInt(), in.readLong(), in.readLong(),
             in.readLong(), readNullableUtf(in), readNullableUtf(in));
         order.status = OrderStatus.of(in.readByte());
         final int lines = boundedCount(in, 1 << 20);

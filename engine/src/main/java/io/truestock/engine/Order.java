@@ -7,15 +7,14 @@ import java.util.Arrays;
  */
 final class Order
 {
-    final String key;
-    final String orderId;
-    final int channel;
-    final long reservationId;
-    final long fingerprint;
-    /** Sequence of the command that created the order: the version of its first answer. */
-    final long version;
-    final String destinationCountry;
-    final String destinationPostalCode;
+    final OrderKey key = new OrderKey();
+    String orderId;
+    int channel;
+    long reservationId;
+    long fingerprint;
+    long version;
+    String destinationCountry;
+    String destinationPostalCode;
     OrderStatus status = OrderStatus.CONFIRMED;
 
     int lineCount;
@@ -37,11 +36,14 @@ final class Order
     int[] allocationLocation = new int[4];
     long[] allocationQty = new long[4];
 
-    Order(
-        final String key, final String orderId, final int channel, final long reservationId, final long fingerprint,
+    /**
+     * (Re)initialises the order, keeping its arrays: the engine recycles orders it forgets, so that a steady
+     * stream of orders allocates nothing once the order table is full.
+     */
+    Order init(
+        final String orderId, final int channel, final long reservationId, final long fingerprint,
         final long version, final String destinationCountry, final String destinationPostalCode)
     {
-        this.key = key;
         this.orderId = orderId;
         this.channel = channel;
         this.reservationId = reservationId;
@@ -49,6 +51,27 @@ final class Order
         this.version = version;
         this.destinationCountry = destinationCountry;
         this.destinationPostalCode = destinationPostalCode;
+        key.set(channel, orderId);
+        status = OrderStatus.CONFIRMED;
+        for (int i = 0; i < lineCount; i++)
+        {
+            lineCurrency[i] = null;
+        }
+        for (int i = 0; i < shipmentCount; i++)
+        {
+            shipmentCarrier[i] = null;
+            shipmentService[i] = null;
+        }
+        lineCount = 0;
+        shipmentCount = 0;
+        allocationCount = 0;
+        return this;
+    }
+
+    /** The key as text, {@code channelId/orderId}: the order in which snapshots and digests list orders. */
+    String keyText(final Registry channels)
+    {
+        return channels.id(channel) + '/' + orderId;
     }
 
     void addLine(final int sku, final long qty, final long backordered, final long priceMinor, final String currency)
@@ -113,10 +136,5 @@ final class Order
         allocationLocation[allocationCount] = location;
         allocationQty[allocationCount] = qty;
         allocationCount++;
-    }
-
-    static String key(final String channelId, final String orderId)
-    {
-        return channelId + '/' + orderId;
     }
 }

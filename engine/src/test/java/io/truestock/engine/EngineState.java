@@ -85,14 +85,25 @@ public record EngineState(List<String> core, List<String> idempotency)
             retained.add(r.id);
         }
         core.add("retained " + retained);
-        for (final Order order : new TreeMap<>(engine.orders).values())
+        final TreeMap<String, Order> byKey = new TreeMap<>();
+        engine.orders.values().forEach(order -> byKey.put(order.keyText(engine.channels), order));
+        for (final Order order : byKey.values())
         {
-            final StringBuilder sb = new StringBuilder("order ").append(order.key).append(' ').append(order.status)
+            final StringBuilder sb = new StringBuilder("order ").append(order.keyText(engine.channels)).append(' ')
+                .append(order.status)
                 .append(" channel=").append(order.channel).append(" reservation=").append(order.reservationId);
             for (int i = 0; i < order.lineCount; i++)
             {
                 sb.append(" line=").append(order.lineSku[i]).append('x').append(order.lineQty[i]).append(" short=")
-                    .append(order.lineBackordered[i]);
+                    .append(order.lineBackordered[i]).append(" price=").append(order.linePriceMinor[i])
+                    .append(order.lineCurrency[i]);
+            }
+            for (int i = 0; i < order.shipmentCount; i++)
+            {
+                sb.append(" shipment=").append(order.shipmentLocation[i]).append(':').append(order.shipmentCarrier[i])
+                    .append('/').append(order.shipmentService[i]).append(':').append(order.shipmentPromise[i * 3])
+                    .append("..").append(order.shipmentPromise[i * 3 + 1]).append(':')
+                    .append(order.shipmentPromise[i * 3 + 2]);
             }
             for (int i = 0; i < order.allocationCount; i++)
             {
@@ -104,7 +115,7 @@ public record EngineState(List<String> core, List<String> idempotency)
         final List<String> closed = new ArrayList<>();
         for (final Order order : engine.closedOrders)
         {
-            closed.add(order.key);
+            closed.add(order.keyText(engine.channels));
         }
         core.add("closed " + closed);
 
