@@ -344,6 +344,47 @@ class RoutingByPromiseTest
         assertThat(shipments(d, plain)).containsExactly(java.util.Map.entry("slow", "shoex3"));
     }
 
+    // ---- the offer's promise ----
+
+    @Test
+    void anOfferPromisesWhatRoutingWouldPickAndNoLocationWhenTheChannelIsShort()
+    {
+        final EngineDriver d = world(new Object[][] {{"slow", 1}, {"fast", 2}},
+            new Object[][] {{"slow", 4, 4}, {"fast", 1, 2}});
+        d.receive("shoe", "slow", 5);
+        d.receive("shoe", "fast", 3);
+        final int sku = d.engine.skuIndex("shoe");
+        final int web = d.engine.channelIndex("web");
+        final long[][] cases = {
+            // qty, promised (1/0), expected latest, expected location (index into {slow, fast}, -1 for none)
+            {3, 1, dayEnd(2), 1},
+            {4, 1, dayEnd(4), 0},
+            {8, 1, dayEnd(4), 0},
+            {9, 0, 0, -1},
+            {1_000, 0, 0, -1},
+        };
+        for (final long[] row : cases)
+        {
+            final io.truestock.engine.delivery.DeliveryPromise promise =
+                new io.truestock.engine.delivery.DeliveryPromise();
+            final boolean promised = d.engine.offerPromise(sku, web, row[0], "US", "94107", d.now(), promise);
+            assertThat(promised).as("qty %d: %s", row[0], promise).isEqualTo(row[1] == 1);
+            if (promised)
+            {
+                assertThat(promise.latestMillis()).as("qty %d", row[0]).isEqualTo(row[2]);
+                assertThat(d.engine.locationId(promise.locationIndex())).isEqualTo(row[3] == 0 ? "slow" : "fast");
+            }
+            else
+            {
+                assertThat(promise.locationIndex()).as("qty %d: short, so no location: %s", row[0], promise)
+                    .isEqualTo(-1);
+            }
+        }
+        // what confirmation routing then does with 3 units
+        final Outcome out = confirmTo(d, reserve(d, "web", "shoe", 3), "o-1", "US");
+        assertThat(shipments(d, out)).containsOnlyKeys("fast");
+    }
+
     // ---- the property ----
 
     record Script(long seed, int steps)
