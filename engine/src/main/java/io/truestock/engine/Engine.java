@@ -325,6 +325,18 @@ public final class Engine
         {
             return found;
         }
+        // No location can ship it alone. Before asking for promises, make sure the split can ship it at all: when
+        // the channel's locations together are short, the answer is "not enough stock" (location -1), never the
+        // promise or the reason of some location the split would have used.
+        long total = 0;
+        for (final int l : def.routingOrder())
+        {
+            total += shippable(sku, l, scratch.view);
+        }
+        if (total < qty)
+        {
+            return false;
+        }
         long left = qty;
         for (final int l : def.routingOrder())
         {
@@ -349,6 +361,8 @@ public final class Engine
                 return true;
             }
         }
+        // The writer took stock between the two passes: short after all.
+        into.reset();
         return false;
     }
 

@@ -30,6 +30,8 @@ public final class CatalogRequests
     private static final Set<String> ZONE_FIELDS =
         Set.of("location", "country", "postal_prefix", "min_transit_days", "max_transit_days");
     private static final int MAX_NAME = 256;
+    private static final Instant FIRST_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
+    private static final Instant AFTER_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
     private CatalogRequests()
     {
@@ -214,14 +216,23 @@ public final class CatalogRequests
     private static long instant(final JsonBody body, final String field)
     {
         final String text = body.string(field, 40);
+        final Instant instant;
         try
         {
-            return Instant.parse(text).toEpochMilli();
+            instant = Instant.parse(text);
         }
         catch (final DateTimeParseException ex)
         {
             throw ApiException.invalid("'" + field + "' must be an RFC 3339 instant such as 2026-11-27T08:00:00Z",
                 body.path(field));
         }
+        // RFC 3339 has four-digit years; java.time also parses "+1000000000-..." (whose epoch millis overflow)
+        // and "+10000-...", which the API could not write back as RFC 3339.
+        if (instant.isBefore(FIRST_INSTANT) || !instant.isBefore(AFTER_LAST_INSTANT))
+        {
+            throw ApiException.invalid("'" + field + "' must be an instant of the years 0000 to 9999",
+                body.path(field));
+        }
+        return instant.toEpochMilli();
     }
 }
