@@ -355,10 +355,11 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
             return;
         }
         final String country = countryText.isEmpty() ? null : countryText.toUpperCase(java.util.Locale.ROOT);
-        if (country != null && !country.matches("[A-Z]{2}") || postalText.length() > 32)
+        if (country != null && !country.matches("[A-Z]{2}") || postalText.length() > 32 ||
+            !postalText.matches("[A-Za-z0-9 ./-]*") || country == null && !postalText.isEmpty())
         {
-            answerError(correlationId, ErrorCode.INVALID_REQUEST,
-                "destination country must be ISO 3166-1 alpha-2 and postal code at most 32 characters");
+            answerError(correlationId, ErrorCode.INVALID_REQUEST, "destination: country must be ISO 3166-1 alpha-2 " +
+                "(required with a postal code); postal code at most 32 letters, digits, spaces or -./");
             return;
         }
         if (quantity < 1 || quantity > Api.MAX_QTY)
