@@ -14,6 +14,9 @@ import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
 import io.truestock.gateway.stream.ChannelStreams;
 import io.truestock.gateway.stream.StreamEndpoint;
+import io.truestock.gateway.sync.ChannelSync;
+import io.truestock.gateway.sync.SyncEndpoint;
+import io.truestock.gateway.sync.inbound.OrderWebhookEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,7 @@ public final class TruestockServer implements AutoCloseable
     private final Metrics metrics;
     private final Persistence persistence;
     private final ChannelStreams streams;
+    private final ChannelSync sync;
     private final EngineRuntime runtime;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -60,6 +64,10 @@ public final class TruestockServer implements AutoCloseable
         listeners.add(persistence);
         listeners.add(metrics);
         listeners.add(streams);
+        sync = new ChannelSync(engine, config.connectors(), letter -> persistence.audit().appendDeadLetter(
+            letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
+            letter.atMillis()));
+        listeners.add(sync);
         runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(), new Listeners(listeners));
         persistence.runtime(runtime);
         runtime.start();
@@ -71,7 +79,16 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("channels/updates", new StreamEndpoint(engine, streams));
         extensions.put("openapi.json", new OpenApiEndpoint());
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
+        final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
+        extensions.put("channels/reconcile", syncEndpoint);
+        extensions.put("channels/sync", syncEndpoint);
+        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, runtime, sync, System::currentTimeMillis));
         final Api api = new Api(engine, runtime, keys, metrics, extensions);
+        if (!sync.isEmpty())
+        {
+            api.render().channelDetail(sync::writeLedger);
+            metrics.section(sync::renderMetrics);
+        }
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
             config.binaryPort(), engine, runtime::tryPublish, keys::authenticate);
@@ -87,6 +104,7 @@ public final class TruestockServer implements AutoCloseable
         {
             metrics.gauge("truestock_binary_unexpected_errors", binary::unexpectedErrors);
         }
+        sync.start();
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
     }
@@ -132,6 +150,12 @@ public final class TruestockServer implements AutoCloseable
         return config;
     }
 
+    /** Outbound channel sync (empty when no connector is configured). */
+    public ChannelSync sync()
+    {
+        return sync;
+    }
+
     @Override
     public synchronized void close()
     {
@@ -145,6 +169,7 @@ public final class TruestockServer implements AutoCloseable
         {
             binary.close();
         }
+        sync.close();
         runtime.close();
         persistence.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

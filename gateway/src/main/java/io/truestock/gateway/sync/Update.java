@@ -1,0 +1,11 @@
+package io.truestock.gateway.sync;
+
+/**
+ * One value to put on a channel: the engine's latest published availability of a SKU and the version (engine
+ * sequence) it was computed at, with the channel's item id and the last quantity the channel acknowledged
+ * ({@link #UNKNOWN} when none is known), which compare-and-swap APIs use.
+ */
+public record Update(int sku, String skuId, String itemId, long qty, long version, long ackedQty)
+{
+    public static final long UNKNOWN = -1;
+}
