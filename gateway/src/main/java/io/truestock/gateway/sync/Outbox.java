@@ -47,6 +47,7 @@ public final class Outbox
     private int inFlight;
     private int waiting;
     private int dead;
+    private long highWaterVersion;
     private final PriorityQueue<Retry> retryHeap = new PriorityQueue<>();
 
     private record Retry(long dueMillis, int sku) implements Comparable<Retry>
@@ -104,6 +105,7 @@ public final class Outbox
 
     private boolean put(final int sku, final long qty, final long version, final long nowMillis)
     {
+        highWaterVersion = Math.max(highWaterVersion, version);
         wantQty[sku] = qty;
         wantVersion[sku] = version;
         switch (state[sku])
@@ -216,7 +218,7 @@ public final class Outbox
             sentVersion[sku] = wantVersion[sku];
             newerSinceMillis[sku] = 0;
             out.add(new Update(sku, names.skuId(sku), names.itemId(sku), sentQty[sku], sentVersion[sku],
-                ackedVersion[sku] >= 0 ? ackedQty[sku] : Update.UNKNOWN));
+                ackedVersion[sku] >= 0 ? ackedQty[sku] : Update.UNKNOWN, highWaterVersion));
             taken++;
         }
         return taken;

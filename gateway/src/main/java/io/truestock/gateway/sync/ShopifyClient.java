@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Shopify Admin GraphQL {@code inventorySetQuantities}: sets the "available" quantity of each mapped inventory
  * item at the configured location, with reason "correction", a {@code referenceDocumentUri} carrying the engine
- * version of the batch ({@code gid://truestock/EngineVersion/<v>}, the highest version in it), an idempotency key
+ * version of the batch ({@code gid://truestock/EngineVersion/<v>}: every value in the batch is the engine's latest
+ * as of version v, and a later batch never carries a lower v), an idempotency key
  * derived from the batch's content (so a retry of the same values is deduplicated by Shopify), and
  * compare-and-swap from the last acknowledged quantity.
  * <p>
@@ -196,7 +197,7 @@ final class ShopifyClient extends ChannelClient
         boolean anyUnknown = false;
         for (int i = 0; i < batch.size(); i++)
         {
-            version = Math.max(version, batch.get(i).version());
+            version = Math.max(version, Math.max(batch.get(i).version(), batch.get(i).asOfVersion()));
             anyUnknown |= compare[i] == Update.UNKNOWN;
         }
         final ObjectNode root = JSON.createObjectNode();
