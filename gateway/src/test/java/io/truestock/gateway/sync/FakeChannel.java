@@ -54,6 +54,7 @@ abstract class FakeChannel implements AutoCloseable
         long blackHoleMillis = 500;
         double slow;
         long slowMillis = 100;
+        boolean forceEachKind;
 
         static Faults none()
         {
@@ -67,6 +68,7 @@ abstract class FakeChannel implements AutoCloseable
             faults.serverError = 0.05;
             faults.blackHole = 0.02;
             faults.slow = 0.05;
+            faults.forceEachKind = true;
             return faults;
         }
     }
@@ -151,7 +153,7 @@ abstract class FakeChannel implements AutoCloseable
         if (!control(request) && f != null)
         {
             // The first faultable requests get one fault of each kind, so every run exercises all of them.
-            final long forced = f.throttle > 0 ? forcedFaults.getAndIncrement() : 4;
+            final long forced = f.forceEachKind ? forcedFaults.getAndIncrement() : 4;
             final double[] widths = {f.throttle, f.serverError, f.blackHole, f.slow};
             double roll = roll();
             if (forced < 4)
