@@ -65,6 +65,12 @@ public final class SyncEndpoint implements Api.Extension
             {
                 throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request", "use POST", null);
             }
+            final String key = exchange.request().headers().get("Idempotency-Key");
+            if (key != null && (key.isEmpty() || key.length() > 255))
+            {
+                throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters", null);
+            }
+            // Reconciling is idempotent by nature: a repeat queues whatever still differs.
             final long version = engine.lastSequence();
             final int queued = sync.reconcile(channel);
             out.startObject().field("channel", channel).field("queued", queued).field("version", version).endObject();

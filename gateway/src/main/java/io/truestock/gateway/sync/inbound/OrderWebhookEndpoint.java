@@ -315,13 +315,18 @@ public final class OrderWebhookEndpoint implements Api.Extension
 
     private void submit(final Exchange exchange, final String channel, final ChannelOrder order)
     {
+        final String key = exchange.request().headers().get("Idempotency-Key");
+        if (key != null && (key.isEmpty() || key.length() > 255))
+        {
+            throw ApiException.invalid("Idempotency-Key must be 1 to 255 characters", null);
+        }
         final ByteBufAllocator allocator = exchange.allocator();
         final boolean published = runtime.tryPublish(
             command ->
             {
                 command.order(channel, order.orderId()).destination(order.country(), order.postalCode());
                 order.lines().forEach(command::addLine);
-                command.principal("webhook:" + channel);
+                command.principal("webhook:" + channel).idempotencyKey(key);
             },
             (command, outcome) ->
             {
