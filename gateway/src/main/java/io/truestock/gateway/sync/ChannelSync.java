@@ -48,6 +48,16 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         void record(DeadLetter letter);
     }
 
+    /**
+     * Told of every acknowledgement as it is recorded, on the HTTP client's thread: must return quickly. For
+     * observers that need the instant a channel confirmed a value (the propagation benchmark).
+     */
+    @FunctionalInterface
+    public interface AckListener
+    {
+        void acknowledged(String channel, String sku, long available, long version);
+    }
+
     private final Engine engine;
     private final Map<String, Connector> byChannel = new LinkedHashMap<>();
     private final Connector[] byIndex;
@@ -113,6 +123,12 @@ public final class ChannelSync implements EngineListener, AutoCloseable
             }
         }
         return this;
+    }
+
+    /** Sets (or with null, clears) the observer of acknowledgements on every connector. */
+    public void ackListener(final AckListener listener)
+    {
+        byChannel.values().forEach(connector -> connector.ackListener(listener));
     }
 
     public boolean isEmpty()

@@ -35,6 +35,7 @@ public final class Connector
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong pauses = new AtomicLong();
     volatile int channelIndex = -1;
+    private volatile ChannelSync.AckListener ackListener;
 
     private static final byte UNRESOLVED = 0;
     private static final byte MAPPED = 1;
@@ -200,6 +201,11 @@ public final class Connector
             {
                 acked.incrementAndGet();
                 outbox.acknowledged(update.sku(), now);
+                final ChannelSync.AckListener listener = ackListener;
+                if (listener != null)
+                {
+                    listener.acknowledged(config.channel(), update.skuId(), update.qty(), update.version());
+                }
                 continue;
             }
             final int attempt = outbox.attempts(update.sku()) + 1;
@@ -252,6 +258,11 @@ public final class Connector
         {
             return new ArrayList<>(deadLetters);
         }
+    }
+
+    void ackListener(final ChannelSync.AckListener listener)
+    {
+        ackListener = listener;
     }
 
     int inFlightRequests()
