@@ -245,4 +245,34 @@ class ConnectorBehaviourTest
             assertThat(partner.held.get("sku-2").qty()).isEqualTo(12);
         }
     }
+
+    @Test
+    void aChannelThatNeverAnswersDoesNotHoldBackAnother() throws Exception
+    {
+        try (FakeWebhookReceiver stuck = new FakeWebhookReceiver(13);
+             FakeWebhookReceiver healthy = new FakeWebhookReceiver(14))
+        {
+            stuck.faults = FakeChannel.Faults.none();
+            stuck.faults.blackHole = 1.0;
+            stuck.faults.blackHoleMillis = 60_000;
+            final ConnectorConfig stuckConfig = new ConnectorConfig("stuck", ConnectorConfig.Type.WEBHOOK)
+                .baseUrl(java.net.URI.create(stuck.baseUrl() + FakeWebhookReceiver.PATH))
+                .secret("secret", Secret.of(FakeWebhookReceiver.SECRET)).timeoutMillis(60_000).batchSize(1);
+            try (SyncHarness harness = SyncHarness.start(dir, List.of(stuckConfig, SyncHarness.webhook(healthy).batchSize(1))))
+            {
+                harness.catalog(20, "stuck", "partner");
+                for (int n = 0; n < 20; n++)
+                {
+                    final String sku = SyncHarness.sku(n);
+                    harness.submit(c -> c.receive(sku, SyncHarness.LOCATION, 3));
+                }
+                assertThat(SyncHarness.await(() -> harness.inSync(healthy, "partner", ConnectorConfig.Type.WEBHOOK, 20), 30))
+                    .isTrue();
+                final Connector stuckConnector = harness.server.sync().connector("stuck");
+                assertThat(stuckConnector.outbox().pendingCount()).isEqualTo(20);
+                assertThat(stuckConnector.outbox().inFlightCount()).isEqualTo(stuckConfig.maxInFlight());
+                assertThat(stuck.held).isEmpty();
+            }
+        }
+    }
 }
