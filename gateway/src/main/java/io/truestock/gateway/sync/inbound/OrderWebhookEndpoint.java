@@ -115,7 +115,7 @@ public final class OrderWebhookEndpoint implements Api.Extension
         }
         catch (final IOException ex)
         {
-            if (config.type() == ConnectorConfig.Type.WOOCOMMERCE && new String(body).startsWith("webhook_id="))
+            if (config.type() == ConnectorConfig.Type.WOOCOMMERCE && new String(body, java.nio.charset.StandardCharsets.UTF_8).startsWith("webhook_id="))
             {
                 ignored(exchange, "woocommerce ping");
                 return;
