@@ -26,6 +26,7 @@ import io.truestock.gateway.sync.Secret;
 import io.truestock.gateway.sync.Signatures;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -115,7 +116,8 @@ public final class OrderWebhookEndpoint implements Api.Extension
         }
         catch (final IOException ex)
         {
-            if (config.type() == ConnectorConfig.Type.WOOCOMMERCE && new String(body, java.nio.charset.StandardCharsets.UTF_8).startsWith("webhook_id="))
+            if (config.type() == ConnectorConfig.Type.WOOCOMMERCE
+                && new String(body, StandardCharsets.UTF_8).startsWith("webhook_id="))
             {
                 ignored(exchange, "woocommerce ping");
                 return;
