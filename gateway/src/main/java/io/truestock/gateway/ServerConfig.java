@@ -32,6 +32,7 @@ public final class ServerConfig
     private int maxStreamSubscribers = 1024;
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
+    private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
 
     public ServerConfig conclude()
     {
@@ -253,5 +254,11 @@ public final class ServerConfig
     public RuntimeConfig runtime()
     {
         return runtime;
+    }
+
+    /** Channel connectors (opt-in; none by default). See docs/channel-sync.md. */
+    public java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors()
+    {
+        return connectors;
     }
 }

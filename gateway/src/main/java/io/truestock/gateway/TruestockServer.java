@@ -15,6 +15,9 @@ import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
 import io.truestock.gateway.stream.ChannelStreams;
 import io.truestock.gateway.stream.StreamEndpoint;
+import io.truestock.gateway.sync.ChannelSync;
+import io.truestock.gateway.sync.SyncEndpoint;
+import io.truestock.gateway.sync.inbound.OrderWebhookEndpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +42,7 @@ public final class TruestockServer implements AutoCloseable
     private final Metrics metrics;
     private final Persistence persistence;
     private final ChannelStreams streams;
+    private final ChannelSync sync;
     private final EngineRuntime runtime;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
@@ -61,6 +65,10 @@ public final class TruestockServer implements AutoCloseable
         listeners.add(persistence);
         listeners.add(metrics);
         listeners.add(streams);
+        sync = new ChannelSync(engine, config.connectors(), letter -> persistence.audit().appendDeadLetter(
+            letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
+            letter.atMillis()));
+        listeners.add(sync);
         runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(), new Listeners(listeners));
         persistence.runtime(runtime);
         runtime.start();
@@ -73,8 +81,17 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("channels/updates", new StreamEndpoint(engine, streams));
         extensions.put("openapi.json", new OpenApiEndpoint());
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
+        final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
+        extensions.put("channels/reconcile", syncEndpoint);
+        extensions.put("channels/sync", syncEndpoint);
+        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, runtime, sync, System::currentTimeMillis));
         final Quotes quotes = new Quotes(keys.quoteKey());
         final Api api = new Api(engine, runtime, keys, metrics, extensions, quotes, config.quoteTtlSeconds() * 1000L);
+        if (!sync.isEmpty())
+        {
+            api.render().channelDetail(sync::writeLedger);
+            metrics.section(sync::renderMetrics);
+        }
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
             config.binaryPort(), engine, runtime::tryPublish, keys::authenticate, quotes, config.quoteTtlSeconds() * 1000L);
@@ -90,6 +107,7 @@ public final class TruestockServer implements AutoCloseable
         {
             metrics.gauge("truestock_binary_unexpected_errors", binary::unexpectedErrors);
         }
+        sync.start();
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
     }
@@ -171,6 +189,12 @@ public final class TruestockServer implements AutoCloseable
         return config;
     }
 
+    /** Outbound channel sync (empty when no connector is configured). */
+    public ChannelSync sync()
+    {
+        return sync;
+    }
+
     @Override
     public synchronized void close()
     {
@@ -184,6 +208,7 @@ public final class TruestockServer implements AutoCloseable
         {
             binary.close();
         }
+        sync.close();
         runtime.close();
         persistence.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

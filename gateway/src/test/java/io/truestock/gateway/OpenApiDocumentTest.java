@@ -31,6 +31,9 @@ class OpenApiDocumentTest
         "PUT /v1/locations/{id}",
         "PUT /v1/channels/{id}",
         "GET /v1/channels/{id}/updates",
+        "POST /v1/channels/{id}/reconcile",
+        "GET /v1/channels/{id}/sync",
+        "POST /v1/channels/{id}/webhooks/orders",
         "GET /v1/skus/{sku}",
         "PUT /v1/skus/{sku}",
         "POST /v1/stock/receive",
@@ -62,6 +65,9 @@ class OpenApiDocumentTest
 
     /** Paths that need no token and answer no client error of their own. */
     private static final Set<String> PUBLIC_PATHS = Set.of("/health", "/metrics", "/v1/openapi.json");
+
+    /** Paths authenticated by a signature instead of a bearer token, whose bodies are the channels' own payloads. */
+    private static final Set<String> SIGNED_PATHS = Set.of("/v1/channels/{id}/webhooks/orders");
 
     private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options",
         "trace");
@@ -136,7 +142,7 @@ class OpenApiDocumentTest
         forEachOperation((path, method, operation) ->
         {
             final JsonNode security = operation.get("security");
-            if (PUBLIC_PATHS.contains(path))
+            if (PUBLIC_PATHS.contains(path) || SIGNED_PATHS.contains(path))
             {
                 assertThat(security).as("%s %s is public", method, path).isNotNull();
                 assertThat(security.isArray() && security.isEmpty()).as("%s %s is public", method, path).isTrue();
@@ -178,7 +184,7 @@ class OpenApiDocumentTest
         forEachOperation((path, method, operation) ->
         {
             final JsonNode body = operation.path("requestBody");
-            if (body.isMissingNode())
+            if (body.isMissingNode() || SIGNED_PATHS.contains(path))
             {
                 return;
             }

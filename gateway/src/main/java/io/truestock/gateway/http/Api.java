@@ -154,6 +154,13 @@ public final class Api
                 extensions.get("openapi.json").handle(exchange, null, path, uri);
                 return;
             }
+            if (path.size() == 5 && path.get(1).equals("channels") && path.get(3).equals("webhooks") &&
+                extensions.containsKey("channels/webhooks"))
+            {
+                // Channel webhooks authenticate by their HMAC signature, not a bearer token.
+                extensions.get("channels/webhooks").handle(exchange, null, path, uri);
+                return;
+            }
             final Principal principal = authenticate(request);
             route(exchange, principal, method, path, uri);
         }
@@ -241,9 +248,9 @@ public final class Api
             }
             case "channels" ->
             {
-                if (size == 4 && path.get(3).equals("updates") && extensions.containsKey("channels/updates"))
+                if (size == 4 && extensions.containsKey("channels/" + path.get(3)))
                 {
-                    extensions.get("channels/updates").handle(exchange, principal, path, uri);
+                    extensions.get("channels/" + path.get(3)).handle(exchange, principal, path, uri);
                     return;
                 }
                 requireSize(size, 3, uri);

@@ -30,10 +30,23 @@ import java.util.Locale;
 public final class Render
 {
     private final Engine engine;
+    private volatile ChannelDetail channelDetail;
+
+    /** Adds fields to a channel's entry in {@code GET /v1/skus/{sku}} (the channel sync ledger). */
+    @FunctionalInterface
+    public interface ChannelDetail
+    {
+        void write(JsonOut out, int skuIndex, int channelIndex);
+    }
 
     public Render(final Engine engine)
     {
         this.engine = engine;
+    }
+
+    public void channelDetail(final ChannelDetail value)
+    {
+        channelDetail = value;
     }
 
     public static String reservationId(final long id)
@@ -185,8 +198,13 @@ public final class Render
                 .field("status", status(channel.available(), engine.channelSpec(c).lowStockThreshold()));
             final Price price = engine.priceAt(skuIndex, c, now);
             out.money("price", price.amountMinor(), price.currency())
-                .field("version", channel.version())
-                .endObject();
+                .field("version", channel.version());
+            final ChannelDetail detail = channelDetail;
+            if (detail != null)
+            {
+                detail.write(out, skuIndex, c);
+            }
+            out.endObject();
         }
         out.endArray();
         out.field("version", version);

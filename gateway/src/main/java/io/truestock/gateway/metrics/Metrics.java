@@ -29,6 +29,8 @@ public final class Metrics implements EngineListener
     private final AtomicLongArray oversold = new AtomicLongArray(2);
     private final ConcurrentHashMap<String, Latency> latencies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    private final java.util.List<java.util.function.Consumer<StringBuilder>> sections =
+        new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static final class Latency
     {
@@ -53,6 +55,12 @@ public final class Metrics implements EngineListener
     public void gauge(final String name, final LongSupplier supplier)
     {
         gauges.put(name, supplier);
+    }
+
+    /** A block of labelled metrics rendered by another component (channel sync) at scrape time. */
+    public void section(final java.util.function.Consumer<StringBuilder> renderer)
+    {
+        sections.add(renderer);
     }
 
     /** Records one request's latency under a route name from a fixed set. */
@@ -118,6 +126,7 @@ public final class Metrics implements EngineListener
             out.append("truestock_request_seconds_count{route=\"").append(route).append("\"} ")
                 .append(snapshot.getTotalCount()).append('\n');
         });
+        sections.forEach(section -> section.accept(out));
         return out.toString();
     }
 

@@ -37,11 +37,14 @@ public final class AuditLog implements EngineListener, AutoCloseable
     static final int INDEX_EVERY = 1024;
     public static final int MAX_SCAN = 100_000;
     private static final int FORMAT = 2;
+    /** A gateway note (a dead-lettered channel update): not derived from the journal, not counted in the index. */
+    private static final int FORMAT_DEAD_LETTER = 100;
 
     private volatile Engine engine;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
     private Thread appenderThread;
+    private ExcerptAppender noteAppender;
     private long[] indexSequences = new long[64];
     private long[] indexPositions = new long[64];
     private int indexSize;
@@ -80,7 +83,10 @@ public final class AuditLog implements EngineListener, AutoCloseable
                         break;
                     }
                     final Bytes<?> bytes = dc.wire().bytes();
-                    bytes.readInt();
+                    if (bytes.readInt() == FORMAT_DEAD_LETTER)
+                    {
+                        continue;
+                    }
                     final long seq = bytes.readLong();
                     noteIndex(seq, dc.index());
                     lastSequence = seq;
@@ -259,6 +265,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
                     }
                     final Bytes<?> in = dc.wire().bytes();
                     final int format = in.readInt();
+                    final boolean deadLetter = format == FORMAT_DEAD_LETTER;
                     final long seq = in.readLong();
                     if (seq <= afterSeq)
                     {
@@ -279,7 +286,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
                         lastScanned = seq;
                         continue;
                     }
-                    final List<Entry> fromRecord = decode(in, format, seq, at, sku);
+                    final List<Entry> fromRecord = deadLetter ? decodeDeadLetter(in, seq, at, sku) :
+                        decode(in, format, seq, at, sku);
                     if (!entries.isEmpty() && entries.size() + fromRecord.size() > limit)
                     {
                         return new Page(entries, lastScanned);
@@ -375,9 +383,58 @@ public final class AuditLog implements EngineListener, AutoCloseable
         return entries;
     }
 
+    /**
+     * Appends a dead-letter entry: a channel update the connector gave up on (type {@code dead_letter}, principal
+     * {@code sync:<channel>}, the error as reason). Such entries are facts of the gateway, not of the journal, so
+     * replay does not reproduce them; they carry the sequence of the last command recorded when they were written.
+     * Called by one thread (the channel sync scheduler), never the output stage.
+     */
+    public synchronized void appendDeadLetter(final String channel, final String sku, final long available,
+        final long version, final int attempts, final String error, final long atMillis)
+    {
+        if (noteAppender == null)
+        {
+            noteAppender = queue.createAppender();
+        }
+        try (DocumentContext dc = noteAppender.writingDocument())
+        {
+            final Bytes<?> out = dc.wire().bytes();
+            out.writeInt(FORMAT_DEAD_LETTER);
+            out.writeLong(lastSequence);
+            out.writeLong(atMillis);
+            out.writeUtf8(channel);
+            out.writeUtf8(sku);
+            out.writeLong(available);
+            out.writeLong(version);
+            out.writeInt(attempts);
+            out.writeUtf8(error);
+        }
+    }
+
+    private static List<Entry> decodeDeadLetter(final Bytes<?> in, final long seq, final long at, final String sku)
+    {
+        final String channel = in.readUtf8();
+        final String letterSku = in.readUtf8();
+        final long available = in.readLong();
+        final long version = in.readLong();
+        final int attempts = in.readInt();
+        final String error = in.readUtf8();
+        if (sku != null && !sku.equals(letterSku))
+        {
+            return List.of();
+        }
+        return List.of(new Entry(seq, at, "dead_letter", letterSku, null, null, null, "dead_letter", "sync:" + channel,
+            error, "channel=" + channel + " available=" + available + " version=" + version + " attempts=" + attempts,
+            null, null));
+    }
+
     @Override
     public void close()
     {
+        if (noteAppender != null)
+        {
+            noteAppender.close();
+        }
         if (appender != null)
         {
             appender.close();

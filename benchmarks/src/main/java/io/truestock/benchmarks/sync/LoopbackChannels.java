@@ -1,0 +1,134 @@
+package io.truestock.benchmarks.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Channel APIs on loopback that accept every well-formed stock update at once: Shopify GraphQL (with a cost
+ * bucket that never runs dry), the Login-with-Amazon token endpoint and Listings patches, WooCommerce batches
+ * (echoing each product's new stock) and a webhook receiver. One server per channel, all on one Netty event loop,
+ * so the measurement is the connectors' own path, not a slow fake.
+ */
+final class LoopbackChannels implements AutoCloseable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final byte[] SHOPIFY_OK = ("{\"data\":{\"inventorySetQuantities\":{\"inventoryAdjustmentGroup\":"
+        + "{\"id\":\"gid://shopify/InventoryAdjustmentGroup/1\"},\"userErrors\":[]}},\"extensions\":{\"cost\":"
+        + "{\"requestedQueryCost\":10,\"actualQueryCost\":10,\"throttleStatus\":{\"maximumAvailable\":2000.0,"
+        + "\"currentlyAvailable\":1990,\"restoreRate\":100.0}}}}").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TOKEN = "{\"access_token\":\"Atza|bench\",\"token_type\":\"bearer\",\"expires_in\":3600}"
+        .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] AMAZON_OK = "{\"sku\":\"hot\",\"status\":\"ACCEPTED\",\"submissionId\":\"1\",\"issues\":[]}"
+        .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EMPTY_OK = "{}".getBytes(StandardCharsets.UTF_8);
+
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    private final List<Channel> servers = new ArrayList<>();
+
+    URI start()
+    {
+        final Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            .childHandler(new ChannelInitializer<SocketChannel>()
+            {
+                @Override
+                protected void initChannel(final SocketChannel ch)
+                {
+                    ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                        new SimpleChannelInboundHandler<FullHttpRequest>()
+                        {
+                            @Override
+                            protected void channelRead0(final ChannelHandlerContext ctx, final FullHttpRequest request)
+                            {
+                                ctx.writeAndFlush(answer(request));
+                            }
+                        });
+                }
+            })
+            .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+        servers.add(server);
+        return URI.create("http://127.0.0.1:" + ((InetSocketAddress)server.localAddress()).getPort());
+    }
+
+    private static FullHttpResponse answer(final FullHttpRequest request)
+    {
+        final String uri = request.uri();
+        byte[] body = EMPTY_OK;
+        if (uri.endsWith("/graphql.json"))
+        {
+            body = SHOPIFY_OK;
+        }
+        else if (uri.equals("/auth/o2/token"))
+        {
+            body = TOKEN;
+        }
+        else if (uri.startsWith("/listings/"))
+        {
+            body = AMAZON_OK;
+        }
+        else if (uri.equals("/wp-json/wc/v3/products/batch"))
+        {
+            body = wooEcho(request);
+        }
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+            Unpooled.wrappedBuffer(body));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        return response;
+    }
+
+    private static byte[] wooEcho(final FullHttpRequest request)
+    {
+        try
+        {
+            final byte[] in = new byte[request.content().readableBytes()];
+            request.content().readBytes(in);
+            final JsonNode root = JSON.readTree(in);
+            final ObjectNode out = JSON.createObjectNode();
+            final ArrayNode update = out.putArray("update");
+            for (final JsonNode item : root.path("update"))
+            {
+                update.addObject().put("id", item.path("id").asLong()).put("manage_stock", true)
+                    .put("stock_quantity", item.path("stock_quantity").asLong());
+            }
+            return JSON.writeValueAsBytes(out);
+        }
+        catch (final Exception ex)
+        {
+            return EMPTY_OK;
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        servers.forEach(server -> server.close().syncUninterruptibly());
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,102 @@
+package io.truestock.gateway.sync;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The issue's storm: 10 000 stock changes over 1 000 SKUs while four fake channels (Shopify, Amazon, WooCommerce,
+ * a signed webhook) throttle with 429s, fail with 5xx, swallow requests until the client times out, and answer
+ * slowly. Afterwards every fake holds exactly the engine's final published value of every SKU, no fake ever
+ * applied an older version over a newer one, every request had the right auth and shape, and nothing was
+ * dead-lettered.
+ */
+class ChannelSyncStormTest
+{
+    private static final int SKUS = 1_000;
+    private static final int CHANGES = 10_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyChannelEndsWithTheEnginesFinalValueAndNeverRegresses() throws Exception
+    {
+        try (FakeShopify shopify = new FakeShopify(1, "2026-04", 400, 2_000);
+             FakeAmazon amazon = new FakeAmazon(2);
+             FakeWooCommerce woo = new FakeWooCommerce(3);
+             FakeWebhookReceiver partner = new FakeWebhookReceiver(4))
+        {
+            final List<FakeChannel> fakes = List.of(shopify, amazon, woo, partner);
+            fakes.forEach(f ->
+            {
+                f.faults = FakeChannel.Faults.storm();
+                f.faults.blackHoleMillis = 400;
+                f.faults.slowMillis = 150;
+            });
+            final ConnectorConfig shopifyConfig = SyncHarness.shopify(shopify).batchSize(50);
+            final ConnectorConfig amazonConfig = SyncHarness.amazon(amazon).rate(2_000, 50).maxInFlight(8);
+            final ConnectorConfig wooConfig = SyncHarness.woo(woo).batchSize(100);
+            final ConnectorConfig partnerConfig = SyncHarness.webhook(partner).batchSize(100);
+            final List<ConnectorConfig> configs = List.of(shopifyConfig, amazonConfig, wooConfig, partnerConfig);
+            for (final ConnectorConfig config : configs)
+            {
+                SyncHarness.mapItems(config, SKUS);
+                config.rate(Math.max(config.type() == ConnectorConfig.Type.AMAZON ? 2_000 : 200, 1), 50)
+                    .retry(1000, 5, 200).timeoutMillis(250);
+            }
+            try (SyncHarness harness = SyncHarness.start(dir, configs))
+            {
+                harness.catalog(SKUS, "shopify", "amazon", "woo", "partner");
+                final Random random = new Random(42);
+                for (int i = 0; i < CHANGES; i++)
+                {
+                    final String sku = SyncHarness.sku(i < SKUS ? i : random.nextInt(SKUS));
+                    if (random.nextBoolean())
+                    {
+                        final long qty = 1 + random.nextInt(20);
+                        harness.submit(c -> c.receive(sku, SyncHarness.LOCATION, qty));
+                    }
+                    else
+                    {
+                        final long onHand = random.nextInt(100);
+                        harness.submit(c -> c.set(sku, SyncHarness.LOCATION, onHand, io.truestock.engine.Command.ABSENT,
+                            io.truestock.engine.Command.ABSENT));
+                    }
+                }
+                final boolean synced = SyncHarness.await(() ->
+                    harness.inSync(shopify, "shopify", ConnectorConfig.Type.SHOPIFY, SKUS)
+                        && harness.inSync(amazon, "amazon", ConnectorConfig.Type.AMAZON, SKUS)
+                        && harness.inSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS)
+                        && harness.inSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS), 240);
+                harness.assertInSync(shopify, "shopify", ConnectorConfig.Type.SHOPIFY, SKUS);
+                harness.assertInSync(amazon, "amazon", ConnectorConfig.Type.AMAZON, SKUS);
+                harness.assertInSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS);
+                harness.assertInSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS);
+                assertThat(synced).isTrue();
+                for (final FakeChannel fake : fakes)
+                {
+                    assertThat(fake.shapeErrors).as(fake.getClass().getSimpleName()).isEmpty();
+                    assertThat(fake.regressions.get()).as(fake.getClass().getSimpleName()).isZero();
+                    assertThat(fake.authFailures.get()).as(fake.getClass().getSimpleName()).isZero();
+                    assertThat(fake.throttled.get()).as("429s injected").isPositive();
+                    assertThat(fake.serverErrors.get()).as("5xx injected").isPositive();
+                    assertThat(fake.blackHoled.get()).as("timeouts injected").isPositive();
+                    assertThat(fake.slowed.get()).as("slow answers injected").isPositive();
+                }
+                for (final ConnectorConfig config : configs)
+                {
+                    final Connector connector = harness.server.sync().connector(config.channel());
+                    assertThat(connector.deadLettered.get()).as(config.channel()).isZero();
+                    assertThat(SyncHarness.await(() -> connector.outbox().pendingCount() == 0, 30)).isTrue();
+                    assertThat(connector.retries.get()).as("retries on " + config.channel()).isPositive();
+                }
+            }
+        }
+    }
+}

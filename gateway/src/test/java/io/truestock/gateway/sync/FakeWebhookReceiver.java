@@ -1,0 +1,57 @@
+package io.truestock.gateway.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.Map;
+
+/**
+ * A receiver of the generic signed webhook: verifies {@code X-Truestock-Signature} over timestamp + body with the
+ * shared secret, checks the body's shape and records each update's value and version.
+ */
+final class FakeWebhookReceiver extends FakeChannel
+{
+    static final String SECRET = "whsec_test";
+    static final String PATH = "/truestock/stock";
+
+    FakeWebhookReceiver(final long seed)
+    {
+        super(seed);
+    }
+
+    @Override
+    Answer handle(final FullHttpRequest request, final byte[] body)
+    {
+        if (!request.method().equals(HttpMethod.POST) || !request.uri().equals(PATH))
+        {
+            return shapeError("unexpected " + request.method() + " " + request.uri());
+        }
+        final String timestamp = request.headers().get(Signatures.TIMESTAMP_HEADER);
+        if (timestamp == null || !Signatures.matches(Signatures.sign(Secret.of(SECRET), timestamp, body),
+            request.headers().get(Signatures.SIGNATURE_HEADER))
+            || Math.abs(System.currentTimeMillis() / 1000 - Long.parseLong(timestamp)) > 300)
+        {
+            return unauthorized();
+        }
+        final JsonNode root = parse(body);
+        final JsonNode updates = root == null ? null : root.path("updates");
+        if (updates == null || !updates.isArray() || updates.isEmpty() || !root.path("channel").isTextual())
+        {
+            return shapeError("a webhook body needs 'channel' and 'updates'");
+        }
+        for (final JsonNode u : updates)
+        {
+            if (!u.path("sku").isTextual() || !u.path("available").isIntegralNumber() || !u.path("version").isIntegralNumber())
+            {
+                return shapeError("bad update " + u);
+            }
+        }
+        for (final JsonNode u : updates)
+        {
+            apply(u.path("sku").asText(), u.path("available").asLong(), u.path("version").asLong());
+        }
+        return Answer.json(HttpResponseStatus.OK, Map.of("received", updates.size()));
+    }
+}
