@@ -31,6 +31,8 @@ abstract class ChannelClient
 
     final ConnectorConfig config;
     final HttpClient http;
+    /** The effective unit price of a SKU index on this client's channel now, or null; set by {@link ChannelSync}. */
+    volatile java.util.function.IntFunction<io.truestock.engine.price.Price> prices = sku -> null;
 
     ChannelClient(final ConnectorConfig config, final HttpClient http)
     {
@@ -47,6 +49,12 @@ abstract class ChannelClient
             case WOOCOMMERCE -> new WooCommerceClient(config, http);
             case WEBHOOK -> new WebhookClient(config, http);
         };
+    }
+
+    /** True when requests carry the SKU's price (the generic webhook); the API connectors carry stock only. */
+    boolean carriesPrices()
+    {
+        return false;
     }
 
     /** The channel's item id for an engine SKU, or null when the SKU is not synced to this channel. */

@@ -97,8 +97,14 @@ public final class ChannelSync implements EngineListener, AutoCloseable
             {
                 throw new IllegalArgumentException("two connectors for channel '" + config.channel() + "'");
             }
-            byChannel.put(config.channel(), new Connector(config, ChannelClient.create(config, http), maxSkus, now,
-                this::wake, this::deadLettered));
+            final ChannelClient client = ChannelClient.create(config, http);
+            client.prices = sku ->
+            {
+                final int channel = engine.channelIndex(config.channel());
+                return channel < 0 ? null : engine.priceAt(sku, channel,
+                    Math.max(System.currentTimeMillis(), engine.lastTimestampMillis()));
+            };
+            byChannel.put(config.channel(), new Connector(config, client, maxSkus, now, this::wake, this::deadLettered));
         }
         this.scheduler = new Thread(this::run, "truestock-sync");
         this.scheduler.setDaemon(true);
@@ -170,7 +176,8 @@ public final class ChannelSync implements EngineListener, AutoCloseable
     public void onApplied(final Command command, final Outcome outcome, final Events events)
     {
         final int n = events.publishedCount();
-        if (n == 0 || byChannel.isEmpty())
+        final int priced = events.pricedCount();
+        if ((n == 0 && priced == 0) || byChannel.isEmpty())
         {
             return;
         }
@@ -185,7 +192,24 @@ public final class ChannelSync implements EngineListener, AutoCloseable
                 connector.offer(sku, engine.skuId(sku), events.publishedAvailable(i), version, now);
             }
         }
+        // A price change (a new price list, a sale starting or ending) is an update at its own version with the
+        // current quantity, for the connectors whose requests carry prices.
+        for (int i = 0; i < priced; i++)
+        {
+            final int sku = events.pricedSku(i);
+            for (int c = 0; c < engine.channelCount(); c++)
+            {
+                final Connector connector = connector(c);
+                if (connector != null && connector.carriesPrices())
+                {
+                    engine.readChannel(sku, c, pricedView);
+                    connector.offerPriceChange(sku, engine.skuId(sku), pricedView.available(), version, now);
+                }
+            }
+        }
     }
+
+    private final ChannelView pricedView = new ChannelView();
 
     /**
      * Queues every SKU whose acknowledged value on the channel differs from the engine's (or is unknown, or was

@@ -95,6 +95,21 @@ public final class Connector
         }
     }
 
+    /** The SKU's price changed: send its current value again to a channel whose requests carry prices. */
+    void offerPriceChange(final int sku, final String skuId, final long qty, final long version, final long nowMillis)
+    {
+        if (synced(sku, skuId) && outbox.offerChanged(sku, qty, version, nowMillis))
+        {
+            wake.run();
+        }
+    }
+
+    /** True when this channel's requests carry prices, so that a price change is worth a request. */
+    boolean carriesPrices()
+    {
+        return client.carriesPrices();
+    }
+
     boolean reconcile(final int sku, final String skuId, final long qty, final long version, final long nowMillis)
     {
         return synced(sku, skuId) && outbox.reconcile(sku, qty, version, nowMillis);

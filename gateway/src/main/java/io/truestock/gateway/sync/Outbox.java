@@ -100,10 +100,28 @@ public final class Outbox
         {
             return false;
         }
-        return put(sku, qty, version, nowMillis);
+        return put(sku, qty, version, nowMillis, false);
+    }
+
+    /**
+     * Like {@link #offer}, but sent even when the channel already acknowledged this quantity: something else in the
+     * request changed (the SKU's price, for a channel whose requests carry it).
+     */
+    public synchronized boolean offerChanged(final int sku, final long qty, final long version, final long nowMillis)
+    {
+        if (version <= wantVersion[sku])
+        {
+            return false;
+        }
+        return put(sku, qty, version, nowMillis, true);
     }
 
     private boolean put(final int sku, final long qty, final long version, final long nowMillis)
+    {
+        return put(sku, qty, version, nowMillis, false);
+    }
+
+    private boolean put(final int sku, final long qty, final long version, final long nowMillis, final boolean changed)
     {
         highWaterVersion = Math.max(highWaterVersion, version);
         wantQty[sku] = qty;
@@ -144,7 +162,7 @@ public final class Outbox
             }
             default ->
             {
-                if (ackedVersion[sku] >= 0 && ackedQty[sku] == qty)
+                if (!changed && ackedVersion[sku] >= 0 && ackedQty[sku] == qty)
                 {
                     // The channel already shows this number: nothing to send, the acknowledgement covers it.
                     ackedVersion[sku] = version;

@@ -9,7 +9,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A generic signed webhook: {@code POST <url>} with {@code {"channel", "sent_at", "updates": [{"sku",
- * "available", "version"}]}}, headers {@code X-Truestock-Timestamp} (Unix seconds) and
+ * "available", "price": {"amount", "currency"}, "version"}]}} (the price is the effective unit price on the channel
+ * when the batch is sent; a price list change or a sale starting or ending sends an update of its own), headers {@code X-Truestock-Timestamp} (Unix seconds) and
  * {@code X-Truestock-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>}. Any 2xx acknowledges the
  * whole batch. Receivers should drop an update whose version is not newer than the one they hold.
  */
@@ -18,6 +19,12 @@ final class WebhookClient extends ChannelClient
     WebhookClient(final ConnectorConfig config, final java.net.http.HttpClient http)
     {
         super(config, http);
+    }
+
+    @Override
+    boolean carriesPrices()
+    {
+        return true;
     }
 
     @Override
@@ -35,7 +42,13 @@ final class WebhookClient extends ChannelClient
         final ArrayNode updates = root.putArray("updates");
         for (final Update u : batch)
         {
-            updates.addObject().put("sku", u.itemId()).put("available", u.qty()).put("version", u.version());
+            final ObjectNode update = updates.addObject().put("sku", u.itemId()).put("available", u.qty())
+                .put("version", u.version());
+            final io.truestock.engine.price.Price price = prices.apply(u.sku());
+            if (price != null)
+            {
+                update.putObject("price").put("amount", price.amountMinor()).put("currency", price.currency());
+            }
         }
         return root;
     }

@@ -223,6 +223,33 @@ class ConnectorBehaviourTest
     }
 
     @Test
+    void aPriceChangeReachesAWebhookChannelWithItsOwnVersion() throws Exception
+    {
+        try (FakeWebhookReceiver partner = new FakeWebhookReceiver(15))
+        {
+            partner.faults = FakeChannel.Faults.none();
+            try (SyncHarness harness = SyncHarness.start(dir, List.of(SyncHarness.webhook(partner))))
+            {
+                harness.catalog(1, "partner");
+                harness.submit(c -> c.receive("sku-0", SyncHarness.LOCATION, 5));
+                assertThat(SyncHarness.await(() -> partner.held.containsKey("sku-0") &&
+                    partner.held.get("sku-0").qty() == 5, 20)).isTrue();
+
+                final var priced = harness.http("PUT", "/v1/skus/sku-0/prices", SyncHarness.ADMIN,
+                    "{\"base\":{\"amount\":4200,\"currency\":\"EUR\"},\"channels\":{\"partner\":{\"amount\":3900,\"currency\":\"EUR\"}}}");
+                assertThat(priced.statusCode()).as(priced.body()).isEqualTo(200);
+                final long version = new com.fasterxml.jackson.databind.ObjectMapper().readTree(priced.body())
+                    .path("version").asLong();
+
+                assertThat(SyncHarness.await(() -> "3900 EUR".equals(partner.prices.get("sku-0")), 20))
+                    .as("prices seen: %s", partner.prices).isTrue();
+                assertThat(partner.held.get("sku-0").qty()).isEqualTo(5);
+                assertThat(partner.held.get("sku-0").version()).isEqualTo(version);
+            }
+        }
+    }
+
+    @Test
     void startupReconcileSendsTheEnginesValuesToAChannelAddedLater() throws Exception
     {
         try (SyncHarness harness = SyncHarness.start(dir, List.of()))

@@ -21,6 +21,9 @@ final class FakeWebhookReceiver extends FakeChannel
         super(seed);
     }
 
+    /** The last price each SKU was sent with, as "amount currency". */
+    final Map<String, String> prices = new java.util.concurrent.ConcurrentHashMap<>();
+
     @Override
     Answer handle(final FullHttpRequest request, final byte[] body)
     {
@@ -51,6 +54,11 @@ final class FakeWebhookReceiver extends FakeChannel
         for (final JsonNode u : updates)
         {
             apply(u.path("sku").asText(), u.path("available").asLong(), u.path("version").asLong());
+            if (u.has("price"))
+            {
+                prices.put(u.path("sku").asText(), u.path("price").path("amount").asLong() + " " +
+                    u.path("price").path("currency").asText());
+            }
         }
         return Answer.json(HttpResponseStatus.OK, Map.of("received", updates.size()));
     }
