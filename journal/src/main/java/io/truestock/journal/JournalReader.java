@@ -128,6 +128,17 @@ public final class JournalReader implements AutoCloseable
         int batchHeld = 0;
         try (RecordCursor cursor = new RecordCursor(queue, maxRecordBytes).fromCycle(meta.firstRetainedCycle))
         {
+            final long sealedBefore = seekToSealBefore(cursor, fromSequence);
+            lastReplaySought = sealedBefore >= 0;
+            if (sealedBefore >= 0)
+            {
+                lastSealed = sealedBefore;
+                expected = lastSealed + 1;
+            }
+            else
+            {
+                cursor.fromCycle(meta.firstRetainedCycle);
+            }
             while (cursor.next())
             {
                 final int template = wrap(cursor);
@@ -197,6 +208,108 @@ public final class JournalReader implements AutoCloseable
         }
         return new ReplayResult(lastSealed, replayed, abandonedBatches, abandonedRecords, batchCount,
             batchCount == 0 ? 0 : batchFirst, batchCount == 0 ? 0 : expected - 1);
+    }
+
+    /** Whether the last replay started after a seal found by seeking (for tests). */
+    boolean lastReplaySought;
+
+    /** Below this many records to skip, walking from the start costs less than seeking. */
+    private static final long SEEK_THRESHOLD = 100_000;
+    /** Seek this far below the target, so that sequences reused after an abandoned tail cannot mislead the search. */
+    private static final long SEEK_MARGIN = 65_536;
+
+    /**
+     * Positions the cursor just after a seal whose last sequence is below {@code fromSequence}, found by binary
+     * search over record indexes, so a replay from a recent snapshot does not read the whole retained journal.
+     * The state of a walk after a seal is fully determined by the seal (the last sealed sequence; no open batch),
+     * so the walk from there checks and delivers exactly what a walk from the start would.
+     *
+     * @return the seal's last sequence, or -1 when seeking is not worth it or found nothing (the caller then walks
+     * from the start).
+     */
+    private long seekToSealBefore(final RecordCursor cursor, final long fromSequence)
+    {
+        final long target = fromSequence - SEEK_MARGIN;
+        if (fromSequence - meta.anchorSequence < SEEK_THRESHOLD)
+        {
+            return -1;
+        }
+        final int firstCycle = meta.firstRetainedCycle == JournalMetadata.NO_CYCLE ? queue.firstCycle() :
+            meta.firstRetainedCycle;
+        final int lastCycle = queue.lastCycle();
+        if (firstCycle > lastCycle || lastCycle < 0)
+        {
+            return -1;
+        }
+        final java.util.List<Long> cycles = new java.util.ArrayList<>(queue.listCyclesBetween(firstCycle, lastCycle));
+        final net.openhft.chronicle.queue.RollCycle rollCycle = queue.rollCycle();
+        for (int c = cycles.size() - 1; c >= 0; c--)
+        {
+            final int cycle = cycles.get(c).intValue();
+            final long count = cursor.excerptsInCycle(cycle);
+            if (count <= 0)
+            {
+                continue;
+            }
+            long lo = 0;
+            long hi = count - 1;
+            long found = -1;
+            while (lo <= hi)
+            {
+                final long mid = (lo + hi) >>> 1;
+                final long sequence = sequenceAt(cursor, rollCycle.toIndex(cycle, mid));
+                if (sequence >= 0 && sequence < target)
+                {
+                    found = mid;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+            if (found < 0)
+            {
+                continue;
+            }
+            if (!cursor.moveTo(rollCycle.toIndex(cycle, found)))
+            {
+                return -1;
+            }
+            while (cursor.next())
+            {
+                if (wrap(cursor) == JournalCodec.SEAL_TEMPLATE)
+                {
+                    final long last = codec.seal().lastSequence();
+                    return last < fromSequence ? last : -1;
+                }
+            }
+            return -1;
+        }
+        return -1;
+    }
+
+    /** The sequence a record speaks of (a command's, a seal's last, an abandon's resume point), or -1 if unreadable. */
+    private long sequenceAt(final RecordCursor cursor, final long index)
+    {
+        if (!cursor.moveTo(index) || !cursor.next())
+        {
+            return -1;
+        }
+        final int template = wrap(cursor);
+        if (template == JournalCodec.COMMAND_TEMPLATE)
+        {
+            return codec.commandSequence();
+        }
+        if (template == JournalCodec.SEAL_TEMPLATE)
+        {
+            return codec.seal().lastSequence();
+        }
+        if (template == JournalCodec.ABANDON_TEMPLATE)
+        {
+            return codec.abandon().resumeAfterSequence();
+        }
+        return -1;
     }
 
     private int wrap(final RecordCursor cursor)

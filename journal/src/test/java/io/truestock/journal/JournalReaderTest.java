@@ -102,6 +102,67 @@ class JournalReaderTest
     }
 
     @Test
+    void replayFromDeepInALongJournalSeeksAndDeliversExactlyWhatAFullWalkDoes()
+    {
+        // 150 000 sealed commands, a crashed unsealed tail of 3 (abandoned on reopening, its sequences reused), then
+        // 150 000 more: long enough that replay seeks instead of walking from the start.
+        final Command command = new Command(8);
+        long sequence = 0;
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(dir), 0))
+        {
+            for (int b = 0; b < 3_000; b++)
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    journal.append(Commands.nth(command, ++sequence));
+                }
+                journal.endOfBatch();
+            }
+            for (int i = 1; i <= 3; i++)
+            {
+                journal.append(Commands.nth(command, sequence + i));
+            }
+        }
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(dir), sequence))
+        {
+            for (int b = 0; b < 3_000; b++)
+            {
+                for (int i = 0; i < 50; i++)
+                {
+                    journal.append(Commands.nth(command, ++sequence));
+                }
+                journal.endOfBatch();
+            }
+        }
+
+        final List<Long> all = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.replay(1, new Command(8), c -> all.add(c.sequence()));
+        }
+        assertThat(all).hasSize(300_000);
+        for (final long from : new long[] {50_000, 100_001, 149_990, 150_001, 150_004, 200_000, 299_999, 300_000, 300_001})
+        {
+            final List<Long> seen = new ArrayList<>();
+            final ReplayResult result;
+            final boolean sought;
+            try (JournalReader reader = JournalReader.open(dir))
+            {
+                result = reader.replay(from, new Command(8), c ->
+                {
+                    Commands.assertSameCommand(c, Commands.nth(new Command(8), c.sequence()));
+                    seen.add(c.sequence());
+                });
+                sought = reader.lastReplaySought;
+            }
+            assertThat(seen).as("from %d", from).isEqualTo(all.stream().filter(s -> s >= from).toList());
+            assertThat(sought).as("from %d sought", from).isEqualTo(from >= 100_000);
+            assertThat(result.lastSequence()).isEqualTo(300_000);
+            assertThat(result.commandsReplayed()).isEqualTo(seen.size());
+        }
+    }
+
+    @Test
     void unsealedTailIsReportedAndNeverDelivered()
     {
         final Command command = new Command(8);
