@@ -2,6 +2,9 @@ package io.truestock.gateway;
 
 import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.LocationSpec;
+import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.ServiceSpec;
+import io.truestock.engine.delivery.ZoneSpec;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.SkuSpec;
 import io.truestock.engine.runtime.CommandFiller;
@@ -44,6 +47,18 @@ public final class DemoCatalog
         commands.add(c -> c.defineChannel("woocommerce", ChannelSpec.named("WooCommerce", "nj", "oak")));
         commands.add(c -> c.defineChannel("tiktok-shop", ChannelSpec.named("TikTok Shop", "oak").with(50, 0, 100)));
         commands.add(c -> c.defineChannel("whatsapp", ChannelSpec.named("WhatsApp Business", "oak", "nj", "ams")));
+        commands.add(c -> c.defineCarrier("ups", new CarrierSpec("UPS", List.of(
+            new ServiceSpec("ground", "Ground", LocationSpec.MON_TO_FRI, List.of(
+                new ZoneSpec("oak", "US", "9", 1, 2),
+                new ZoneSpec("nj", "US", "0", 1, 2),
+                new ZoneSpec("nj", "US", "1", 1, 2),
+                new ZoneSpec(null, "US", "", 3, 5))),
+            new ServiceSpec("2day", "2nd Day Air", LocationSpec.MON_TO_FRI, List.of(new ZoneSpec(null, "US", "", 2, 2)))))));
+        commands.add(c -> c.defineCarrier("postnl", new CarrierSpec("PostNL", List.of(
+            new ServiceSpec("parcel", "Parcel", 0b0111111, List.of(
+                new ZoneSpec("ams", "NL", "", 1, 1),
+                new ZoneSpec("ams", "DE", "", 2, 3),
+                new ZoneSpec("ams", "GB", "", 3, 5)))))));
 
         final Random random = new Random(42);
         final List<String> skus = new ArrayList<>();

@@ -136,7 +136,7 @@ public final class Main
                     "$(cat " + server.keys().generatedAdminTokenFile() + ")" : "$TRUESTOCK_ADMIN_TOKEN";
                 System.out.println("Try:");
                 System.out.println("  curl -s -H \"Authorization: Bearer " + token + "\" '" + base +
-                    "/v1/offers/trail-shoe-black-m?channel=shopify&qty=1'");
+                    "/v1/offers/trail-shoe-black-m?channel=shopify&qty=1&country=US&postal_code=94103'");
                 System.out.println("  curl -s -H \"Authorization: Bearer " + token + "\" -H 'Content-Type: application/json' " +
                     "-d '{\"channel\":\"amazon\",\"lines\":[{\"sku\":\"kit-0\",\"qty\":1}],\"ttl_seconds\":600}' " +
                     base + "/v1/reservations");
