@@ -37,6 +37,7 @@ import java.util.List;
  * @param available         the stock record's available after the command.
  * @param lines             the lines, in request order.
  * @param allocations       units held or shipped per SKU and location.
+ * @param shipments         orders: one per location shipped from, with its delivery promise.
  */
 public record CommandResult(
     CommandType type,
@@ -60,12 +61,14 @@ public record CommandResult(
     long safety,
     long available,
     List<LineResult> lines,
-    List<Allocation> allocations)
+    List<Allocation> allocations,
+    List<Shipment> shipments)
 {
     public CommandResult
     {
         lines = List.copyOf(lines);
         allocations = List.copyOf(allocations);
+        shipments = List.copyOf(shipments);
     }
 
     /**
@@ -73,8 +76,19 @@ public record CommandResult(
      *
      * @param available   for an out-of-stock rejection: what the channel could still supply of this line's SKU.
      * @param backordered units of an order line that were sold without stock.
+     * @param priceAmountMinor orders: the unit price charged; 0 with a null currency when not priced.
      */
-    public record LineResult(String sku, long qty, long available, long backordered)
+    public record LineResult(
+        String sku, long qty, long available, long backordered, long priceAmountMinor, String currency)
+    {
+    }
+
+    /**
+     * The part of an order that ships from one location, with its delivery promise to the destination ({@code
+     * carrier} null and the instants 0 when there is none).
+     */
+    public record Shipment(
+        String location, long earliestMillis, long latestMillis, long orderByMillis, String carrier, String service)
     {
     }
 

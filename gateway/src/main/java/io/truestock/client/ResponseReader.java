@@ -310,7 +310,15 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
             final long qty = line.quantity();
             final long lineAvailable = line.available();
             final long backordered = line.backordered();
-            lines.add(new CommandResult.LineResult(line.sku(), qty, lineAvailable, backordered));
+            final long price = line.priceAmountMinor();
+            final char[] currency = new char[CommandOutcomeDecoder.LinesDecoder.currencyLength()];
+            for (int k = 0; k < currency.length; k++)
+            {
+                currency[k] = (char)line.currency(k);
+            }
+            final String currencyCode = new String(currency).strip();
+            lines.add(new CommandResult.LineResult(line.sku(), qty, lineAvailable, backordered, price,
+                currencyCode.isEmpty() || currency[0] == 0 ? null : currencyCode));
         }
         final List<CommandResult.Allocation> allocations = new ArrayList<>();
         for (final CommandOutcomeDecoder.AllocationsDecoder allocation : d.allocations())
@@ -319,6 +327,17 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
             final String sku = allocation.sku();
             allocations.add(new CommandResult.Allocation(sku, allocation.location(), qty));
         }
+        final List<CommandResult.Shipment> shipments = new ArrayList<>();
+        for (final CommandOutcomeDecoder.ShipmentsDecoder shipment : d.shipments())
+        {
+            final long earliest = shipment.earliestMillis();
+            final long latest = shipment.latestMillis();
+            final long orderBy = shipment.orderByMillis();
+            final String shipFrom = shipment.location();
+            final String carrier = absentIfEmpty(shipment.carrier());
+            final String service = absentIfEmpty(shipment.service());
+            shipments.add(new CommandResult.Shipment(shipFrom, earliest, latest, orderBy, carrier, service));
+        }
         final String channel = absentIfEmpty(d.channel());
         final String orderId = absentIfEmpty(d.orderId());
         final String sku = absentIfEmpty(d.sku());
@@ -326,7 +345,7 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
         return new CommandResult(type, accepted, reason, rejectedLine, sequence, replayed, duplicate, reservationId,
             BinaryProtocol.reservationStatus(reservationState), expiresAt, orderId,
             BinaryProtocol.orderStatus(orderState), channel, sku, location, onHand, reserved, committed, safety,
-            available, lines, allocations);
+            available, lines, allocations, shipments);
     }
 
     private static String absentIfEmpty(final String value)

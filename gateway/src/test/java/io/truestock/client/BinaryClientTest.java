@@ -180,7 +180,7 @@ class BinaryClientTest
         assertThat(rejected.rejectedLine()).isEqualTo(1);
         assertThat(rejected.reservationId()).isZero();
         assertThat(rejected.lines()).containsExactly(
-            new CommandResult.LineResult("shoe", 3, 10, 0), new CommandResult.LineResult("hat", 2, 1, 0));
+            new CommandResult.LineResult("shoe", 3, 10, 0, 0, null), new CommandResult.LineResult("hat", 2, 1, 0, 0, null));
         assertThat(await(admin.availability("shoe", "shopify")).available()).as("all or nothing").isEqualTo(before);
     }
 
@@ -196,7 +196,12 @@ class BinaryClientTest
 
         final CommandResult sold = accepted(admin.submit(new Command(1).order("amazon", "amz-1").addLine("hat", 12)));
         assertThat(sold.orderStatus()).isEqualTo(OrderStatus.CONFIRMED);
-        assertThat(sold.lines()).containsExactly(new CommandResult.LineResult("hat", 12, 0, 2));
+        assertThat(sold.lines()).extracting(CommandResult.LineResult::sku, CommandResult.LineResult::qty,
+            CommandResult.LineResult::backordered, CommandResult.LineResult::currency)
+            .containsExactly(org.assertj.core.groups.Tuple.tuple("hat", 12L, 2L, "USD"));
+        assertThat(sold.lines().get(0).priceAmountMinor()).isPositive();
+        assertThat(sold.shipments()).extracting(CommandResult.Shipment::location).isNotEmpty();
+        assertThat(sold.shipments()).allSatisfy(shipment -> assertThat(shipment.carrier()).isNull());
         final CommandResult duplicate = accepted(admin.submit(new Command(1).order("amazon", "amz-1").addLine("hat", 12)));
         assertThat(duplicate.duplicate()).isTrue();
         assertThat(accepted(admin.submit(new Command(0).queryOrder("amazon", "amz-1"))).orderId()).isEqualTo("amz-1");

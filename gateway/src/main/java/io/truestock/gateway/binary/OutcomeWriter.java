@@ -67,7 +67,13 @@ final class OutcomeWriter
             lines.next()
                 .quantity(outcome.lineQty(i))
                 .available(outcome.lineAvailable(i))
-                .backordered(outcome.lineBackordered(i));
+                .backordered(outcome.lineBackordered(i))
+                .priceAmountMinor(outcome.linePriceMinor(i));
+            final String currency = outcome.lineCurrency(i);
+            for (int k = 0; k < CommandOutcomeEncoder.LinesEncoder.currencyLength(); k++)
+            {
+                lines.currency(k, currency != null && k < currency.length() ? (byte)currency.charAt(k) : (byte)' ');
+            }
             lines.putSku(text, 0, id(skuId(outcome.lineSku(i))));
         }
         final int allocationCount = bounded(outcome.allocationCount(), "allocations");
@@ -77,6 +83,19 @@ final class OutcomeWriter
             allocations.next().quantity(outcome.allocationQty(i));
             allocations.putSku(text, 0, id(skuId(outcome.allocationSku(i))));
             allocations.putLocation(text, 0, id(locationId(outcome.allocationLocation(i))));
+        }
+        final int shipmentCount = bounded(outcome.shipmentCount(), "shipments");
+        final CommandOutcomeEncoder.ShipmentsEncoder shipments = e.shipmentsCount(shipmentCount);
+        for (int i = 0; i < shipmentCount; i++)
+        {
+            final boolean promised = outcome.shipmentHasPromise(i);
+            shipments.next()
+                .earliestMillis(promised ? outcome.shipmentEarliestMillis(i) : 0)
+                .latestMillis(promised ? outcome.shipmentLatestMillis(i) : 0)
+                .orderByMillis(promised ? outcome.shipmentOrderByMillis(i) : 0);
+            shipments.putLocation(text, 0, id(locationId(outcome.shipmentLocation(i))));
+            shipments.putCarrier(text, 0, id(promised ? outcome.shipmentCarrier(i) : null));
+            shipments.putService(text, 0, id(promised ? outcome.shipmentService(i) : null));
         }
         e.putChannel(text, 0, id(outcome.channel() >= 0 ? engine.channelId(outcome.channel()) : null));
         e.putOrderId(text, 0, id(outcome.orderId()));
