@@ -33,6 +33,24 @@ abstract class ChannelClient
     final HttpClient http;
     /** The effective unit price of a SKU index on this client's channel now, or null; set by {@link ChannelSync}. */
     volatile java.util.function.IntFunction<io.truestock.engine.price.Price> prices = sku -> null;
+    /** The SKU's price on this channel without any sale (the channel override, else the base), or null. */
+    volatile java.util.function.IntFunction<io.truestock.engine.price.Price> regularPrices = sku -> null;
+
+    /** A price as the decimal text shops take ("59.90"), with the currency's usual number of decimals. */
+    static String decimal(final io.truestock.engine.price.Price price)
+    {
+        int digits = 2;
+        try
+        {
+            final int currencyDigits = java.util.Currency.getInstance(price.currency()).getDefaultFractionDigits();
+            digits = currencyDigits < 0 ? 2 : currencyDigits;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            // not an ISO 4217 code this JVM knows: two decimals
+        }
+        return java.math.BigDecimal.valueOf(price.amountMinor(), digits).toPlainString();
+    }
 
     ChannelClient(final ConnectorConfig config, final HttpClient http)
     {

@@ -104,6 +104,12 @@ public final class ChannelSync implements EngineListener, AutoCloseable
                 return channel < 0 ? null : engine.priceAt(sku, channel,
                     Math.max(System.currentTimeMillis(), engine.lastTimestampMillis()));
             };
+            client.regularPrices = sku ->
+            {
+                final int channel = engine.channelIndex(config.channel());
+                final io.truestock.engine.price.PriceSpec spec = engine.priceSpec(sku);
+                return channel < 0 || spec == null ? null : spec.channels().getOrDefault(config.channel(), spec.base());
+            };
             byChannel.put(config.channel(), new Connector(config, client, maxSkus, now, this::wake, this::deadLettered));
         }
         this.scheduler = new Thread(this::run, "truestock-sync");

@@ -17,7 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * WooCommerce REST v3 {@code POST /wp-json/wc/v3/products/batch} with {@code {"update": [{"id", "manage_stock":
  * true, "stock_quantity"}]}} (at most 100 items a batch), authenticated with the consumer key and secret (HTTP
  * Basic; use HTTPS). Each item also carries the engine version as product meta data
- * ({@code _truestock_version}), so the shop (and the tests' fake) can tell an older value from a newer one.
+ * ({@code _truestock_version}), so the shop (and the tests' fake) can tell an older value from a newer one, and the
+ * SKU's price on the channel: {@code regular_price} (the channel override, else the base) and {@code sale_price}
+ * (the active sale's price, or empty), as decimal text; a price change is sent as an update of its own.
  * Products are addressed by numeric id: a SKU is synced only when {@code item_ids} maps it, or when the SKU
  * itself is a number.
  */
@@ -45,6 +47,12 @@ final class WooCommerceClient extends ChannelClient
         return skuId.matches("[0-9]{1,18}") ? skuId : null;
     }
 
+    @Override
+    boolean carriesPrices()
+    {
+        return true;
+    }
+
     ObjectNode body(final List<Update> batch)
     {
         final ObjectNode root = JSON.createObjectNode();
@@ -55,6 +63,14 @@ final class WooCommerceClient extends ChannelClient
             item.put("id", Long.parseLong(u.itemId()));
             item.put("manage_stock", true);
             item.put("stock_quantity", u.qty());
+            final io.truestock.engine.price.Price effective = prices.apply(u.sku());
+            final io.truestock.engine.price.Price regular = regularPrices.apply(u.sku());
+            if (effective != null && regular != null)
+            {
+                // The shop shows a sale as a sale price beside the regular one; an empty sale price ends it.
+                item.put("regular_price", decimal(regular));
+                item.put("sale_price", effective.amountMinor() < regular.amountMinor() ? decimal(effective) : "");
+            }
             final ObjectNode meta = item.putArray("meta_data").addObject();
             meta.put("key", VERSION_META);
             meta.put("value", Long.toString(u.version()));

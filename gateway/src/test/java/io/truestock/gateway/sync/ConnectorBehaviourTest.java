@@ -250,6 +250,38 @@ class ConnectorBehaviourTest
     }
 
     @Test
+    void aWooCommerceShopGetsRegularAndSalePricesAndASaleEndingClearsIt() throws Exception
+    {
+        try (FakeWooCommerce shop = new FakeWooCommerce(16))
+        {
+            shop.faults = FakeChannel.Faults.none();
+            final ConnectorConfig config = SyncHarness.woo(shop);
+            SyncHarness.mapItems(config, 1);
+            try (SyncHarness harness = SyncHarness.start(dir, List.of(config)))
+            {
+                harness.catalog(1, "woo");
+                harness.submit(c -> c.receive("sku-0", SyncHarness.LOCATION, 5));
+                final String item = SyncHarness.itemOf(ConnectorConfig.Type.WOOCOMMERCE, 0);
+                assertThat(SyncHarness.await(() -> "10.00/".equals(shop.prices.get(item)), 20))
+                    .as("prices seen: %s", shop.prices).isTrue();
+
+                final java.time.Instant now = java.time.Instant.now();
+                final var priced = harness.http("PUT", "/v1/skus/sku-0/prices", SyncHarness.ADMIN,
+                    "{\"base\":{\"amount\":1000,\"currency\":\"USD\"},\"channels\":{\"woo\":{\"amount\":1200,\"currency\":\"USD\"}}," +
+                    "\"sales\":[{\"amount\":899,\"currency\":\"USD\",\"start\":\"" + now.minusSeconds(60) +
+                    "\",\"end\":\"" + now.plusSeconds(3) + "\"}]}");
+                assertThat(priced.statusCode()).as(priced.body()).isEqualTo(200);
+                assertThat(SyncHarness.await(() -> "12.00/8.99".equals(shop.prices.get(item)), 20))
+                    .as("prices seen: %s", shop.prices).isTrue();
+                // The sale ends three seconds later: a tick announces it and the shop's sale price is cleared.
+                assertThat(SyncHarness.await(() -> "12.00/".equals(shop.prices.get(item)), 30))
+                    .as("prices seen: %s", shop.prices).isTrue();
+                assertThat(shop.held.get(item).qty()).isEqualTo(5);
+            }
+        }
+    }
+
+    @Test
     void startupReconcileSendsTheEnginesValuesToAChannelAddedLater() throws Exception
     {
         try (SyncHarness harness = SyncHarness.start(dir, List.of()))

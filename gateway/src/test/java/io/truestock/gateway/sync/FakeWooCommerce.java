@@ -17,6 +17,9 @@ import java.util.Base64;
  */
 final class FakeWooCommerce extends FakeChannel
 {
+    /** The last prices each product was sent with, as "regular/sale" (sale empty when none). */
+    final java.util.Map<String, String> prices = new java.util.concurrent.ConcurrentHashMap<>();
+
     static final String KEY = "ck_test";
     static final String SECRET = "cs_test";
     static final long MAX_PRODUCT = 1_000_000;
@@ -67,6 +70,10 @@ final class FakeWooCommerce extends FakeChannel
                 continue;
             }
             apply(Long.toString(id), u.path("stock_quantity").asLong(), Long.parseLong(meta.path("value").asText()));
+            if (u.has("regular_price"))
+            {
+                prices.put(Long.toString(id), u.path("regular_price").asText() + "/" + u.path("sale_price").asText());
+            }
             out.addObject().put("id", id).put("manage_stock", true).put("stock_quantity", u.path("stock_quantity").asLong());
         }
         return Answer.json(HttpResponseStatus.OK, response);
