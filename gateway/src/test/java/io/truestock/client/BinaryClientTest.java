@@ -1,10 +1,11 @@
 package io.truestock.client;
 
 import io.truestock.engine.Command;
-import io.truestock.engine.CommandType;
-import io.truestock.engine.OrderStatus;
-import io.truestock.engine.RejectReason;
-import io.truestock.engine.ReservationStatus;
+import io.truestock.engine.SkuSpec;
+import io.truestock.sbe.CommandCode;
+import io.truestock.sbe.OrderState;
+import io.truestock.sbe.RejectCode;
+import io.truestock.sbe.ReservationState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import static io.truestock.client.BinaryHarness.accepted;
 import static io.truestock.client.BinaryHarness.await;
 import static io.truestock.client.BinaryHarness.failure;
 import static io.truestock.client.BinaryHarness.one;
+import static io.truestock.client.BinaryHarness.submit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -116,8 +118,8 @@ class BinaryClientTest
     void receiveAnswersTheStockRecord()
     {
         final CommandResult received = accepted(admin.receive("shoe", "oak", 5));
-        assertThat(received.type()).isEqualTo(CommandType.RECEIVE);
-        assertThat(received.reason()).isEqualTo(RejectReason.NONE);
+        assertThat(received.type()).isEqualTo(CommandCode.RECEIVE);
+        assertThat(received.reason()).isEqualTo(RejectCode.NONE);
         assertThat(received.sku()).isEqualTo("shoe");
         assertThat(received.location()).isEqualTo("oak");
         assertThat(received.onHand()).isEqualTo(15);
@@ -129,16 +131,16 @@ class BinaryClientTest
 
         final CommandResult unknown = await(admin.receive("boot", "oak", 5));
         assertThat(unknown.accepted()).isFalse();
-        assertThat(unknown.reason()).isEqualTo(RejectReason.UNKNOWN_SKU);
+        assertThat(unknown.reason()).isEqualTo(RejectCode.UNKNOWN_SKU);
     }
 
     @Test
     void aReservationIsHeldConfirmedIntoAnOrderOrReleased()
     {
         final CommandResult held = accepted(admin.reserve("shopify", List.of(new Line("shoe", 2), new Line("hat", 1)), 60));
-        assertThat(held.type()).isEqualTo(CommandType.RESERVE);
+        assertThat(held.type()).isEqualTo(CommandCode.RESERVE);
         assertThat(held.reservationId()).isPositive();
-        assertThat(held.reservationStatus()).isEqualTo(ReservationStatus.HELD);
+        assertThat(held.reservationStatus()).isEqualTo(ReservationState.HELD);
         assertThat(held.expiresAtMillis()).isPositive();
         assertThat(held.channel()).isEqualTo("shopify");
         assertThat(held.lines()).extracting(CommandResult.LineResult::sku, CommandResult.LineResult::qty)
@@ -148,22 +150,22 @@ class BinaryClientTest
         assertThat(await(admin.availability("shoe", "shopify")).available()).isEqualTo(8);
 
         final CommandResult order = accepted(admin.confirm(held.reservationId(), "o-1", "US", "94607"));
-        assertThat(order.type()).isEqualTo(CommandType.CONFIRM);
+        assertThat(order.type()).isEqualTo(CommandCode.CONFIRM);
         assertThat(order.orderId()).isEqualTo("o-1");
-        assertThat(order.orderStatus()).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(order.orderStatus()).isEqualTo(OrderState.CONFIRMED);
         assertThat(order.reservationId()).isEqualTo(held.reservationId());
         assertThat(order.channel()).isEqualTo("shopify");
         assertThat(order.allocations()).contains(new CommandResult.Allocation("shoe", "oak", 2));
 
         final CommandResult again = await(admin.confirm(held.reservationId(), "o-2"));
         assertThat(again.accepted()).isFalse();
-        assertThat(again.reason()).isEqualTo(RejectReason.RESERVATION_NOT_HELD);
+        assertThat(again.reason()).isEqualTo(RejectCode.RESERVATION_NOT_HELD);
 
         final CommandResult second = accepted(admin.reserve("amazon", one("hat", 4), 60));
         final CommandResult released = accepted(admin.release(second.reservationId()));
-        assertThat(released.reservationStatus()).isEqualTo(ReservationStatus.RELEASED);
+        assertThat(released.reservationStatus()).isEqualTo(ReservationState.RELEASED);
         assertThat(await(admin.availability("hat", "amazon")).available()).isEqualTo(9);
-        assertThat(await(admin.release(second.reservationId())).reason()).isEqualTo(RejectReason.RESERVATION_NOT_HELD);
+        assertThat(await(admin.release(second.reservationId())).reason()).isEqualTo(RejectCode.RESERVATION_NOT_HELD);
     }
 
     @Test
@@ -176,7 +178,7 @@ class BinaryClientTest
             List.of(new Line("shoe", 3), new Line("hat", 2)), 60));
 
         assertThat(rejected.accepted()).isFalse();
-        assertThat(rejected.reason()).isEqualTo(RejectReason.OUT_OF_STOCK);
+        assertThat(rejected.reason()).isEqualTo(RejectCode.OUT_OF_STOCK);
         assertThat(rejected.rejectedLine()).isEqualTo(1);
         assertThat(rejected.reservationId()).isZero();
         assertThat(rejected.lines()).containsExactly(
@@ -185,39 +187,39 @@ class BinaryClientTest
     }
 
     @Test
-    void everyOtherCommandGoesThroughGenericSubmit()
+    void everyOtherCommandGoesThroughAGenericSubmit()
     {
         final CommandResult held = accepted(admin.reserve("shopify", one("shoe", 1), 60));
-        final CommandResult extended = accepted(admin.submit(new Command(0).extend(held.reservationId(), 600)));
+        final CommandResult extended = accepted(admin.submit(new CommandRequest().extend(held.reservationId(), 600)));
         assertThat(extended.expiresAtMillis()).isGreaterThan(held.expiresAtMillis());
-        final CommandResult queried = accepted(admin.submit(new Command(0).queryReservation(held.reservationId())));
-        assertThat(queried.type()).isEqualTo(CommandType.QUERY_RESERVATION);
-        assertThat(queried.reservationStatus()).isEqualTo(ReservationStatus.HELD);
+        final CommandResult queried = accepted(admin.submit(new CommandRequest().queryReservation(held.reservationId())));
+        assertThat(queried.type()).isEqualTo(CommandCode.QUERY_RESERVATION);
+        assertThat(queried.reservationStatus()).isEqualTo(ReservationState.HELD);
 
-        final CommandResult sold = accepted(admin.submit(new Command(1).order("amazon", "amz-1").addLine("hat", 12)));
-        assertThat(sold.orderStatus()).isEqualTo(OrderStatus.CONFIRMED);
+        final CommandResult sold = accepted(admin.submit(new CommandRequest().order("amazon", "amz-1").addLine("hat", 12)));
+        assertThat(sold.orderStatus()).isEqualTo(OrderState.CONFIRMED);
         assertThat(sold.lines()).extracting(CommandResult.LineResult::sku, CommandResult.LineResult::qty,
             CommandResult.LineResult::backordered, CommandResult.LineResult::currency)
             .containsExactly(org.assertj.core.groups.Tuple.tuple("hat", 12L, 2L, "USD"));
         assertThat(sold.lines().get(0).priceAmountMinor()).isPositive();
         assertThat(sold.shipments()).extracting(CommandResult.Shipment::location).isNotEmpty();
         assertThat(sold.shipments()).allSatisfy(shipment -> assertThat(shipment.carrier()).isNull());
-        final CommandResult duplicate = accepted(admin.submit(new Command(1).order("amazon", "amz-1").addLine("hat", 12)));
+        final CommandResult duplicate = accepted(admin.submit(new CommandRequest().order("amazon", "amz-1").addLine("hat", 12)));
         assertThat(duplicate.duplicate()).isTrue();
-        assertThat(accepted(admin.submit(new Command(0).queryOrder("amazon", "amz-1"))).orderId()).isEqualTo("amz-1");
-        assertThat(accepted(admin.submit(new Command(0).cancel("amazon", "amz-1"))).orderStatus())
-            .isEqualTo(OrderStatus.CANCELLED);
+        assertThat(accepted(admin.submit(new CommandRequest().queryOrder("amazon", "amz-1"))).orderId()).isEqualTo("amz-1");
+        assertThat(accepted(admin.submit(new CommandRequest().cancel("amazon", "amz-1"))).orderStatus())
+            .isEqualTo(OrderState.CANCELLED);
 
-        accepted(admin.submit(new Command(1).order("amazon", "amz-2").addLine("shoe", 2)));
-        final CommandResult shipped = accepted(admin.submit(new Command(0).ship(null, "amz-2")));
-        assertThat(shipped.orderStatus()).isEqualTo(OrderStatus.SHIPPED);
+        accepted(admin.submit(new CommandRequest().order("amazon", "amz-2").addLine("shoe", 2)));
+        final CommandResult shipped = accepted(admin.submit(new CommandRequest().ship(null, "amz-2")));
+        assertThat(shipped.orderStatus()).isEqualTo(OrderState.SHIPPED);
 
-        final CommandResult adjusted = accepted(admin.submit(new Command(0).adjust("shoe", "oak", -1)));
+        final CommandResult adjusted = accepted(admin.submit(new CommandRequest().adjust("shoe", "oak", -1)));
         assertThat(adjusted.onHand()).isEqualTo(7);
-        final CommandResult mismatch = await(admin.submit(new Command(0).set("shoe", "oak", 20, Command.ABSENT, 99)));
-        assertThat(mismatch.reason()).isEqualTo(RejectReason.EXPECTED_MISMATCH);
+        final CommandResult mismatch = await(admin.submit(new CommandRequest().set("shoe", "oak", 20, CommandRequest.ABSENT, 99)));
+        assertThat(mismatch.reason()).isEqualTo(RejectCode.EXPECTED_MISMATCH);
         assertThat(mismatch.onHand()).isEqualTo(7);
-        final CommandResult set = accepted(admin.submit(new Command(0).set("shoe", "oak", 20, 2, 7)));
+        final CommandResult set = accepted(admin.submit(new CommandRequest().set("shoe", "oak", 20, 2, 7)));
         assertThat(set.onHand()).isEqualTo(20);
         assertThat(set.safety()).isEqualTo(2);
     }
@@ -226,7 +228,7 @@ class BinaryClientTest
     void commandsStampedElsewhereAreSentUnstamped()
     {
         final Command stamped = new Command(0).receive("shoe", "oak", 1).stamp(12345, 1_700_000_000_000L);
-        final CommandResult received = accepted(admin.submit(stamped));
+        final CommandResult received = accepted(submit(admin, stamped));
         assertThat(received.version()).isNotEqualTo(12345);
     }
 
@@ -243,16 +245,16 @@ class BinaryClientTest
 
             final CommandResult foreign = await(shop.confirm(amazonHold.reservationId(), "o-9"));
             assertThat(foreign.accepted()).isFalse();
-            assertThat(foreign.reason()).isEqualTo(RejectReason.CHANNEL_MISMATCH);
-            assertThat(await(shop.release(amazonHold.reservationId())).reason()).isEqualTo(RejectReason.CHANNEL_MISMATCH);
+            assertThat(foreign.reason()).isEqualTo(RejectCode.CHANNEL_MISMATCH);
+            assertThat(await(shop.release(amazonHold.reservationId())).reason()).isEqualTo(RejectCode.CHANNEL_MISMATCH);
 
             accepted(shop.confirm(own.reservationId(), "s-1"));
-            assertThat(failure(shop.submit(new Command(0).cancel("amazon", "s-1"))).code()).isEqualTo("forbidden");
-            assertThat(accepted(shop.submit(new Command(0).cancel(null, "s-1"))).orderStatus())
-                .isEqualTo(OrderStatus.CANCELLED);
+            assertThat(failure(shop.submit(new CommandRequest().cancel("amazon", "s-1"))).code()).isEqualTo("forbidden");
+            assertThat(accepted(shop.submit(new CommandRequest().cancel(null, "s-1"))).orderStatus())
+                .isEqualTo(OrderState.CANCELLED);
 
             assertThat(failure(shop.receive("shoe", "oak", 1)).code()).isEqualTo("forbidden");
-            assertThat(failure(shop.submit(new Command(0).tick())).code()).isEqualTo("forbidden");
+            assertThat(failure(submit(shop, new Command(0).tick())).code()).isEqualTo("forbidden");
             assertThat(await(shop.availability("shoe", "amazon")).available()).as("reads are open to every key")
                 .isEqualTo(9);
         }
@@ -265,11 +267,11 @@ class BinaryClientTest
         {
             final CommandResult held = accepted(agent.reserve("amazon", one("hat", 2), 60));
             accepted(agent.confirm(held.reservationId(), "ag-1"));
-            assertThat(accepted(agent.submit(new Command(0).queryOrder("amazon", "ag-1"))).orderId()).isEqualTo("ag-1");
-            assertThat(failure(agent.submit(new Command(1).order("amazon", "ag-2").addLine("hat", 1))).code())
+            assertThat(accepted(agent.submit(new CommandRequest().queryOrder("amazon", "ag-1"))).orderId()).isEqualTo("ag-1");
+            assertThat(failure(agent.submit(new CommandRequest().order("amazon", "ag-2").addLine("hat", 1))).code())
                 .isEqualTo("forbidden");
-            assertThat(failure(agent.submit(new Command(0).ship("amazon", "ag-1"))).code()).isEqualTo("forbidden");
-            assertThat(failure(agent.submit(new Command(0).defineSku("x", io.truestock.engine.SkuSpec.simple("x", 1, "USD"))))
+            assertThat(failure(agent.submit(new CommandRequest().ship("amazon", "ag-1"))).code()).isEqualTo("forbidden");
+            assertThat(failure(submit(agent, new Command(0).defineSku("x", SkuSpec.simple("x", 1, "USD"))))
                 .code()).isEqualTo("forbidden");
         }
     }
@@ -277,7 +279,7 @@ class BinaryClientTest
     @Test
     void anAdminCannotTickEither()
     {
-        assertThat(failure(admin.submit(new Command(0).tick())).code()).isEqualTo("forbidden");
+        assertThat(failure(submit(admin, new Command(0).tick())).code()).isEqualTo("forbidden");
     }
 
     // ---- idempotency ----
@@ -285,7 +287,7 @@ class BinaryClientTest
     @Test
     void aRepeatedIdempotencyKeyReplaysTheFirstAnswer()
     {
-        final Command reserve = new Command(1).reserve("shopify", 60).addLine("shoe", 2).idempotencyKey("cart-7");
+        final CommandRequest reserve = new CommandRequest().reserve("shopify", 60).addLine("shoe", 2).idempotencyKey("cart-7");
         final CommandResult first = accepted(admin.submit(reserve));
         final CommandResult repeat = accepted(admin.submit(reserve));
         assertThat(first.replayed()).isFalse();
@@ -294,9 +296,9 @@ class BinaryClientTest
         assertThat(await(admin.availability("shoe", "shopify")).available()).isEqualTo(8);
 
         final CommandResult conflict = await(admin.submit(
-            new Command(1).reserve("shopify", 60).addLine("shoe", 3).idempotencyKey("cart-7")));
-        assertThat(conflict.reason()).isEqualTo(RejectReason.IDEMPOTENCY_CONFLICT);
-        assertThat(failure(admin.submit(new Command(0).receive("shoe", "oak", 1).idempotencyKey(""))).code())
+            new CommandRequest().reserve("shopify", 60).addLine("shoe", 3).idempotencyKey("cart-7")));
+        assertThat(conflict.reason()).isEqualTo(RejectCode.IDEMPOTENCY_CONFLICT);
+        assertThat(failure(admin.submit(new CommandRequest().receive("shoe", "oak", 1).idempotencyKey(""))).code())
             .isEqualTo("invalid_request");
     }
 
@@ -358,7 +360,7 @@ class BinaryClientTest
     @Test
     void aCommandBeyondTheFrameBoundFailsInTheClient()
     {
-        final Command huge = new Command(0).receive("shoe", "oak", 1).reason("x".repeat(40_000))
+        final CommandRequest huge = new CommandRequest().receive("shoe", "oak", 1).reason("x".repeat(40_000))
             .reference("y".repeat(40_000));
         final CompletableFuture<CommandResult> future = admin.submit(huge);
         assertThat(future).isCompletedExceptionally();

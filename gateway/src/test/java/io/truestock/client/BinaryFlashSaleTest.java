@@ -1,7 +1,7 @@
 package io.truestock.client;
 
-import io.truestock.engine.RejectReason;
 import io.truestock.engine.StockView;
+import io.truestock.sbe.RejectCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,7 +144,7 @@ class BinaryFlashSaleTest
             else
             {
                 soldOut++;
-                assertThat(result.reason()).as("%s", result).isEqualTo(RejectReason.OUT_OF_STOCK);
+                assertThat(result.reason()).as("%s", result).isEqualTo(RejectCode.OUT_OF_STOCK);
                 assertThat(result.lines()).singleElement().satisfies(line ->
                 {
                     assertThat(line.qty()).isEqualTo(1);

@@ -6,6 +6,8 @@ import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
 import io.truestock.gateway.ServerConfig;
 import io.truestock.gateway.TruestockServer;
+import io.truestock.journal.JournalCodec;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -137,22 +139,33 @@ final class BinaryHarness implements AutoCloseable
         return result;
     }
 
+    /**
+     * Sends any engine command, the catalog's definitions included, encoded by the journal's own codec: the client's
+     * way for what {@link CommandRequest} does not build.
+     */
+    static CompletableFuture<CommandResult> submit(final TruestockClient client, final Command command)
+    {
+        final JournalCodec codec = new JournalCodec(JournalCodec.MIN_RECORD_BYTES * 64);
+        final int messageLength = codec.encodeCommand(command) - JournalCodec.CHECKSUM_LENGTH;
+        return client.submit(new UnsafeBuffer(codec.encodedBytes()), 0, messageLength);
+    }
+
     // ---- catalog, over the binary protocol ----
 
     void defineLocation(final String id, final int priority)
     {
-        accepted(admin.submit(new Command(0).defineLocation(id, LocationSpec.named(id + " warehouse")
+        accepted(submit(admin, new Command(0).defineLocation(id, LocationSpec.named(id + " warehouse")
             .withPriority(priority))));
     }
 
     void defineChannel(final String id, final String... locations)
     {
-        accepted(admin.submit(new Command(0).defineChannel(id, ChannelSpec.named(id, locations))));
+        accepted(submit(admin, new Command(0).defineChannel(id, ChannelSpec.named(id, locations))));
     }
 
     void defineSku(final String id, final long priceMinor)
     {
-        accepted(admin.submit(new Command(0).defineSku(id, SkuSpec.simple(id, priceMinor, "USD"))));
+        accepted(submit(admin, new Command(0).defineSku(id, SkuSpec.simple(id, priceMinor, "USD"))));
     }
 
     /** One location "oak", channels "shopify" and "amazon", and each SKU priced 8999 with {@code qty} units at oak. */

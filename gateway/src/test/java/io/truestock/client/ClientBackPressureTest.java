@@ -1,6 +1,6 @@
 package io.truestock.client;
 
-import io.truestock.gateway.binary.BinaryProtocol;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.gateway.binary.Frames;
 import io.truestock.sbe.MessageHeaderEncoder;
 import io.truestock.sbe.WelcomeEncoder;

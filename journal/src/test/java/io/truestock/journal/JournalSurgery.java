@@ -10,9 +10,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,9 +24,10 @@ import java.util.zip.CRC32C;
 
 /**
  * Test tools that do to a journal what an attacker or a failing disk would: copy it, patch bytes of its files, and
- * rewrite its records (dropped, swapped, inserted, edited) into a new queue.
+ * rewrite its records (dropped, swapped, inserted, edited) into a new queue. Shared with other modules' tests
+ * through this module's test-jar.
  */
-final class JournalSurgery
+public final class JournalSurgery
 {
     private JournalSurgery()
     {
@@ -188,21 +191,25 @@ final class JournalSurgery
 
     /**
      * Flips one bit of the byte at {@code offset} within the first occurrence of {@code marker} in the journal's
-     * queue files, as a failing disk would.
+     * queue files (in name order), as a failing disk would: the record that carries it no longer matches its
+     * checksum. Only that byte is written, so preallocated queue files stay sparse.
      */
-    static void flipByteOf(final Path dir, final String marker, final int offset)
+    public static void flipByteOf(final Path dir, final String marker, final int offset)
     {
         final byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
         try (Stream<Path> files = Files.list(dir))
         {
-            for (final Path file : files.filter(p -> p.toString().endsWith(".cq4")).toList())
+            for (final Path file : files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList())
             {
                 final byte[] bytes = Files.readAllBytes(file);
                 final int at = find(bytes, needle);
                 if (at >= 0)
                 {
-                    bytes[at + offset] ^= 0x04;
-                    Files.write(file, bytes);
+                    final int flipped = at + offset;
+                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
+                    {
+                        channel.write(ByteBuffer.wrap(new byte[] {(byte)(bytes[flipped] ^ 0x04)}), flipped);
+                    }
                     return;
                 }
             }

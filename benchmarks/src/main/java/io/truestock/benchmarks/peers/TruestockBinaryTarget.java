@@ -5,7 +5,7 @@ import io.truestock.client.ClientEventLoops;
 import io.truestock.client.CommandResult;
 import io.truestock.client.Line;
 import io.truestock.client.TruestockClient;
-import io.truestock.engine.RejectReason;
+import io.truestock.sbe.RejectCode;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ public final class TruestockBinaryTarget implements Target
         final Map<String, String> map = new LinkedHashMap<>(server.describe());
         map.put("edge", "binary protocol (SBE frames over TCP, docs/binary-protocol.md), one connection per load " +
             "thread, requests not pipelined");
-        map.put("client", "io.truestock.client.TruestockClient (gateway module), " + ioThreads + " shared client " +
+        map.put("client", "io.truestock.client.TruestockClient (client module), " + ioThreads + " shared client " +
             "I/O threads; the load thread waits on each request's future, which a client I/O thread completes");
         map.put("reserve", "RESERVE command (1 line, qty 1, ttl " + Workload.TTL_SECONDS + " s, channel " +
             TruestockHttpTarget.CHANNEL + "), agent key");
@@ -115,7 +115,7 @@ public final class TruestockBinaryTarget implements Target
         {
             return true;
         }
-        if (result.reason() == RejectReason.OUT_OF_STOCK)
+        if (result.reason() == RejectCode.OUT_OF_STOCK)
         {
             return false;
         }

@@ -18,6 +18,7 @@ import io.truestock.engine.SkuSpec;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.http.Api;
 import io.truestock.journal.JournalException;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityQueryDecoder;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.HelloDecoder;
@@ -339,7 +340,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         final ChannelView published = io.channelView;
         engine.readChannel(s, c, published);
         ctx.write(io.responses.availability(ctx.alloc(), correlationId, published.available(), published.version(),
-            BinaryProtocol.stockStatus(published.available(), engine.channelSpec(c).lowStockThreshold())));
+            WireCodes.stockStatus(published.available(), engine.channelSpec(c).lowStockThreshold())));
     }
 
     private void offer(final UnsafeBuffer view, final long correlationId, final int blockLength, final int version)
@@ -397,7 +398,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         final String quoteId = service.quotes().issue(s, c, price, quoteExpiresAt);
         ctx.write(io.responses.offer(ctx.alloc(), correlationId, quantity, available, published.version(),
             price.amountMinor(), price.currency(), available < quantity ? StockStatus.OUT_OF_STOCK :
-                BinaryProtocol.stockStatus(available, engine.channelSpec(c).lowStockThreshold()),
+                WireCodes.stockStatus(available, engine.channelSpec(c).lowStockThreshold()),
             quoteId, quoteExpiresAt, promise, reason == null ? engine.locationId(promise.locationIndex()) : null,
             reason));
     }

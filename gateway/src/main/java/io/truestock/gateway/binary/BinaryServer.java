@@ -13,6 +13,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.truestock.engine.Engine;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.net.Transport;
+import io.truestock.protocol.BinaryProtocol;
 
 import java.net.InetSocketAddress;
 import java.util.Map;

@@ -5,6 +5,7 @@ import io.truestock.engine.price.Quotes;
 import io.netty.channel.ChannelPipeline;
 import io.truestock.engine.Engine;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.protocol.BinaryProtocol;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;

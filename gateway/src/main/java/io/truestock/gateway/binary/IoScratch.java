@@ -38,6 +38,6 @@ final class IoScratch
     /** Points {@link #view} at the frame's readable bytes; valid until the frame is released. */
     UnsafeBuffer wrap(final ByteBuf frame)
     {
-        return BinaryProtocol.view(frame, view);
+        return WireCodes.view(frame, view);
     }
 }

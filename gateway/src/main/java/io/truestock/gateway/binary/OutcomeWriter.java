@@ -6,6 +6,7 @@ import io.truestock.engine.Command;
 import io.truestock.engine.Engine;
 import io.truestock.engine.Outcome;
 import io.truestock.journal.JournalCodec;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.CommandOutcomeEncoder;
 import io.truestock.sbe.MessageHeaderEncoder;
 import org.agrona.ExpandableArrayBuffer;
@@ -47,13 +48,13 @@ final class OutcomeWriter
             .accepted(outcome.accepted())
             .replayed(outcome.replayed())
             .duplicate(outcome.duplicate());
-        e.rejectReason(BinaryProtocol.rejectCode(outcome.reason()))
+        e.rejectReason(WireCodes.rejectCode(outcome.reason()))
             .rejectedLine(outcome.rejectedLine())
             .version(outcome.version())
             .reservationId(outcome.reservationId())
-            .reservationStatus(BinaryProtocol.reservationState(outcome.reservationStatus()))
+            .reservationStatus(WireCodes.reservationState(outcome.reservationStatus()))
             .expiresAtMillis(outcome.expiresAtMillis())
-            .orderStatus(BinaryProtocol.orderState(outcome.orderStatus()))
+            .orderStatus(WireCodes.orderState(outcome.orderStatus()))
             .onHand(outcome.onHand())
             .reservedQuantity(outcome.reserved())
             .committed(outcome.committed())

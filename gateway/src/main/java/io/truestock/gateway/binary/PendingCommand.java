@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.truestock.engine.Command;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.runtime.OutcomeHandler;
+import io.truestock.protocol.BinaryProtocol;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

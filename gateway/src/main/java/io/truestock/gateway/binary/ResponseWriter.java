@@ -5,6 +5,7 @@ import io.truestock.engine.delivery.DeliveryPromise;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.truestock.engine.Ids;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityEncoder;
 import io.truestock.sbe.BooleanType;
 import io.truestock.sbe.ErrorCode;

@@ -1,6 +1,7 @@
 package io.truestock.gateway.binary;
 
 import io.truestock.engine.Command;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityDecoder;
 import io.truestock.sbe.CommandOutcomeDecoder;
 import io.truestock.sbe.MessageHeaderDecoder;

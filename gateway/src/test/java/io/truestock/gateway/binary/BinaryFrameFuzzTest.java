@@ -1,6 +1,7 @@
 package io.truestock.gateway.binary;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.truestock.protocol.BinaryProtocol;
 
 import java.util.Arrays;
 import java.util.List;

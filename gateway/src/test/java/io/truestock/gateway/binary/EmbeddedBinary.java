@@ -15,6 +15,7 @@ import io.truestock.engine.SkuSpec;
 import io.truestock.engine.runtime.CommandFiller;
 import io.truestock.engine.runtime.OutcomeHandler;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.protocol.BinaryProtocol;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;

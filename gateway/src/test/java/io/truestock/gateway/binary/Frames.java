@@ -2,6 +2,7 @@ package io.truestock.gateway.binary;
 
 import io.truestock.engine.Command;
 import io.truestock.journal.JournalCodec;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityQueryEncoder;
 import io.truestock.sbe.BooleanType;
 import io.truestock.sbe.ErrorDecoder;

@@ -6,6 +6,7 @@ import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
 import io.truestock.gateway.ServerConfig;
 import io.truestock.gateway.TruestockServer;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

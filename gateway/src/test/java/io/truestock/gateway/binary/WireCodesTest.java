@@ -3,6 +3,8 @@ package io.truestock.gateway.binary;
 import io.truestock.engine.OrderStatus;
 import io.truestock.engine.RejectReason;
 import io.truestock.engine.ReservationStatus;
+import io.truestock.gateway.http.Api;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.OrderState;
 import io.truestock.sbe.RejectCode;
@@ -25,12 +27,12 @@ class WireCodesTest
     {
         for (final RejectReason reason : RejectReason.values())
         {
-            final RejectCode code = BinaryProtocol.rejectCode(reason);
-            assertThat(BinaryProtocol.rejectReason(code)).isEqualTo(reason);
+            final RejectCode code = WireCodes.rejectCode(reason);
+            assertThat(WireCodes.rejectReason(code)).isEqualTo(reason);
         }
         assertThat(Arrays.stream(RejectCode.values()).filter(code -> code != RejectCode.NULL_VAL))
             .hasSize(RejectReason.values().length)
-            .allSatisfy(code -> assertThat(BinaryProtocol.rejectReason(code)).isNotNull());
+            .allSatisfy(code -> assertThat(WireCodes.rejectReason(code)).isNotNull());
         assertThat(RejectCode.NONE.value()).isZero();
     }
 
@@ -39,22 +41,22 @@ class WireCodesTest
     {
         for (final ReservationStatus status : ReservationStatus.values())
         {
-            assertThat(BinaryProtocol.reservationStatus(BinaryProtocol.reservationState(status))).isEqualTo(status);
+            assertThat(WireCodes.reservationStatus(WireCodes.reservationState(status))).isEqualTo(status);
         }
-        assertThat(BinaryProtocol.reservationState(null)).isEqualTo(ReservationState.NULL_VAL);
+        assertThat(WireCodes.reservationState(null)).isEqualTo(ReservationState.NULL_VAL);
         for (final OrderStatus status : OrderStatus.values())
         {
-            assertThat(BinaryProtocol.orderStatus(BinaryProtocol.orderState(status))).isEqualTo(status);
+            assertThat(WireCodes.orderStatus(WireCodes.orderState(status))).isEqualTo(status);
         }
-        assertThat(BinaryProtocol.orderState(null)).isEqualTo(OrderState.NULL_VAL);
+        assertThat(WireCodes.orderState(null)).isEqualTo(OrderState.NULL_VAL);
     }
 
     @Test
     void stockStatusReadsAsHttpDoes()
     {
-        assertThat(BinaryProtocol.stockStatus(0, 5)).isEqualTo(StockStatus.OUT_OF_STOCK);
-        assertThat(BinaryProtocol.stockStatus(5, 5)).isEqualTo(StockStatus.LOW_STOCK);
-        assertThat(BinaryProtocol.stockStatus(6, 5)).isEqualTo(StockStatus.IN_STOCK);
+        assertThat(WireCodes.stockStatus(0, 5)).isEqualTo(StockStatus.OUT_OF_STOCK);
+        assertThat(WireCodes.stockStatus(5, 5)).isEqualTo(StockStatus.LOW_STOCK);
+        assertThat(WireCodes.stockStatus(6, 5)).isEqualTo(StockStatus.IN_STOCK);
     }
 
     @Test
@@ -63,5 +65,11 @@ class WireCodesTest
         assertThat(BinaryProtocol.codeText(ErrorCode.OVERLOADED)).isEqualTo("overloaded");
         assertThat(BinaryProtocol.codeText(ErrorCode.FRAME_TOO_LARGE)).isEqualTo("frame_too_large");
         assertThat(BinaryProtocol.codeText(ErrorCode.NULL_VAL)).isEqualTo("unknown");
+    }
+
+    @Test
+    void theRequestFrameBoundIsTheHttpBodyBound()
+    {
+        assertThat(BinaryProtocol.MAX_REQUEST_FRAME_BYTES).isEqualTo(Api.MAX_BODY_BYTES);
     }
 }

@@ -5,6 +5,7 @@ import io.truestock.engine.runtime.EngineListener;
 import io.truestock.gateway.ConfigFile;
 import io.truestock.gateway.ServerConfig;
 import io.truestock.journal.JournalConfig;
+import io.truestock.journal.JournalSurgery;
 import io.truestock.journal.snapshot.Recovery;
 import io.truestock.journal.snapshot.SnapshotStore;
 
@@ -174,45 +175,6 @@ final class DataDirs
      */
     static void flipBitInJournal(final Path dataDir, final String marker)
     {
-        final byte[] needle = marker.getBytes(StandardCharsets.US_ASCII);
-        try (Stream<Path> files = Files.list(dataDir.resolve("journal")))
-        {
-            for (final Path file : files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList())
-            {
-                final byte[] bytes = Files.readAllBytes(file);
-                final int at = indexOf(bytes, needle);
-                if (at >= 0)
-                {
-                    final int flipped = at + needle.length / 2;
-                    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE))
-                    {
-                        channel.write(ByteBuffer.wrap(new byte[] {(byte)(bytes[flipped] ^ 0x04)}), flipped);
-                    }
-                    return;
-                }
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException(ex);
-        }
-        throw new IllegalArgumentException("marker " + marker + " is in no journal file of " + dataDir);
-    }
-
-    private static int indexOf(final byte[] haystack, final byte[] needle)
-    {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++)
-        {
-            for (int j = 0; j < needle.length; j++)
-            {
-                if (haystack[i + j] != needle[j])
-                {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
+        JournalSurgery.flipByteOf(dataDir.resolve("journal"), marker, marker.length() / 2);
     }
 }

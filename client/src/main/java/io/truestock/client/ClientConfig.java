@@ -1,6 +1,6 @@
 package io.truestock.client;
 
-import io.truestock.gateway.binary.BinaryProtocol;
+import io.truestock.protocol.BinaryProtocol;
 
 /**
  * How a {@link TruestockClient} connects and what it bounds. Defaults suit one connection of a low-latency

@@ -1,8 +1,15 @@
 package io.truestock.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.truestock.gateway.net.Transport;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.util.concurrent.TimeUnit;
 
@@ -12,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClientEventLoops implements AutoCloseable
 {
-    private final Transport transport;
+    private final boolean epoll;
     private final EventLoopGroup group;
 
     /** @param threads I/O threads, 1 to 64; native epoll where the platform has it. */
@@ -22,8 +29,9 @@ public final class ClientEventLoops implements AutoCloseable
         {
             throw new IllegalArgumentException("threads must be in [1, 64]: " + threads);
         }
-        transport = new Transport(true);
-        group = transport.group(threads, "truestock-client");
+        epoll = Epoll.isAvailable();
+        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("truestock-client", true), factory);
     }
 
     EventLoopGroup group()
@@ -33,7 +41,7 @@ public final class ClientEventLoops implements AutoCloseable
 
     Class<? extends SocketChannel> channelType()
     {
-        return transport.socketChannel();
+        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     @Override

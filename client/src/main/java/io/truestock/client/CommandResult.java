@@ -1,9 +1,9 @@
 package io.truestock.client;
 
-import io.truestock.engine.CommandType;
-import io.truestock.engine.OrderStatus;
-import io.truestock.engine.RejectReason;
-import io.truestock.engine.ReservationStatus;
+import io.truestock.sbe.CommandCode;
+import io.truestock.sbe.OrderState;
+import io.truestock.sbe.RejectCode;
+import io.truestock.sbe.ReservationState;
 
 import java.util.List;
 
@@ -12,11 +12,12 @@ import java.util.List;
  * on the command: stock commands fill {@code sku}, {@code location} and the record's quantities; reservations the
  * reservation id, status, expiry, channel, lines and the holds as allocations; orders the order id, status,
  * channel, lines with backordered units and the allocations (the shipments); an out-of-stock rejection fills
- * {@code lines} with what was still available per line. Absent ids are null, absent numbers 0.
+ * {@code lines} with what was still available per line. Absent ids are null, absent numbers 0. Types, reasons and
+ * states are the protocol's wire codes; a code this client does not know (a newer server) reads as null.
  *
- * @param type              the command's type.
+ * @param type              the command's type, or null for a type this client does not know.
  * @param accepted          false when the engine rejected the command; it then changed nothing.
- * @param reason            why it was rejected ({@link RejectReason#NONE} when accepted); null for a reason this
+ * @param reason            why it was rejected ({@link RejectCode#NONE} when accepted); null for a reason this
  *                          client does not know (a newer server).
  * @param rejectedLine      index of the request line a rejection is about, or -1.
  * @param version           engine sequence of the command (of the first one, for a replay).
@@ -40,18 +41,18 @@ import java.util.List;
  * @param shipments         orders: one per location shipped from, with its delivery promise.
  */
 public record CommandResult(
-    CommandType type,
+    CommandCode type,
     boolean accepted,
-    RejectReason reason,
+    RejectCode reason,
     int rejectedLine,
     long version,
     boolean replayed,
     boolean duplicate,
     long reservationId,
-    ReservationStatus reservationStatus,
+    ReservationState reservationStatus,
     long expiresAtMillis,
     String orderId,
-    OrderStatus orderStatus,
+    OrderState orderStatus,
     String channel,
     String sku,
     String location,

@@ -1,6 +1,9 @@
-package io.truestock.journal;
+package io.truestock.benchmarks;
 
 import io.truestock.engine.Command;
+import io.truestock.journal.ChronicleCommandJournal;
+import io.truestock.journal.JournalCodec;
+import io.truestock.journal.JournalConfig;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.RollCycles;
 
@@ -17,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * A rough measurement of journal append throughput, run by hand (never by the test suite, which must not depend on
  * speed): one thread appends commands and seals every {@code batch} of them, as the ingress stage would, for each
- * roll cycle and fsync setting, and prints records a second. The benchmarks module holds the real JMH suites.
+ * roll cycle and fsync setting, and prints records a second. The JMH suites beside it measure the ring around it.
  * <p>
  * Arguments: {@code [commands] [batch] [fsyncCommands] [dir]}: commands per run without fsync (default 2 000 000),
  * commands per batch (default 64), commands per run with fsync (default 50 000), and the directory for the journals

@@ -11,15 +11,14 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.flush.FlushConsolidationHandler;
-import io.truestock.engine.Command;
-import io.truestock.gateway.binary.BinaryProtocol;
-import io.truestock.gateway.net.Transport;
-import io.truestock.journal.JournalCodec;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityQueryEncoder;
 import io.truestock.sbe.CommandRecordEncoder;
 import io.truestock.sbe.HelloEncoder;
+import io.truestock.sbe.MessageHeaderDecoder;
 import io.truestock.sbe.MessageHeaderEncoder;
 import io.truestock.sbe.OfferQueryEncoder;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -54,35 +53,33 @@ public final class TruestockClient implements AutoCloseable
     private static final int COMMAND_STAMP_OFFSET = MESSAGE_OFFSET + BinaryProtocol.HEADER_BYTES;
 
     private final Channel channel;
-    private final EventLoopGroup ownGroup;
+    private final ClientEventLoops ownLoops;
     private final ResponseReader reader;
     private final AtomicLong nextCorrelationId = new AtomicLong(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long timeoutMillis;
 
     private final Object encoding = new Object();
-    private final JournalCodec codec;
     private final byte[] scratch = new byte[BinaryProtocol.LENGTH_FIELD_BYTES + BinaryProtocol.MAX_REQUEST_FRAME_BYTES];
     private final UnsafeBuffer buffer = new UnsafeBuffer(scratch);
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final HelloEncoder hello = new HelloEncoder();
     private final AvailabilityQueryEncoder availabilityQuery = new AvailabilityQueryEncoder();
     private final OfferQueryEncoder offerQuery = new OfferQueryEncoder();
+    private final CommandRecordEncoder command = new CommandRecordEncoder();
+    private final MessageHeaderDecoder commandHeader = new MessageHeaderDecoder();
 
     private volatile int maxFrameBytes = BinaryProtocol.MAX_REQUEST_FRAME_BYTES;
     private volatile String principal;
     private volatile String scope;
 
     private TruestockClient(
-        final Channel channel, final EventLoopGroup ownGroup, final ResponseReader reader, final long timeoutMillis)
+        final Channel channel, final ClientEventLoops ownLoops, final ResponseReader reader, final long timeoutMillis)
     {
         this.channel = channel;
-        this.ownGroup = ownGroup;
+        this.ownLoops = ownLoops;
         this.reader = reader;
         this.timeoutMillis = timeoutMillis;
-        // A record is the message plus the journal's 4-byte checksum, which the wire leaves off.
-        codec = new JournalCodec(BinaryProtocol.MAX_REQUEST_FRAME_BYTES - BinaryProtocol.CORRELATION_ID_BYTES +
-            JournalCodec.CHECKSUM_LENGTH);
     }
 
     /** Connects with the default {@link ClientConfig}. */
@@ -102,9 +99,9 @@ public final class TruestockClient implements AutoCloseable
     {
         config.conclude();
         final ClientEventLoops shared = config.eventLoops();
-        final Transport transport = shared == null ? new Transport(true) : null;
-        final EventLoopGroup group = shared != null ? shared.group() : transport.group(1, "truestock-client");
-        final Class<? extends SocketChannel> type = shared != null ? shared.channelType() : transport.socketChannel();
+        final ClientEventLoops loops = shared != null ? shared : new ClientEventLoops(1);
+        final EventLoopGroup group = loops.group();
+        final Class<? extends SocketChannel> type = loops.channelType();
         final ResponseReader reader = new ResponseReader(config.maxInFlight());
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
@@ -136,7 +133,7 @@ public final class TruestockClient implements AutoCloseable
             throw new TruestockException("connection_failed", "cannot connect to " + host + ':' + port,
                 connected.cause());
         }
-        final TruestockClient client = new TruestockClient(connected.channel(), shared == null ? group : null, reader,
+        final TruestockClient client = new TruestockClient(connected.channel(), shared == null ? loops : null, reader,
             config.connectTimeoutMillis());
         try
         {
@@ -253,71 +250,95 @@ public final class TruestockClient implements AutoCloseable
     /** Holds every line or none, for {@code ttlSeconds} (1 to 86 400); rejected {@code OUT_OF_STOCK} when short. */
     public CompletableFuture<CommandResult> reserve(final String channel, final List<Line> lines, final int ttlSeconds)
     {
-        final Command command = new Command(lines.size()).reserve(channel, ttlSeconds);
+        final CommandRequest request = new CommandRequest().reserve(channel, ttlSeconds);
         for (final Line line : lines)
         {
-            command.addLine(line.sku(), line.qty());
+            request.addLine(line.sku(), line.qty());
         }
-        return submit(command);
+        return submit(request);
     }
 
     /** Turns a held reservation into order {@code orderId}. */
     public CompletableFuture<CommandResult> confirm(final long reservationId, final String orderId)
     {
-        return submit(new Command(0).confirm(reservationId, orderId));
+        return submit(new CommandRequest().confirm(reservationId, orderId));
     }
 
     /** Turns a held reservation into order {@code orderId}, routed for delivery to a destination. */
     public CompletableFuture<CommandResult> confirm(
         final long reservationId, final String orderId, final String country, final String postalCode)
     {
-        return submit(new Command(0).confirm(reservationId, orderId).destination(country, postalCode));
+        return submit(new CommandRequest().confirm(reservationId, orderId).destination(country, postalCode));
     }
 
     /** Gives a held reservation's units back. */
     public CompletableFuture<CommandResult> release(final long reservationId)
     {
-        return submit(new Command(0).release(reservationId));
+        return submit(new CommandRequest().release(reservationId));
     }
 
     /** Adds {@code qty} units on hand at a location (admin scope). */
     public CompletableFuture<CommandResult> receive(final String sku, final String location, final long qty)
     {
-        return submit(new Command(0).receive(sku, location, qty));
+        return submit(new CommandRequest().receive(sku, location, qty));
     }
 
     /**
-     * Sends any command, built with {@link Command}'s builders (and {@code idempotencyKey}, {@code reason},
-     * {@code reference} where wanted). The command is encoded before this returns, so it may be reused at once.
-     * Its sequence and timestamp are sent as 0 and its principal is ignored: the engine stamps the first two and
-     * the connection's key is the third. The server refuses what the key's scope may not do ({@code forbidden}),
-     * as over HTTP.
+     * Sends any command {@link CommandRequest} builds (with {@code idempotencyKey}, {@code reason},
+     * {@code reference} where wanted). The request is encoded before this returns, so it may be reused at once.
+     * The engine stamps the sequence and timestamp and the connection's key is the principal. The server refuses
+     * what the key's scope may not do ({@code forbidden}), as over HTTP.
      *
-     * @throws IllegalArgumentException (through the future) for a command that does not fit a request frame.
+     * @throws IllegalArgumentException (through the future) for a request that does not fit a request frame.
      */
-    public CompletableFuture<CommandResult> submit(final Command command)
+    public CompletableFuture<CommandResult> submit(final CommandRequest request)
     {
-        Objects.requireNonNull(command, "command");
-        if (command.type() == null)
+        Objects.requireNonNull(request, "request");
+        if (request.type() == null)
         {
             return CompletableFuture.failedFuture(new IllegalArgumentException("the command has no type"));
         }
         return send(BinaryProtocol.COMMAND_OUTCOME, null, null, (allocator, correlationId) ->
+            frame(allocator, correlationId, request.encode(command, header, buffer, MESSAGE_OFFSET) -
+                BinaryProtocol.HEADER_BYTES));
+    }
+
+    /**
+     * Sends a command already encoded as a CommandRecord message of the protocol's schema, header first (the
+     * journal's record without its checksum), such as the catalog's definitions, which {@link CommandRequest} does
+     * not build. The bytes are copied before this returns. Their sequence and timestamp are sent as 0 and their
+     * principal is ignored: the engine stamps the first two and the connection's key is the third.
+     *
+     * @throws IllegalArgumentException (through the future) for bytes that are not a CommandRecord of this schema
+     *                                  or do not fit a request frame.
+     */
+    public CompletableFuture<CommandResult> submit(final DirectBuffer message, final int offset, final int length)
+    {
+        Objects.requireNonNull(message, "message");
+        return send(BinaryProtocol.COMMAND_OUTCOME, null, null, (allocator, correlationId) ->
         {
-            final int messageLength = codec.encodeCommand(command) - JournalCodec.CHECKSUM_LENGTH;
-            final int frameLength = BinaryProtocol.CORRELATION_ID_BYTES + messageLength;
-            if (frameLength > maxFrameBytes)
+            if (length < BinaryProtocol.HEADER_BYTES + CommandRecordEncoder.BLOCK_LENGTH || offset < 0 ||
+                offset + length > message.capacity())
             {
-                throw new IllegalArgumentException("a command of " + frameLength + " bytes is beyond the server's " +
-                    "frame bound of " + maxFrameBytes);
+                throw new IllegalArgumentException("not a CommandRecord message: " + length + " bytes");
             }
-            final ByteBuf frame = allocator.buffer(BinaryProtocol.LENGTH_FIELD_BYTES + frameLength)
-                .writeIntLE(frameLength)
-                .writeLongLE(correlationId)
-                .writeBytes(codec.encodedBytes(), 0, messageLength);
-            frame.setLongLE(COMMAND_STAMP_OFFSET + CommandRecordEncoder.sequenceEncodingOffset(), 0);
-            frame.setLongLE(COMMAND_STAMP_OFFSET + CommandRecordEncoder.timestampMillisEncodingOffset(), 0);
-            return frame;
+            commandHeader.wrap(message, offset);
+            if (commandHeader.schemaId() != BinaryProtocol.SCHEMA_ID ||
+                commandHeader.templateId() != BinaryProtocol.COMMAND)
+            {
+                throw new IllegalArgumentException("not a CommandRecord message of this schema: schema " +
+                    commandHeader.schemaId() + ", template " + commandHeader.templateId());
+            }
+            if (MESSAGE_OFFSET + length > scratch.length)
+            {
+                throw new IllegalArgumentException("a command of " + length + " bytes is beyond the frame bound of " +
+                    maxFrameBytes);
+            }
+            buffer.putBytes(MESSAGE_OFFSET, message, offset, length);
+            buffer.putLong(COMMAND_STAMP_OFFSET + CommandRecordEncoder.sequenceEncodingOffset(), 0, ByteOrder.LITTLE_ENDIAN);
+            buffer.putLong(COMMAND_STAMP_OFFSET + CommandRecordEncoder.timestampMillisEncodingOffset(), 0,
+                ByteOrder.LITTLE_ENDIAN);
+            return frame(allocator, correlationId, length - BinaryProtocol.HEADER_BYTES);
         });
     }
 
@@ -417,9 +438,9 @@ public final class TruestockClient implements AutoCloseable
         {
             closing.awaitUninterruptibly(timeoutMillis);
         }
-        if (ownGroup != null)
+        if (ownLoops != null)
         {
-            final io.netty.util.concurrent.Future<?> stopped = ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            final io.netty.util.concurrent.Future<?> stopped = ownLoops.group().shutdownGracefully(0, 1, TimeUnit.SECONDS);
             if (!onIoThread)
             {
                 stopped.awaitUninterruptibly(timeoutMillis);

@@ -5,12 +5,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ReferenceCountUtil;
-import io.truestock.engine.CommandType;
-import io.truestock.engine.RejectReason;
-import io.truestock.gateway.binary.BinaryProtocol;
-import io.truestock.journal.JournalCodec;
+import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityDecoder;
 import io.truestock.sbe.BooleanType;
+import io.truestock.sbe.CommandCode;
 import io.truestock.sbe.CommandOutcomeDecoder;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.ErrorDecoder;
@@ -23,6 +21,7 @@ import io.truestock.sbe.ReservationState;
 import io.truestock.sbe.WelcomeDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -194,7 +193,7 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
             protocolError(ctx, "a frame of " + frame.readableBytes() + " bytes is shorter than a header");
             return;
         }
-        BinaryProtocol.view(frame, view);
+        view(frame);
         final long correlationId = view.getLong(0, ByteOrder.LITTLE_ENDIAN);
         header.wrap(view, MESSAGE_OFFSET);
         final int templateId = header.templateId();
@@ -287,12 +286,12 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
     private CommandResult outcome(final int blockLength, final int version)
     {
         final CommandOutcomeDecoder d = outcome.wrap(view, BODY_OFFSET, blockLength, version);
-        final CommandType type = JournalCodec.typeOf(d.commandTypeRaw());
+        final CommandCode type = commandCode(d.commandTypeRaw());
         final OutcomeFlagsDecoder flags = d.flags();
         final boolean accepted = flags.accepted();
         final boolean replayed = flags.replayed();
         final boolean duplicate = flags.duplicate();
-        final RejectReason reason = BinaryProtocol.rejectReason(rejectCode(d.rejectReasonRaw()));
+        final RejectCode reason = rejectCode(d.rejectReasonRaw());
         final int rejectedLine = d.rejectedLine();
         final long sequence = d.version();
         final long reservationId = d.reservationId();
@@ -343,9 +342,31 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
         final String sku = absentIfEmpty(d.sku());
         final String location = absentIfEmpty(d.location());
         return new CommandResult(type, accepted, reason, rejectedLine, sequence, replayed, duplicate, reservationId,
-            BinaryProtocol.reservationStatus(reservationState), expiresAt, orderId,
-            BinaryProtocol.orderStatus(orderState), channel, sku, location, onHand, reserved, committed, safety,
+            reservationState, expiresAt, orderId, orderState, channel, sku, location, onHand, reserved, committed, safety,
             available, lines, allocations, shipments);
+    }
+
+    /**
+     * Points the view at the frame's readable bytes without copying them, where the buffer allows; the decoders over
+     * it are bounds-checked.
+     */
+    private void view(final ByteBuf frame)
+    {
+        final int index = frame.readerIndex();
+        final int length = frame.readableBytes();
+        if (frame.hasArray())
+        {
+            view.wrap(frame.array(), frame.arrayOffset() + index, length);
+        }
+        else if (frame.hasMemoryAddress())
+        {
+            view.wrap(frame.memoryAddress() + index, length);
+        }
+        else
+        {
+            final ByteBuffer nio = frame.nioBuffer(index, length);
+            view.wrap(nio, nio.position(), length);
+        }
     }
 
     private static String absentIfEmpty(final String value)
@@ -375,11 +396,25 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
         };
     }
 
+    private static CommandCode commandCode(final short raw)
+    {
+        try
+        {
+            final CommandCode code = CommandCode.get(raw);
+            return code == CommandCode.NULL_VAL ? null : code;
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return null;
+        }
+    }
+
     private static RejectCode rejectCode(final short raw)
     {
         try
         {
-            return RejectCode.get(raw);
+            final RejectCode code = RejectCode.get(raw);
+            return code == RejectCode.NULL_VAL ? null : code;
         }
         catch (final IllegalArgumentException ex)
         {
@@ -391,11 +426,12 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
     {
         try
         {
-            return ReservationState.get(raw);
+            final ReservationState state = ReservationState.get(raw);
+            return state == ReservationState.NULL_VAL ? null : state;
         }
         catch (final IllegalArgumentException ex)
         {
-            return ReservationState.NULL_VAL;
+            return null;
         }
     }
 
@@ -403,11 +439,12 @@ final class ResponseReader extends ChannelInboundHandlerAdapter
     {
         try
         {
-            return OrderState.get(raw);
+            final OrderState state = OrderState.get(raw);
+            return state == OrderState.NULL_VAL ? null : state;
         }
         catch (final IllegalArgumentException ex)
         {
-            return OrderState.NULL_VAL;
+            return null;
         }
     }
 }
