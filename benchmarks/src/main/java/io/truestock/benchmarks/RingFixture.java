@@ -12,6 +12,7 @@ import io.truestock.engine.runtime.OutcomeHandler;
 import io.truestock.engine.runtime.RuntimeConfig;
 import io.truestock.journal.ChronicleCommandJournal;
 import io.truestock.journal.JournalConfig;
+import io.truestock.journal.snapshot.SbeDefinitionCodec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,7 @@ final class RingFixture implements AutoCloseable
         this.journalConfig = new JournalConfig().dataDir(this.dir.resolve("journal")).instanceId("bench")
             .fsyncPerBatch(fsync).conclude();
         this.engine = new Engine(EngineApplyBenchmark.config());
+        engine.snapshotCodec(new SbeDefinitionCodec(journalConfig.maxRecordBytes()));
         final EngineListener counter = (command, outcome, events) ->
         {
             if (command.type().isMutation())

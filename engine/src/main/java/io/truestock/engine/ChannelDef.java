@@ -4,9 +4,9 @@ package io.truestock.engine;
  * A channel as the writer uses it: its spec, its locations resolved to indices in draw order, and the same
  * locations in routing order (priority, then draw order).
  */
-record ChannelDef(int index, ChannelSpec spec, int[] locations, int[] routingOrder)
+public record ChannelDef(int index, ChannelSpec spec, int[] locations, int[] routingOrder)
 {
-    boolean includes(final int location)
+    public boolean includes(final int location)
     {
         for (final int l : locations)
         {

@@ -23,38 +23,38 @@ public final class ChannelTable
     private final UnsafeBuffer buffer;
     private final int maxChannels;
 
-    ChannelTable(final int maxSkus, final int maxChannels)
+    public ChannelTable(final int maxSkus, final int maxChannels)
     {
         this.maxChannels = maxChannels;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxSkus * maxChannels * RECORD_BYTES, 64));
     }
 
-    int offset(final int sku, final int channel)
+    public int offset(final int sku, final int channel)
     {
         return (sku * maxChannels + channel) * RECORD_BYTES;
     }
 
-    long available(final int offset)
+    public long available(final int offset)
     {
         return buffer.getLong(offset + AVAILABLE);
     }
 
-    long version(final int offset)
+    public long version(final int offset)
     {
         return buffer.getLong(offset + VERSION);
     }
 
-    long pool(final int offset)
+    public long pool(final int offset)
     {
         return buffer.getLong(offset + POOL);
     }
 
-    void pool(final int offset, final long value)
+    public void pool(final int offset, final long value)
     {
         buffer.putLong(offset + POOL, value);
     }
 
-    void write(final int offset, final long available, final long version)
+    public void write(final int offset, final long available, final long version)
     {
         final long seq = buffer.getLong(offset + SEQ);
         buffer.putLong(offset + SEQ, seq + 1);
@@ -84,7 +84,7 @@ public final class ChannelTable
         }
     }
 
-    UnsafeBuffer buffer()
+    public UnsafeBuffer buffer()
     {
         return buffer;
     }

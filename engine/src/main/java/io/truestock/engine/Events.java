@@ -40,7 +40,7 @@ public final class Events
         return this;
     }
 
-    void stockChanged(
+    public void stockChanged(
         final int sku, final int location,
         final long onHandBefore, final long reservedBefore, final long committedBefore, final long safetyBefore,
         final long onHandAfter, final long reservedAfter, final long committedAfter, final long safetyAfter)
@@ -67,7 +67,7 @@ public final class Events
         stockCount++;
     }
 
-    void published(final int sku, final int channel, final long available)
+    public void published(final int sku, final int channel, final long available)
     {
         if (publishedCount == publishedSku.length)
         {
@@ -82,7 +82,7 @@ public final class Events
         publishedCount++;
     }
 
-    void oversold(final int sku, final long qty)
+    public void oversold(final int sku, final long qty)
     {
         if (oversoldCount == oversoldSku.length)
         {
@@ -96,7 +96,7 @@ public final class Events
     }
 
     /** A SKU's effective price may have changed on any channel: a new price list, or a sale began or ended. */
-    void priced(final int sku)
+    public void priced(final int sku)
     {
         if (pricedCount == pricedSku.length)
         {
@@ -115,7 +115,7 @@ public final class Events
         return pricedSku[i];
     }
 
-    void expired(final long reservationId)
+    public void expired(final long reservationId)
     {
         if (expiredCount == expiredReservation.length)
         {

@@ -59,12 +59,12 @@ public record LocationSpec(
         return holidays.clone();
     }
 
-    int holidayCount()
+    public int holidayCount()
     {
         return holidays.length;
     }
 
-    int holiday(final int i)
+    public int holiday(final int i)
     {
         return holidays[i];
     }

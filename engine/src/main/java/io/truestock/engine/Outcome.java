@@ -134,7 +134,7 @@ public final class Outcome
         return copy;
     }
 
-    void accept(final long engineVersion)
+    public void accept(final long engineVersion)
     {
         accepted = true;
         reason = RejectReason.NONE;
@@ -150,17 +150,17 @@ public final class Outcome
         version = engineVersion;
     }
 
-    void markReplayed()
+    public void markReplayed()
     {
         replayed = true;
     }
 
-    void markDuplicate()
+    public void markDuplicate()
     {
         duplicate = true;
     }
 
-    void stock(final int skuIndex, final int locationIndex, final StockTable table, final int offset)
+    public void stock(final int skuIndex, final int locationIndex, final StockTable table, final int offset)
     {
         sku = skuIndex;
         location = locationIndex;
@@ -170,7 +170,7 @@ public final class Outcome
         safety = table.safety(offset);
     }
 
-    void stockValues(
+    public void stockValues(
         final int skuIndex, final int locationIndex,
         final long newOnHand, final long newReserved, final long newCommitted, final long newSafety)
     {
@@ -182,7 +182,7 @@ public final class Outcome
         safety = newSafety;
     }
 
-    void reservation(final long id, final ReservationStatus status, final int channelIndex, final long expiresAt)
+    public void reservation(final long id, final ReservationStatus status, final int channelIndex, final long expiresAt)
     {
         reservationId = id;
         reservationStatus = status;
@@ -190,7 +190,7 @@ public final class Outcome
         expiresAtMillis = expiresAt;
     }
 
-    void order(final String id, final OrderStatus status, final int channelIndex, final long fromReservation)
+    public void order(final String id, final OrderStatus status, final int channelIndex, final long fromReservation)
     {
         orderId = id;
         orderStatus = status;
@@ -198,7 +198,7 @@ public final class Outcome
         reservationId = fromReservation;
     }
 
-    void addLine(final int skuIndex, final long qty, final long available, final long backordered)
+    public void addLine(final int skuIndex, final long qty, final long available, final long backordered)
     {
         if (lineCount == lineSku.length)
         {
@@ -220,13 +220,13 @@ public final class Outcome
     }
 
     /** The unit price a line of a confirmed order is charged; the currency is null for lines without a price. */
-    void priceLine(final int line, final long amountMinor, final String currency)
+    public void priceLine(final int line, final long amountMinor, final String currency)
     {
         linePriceMinor[line] = amountMinor;
         lineCurrency[line] = currency;
     }
 
-    void addShipment(
+    public void addShipment(
         final int locationIndex, final long earliest, final long latest, final long orderBy,
         final String carrier, final String service)
     {
@@ -300,7 +300,7 @@ public final class Outcome
         return shipmentService[i];
     }
 
-    void addAllocation(final int skuIndex, final int locationIndex, final long qty)
+    public void addAllocation(final int skuIndex, final int locationIndex, final long qty)
     {
         if (allocationCount == allocationSku.length)
         {

@@ -6,19 +6,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * External string id to dense index, appended to by the writer only and safe to read from any thread:
  * the id is stored in the array before the map publishes its index.
  */
-final class Registry
+public final class Registry
 {
     private final ConcurrentHashMap<String, Integer> indexById;
     private final String[] ids;
     private volatile int count;
 
-    Registry(final int capacity)
+    public Registry(final int capacity)
     {
         ids = new String[capacity];
         indexById = new ConcurrentHashMap<>(Math.min(capacity, 1 << 16));
     }
 
-    int indexOf(final String id)
+    public int indexOf(final String id)
     {
         if (id == null)
         {
@@ -28,23 +28,23 @@ final class Registry
         return index == null ? -1 : index;
     }
 
-    String id(final int index)
+    public String id(final int index)
     {
         return ids[index];
     }
 
-    int count()
+    public int count()
     {
         return count;
     }
 
-    boolean isFull()
+    public boolean isFull()
     {
         return count == ids.length;
     }
 
     /** Writer only; the caller checked {@link #isFull()} and that the id is new. */
-    int add(final String id)
+    public int add(final String id)
     {
         final int index = count;
         ids[index] = id;

@@ -25,50 +25,50 @@ public final class StockTable
     private final UnsafeBuffer buffer;
     private final int maxLocations;
 
-    StockTable(final int maxSkus, final int maxLocations)
+    public StockTable(final int maxSkus, final int maxLocations)
     {
         this.maxLocations = maxLocations;
         this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxSkus * maxLocations * RECORD_BYTES, 64));
     }
 
-    int offset(final int sku, final int location)
+    public int offset(final int sku, final int location)
     {
         return (sku * maxLocations + location) * RECORD_BYTES;
     }
 
-    long onHand(final int offset)
+    public long onHand(final int offset)
     {
         return buffer.getLong(offset + ON_HAND);
     }
 
-    long reserved(final int offset)
+    public long reserved(final int offset)
     {
         return buffer.getLong(offset + RESERVED);
     }
 
-    long committed(final int offset)
+    public long committed(final int offset)
     {
         return buffer.getLong(offset + COMMITTED);
     }
 
-    long safety(final int offset)
+    public long safety(final int offset)
     {
         return buffer.getLong(offset + SAFETY);
     }
 
-    long version(final int offset)
+    public long version(final int offset)
     {
         return buffer.getLong(offset + VERSION);
     }
 
     /** Writer only: available for sale at this record, not clamped. */
-    long available(final int offset)
+    public long available(final int offset)
     {
         return onHand(offset) - reserved(offset) - committed(offset) - safety(offset);
     }
 
     /** Writer only: replaces the whole record under the seqlock. */
-    void write(
+    public void write(
         final int offset, final long onHand, final long reserved, final long committed, final long safety, final long version)
     {
         final long seq = buffer.getLong(offset + SEQ);
@@ -107,7 +107,7 @@ public final class StockTable
         }
     }
 
-    UnsafeBuffer buffer()
+    public UnsafeBuffer buffer()
     {
         return buffer;
     }

@@ -97,7 +97,7 @@ final class CommandScripts
     /** Resolves a reservation pick: 0 is the last id issued, 1 the one before, and so on (some never existed). */
     static long reservationId(final Engine engine, final int back)
     {
-        return engine.nextReservationId - back;
+        return engine.reservationBook().lastId() - back;
     }
 
     record DefineLocation(String id, int priority, boolean badZone) implements Action

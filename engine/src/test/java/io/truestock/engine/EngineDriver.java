@@ -24,6 +24,8 @@ public final class EngineDriver
     public EngineDriver(final EngineConfig config, final long startMillis)
     {
         engine = new Engine(config);
+        engine.snapshotCodec(InternedDefinitionCodec.INSTANCE);
+        engine.checkInvariants(true);
         command = new Command(config.maxLinesPerCommand() + 8);
         nowMillis = startMillis;
     }
@@ -36,6 +38,7 @@ public final class EngineDriver
     private EngineDriver(final Engine engine, final long sequence, final long nowMillis)
     {
         this.engine = engine;
+        engine.checkInvariants(true);
         this.command = new Command(engine.config().maxLinesPerCommand() + 8);
         this.sequence = sequence;
         this.nowMillis = nowMillis;

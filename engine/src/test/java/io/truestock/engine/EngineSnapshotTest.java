@@ -53,7 +53,7 @@ class EngineSnapshotTest
         final byte[] snapshot = EngineSnapshot.capture(first.engine);
         assertThat(EngineSnapshot.sequenceOf(snapshot)).isEqualTo(split);
 
-        final Engine restored = EngineSnapshot.restore(config(), snapshot);
+        final Engine restored = EngineSnapshot.restore(config(), snapshot, InternedDefinitionCodec.INSTANCE);
         assertThat(restored.digest()).isEqualTo(first.engine.digest());
 
         final EngineDriver resumed = EngineDriver.resume(restored, first);
@@ -70,13 +70,13 @@ class EngineSnapshotTest
         run(driver, RandomCommands.catalog(), 0, RandomCommands.catalog().size());
         final byte[] snapshot = EngineSnapshot.capture(driver.engine);
         final byte[] truncated = java.util.Arrays.copyOf(snapshot, snapshot.length - 5);
-        assertThatThrownBy(() -> EngineSnapshot.restore(config(), truncated))
+        assertThatThrownBy(() -> EngineSnapshot.restore(config(), truncated, InternedDefinitionCodec.INSTANCE))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("truncated");
         final byte[] garbage = snapshot.clone();
         garbage[0] ^= 0x55;
-        assertThatThrownBy(() -> EngineSnapshot.restore(config(), garbage))
+        assertThatThrownBy(() -> EngineSnapshot.restore(config(), garbage, InternedDefinitionCodec.INSTANCE))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a Truestock snapshot");
-        assertThatThrownBy(() -> EngineSnapshot.restore(config().maxLocations(8), snapshot))
+        assertThatThrownBy(() -> EngineSnapshot.restore(config().maxLocations(8), snapshot, InternedDefinitionCodec.INSTANCE))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLocations");
     }
 }

@@ -1,10 +1,13 @@
 package io.truestock.engine;
 
+import io.truestock.engine.catalog.Catalog;
+import io.truestock.engine.idempotency.IdempotencyWindow;
+import io.truestock.engine.order.Order;
+import io.truestock.engine.reservation.Reservation;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Test fixture: a readable copy of everything an {@link Engine} holds (catalog, every stock record and published
@@ -19,51 +22,49 @@ public record EngineState(List<String> core, List<String> idempotency)
 {
     static EngineState of(final Engine engine)
     {
+        final Catalog catalog = engine.catalog();
+        final StockTable stock = engine.ledger().table();
+        final ChannelTable published = engine.publisher().table();
         final List<String> core = new ArrayList<>();
-        for (int l = 0; l < engine.locations.count(); l++)
+        for (int l = 0; l < catalog.locations().count(); l++)
         {
-            final LocationSpec spec = engine.locationSpecs[l];
-            core.add("location " + l + ' ' + engine.locations.id(l) + ' ' + spec.name() + ' ' + spec.timezone() + ' ' +
+            final LocationSpec spec = catalog.locationSpec(l);
+            core.add("location " + l + ' ' + catalog.locations().id(l) + ' ' + spec.name() + ' ' + spec.timezone() + ' ' +
                 spec.country() + ' ' + spec.postalCode() + " priority=" + spec.priority() + " cutoff=" +
                 spec.cutoffMinute() + " handling=" + spec.handlingDays() + " days=" + spec.workingDaysMask() +
                 " holidays=" + Arrays.toString(spec.holidays()) + " channels=" +
-                Arrays.toString(engine.channelsOfLocation[l]));
+                Arrays.toString(catalog.channelsOf(l)));
         }
-        for (int ch = 0; ch < engine.channels.count(); ch++)
+        for (int ch = 0; ch < catalog.channels().count(); ch++)
         {
-            final ChannelDef def = engine.channelDefs[ch];
-            core.add("channel " + ch + ' ' + engine.channels.id(ch) + ' ' + def.spec() + " draw=" +
+            final ChannelDef def = catalog.channel(ch);
+            core.add("channel " + ch + ' ' + catalog.channels().id(ch) + ' ' + def.spec() + " draw=" +
                 Arrays.toString(def.locations()) + " routing=" + Arrays.toString(def.routingOrder()));
         }
-        for (int s = 0; s < engine.skus.count(); s++)
+        for (int s = 0; s < catalog.skus().count(); s++)
         {
-            final SkuSpec spec = engine.skuSpecs[s];
-            core.add("sku " + s + ' ' + engine.skus.id(s) + ' ' + spec.title() + ' ' + spec.priceAmountMinor() + ' ' +
-                spec.currency() + " components=" + Arrays.toString(engine.components[s]) + " x " +
-                Arrays.toString(engine.componentQtys[s]) + " bundles=" + Arrays.toString(engine.bundlesOf[s]));
-            for (int l = 0; l < engine.locations.count(); l++)
+            final SkuSpec spec = catalog.skuSpec(s);
+            core.add("sku " + s + ' ' + catalog.skus().id(s) + ' ' + spec.title() + ' ' + spec.priceAmountMinor() + ' ' +
+                spec.currency() + " components=" + Arrays.toString(catalog.components(s)) + " x " +
+                Arrays.toString(catalog.componentQtys(s)) + " bundles=" + Arrays.toString(catalog.bundlesOf(s)));
+            for (int l = 0; l < catalog.locations().count(); l++)
             {
-                final int o = engine.stock.offset(s, l);
-                core.add("stock " + engine.skus.id(s) + '@' + engine.locations.id(l) + " on_hand=" +
-                    engine.stock.onHand(o) + " reserved=" + engine.stock.reserved(o) + " committed=" +
-                    engine.stock.committed(o) + " safety=" + engine.stock.safety(o) + " version=" +
-                    engine.stock.version(o));
+                final int o = stock.offset(s, l);
+                core.add("stock " + catalog.skus().id(s) + '@' + catalog.locations().id(l) + " on_hand=" +
+                    stock.onHand(o) + " reserved=" + stock.reserved(o) + " committed=" +
+                    stock.committed(o) + " safety=" + stock.safety(o) + " version=" +
+                    stock.version(o));
             }
-            for (int ch = 0; ch < engine.channels.count(); ch++)
+            for (int ch = 0; ch < catalog.channels().count(); ch++)
             {
-                final int o = engine.published.offset(s, ch);
-                core.add("published " + engine.skus.id(s) + '@' + engine.channels.id(ch) + " available=" +
-                    engine.published.available(o) + " version=" + engine.published.version(o));
+                final int o = published.offset(s, ch);
+                core.add("published " + catalog.skus().id(s) + '@' + catalog.channels().id(ch) + " available=" +
+                    published.available(o) + " version=" + published.version(o));
             }
         }
-        core.add("reservations open=" + engine.openReservations() + " next_id=" + engine.nextReservationId +
+        core.add("reservations open=" + engine.openReservations() + " next_id=" + engine.reservationBook().lastId() +
             " next_expiry=" + engine.nextExpiryMillis());
-        final TreeMap<Long, Reservation> reservations = new TreeMap<>();
-        for (final Map.Entry<Long, Reservation> e : engine.reservations.entrySet())
-        {
-            reservations.put(e.getKey(), e.getValue());
-        }
-        for (final Reservation r : reservations.values())
+        for (final Reservation r : engine.reservationBook().byIdOrder())
         {
             final StringBuilder sb = new StringBuilder("reservation ").append(r.id).append(' ').append(r.status)
                 .append(" channel=").append(r.channel).append(" expires=").append(r.expiresAtMillis)
@@ -80,16 +81,14 @@ public record EngineState(List<String> core, List<String> idempotency)
             core.add(sb.toString());
         }
         final List<Long> retained = new ArrayList<>();
-        for (final Reservation r : engine.retained)
+        for (final Reservation r : engine.reservationBook().retained())
         {
             retained.add(r.id);
         }
         core.add("retained " + retained);
-        final TreeMap<String, Order> byKey = new TreeMap<>();
-        engine.orders.values().forEach(order -> byKey.put(order.keyText(engine.channels), order));
-        for (final Order order : byKey.values())
+        for (final Order order : engine.orderBook().byKeyOrder())
         {
-            final StringBuilder sb = new StringBuilder("order ").append(order.keyText(engine.channels)).append(' ')
+            final StringBuilder sb = new StringBuilder("order ").append(order.keyText(catalog.channels())).append(' ')
                 .append(order.status)
                 .append(" channel=").append(order.channel).append(" reservation=").append(order.reservationId);
             for (int i = 0; i < order.lineCount; i++)
@@ -113,16 +112,16 @@ public record EngineState(List<String> core, List<String> idempotency)
             core.add(sb.toString());
         }
         final List<String> closed = new ArrayList<>();
-        for (final Order order : engine.closedOrders)
+        for (final Order order : engine.orderBook().closed())
         {
-            closed.add(order.keyText(engine.channels));
+            closed.add(order.keyText(catalog.channels()));
         }
         core.add("closed " + closed);
 
         final List<String> idempotency = new ArrayList<>();
-        for (final Engine.IdempotencyEntry entry : engine.idempotencyByAge)
+        for (final IdempotencyWindow.Entry entry : engine.idempotency().byAge())
         {
-            idempotency.add(entry.key.replace('\n', '|') + " at=" + entry.atMillis + ' ' + entry.outcome);
+            idempotency.add(entry.key().replace('\n', '|') + " at=" + entry.atMillis() + ' ' + entry.outcome());
         }
         idempotency.add("entries=" + engine.idempotencyEntries());
         return new EngineState(core, idempotency);

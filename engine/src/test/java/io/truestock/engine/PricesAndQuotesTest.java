@@ -512,7 +512,7 @@ class PricesAndQuotesTest
         assertThat(open).isEqualTo(2);
 
         final byte[] snapshot = EngineSnapshot.capture(d.engine);
-        final Engine restored = EngineSnapshot.restore(config(), snapshot);
+        final Engine restored = EngineSnapshot.restore(config(), snapshot, InternedDefinitionCodec.INSTANCE);
         assertThat(restored.digest()).isEqualTo(d.engine.digest());
         final EngineDriver r = EngineDriver.resume(restored, d);
         assertThat(fullState(r)).isEqualTo(fullState(d));

@@ -55,12 +55,13 @@ public final class Recovery
         final long start = System.nanoTime();
         final List<String> skipped = new ArrayList<>();
         final SnapshotStore.Loaded snapshot = snapshots.newest(maxSnapshotSequence, skipped::add);
+        final SbeDefinitionCodec codec = new SbeDefinitionCodec(journalConfig.maxRecordBytes());
         Engine engine = null;
         if (snapshot != null)
         {
             try
             {
-                engine = EngineSnapshot.restore(engineConfig, snapshot.bytes());
+                engine = EngineSnapshot.restore(engineConfig, snapshot.bytes(), codec);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -70,6 +71,7 @@ public final class Recovery
         if (engine == null)
         {
             engine = new Engine(engineConfig);
+            engine.snapshotCodec(codec);
         }
         final long snapshotSequence = engine.lastSequence();
         beforeReplay.accept(engine);

@@ -35,6 +35,7 @@ class SnapshotStoreTest
     private static Engine engine(final int receives)
     {
         final Engine engine = new Engine(config());
+        engine.snapshotCodec(new SbeDefinitionCodec());
         final Command c = new Command(8);
         final Outcome out = new Outcome();
         final Events events = new Events();
@@ -63,7 +64,7 @@ class SnapshotStoreTest
         final SnapshotStore.Loaded loaded = store.newest(Long.MAX_VALUE, skipped::add);
         assertThat(loaded.sequence()).isEqualTo(6);
         assertThat(skipped).isEmpty();
-        assertThat(EngineSnapshot.restore(config(), loaded.bytes()).digest()).isEqualTo(engine(3).digest());
+        assertThat(EngineSnapshot.restore(config(), loaded.bytes(), new SbeDefinitionCodec()).digest()).isEqualTo(engine(3).digest());
         assertThat(store.newest(5, skipped::add).sequence()).isEqualTo(5);
         assertThat(store.newest(4, skipped::add)).isNull();
     }

@@ -1,46 +1,49 @@
-package io.truestock.engine;
+package io.truestock.engine.order;
+
+import io.truestock.engine.OrderStatus;
+import io.truestock.engine.Registry;
 
 import java.util.Arrays;
 
 /**
  * An order as the writer holds it: lines (with backordered units) and the committed allocations per location.
  */
-final class Order
+public final class Order
 {
-    final OrderKey key = new OrderKey();
-    String orderId;
-    int channel;
-    long reservationId;
-    long fingerprint;
-    long version;
-    String destinationCountry;
-    String destinationPostalCode;
-    OrderStatus status = OrderStatus.CONFIRMED;
+    public final OrderKey key = new OrderKey();
+    public String orderId;
+    public int channel;
+    public long reservationId;
+    public long fingerprint;
+    public long version;
+    public String destinationCountry;
+    public String destinationPostalCode;
+    public OrderStatus status = OrderStatus.CONFIRMED;
 
-    int lineCount;
-    int[] lineSku = new int[4];
-    long[] lineQty = new long[4];
-    long[] lineBackordered = new long[4];
-    long[] linePriceMinor = new long[4];
-    String[] lineCurrency = new String[4];
+    public int lineCount;
+    public int[] lineSku = new int[4];
+    public long[] lineQty = new long[4];
+    public long[] lineBackordered = new long[4];
+    public long[] linePriceMinor = new long[4];
+    public String[] lineCurrency = new String[4];
 
-    int shipmentCount;
-    int[] shipmentLocation = new int[2];
+    public int shipmentCount;
+    public int[] shipmentLocation = new int[2];
     /** Per shipment: earliest, latest and order-by instants, all {@link Long#MIN_VALUE} when there is no promise. */
-    long[] shipmentPromise = new long[6];
-    String[] shipmentCarrier = new String[2];
-    String[] shipmentService = new String[2];
+    public long[] shipmentPromise = new long[6];
+    public String[] shipmentCarrier = new String[2];
+    public String[] shipmentService = new String[2];
 
-    int allocationCount;
-    int[] allocationSku = new int[4];
-    int[] allocationLocation = new int[4];
-    long[] allocationQty = new long[4];
+    public int allocationCount;
+    public int[] allocationSku = new int[4];
+    public int[] allocationLocation = new int[4];
+    public long[] allocationQty = new long[4];
 
     /**
      * (Re)initialises the order, keeping its arrays: the engine recycles orders it forgets, so that a steady
      * stream of orders allocates nothing once the order table is full.
      */
-    Order init(
+    public Order init(
         final String orderId, final int channel, final long reservationId, final long fingerprint,
         final long version, final String destinationCountry, final String destinationPostalCode)
     {
@@ -69,12 +72,12 @@ final class Order
     }
 
     /** The key as text, {@code channelId/orderId}: the order in which snapshots and digests list orders. */
-    String keyText(final Registry channels)
+    public String keyText(final Registry channels)
     {
         return channels.id(channel) + '/' + orderId;
     }
 
-    void addLine(final int sku, final long qty, final long backordered, final long priceMinor, final String currency)
+    public void addLine(final int sku, final long qty, final long backordered, final long priceMinor, final String currency)
     {
         if (lineCount == lineSku.length)
         {
@@ -94,7 +97,7 @@ final class Order
     }
 
     /** A shipment from a location; the promise fields are {@link Long#MIN_VALUE} and null when there is none. */
-    void addShipment(
+    public void addShipment(
         final int location, final long earliest, final long latest, final long orderBy,
         final String carrier, final String service)
     {
@@ -115,7 +118,7 @@ final class Order
         shipmentCount++;
     }
 
-    void addAllocation(final int sku, final int location, final long qty)
+    public void addAllocation(final int sku, final int location, final long qty)
     {
         for (int i = 0; i < allocationCount; i++)
         {

@@ -1,4 +1,6 @@
-package io.truestock.engine;
+package io.truestock.engine.reservation;
+
+import io.truestock.engine.ReservationStatus;
 
 import java.util.Arrays;
 
@@ -6,25 +8,25 @@ import java.util.Arrays;
  * A reservation as the writer holds it: the lines asked for and the units held at concrete locations.
  * Pooled and reused by the engine.
  */
-final class Reservation
+public final class Reservation
 {
-    long id;
-    int channel;
-    long expiresAtMillis;
-    ReservationStatus status;
-    String orderId;
-    int heapIndex = -1;
+    public long id;
+    public int channel;
+    public long expiresAtMillis;
+    public ReservationStatus status;
+    public String orderId;
+    public int heapIndex = -1;
 
-    int lineCount;
-    int[] lineSku = new int[4];
-    long[] lineQty = new long[4];
+    public int lineCount;
+    public int[] lineSku = new int[4];
+    public long[] lineQty = new long[4];
 
-    int holdCount;
-    int[] holdSku = new int[4];
-    int[] holdLocation = new int[4];
-    long[] holdQty = new long[4];
+    public int holdCount;
+    public int[] holdSku = new int[4];
+    public int[] holdLocation = new int[4];
+    public long[] holdQty = new long[4];
 
-    void reset()
+    public void reset()
     {
         id = 0;
         channel = -1;
@@ -36,7 +38,7 @@ final class Reservation
         holdCount = 0;
     }
 
-    void addLine(final int sku, final long qty)
+    public void addLine(final int sku, final long qty)
     {
         if (lineCount == lineSku.length)
         {
@@ -48,7 +50,7 @@ final class Reservation
         lineCount++;
     }
 
-    void addHold(final int sku, final int location, final long qty)
+    public void addHold(final int sku, final int location, final long qty)
     {
         if (holdCount == holdSku.length)
         {
@@ -64,7 +66,7 @@ final class Reservation
     }
 
     /** Orders by expiry, then id: a total order, so expiry is deterministic whatever the heap's layout. */
-    boolean expiresBefore(final Reservation other)
+    public boolean expiresBefore(final Reservation other)
     {
         return expiresAtMillis < other.expiresAtMillis ||
             (expiresAtMillis == other.expiresAtMillis && id < other.id);

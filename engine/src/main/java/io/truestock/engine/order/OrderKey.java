@@ -1,16 +1,16 @@
-package io.truestock.engine;
+package io.truestock.engine.order;
 
 /**
  * (channel index, order id): the key of an order. Mutable so that lookups probe with one reused instance and an
  * order recycles its own; a key is changed only while its order is out of the table.
  */
-final class OrderKey
+public final class OrderKey
 {
     private int channel;
     private String orderId;
     private int hash;
 
-    OrderKey set(final int channelIndex, final String id)
+    public OrderKey set(final int channelIndex, final String id)
     {
         channel = channelIndex;
         orderId = id;
