@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -55,10 +56,19 @@ final class ApiHarness implements AutoCloseable
      */
     static ApiHarness start(final Path dataDir) throws Exception
     {
+        return start(dataDir, config ->
+        {
+        });
+    }
+
+    /** As {@link #start(Path)}, letting {@code customize} change the configuration before the server starts. */
+    static ApiHarness start(final Path dataDir, final Consumer<ServerConfig> customize) throws Exception
+    {
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1)
             .adminToken(ADMIN_TOKEN).ioThreads(4);
         config.engine().maxSkus(1024).maxLocations(8).maxChannels(8);
         config.runtime().tickIntervalMillis(20);
+        customize.accept(config);
         return new ApiHarness(TruestockServer.start(config));
     }
 
