@@ -12,19 +12,20 @@ import io.truestock.gateway.sync.Signatures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -46,29 +47,20 @@ class OpenApiContractTest
     private static final Set<String> PUBLIC_OPERATIONS = Set.of("GET /health", "GET /metrics",
         "GET /v1/openapi.json");
 
-    @TempDir
-    static Path dir;
+    /** The generic webhook connector's receiving end: takes every update. */
+    private static final HttpServer PARTNER_RECEIVER = partnerReceiver();
 
-    private static HttpServer partnerReceiver;
-    private static ApiHarness api;
+    @RegisterExtension
+    static final ApiHarness api = new ApiHarness(config -> config.connectors().add(
+        new ConnectorConfig("partner", ConnectorConfig.Type.WEBHOOK)
+            .baseUrl(URI.create("http://127.0.0.1:" + PARTNER_RECEIVER.getAddress().getPort() + "/stock"))
+            .secret("secret", Secret.of(WEBHOOK_SECRET))));
     private static OpenApiContract contract;
     private static OpenApiContract closedContract;
 
     @BeforeAll
-    static void start() throws Exception
+    static void loadTheServedDocument()
     {
-        partnerReceiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        partnerReceiver.createContext("/", exchange ->
-        {
-            exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        partnerReceiver.start();
-        final ConnectorConfig partner = new ConnectorConfig("partner", ConnectorConfig.Type.WEBHOOK)
-            .baseUrl(URI.create("http://127.0.0.1:" + partnerReceiver.getAddress().getPort() + "/stock"))
-            .secret("secret", Secret.of(WEBHOOK_SECRET));
-        api = ApiHarness.start(dir, config -> config.connectors().add(partner));
         final Reply served = api.sendAs(null, "GET", "/v1/openapi.json", null);
         assertThat(served.status()).isEqualTo(200);
         contract = new OpenApiContract(served.body());
@@ -76,15 +68,28 @@ class OpenApiContractTest
     }
 
     @AfterAll
-    static void stop()
+    static void stopTheReceiver()
     {
-        if (api != null)
+        PARTNER_RECEIVER.stop(0);
+    }
+
+    private static HttpServer partnerReceiver()
+    {
+        try
         {
-            api.close();
+            final HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            receiver.createContext("/", exchange ->
+            {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            receiver.start();
+            return receiver;
         }
-        if (partnerReceiver != null)
+        catch (final IOException ex)
         {
-            partnerReceiver.stop(0);
+            throw new UncheckedIOException(ex);
         }
     }
 
