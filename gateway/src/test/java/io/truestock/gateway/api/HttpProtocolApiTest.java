@@ -150,7 +150,10 @@ class HttpProtocolApiTest
         assertThat(metrics.body())
             .contains("# TYPE truestock_commands_total counter")
             .contains("truestock_commands_total{type=\"receive\",outcome=\"accepted\"} 1")
-            .contains("truestock_commands_total{type=\"reserve\",outcome=\"out_of_stock\"} 1");
+            .contains("truestock_commands_total{type=\"reserve\",outcome=\"out_of_stock\"} 1")
+            .contains("# TYPE truestock_listener_failures_total counter\ntruestock_listener_failures_total 0\n")
+            .contains("# TYPE truestock_outcome_handler_failures_total counter\n" +
+                "truestock_outcome_handler_failures_total 0\n");
     }
 
     @Test
