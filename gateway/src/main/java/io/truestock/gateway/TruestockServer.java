@@ -69,7 +69,8 @@ public final class TruestockServer implements AutoCloseable
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
             letter.atMillis()));
         listeners.add(sync);
-        runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(), new Listeners(listeners));
+        runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
+            listeners.toArray(new EngineListener[0]));
         persistence.runtime(runtime);
         runtime.start();
         applyCatalog();
@@ -98,6 +99,11 @@ public final class TruestockServer implements AutoCloseable
 
         metrics.gauge("truestock_ring_occupancy", runtime::backlog);
         metrics.gauge("truestock_ring_size", runtime::ringSize);
+        metrics.counter("truestock_listener_failures_total",
+            "Output-stage listener calls that threw; each was logged and the other listeners still ran.",
+            runtime::listenerFailures);
+        metrics.counter("truestock_outcome_handler_failures_total",
+            "Calls answering a caller's command that threw; each was logged.", runtime::handlerFailures);
         metrics.gauge("truestock_engine_sequence", engine::lastSequence);
         metrics.gauge("truestock_journal_sequence", persistence.journal()::lastSequence);
         metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);

@@ -201,7 +201,7 @@ class OpenApiDocumentTest
         final JsonNode schemas = document.path("components").path("schemas");
         for (final String name : List.of("StockRecord", "Availability", "AvailabilityBatch", "Offer", "Money",
             "Delivery", "Quote", "Reservation", "Order", "Shipment", "Location", "Channel", "Sku", "Problem",
-            "OutOfStockProblem", "ApiKey", "Health", "StreamUpdate", "AuditPage", "AuditVerify"))
+            "OutOfStockProblem", "ConflictProblem", "ApiKey", "Health", "StreamUpdate", "AuditPage", "AuditVerify"))
         {
             assertThat(schemas.has(name)).as("components/schemas/%s", name).isTrue();
         }

@@ -2,6 +2,7 @@ package io.truestock.journal;
 
 import io.truestock.engine.Command;
 import io.truestock.engine.runtime.CommandJournal;
+import io.truestock.engine.runtime.CommandTooLargeException;
 import io.truestock.journal.JournalException.Problem;
 import io.truestock.sbe.AbandonDecoder;
 import io.truestock.sbe.BatchSealDecoder;
@@ -169,8 +170,9 @@ public final class ChronicleCommandJournal implements CommandJournal
      *
      * @throws IllegalStateException    if the sequence is not the one after the last appended (the engine and the
      *                                  journal disagree about history), or the journal failed or was closed.
-     * @throws IllegalArgumentException if the command is not a mutation or does not fit in a record; nothing was
-     *                                  written and the journal stays usable.
+     * @throws CommandTooLargeException if the command does not fit in a record; nothing was written and the
+     *                                  journal stays usable.
+     * @throws IllegalArgumentException if the command is not a mutation; nothing was written.
      */
     @Override
     public void append(final Command command)

@@ -11,6 +11,7 @@ import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSpec;
 import io.truestock.engine.price.SaleSpec;
 import io.truestock.engine.SkuSpec;
+import io.truestock.engine.runtime.CommandTooLargeException;
 import io.truestock.journal.JournalException.Problem;
 import io.truestock.sbe.AbandonDecoder;
 import io.truestock.sbe.AbandonEncoder;
@@ -123,9 +124,9 @@ public final class JournalCodec
      * Encodes every field of {@code command}, including its sequence and timestamp, as a CommandRecord.
      *
      * @return the record length in {@link #encodedBytes()}.
-     * @throws IllegalArgumentException if the command has no type, a string is longer than
-     *                                  {@link #MAX_STRING_BYTES}, a group is longer than the schema allows or the
-     *                                  record would exceed {@link #maxRecordBytes()}; nothing usable is encoded.
+     * @throws CommandTooLargeException if a string is longer than {@link #MAX_STRING_BYTES} or the record would
+     *                                  exceed {@link #maxRecordBytes()}; nothing usable is encoded.
+     * @throws IllegalArgumentException if the command has no type or a group is longer than the schema allows.
      */
     public int encodeCommand(final Command command)
     {
@@ -137,7 +138,7 @@ public final class JournalCodec
         // Checked up front rather than left to the buffer's bounds checks, which a deployment may switch off.
         if (encodedLength(command, false) > encoded.length && encodedLength(command, true) > encoded.length)
         {
-            throw new IllegalArgumentException("command of " + encodedLength(command, true) +
+            throw new CommandTooLargeException("command of " + encodedLength(command, true) +
                 " bytes does not fit in a journal record of " + encoded.length + " bytes: " + command);
         }
         try
@@ -201,7 +202,7 @@ public final class JournalCodec
         }
         catch (final IndexOutOfBoundsException ex)
         {
-            throw new IllegalArgumentException(
+            throw new CommandTooLargeException(
                 "command does not fit in a journal record of " + encoded.length + " bytes: " + command, ex);
         }
     }
@@ -596,7 +597,7 @@ public final class JournalCodec
     {
         if (used + needed > MAX_STRING_BYTES)
         {
-            throw new IllegalArgumentException("string field longer than " + MAX_STRING_BYTES + " UTF-8 bytes: \"" +
+            throw new CommandTooLargeException("string field longer than " + MAX_STRING_BYTES + " UTF-8 bytes: \"" +
                 value.substring(0, 32) + "...\" (" + value.length() + " chars)");
         }
         return used;

@@ -9,6 +9,7 @@ import io.truestock.engine.LocationSpec;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.SkuSpec;
 import io.truestock.engine.runtime.CommandFiller;
+import io.truestock.engine.runtime.CommandTooLargeException;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.engine.runtime.RuntimeConfig;
@@ -166,7 +167,7 @@ class ChronicleCommandJournalTest
         try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(config, 0))
         {
             assertThatThrownBy(() -> journal.append(Commands.nth(command, 1).reason("x".repeat(2000))))
-                .isInstanceOf(IllegalArgumentException.class)
+                .isInstanceOf(CommandTooLargeException.class)
                 .hasMessageContaining("does not fit");
             journal.append(Commands.nth(command, 1));
             journal.endOfBatch();

@@ -28,6 +28,12 @@ public interface CommandJournal extends AutoCloseable
         }
     };
 
+    /**
+     * Appends one stamped mutation to the current batch.
+     *
+     * @throws CommandTooLargeException if the command does not fit in a record; nothing was written and the journal
+     *                                  stays usable. Any other exception leaves the journal's state unknown.
+     */
     void append(Command command);
 
     /** Makes the batch as durable as the journal promises (page cache, or fsync). */

@@ -10,11 +10,14 @@ import io.truestock.engine.Engine;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.RejectReason;
 import org.agrona.concurrent.EpochClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The single-writer pipeline: a multi-producer Disruptor ring of pre-allocated command slots and three stages,
@@ -24,18 +27,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>ingress: stamps each mutation with the next engine sequence and a monotonic timestamp, appends it to the
  *       {@link CommandJournal}, and ends each batch with {@link CommandJournal#endOfBatch()};</li>
  *   <li>business: the only thread that mutates state, {@link Engine#apply};</li>
- *   <li>output: tells the {@link EngineListener}, then answers the caller's {@link OutcomeHandler}.</li>
+ *   <li>output: tells each {@link EngineListener} in order, then answers the caller's {@link OutcomeHandler}.</li>
  * </ol>
+ * A listener or handler that throws is logged and counted ({@link #listenerFailures()},
+ * {@link #handlerFailures()}); it does not keep the other listeners or the caller from their turn.
  * Producers never block: {@link #tryPublish} answers false when the ring is full, and the edge turns that into
  * backpressure (503 with Retry-After), so there is no unbounded queue in front of the writer.
  */
 public final class EngineRuntime implements AutoCloseable
 {
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
 
     private final Engine engine;
     private final CommandJournal journal;
-    private final EngineListener listener;
+    private final EngineListener[] listeners;
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private final AtomicLong handlerFailures = new AtomicLong();
     private final EpochClock clock;
     private final Disruptor<RingSlot> disruptor;
     private final RingBuffer<RingSlot> ring;
@@ -49,8 +57,11 @@ public final class EngineRuntime implements AutoCloseable
     private long lastStampMillis;
     private long batchStart = -1;
 
+    /**
+     * @param listeners told of every applied command on the output stage, in the order given.
+     */
     public EngineRuntime(
-        final Engine engine, final RuntimeConfig config, final CommandJournal journal, final EngineListener listener)
+        final Engine engine, final RuntimeConfig config, final CommandJournal journal, final EngineListener... listeners)
     {
         if (!config.isConcluded())
         {
@@ -58,7 +69,7 @@ public final class EngineRuntime implements AutoCloseable
         }
         this.engine = engine;
         this.journal = journal;
-        this.listener = listener;
+        this.listeners = listeners.clone();
         this.clock = config.clock();
         this.tickIntervalMillis = config.tickIntervalMillis();
         this.sequence = engine.lastSequence();
@@ -191,6 +202,18 @@ public final class EngineRuntime implements AutoCloseable
         return ring.getBufferSize();
     }
 
+    /** Listener calls that threw since start: each was logged and dropped, the other listeners still ran. */
+    public long listenerFailures()
+    {
+        return listenerFailures.get();
+    }
+
+    /** Outcome handler calls that threw since start: each was logged and dropped. */
+    public long handlerFailures()
+    {
+        return handlerFailures.get();
+    }
+
     /** The error that stopped the writer, or null while healthy. */
     public Throwable halted()
     {
@@ -224,7 +247,7 @@ public final class EngineRuntime implements AutoCloseable
         }
         catch (final com.lmax.disruptor.TimeoutException ex)
         {
-            System.err.println("truestock: the ring did not drain in " + SHUTDOWN_TIMEOUT_SECONDS + " s; halting it");
+            LOG.error("the ring did not drain in {} s; halting it", SHUTDOWN_TIMEOUT_SECONDS);
             disruptor.halt();
         }
         journal.close();
@@ -266,7 +289,7 @@ public final class EngineRuntime implements AutoCloseable
             {
                 journal.append(command);
             }
-            catch (final IllegalArgumentException ex)
+            catch (final CommandTooLargeException ex)
             {
                 // Nothing was written: the sequence is not used, the command is refused, the journal goes on.
                 sequence--;
@@ -297,8 +320,7 @@ public final class EngineRuntime implements AutoCloseable
         if (halted == null)
         {
             halted = cause;
-            System.err.println("truestock: writer halted: " + what + ": " + cause);
-            cause.printStackTrace();
+            LOG.error("writer halted: {}", what, cause);
         }
     }
 
@@ -346,13 +368,16 @@ public final class EngineRuntime implements AutoCloseable
     {
         final OutcomeHandler handler = slot.handler;
         slot.handler = null;
-        try
+        for (final EngineListener listener : listeners)
         {
-            listener.onApplied(slot.command, slot.outcome, slot.events);
-        }
-        catch (final RuntimeException ex)
-        {
-            System.err.println("truestock: listener failed at " + slot.command + ": " + ex);
+            try
+            {
+                listener.onApplied(slot.command, slot.outcome, slot.events);
+            }
+            catch (final RuntimeException ex)
+            {
+                logFailure(listenerFailures.incrementAndGet(), "listener " + listener, slot.command, ex);
+            }
         }
         if (handler != null)
         {
@@ -362,8 +387,20 @@ public final class EngineRuntime implements AutoCloseable
             }
             catch (final RuntimeException ex)
             {
-                System.err.println("truestock: outcome handler failed at " + slot.command + ": " + ex);
+                logFailure(handlerFailures.incrementAndGet(), "outcome handler", slot.command, ex);
             }
+        }
+    }
+
+    /**
+     * Logs the 1st, 2nd, 4th, 8th... failure of a kind: a listener broken for good fails on every command, and one
+     * line per command would bury everything else; the counters keep the exact number.
+     */
+    private static void logFailure(final long count, final String who, final Command command, final RuntimeException ex)
+    {
+        if ((count & (count - 1)) == 0)
+        {
+            LOG.error("{} failed at {} ({} such failures so far)", who, command, count, ex);
         }
     }
 

@@ -362,4 +362,112 @@ class EngineRuntimeTest
             runtime.close();
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
+    void aThrowingListenerIsCountedAndTheOtherListenersAndTheCallerStillHearOfEachCommand(
+        final RuntimeConfig.Pipeline pipeline) throws Exception
+    {
+        final AtomicLong heard = new AtomicLong();
+        final EngineListener throwing = (command, outcome, events) ->
+        {
+            throw new IllegalStateException("listener broken for good");
+        };
+        final EngineListener counting = (command, outcome, events) -> heard.incrementAndGet();
+        try (EngineRuntime runtime = new EngineRuntime(
+            catalog(), new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), CommandJournal.NONE,
+            throwing, counting).start())
+        {
+            assertThat(runtime.listenerFailures()).isZero();
+            define(runtime);
+            for (int i = 0; i < 3; i++)
+            {
+                assertThat(await(runtime.submit(c -> c.receive("hot", "oak", 1))).accepted()).isTrue();
+            }
+            assertThat(runtime.listenerFailures()).isEqualTo(7);
+            assertThat(heard.get()).isEqualTo(7);
+            assertThat(runtime.handlerFailures()).isZero();
+            assertThat(runtime.halted()).isNull();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
+    void aThrowingOutcomeHandlerIsCounted(final RuntimeConfig.Pipeline pipeline) throws Exception
+    {
+        try (EngineRuntime runtime = new EngineRuntime(
+            catalog(), new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), CommandJournal.NONE,
+            EngineListener.NONE).start())
+        {
+            define(runtime);
+            final CountDownLatch answered = new CountDownLatch(1);
+            assertThat(runtime.tryPublish(c -> c.receive("hot", "oak", 1), (command, outcome) ->
+            {
+                answered.countDown();
+                throw new IllegalStateException("caller gone");
+            })).isTrue();
+            assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(await(runtime.submit(c -> c.receive("hot", "oak", 1))).accepted()).isTrue();
+            assertThat(runtime.handlerFailures()).isEqualTo(1);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
+    void onlyACommandTooLargeIsRefusedAsTooLargeAndAnyOtherAppendFailureHaltsTheWriter(
+        final RuntimeConfig.Pipeline pipeline) throws Exception
+    {
+        final CommandJournal journal = new CommandJournal()
+        {
+            @Override
+            public void append(final Command command)
+            {
+                if ("too-large".equals(command.reason()))
+                {
+                    throw new CommandTooLargeException("command of 9999 bytes does not fit");
+                }
+                if ("broken".equals(command.reason()))
+                {
+                    throw new IllegalArgumentException("codec bug");
+                }
+            }
+
+            @Override
+            public void endOfBatch()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final Engine engine = catalog();
+        final EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), journal,
+            EngineListener.NONE).start();
+        try
+        {
+            define(runtime);
+            final long before = engine.lastSequence();
+            final Outcome tooLarge = await(runtime.submit(c -> c.adjust("hot", "oak", 1).reason("too-large")));
+            assertThat(tooLarge.reason()).isEqualTo(RejectReason.COMMAND_TOO_LARGE);
+            assertThat(runtime.halted()).isNull();
+            assertThat(engine.lastSequence()).isEqualTo(before);
+            assertThat(await(runtime.submit(c -> c.receive("hot", "oak", 1))).accepted()).as("the writer goes on")
+                .isTrue();
+
+            final Outcome broken = await(runtime.submit(c -> c.adjust("hot", "oak", 1).reason("broken")));
+            assertThat(broken.reason()).isEqualTo(RejectReason.ENGINE_HALTED);
+            assertThat(runtime.halted()).isInstanceOf(IllegalArgumentException.class)
+                .isNotInstanceOf(CommandTooLargeException.class).hasMessage("codec bug");
+            final StockView view = new StockView();
+            engine.readStock("hot", "oak", view);
+            assertThat(view.onHand()).isEqualTo(STOCK + 1);
+        }
+        finally
+        {
+            runtime.close();
+        }
+    }
 }

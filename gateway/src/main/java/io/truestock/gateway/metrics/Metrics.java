@@ -29,8 +29,13 @@ public final class Metrics implements EngineListener
     private final AtomicLongArray oversold = new AtomicLongArray(2);
     private final ConcurrentHashMap<String, Latency> latencies = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final java.util.List<java.util.function.Consumer<StringBuilder>> sections =
         new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private record Counter(String help, LongSupplier supplier)
+    {
+    }
 
     private static final class Latency
     {
@@ -55,6 +60,12 @@ public final class Metrics implements EngineListener
     public void gauge(final String name, final LongSupplier supplier)
     {
         gauges.put(name, supplier);
+    }
+
+    /** A counter kept by another component and read at scrape time; the name set is fixed by the server at start. */
+    public void counter(final String name, final String help, final LongSupplier supplier)
+    {
+        counters.put(name, new Counter(help, supplier));
     }
 
     /** A block of labelled metrics rendered by another component (channel sync) at scrape time. */
@@ -98,6 +109,12 @@ public final class Metrics implements EngineListener
         out.append("# HELP truestock_oversold_units_total Units backordered by channel orders.\n");
         out.append("# TYPE truestock_oversold_units_total counter\n");
         out.append("truestock_oversold_units_total ").append(oversold.get(1)).append('\n');
+        counters.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(counter ->
+        {
+            out.append("# HELP ").append(counter.getKey()).append(' ').append(counter.getValue().help()).append('\n');
+            out.append("# TYPE ").append(counter.getKey()).append(" counter\n");
+            out.append(counter.getKey()).append(' ').append(counter.getValue().supplier().getAsLong()).append('\n');
+        });
         gauges.entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(gauge ->
         {
             out.append("# TYPE ").append(gauge.getKey()).append(" gauge\n");

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.truestock.gateway.ServerConfig;
 import io.truestock.gateway.TruestockServer;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,13 +21,17 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -30,8 +39,13 @@ import static org.assertj.core.api.Assertions.fail;
 /**
  * A real server on an ephemeral port over a temporary data dir, and the few calls every acceptance test needs:
  * send a request with a token, read the answer as JSON, check a problem+json rejection, and set up a catalog.
+ * <p>
+ * A JUnit extension: registered with {@code @RegisterExtension} on an instance field it starts a server over a fresh
+ * data dir before each test and stops it (and deletes the dir) after; on a static field it serves the whole class.
+ * Either way the server is up before the class's own {@code @BeforeAll} / {@code @BeforeEach} methods run and
+ * stopped after its {@code @AfterEach} / {@code @AfterAll} methods.
  */
-final class ApiHarness implements AutoCloseable
+final class ApiHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback
 {
     static final String ADMIN_TOKEN = "secret";
     static final String PROBLEM_JSON = "application/problem+json";
@@ -41,25 +55,24 @@ final class ApiHarness implements AutoCloseable
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final TruestockServer server;
-    private final HttpClient client;
+    private final Consumer<ServerConfig> customize;
+    private final HttpClient client = newClient();
+    private boolean perClass;
+    private Path dataDir;
+    private TruestockServer server;
 
-    private ApiHarness(final TruestockServer server)
+    /** The suite's small bounds and a 20 ms ticker, so that short reservations expire promptly. */
+    ApiHarness()
     {
-        this.server = server;
-        this.client = newClient();
+        this(config ->
+        {
+        });
     }
 
-    /**
-     * Starts a server with the suite's small bounds and a 20 ms ticker, so that short reservations expire promptly.
-     */
-    static ApiHarness start(final Path dataDir) throws Exception
+    /** As {@link #ApiHarness()}, letting {@code customize} change the configuration before each start. */
+    ApiHarness(final Consumer<ServerConfig> customize)
     {
-        final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1)
-            .adminToken(ADMIN_TOKEN).ioThreads(4);
-        config.engine().maxSkus(1024).maxLocations(8).maxChannels(8);
-        config.runtime().tickIntervalMillis(20);
-        return new ApiHarness(TruestockServer.start(config));
+        this.customize = customize;
     }
 
     static HttpClient newClient()
@@ -68,9 +81,99 @@ final class ApiHarness implements AutoCloseable
     }
 
     @Override
-    public void close()
+    public void beforeAll(final ExtensionContext context) throws Exception
     {
-        server.close();
+        perClass = true;
+        open();
+    }
+
+    @Override
+    public void afterAll(final ExtensionContext context) throws IOException
+    {
+        shut();
+    }
+
+    @Override
+    public void beforeEach(final ExtensionContext context) throws Exception
+    {
+        if (!perClass)
+        {
+            open();
+        }
+    }
+
+    @Override
+    public void afterEach(final ExtensionContext context) throws IOException
+    {
+        if (!perClass)
+        {
+            shut();
+        }
+    }
+
+    private void open() throws Exception
+    {
+        dataDir = Files.createTempDirectory("truestock-api-");
+        start();
+    }
+
+    private void shut() throws IOException
+    {
+        try
+        {
+            stop();
+        }
+        finally
+        {
+            if (dataDir != null)
+            {
+                try (Stream<Path> paths = Files.walk(dataDir))
+                {
+                    for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+                    {
+                        Files.deleteIfExists(path);
+                    }
+                }
+                dataDir = null;
+            }
+        }
+    }
+
+    /** Starts the server over the data dir; a no-op while it runs. */
+    void start() throws Exception
+    {
+        if (server != null)
+        {
+            return;
+        }
+        final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1)
+            .adminToken(ADMIN_TOKEN).ioThreads(4);
+        config.engine().maxSkus(1024).maxLocations(8).maxChannels(8);
+        config.runtime().tickIntervalMillis(20);
+        customize.accept(config);
+        server = TruestockServer.start(config);
+    }
+
+    /** Stops the server and keeps its data dir, so that {@link #start()} recovers from it. */
+    void stop()
+    {
+        if (server != null)
+        {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Stops the server and starts it again over the same data dir. */
+    void restart() throws Exception
+    {
+        stop();
+        start();
+    }
+
+    Path dataDir()
+    {
+        return dataDir;
     }
 
     int port()

@@ -2,12 +2,11 @@ package io.truestock.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 
 import static io.truestock.gateway.api.ApiHarness.assertProblem;
 import static io.truestock.gateway.api.ApiHarness.orderBody;
@@ -20,30 +19,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuthApiTest
 {
-    @TempDir
-    Path dir;
-    private ApiHarness api;
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
-    private ApiHarness startWithCatalog() throws Exception
+    @BeforeEach
+    void catalog()
     {
-        api = ApiHarness.start(dir);
         api.standardCatalog(10, "shoe");
-        return api;
-    }
-
-    @AfterEach
-    void stop()
-    {
-        if (api != null)
-        {
-            api.close();
-        }
     }
 
     @Test
     void missingTokenIsUnauthorized() throws Exception
     {
-        startWithCatalog();
 
         assertProblem(api.sendAs(null, "GET", "/v1/skus/shoe", null), 401, "unauthorized");
         assertProblem(api.sendAs(null, "GET", "/v1/availability/shoe?channel=shopify", null), 401, "unauthorized");
@@ -56,7 +43,6 @@ class AuthApiTest
     @Test
     void unknownTokenIsUnauthorized() throws Exception
     {
-        startWithCatalog();
         final JsonNode before = api.stateOf("shoe");
 
         assertProblem(api.sendAs("not-a-key", "GET", "/v1/skus/shoe", null), 401, "unauthorized");
@@ -72,7 +58,6 @@ class AuthApiTest
     @Test
     void adminCreatesAgentAndChannelKeys() throws Exception
     {
-        startWithCatalog();
 
         final JsonNode agent = api.expect(201, "POST", "/v1/api-keys",
             "{\"scope\":\"agent\",\"name\":\"shopping bot\"}");
@@ -91,7 +76,6 @@ class AuthApiTest
     @Test
     void keyWithAnUnknownScopeIsRefused() throws Exception
     {
-        startWithCatalog();
 
         assertProblem(api.send("POST", "/v1/api-keys", "{\"scope\":\"root\"}"), 400, "invalid_request", "$.scope");
         assertProblem(api.send("POST", "/v1/api-keys", "{\"scope\":\"channel:bad id\"}"),
@@ -101,7 +85,6 @@ class AuthApiTest
     @Test
     void agentKeyReadsReservesAndConfirms() throws Exception
     {
-        startWithCatalog();
         final String agent = api.createKey("agent");
 
         api.expectAs(agent, 200, "GET", "/v1/skus/shoe", null);
@@ -119,7 +102,6 @@ class AuthApiTest
     @Test
     void agentKeyCannotUseAdminEndpoints() throws Exception
     {
-        startWithCatalog();
         final String agent = api.createKey("agent");
         final JsonNode before = api.stateOf("shoe");
 
@@ -143,7 +125,6 @@ class AuthApiTest
     @Test
     void agentKeyCannotRecordCancelOrShipChannelOrders() throws Exception
     {
-        startWithCatalog();
         final String agent = api.createKey("agent");
         api.expect(201, "POST", "/v1/orders", orderBody("amazon", "114-1", "shoe", 2));
         final JsonNode before = api.stateOf("shoe");
@@ -159,7 +140,6 @@ class AuthApiTest
     @Test
     void channelKeyReservesOnlyForItsChannel() throws Exception
     {
-        startWithCatalog();
         final String shopify = api.createKey("channel:shopify");
 
         api.expectAs(shopify, 201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 1));
@@ -174,7 +154,6 @@ class AuthApiTest
     @Test
     void channelKeyCannotTouchAnotherChannelsReservation() throws Exception
     {
-        startWithCatalog();
         final String shopify = api.createKey("channel:shopify");
         final String id = api.reserve("amazon", "shoe", 3);
         final JsonNode before = api.stateOf("shoe");
@@ -198,7 +177,6 @@ class AuthApiTest
     @Test
     void channelKeyManagesItsOwnReservation() throws Exception
     {
-        startWithCatalog();
         final String shopify = api.createKey("channel:shopify");
         final String id = api.expectAs(shopify, 201, "POST", "/v1/reservations", reserveBody("shopify", "shoe", 2))
             .path("id").asText();
@@ -217,7 +195,6 @@ class AuthApiTest
     @Test
     void channelKeyRecordsOrdersOnlyForItsChannel() throws Exception
     {
-        startWithCatalog();
         final String shopify = api.createKey("channel:shopify");
         api.expect(201, "POST", "/v1/orders", orderBody("amazon", "114-1", "shoe", 1));
 
@@ -237,7 +214,6 @@ class AuthApiTest
     @Test
     void channelKeyCannotUseAdminEndpoints() throws Exception
     {
-        startWithCatalog();
         final String shopify = api.createKey("channel:shopify");
         final JsonNode before = api.stateOf("shoe");
 
@@ -253,12 +229,9 @@ class AuthApiTest
     @Test
     void keysSurviveARestartOnTheSameDataDir() throws Exception
     {
-        startWithCatalog();
         final String agent = api.createKey("agent");
         final String shopify = api.createKey("channel:shopify");
-        api.close();
-
-        api = ApiHarness.start(dir);
+        api.restart();
         api.standardCatalog(5, "boot");
 
         assertThat(api.expectAs(agent, 200, "GET", "/v1/availability/boot?channel=amazon", null).path("available")

@@ -3,12 +3,11 @@ package io.truestock.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.RawResponse;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,7 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,9 +38,8 @@ class BadInputApiTest
     private static final String LONG_ID = "x".repeat(65);
     private static final int BODY_BYTES_1_MIB = 1024 * 1024;
 
-    @TempDir
-    static Path dir;
-    private static ApiHarness api;
+    @RegisterExtension
+    static final ApiHarness api = new ApiHarness();
     private static String heldReservation;
 
     private JsonNode shoeBefore;
@@ -52,16 +49,9 @@ class BadInputApiTest
     @BeforeAll
     static void start() throws Exception
     {
-        api = ApiHarness.start(dir);
         api.standardCatalog(10, "shoe");
         heldReservation = api.reserve("shopify", "shoe", 2);
         api.expect(201, "POST", "/v1/orders", ApiHarness.orderBody("amazon", "114-1", "shoe", 1));
-    }
-
-    @AfterAll
-    static void stop()
-    {
-        api.close();
     }
 
     @BeforeEach

@@ -2,12 +2,9 @@ package io.truestock.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,21 +18,8 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class CatalogAndStockApiTest
 {
-    @TempDir
-    Path dir;
-    private ApiHarness api;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        api = ApiHarness.start(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     // ---- catalog ----
 

@@ -2,14 +2,12 @@ package io.truestock.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,21 +32,13 @@ class FlashSaleApiTest
     private static final int UNITS = 150;
     private static final long RACE_TIMEOUT_SECONDS = 120;
 
-    @TempDir
-    Path dir;
-    private ApiHarness api;
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     @BeforeEach
-    void start() throws Exception
+    void catalog()
     {
-        api = ApiHarness.start(dir);
         api.standardCatalog(UNITS, "drop");
-    }
-
-    @AfterEach
-    void stop()
-    {
-        api.close();
     }
 
     @Test

@@ -3,16 +3,13 @@ package io.truestock.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.RawResponse;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,21 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HttpProtocolApiTest
 {
-    @TempDir
-    Path dir;
-    private ApiHarness api;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        api = ApiHarness.start(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     @Test
     void pipelinedRequestsAreAnsweredInTheOrderSent() throws Exception
@@ -166,7 +150,10 @@ class HttpProtocolApiTest
         assertThat(metrics.body())
             .contains("# TYPE truestock_commands_total counter")
             .contains("truestock_commands_total{type=\"receive\",outcome=\"accepted\"} 1")
-            .contains("truestock_commands_total{type=\"reserve\",outcome=\"out_of_stock\"} 1");
+            .contains("truestock_commands_total{type=\"reserve\",outcome=\"out_of_stock\"} 1")
+            .contains("# TYPE truestock_listener_failures_total counter\ntruestock_listener_failures_total 0\n")
+            .contains("# TYPE truestock_outcome_handler_failures_total counter\n" +
+                "truestock_outcome_handler_failures_total 0\n");
     }
 
     @Test

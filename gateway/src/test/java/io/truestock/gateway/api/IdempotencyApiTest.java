@@ -2,12 +2,9 @@ package io.truestock.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 
 import static io.truestock.gateway.api.ApiHarness.ADMIN_TOKEN;
 import static io.truestock.gateway.api.ApiHarness.assertProblem;
@@ -24,21 +21,8 @@ class IdempotencyApiTest
 {
     private static final String KEY = "Idempotency-Key";
 
-    @TempDir
-    Path dir;
-    private ApiHarness api;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        api = ApiHarness.start(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     @Test
     void repeatedReservationReplaysTheFirstResponseAndHoldsOnce()

@@ -3,12 +3,9 @@ package io.truestock.gateway.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 
 import static io.truestock.gateway.api.ApiHarness.assertProblem;
 import static io.truestock.gateway.api.ApiHarness.orderBody;
@@ -20,21 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class OrderApiTest
 {
-    @TempDir
-    Path dir;
-    private ApiHarness api;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        api = ApiHarness.start(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     @Test
     void orderWithEnoughStockIsCreatedAndCommitsItsUnits()

@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.truestock.gateway.ServerConfig;
 import io.truestock.gateway.TruestockServer;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -46,24 +43,8 @@ class PricesAndDeliveryApiTest
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final long DEFAULT_QUOTE_TTL_MILLIS = 900_000;
 
-    @TempDir
-    Path dir;
-    private ApiHarness api;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        api = ApiHarness.start(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        if (api != null)
-        {
-            api.close();
-        }
-    }
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     // ---- helpers ----
 
@@ -570,10 +551,10 @@ class PricesAndDeliveryApiTest
         final String quote = offer("shoe", "channel=shopify").path("quote").path("id").asText();
         final String reservation = api.reserve("shopify", "shoe", 1);
         api.expect(200, "PUT", "/v1/skus/shoe/prices", "{\"base\":{\"amount\":100,\"currency\":\"USD\"}}");
-        api.close();
-        api = null;
-        assertThat(Files.exists(dir.resolve("quote.key"))).as("the quote key is kept in the data dir").isTrue();
-        api = ApiHarness.start(dir);
+        api.stop();
+        assertThat(Files.exists(api.dataDir().resolve("quote.key"))).as("the quote key is kept in the data dir")
+            .isTrue();
+        api.start();
         final JsonNode order = api.expect(200, "POST", "/v1/reservations/" + reservation + "/confirm",
             confirmBody("o-1", null, quote));
         assertThat(order.path("lines").get(0).path("price").path("amount").asLong()).isEqualTo(8999);
@@ -583,9 +564,8 @@ class PricesAndDeliveryApiTest
     @Test
     void anExpiredQuoteIsRejectedWithQuoteExpired() throws Exception
     {
-        api.close();
-        api = null;
-        final ServerConfig config = new ServerConfig().dataDir(dir.resolve("short")).httpPort(0).binaryPort(-1)
+        api.stop();
+        final ServerConfig config = new ServerConfig().dataDir(api.dataDir().resolve("short")).httpPort(0).binaryPort(-1)
             .adminToken(ApiHarness.ADMIN_TOKEN).ioThreads(2).quoteTtlSeconds(1);
         config.engine().maxSkus(64).maxLocations(4).maxChannels(4);
         config.runtime().tickIntervalMillis(20);

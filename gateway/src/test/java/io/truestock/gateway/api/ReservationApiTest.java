@@ -2,12 +2,9 @@ package io.truestock.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.truestock.gateway.api.ApiHarness.Reply;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -22,21 +19,8 @@ class ReservationApiTest
 {
     private static final String RFC3339_MILLIS_UTC = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z";
 
-    @TempDir
-    Path dir;
-    private ApiHarness api;
-
-    @BeforeEach
-    void start() throws Exception
-    {
-        api = ApiHarness.start(dir);
-    }
-
-    @AfterEach
-    void stop()
-    {
-        api.close();
-    }
+    @RegisterExtension
+    final ApiHarness api = new ApiHarness();
 
     @Test
     void createHoldsTheUnitsAndAnswers201WithTheReservation()
