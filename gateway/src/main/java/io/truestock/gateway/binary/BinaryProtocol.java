@@ -9,6 +9,7 @@ import io.truestock.journal.JournalCodec;
 import io.truestock.sbe.AvailabilityEncoder;
 import io.truestock.sbe.AvailabilityQueryEncoder;
 import io.truestock.sbe.CommandOutcomeEncoder;
+import io.truestock.sbe.ConfirmRequestEncoder;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.ErrorEncoder;
 import io.truestock.sbe.HelloEncoder;
@@ -18,7 +19,6 @@ import io.truestock.sbe.OfferQueryEncoder;
 import io.truestock.sbe.OrderState;
 import io.truestock.sbe.RejectCode;
 import io.truestock.sbe.ReservationState;
-import io.truestock.sbe.StockStatus;
 import io.truestock.sbe.WelcomeEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -57,6 +57,7 @@ public final class BinaryProtocol
     public static final int HELLO = HelloEncoder.TEMPLATE_ID;
     public static final int AVAILABILITY_QUERY = AvailabilityQueryEncoder.TEMPLATE_ID;
     public static final int OFFER_QUERY = OfferQueryEncoder.TEMPLATE_ID;
+    public static final int CONFIRM_REQUEST = ConfirmRequestEncoder.TEMPLATE_ID;
     public static final int WELCOME = WelcomeEncoder.TEMPLATE_ID;
     public static final int AVAILABILITY = AvailabilityEncoder.TEMPLATE_ID;
     public static final int OFFER = OfferEncoder.TEMPLATE_ID;
@@ -177,15 +178,5 @@ public final class BinaryProtocol
             case SHIPPED -> OrderStatus.SHIPPED;
             case NULL_VAL -> null;
         };
-    }
-
-    /** The same reading as HTTP's status: out of stock at 0, low at or below the channel's threshold. */
-    public static StockStatus stockStatus(final long available, final long lowStockThreshold)
-    {
-        if (available <= 0)
-        {
-            return StockStatus.OUT_OF_STOCK;
-        }
-        return available <= lowStockThreshold ? StockStatus.LOW_STOCK : StockStatus.IN_STOCK;
     }
 }
