@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.truestock.engine.Engine;
+import io.truestock.engine.Ids;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.CommandFiller;
@@ -39,7 +40,6 @@ import java.util.function.Consumer;
 public final class Api
 {
     public static final int MAX_BODY_BYTES = 64 * 1024;
-    public static final int DEFAULT_QUOTE_TTL_SECONDS = 900;
 
     private final Engine engine;
     private final EngineRuntime runtime;
@@ -335,7 +335,7 @@ public final class Api
     static String pathId(final List<String> path, final int index, final String what)
     {
         final String id = path.get(index);
-        if (!io.truestock.engine.Ids.isValid(id))
+        if (!Ids.isValid(id))
         {
             throw ApiException.invalid(what + " id must match [A-Za-z0-9._:-]{1,64}", null);
         }
