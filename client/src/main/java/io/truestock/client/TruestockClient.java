@@ -14,6 +14,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityQueryEncoder;
 import io.truestock.sbe.CommandRecordEncoder;
+import io.truestock.sbe.ConfirmRequestEncoder;
 import io.truestock.sbe.HelloEncoder;
 import io.truestock.sbe.MessageHeaderDecoder;
 import io.truestock.sbe.MessageHeaderEncoder;
@@ -68,6 +69,7 @@ public final class TruestockClient implements AutoCloseable
     private final OfferQueryEncoder offerQuery = new OfferQueryEncoder();
     private final CommandRecordEncoder command = new CommandRecordEncoder();
     private final MessageHeaderDecoder commandHeader = new MessageHeaderDecoder();
+    private final ConfirmRequestEncoder confirmRequest = new ConfirmRequestEncoder();
 
     private volatile int maxFrameBytes = BinaryProtocol.MAX_REQUEST_FRAME_BYTES;
     private volatile String principal;
@@ -261,14 +263,48 @@ public final class TruestockClient implements AutoCloseable
     /** Turns a held reservation into order {@code orderId}. */
     public CompletableFuture<CommandResult> confirm(final long reservationId, final String orderId)
     {
-        return submit(new CommandRequest().confirm(reservationId, orderId));
+        return confirm(reservationId, orderId, null, null, List.of(), null);
     }
 
     /** Turns a held reservation into order {@code orderId}, routed for delivery to a destination. */
     public CompletableFuture<CommandResult> confirm(
         final long reservationId, final String orderId, final String country, final String postalCode)
     {
-        return submit(new CommandRequest().confirm(reservationId, orderId).destination(country, postalCode));
+        return confirm(reservationId, orderId, country, postalCode, List.of(), null);
+    }
+
+    /**
+     * Turns a held reservation into order {@code orderId}, routed for delivery to a destination, charging each line
+     * the price of the quote it cites: {@code quoteIds} are {@link Offer#quoteId()}s, as HTTP's {@code quote_ids}.
+     * The server refuses an id it did not sign ({@code invalid_request}); the engine rejects a quote that expired
+     * before the confirmation ({@code QUOTE_EXPIRED}) or that is for another SKU or channel ({@code QUOTE_MISMATCH}),
+     * naming it by {@link CommandResult#rejectedLine()}.
+     *
+     * @param country        ISO 3166-1 alpha-2, or null for no destination.
+     * @param postalCode     optional.
+     * @param quoteIds       quotes to honour, at most one per line; may be empty.
+     * @param idempotencyKey 1 to 255 characters, or null.
+     */
+    public CompletableFuture<CommandResult> confirm(
+        final long reservationId, final String orderId, final String country, final String postalCode,
+        final List<String> quoteIds, final String idempotencyKey)
+    {
+        Objects.requireNonNull(quoteIds, "quoteIds");
+        return send(BinaryProtocol.COMMAND_OUTCOME, null, null, (allocator, correlationId) ->
+        {
+            final ConfirmRequestEncoder e = confirmRequest.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, header)
+                .reservationId(reservationId);
+            final ConfirmRequestEncoder.QuoteIdsEncoder quotes = e.quoteIdsCount(quoteIds.size());
+            for (final String quoteId : quoteIds)
+            {
+                quotes.next().quoteId(quoteId);
+            }
+            e.orderId(orderId == null ? "" : orderId);
+            e.destinationCountry(country == null ? "" : country);
+            e.destinationPostalCode(postalCode == null ? "" : postalCode);
+            e.idempotencyKey(idempotencyKey == null ? "" : idempotencyKey);
+            return frame(allocator, correlationId, e.encodedLength());
+        });
     }
 
     /** Gives a held reservation's units back. */

@@ -10,6 +10,12 @@ package io.truestock.engine;
 public final class EngineConfig
 {
     public static final long DAY_MILLIS = 24L * 60 * 60 * 1000;
+    /** The longest idempotency key the engine remembers; {@link #maxIdempotencyKeyLength} may only lower it. */
+    public static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+    /** The longest free text (a name, a reason, a reference) a command carries; {@link #maxTextLength} may lower it. */
+    public static final int MAX_TEXT_LENGTH = 256;
+    /** The longest postal code a destination or location carries; {@link #maxPostalCodeLength} may lower it. */
+    public static final int MAX_POSTAL_CODE_LENGTH = 32;
 
     private int maxSkus = 65_536;
     private int maxLocations = 16;
@@ -24,6 +30,10 @@ public final class EngineConfig
     private long maxLineQuantity = 1_000_000;
     private long maxOnHand = 1_000_000_000_000L;
     private int maxTtlSeconds = 86_400;
+    private int maxIdempotencyKeyLength = 255;
+    private int maxTextLength = 256;
+    private int maxPostalCodeLength = 32;
+    private int maxBatchSkus = 100;
     private boolean concluded;
 
     public EngineConfig conclude()
@@ -38,6 +48,10 @@ public final class EngineConfig
         requireRange("maxOrders", maxOrders, 1, 1 << 28);
         requireRange("maxIdempotencyEntries", maxIdempotencyEntries, 0, 1 << 28);
         requireRange("maxTtlSeconds", maxTtlSeconds, 1, 365 * 86_400);
+        requireRange("maxIdempotencyKeyLength", maxIdempotencyKeyLength, 1, MAX_IDEMPOTENCY_KEY_LENGTH);
+        requireRange("maxTextLength", maxTextLength, 1, MAX_TEXT_LENGTH);
+        requireRange("maxPostalCodeLength", maxPostalCodeLength, 1, MAX_POSTAL_CODE_LENGTH);
+        requireRange("maxBatchSkus", maxBatchSkus, 1, 10_000);
         if (idempotencyWindowMillis < 1)
         {
             throw new IllegalArgumentException("idempotencyWindowMillis must be positive: " + idempotencyWindowMillis);
@@ -235,12 +249,67 @@ public final class EngineConfig
         return this;
     }
 
+    /** Characters of an idempotency key, 1 to 255 (default 255); the edges refuse a longer key. */
+    public int maxIdempotencyKeyLength()
+    {
+        return maxIdempotencyKeyLength;
+    }
+
+    public EngineConfig maxIdempotencyKeyLength(final int value)
+    {
+        checkMutable();
+        maxIdempotencyKeyLength = value;
+        return this;
+    }
+
+    /** Characters of a free text (names, titles, reasons, references), 1 to 256 (default 256). */
+    public int maxTextLength()
+    {
+        return maxTextLength;
+    }
+
+    public EngineConfig maxTextLength(final int value)
+    {
+        checkMutable();
+        maxTextLength = value;
+        return this;
+    }
+
+    /** Characters of a postal code, 1 to 32 (default 32). */
+    public int maxPostalCodeLength()
+    {
+        return maxPostalCodeLength;
+    }
+
+    public EngineConfig maxPostalCodeLength(final int value)
+    {
+        checkMutable();
+        maxPostalCodeLength = value;
+        return this;
+    }
+
+    /** SKUs one availability read may ask about, 1 to 10 000 (default 100). */
+    public int maxBatchSkus()
+    {
+        return maxBatchSkus;
+    }
+
+    public EngineConfig maxBatchSkus(final int value)
+    {
+        checkMutable();
+        maxBatchSkus = value;
+        return this;
+    }
+
     @Override
     public String toString()
     {
         return "EngineConfig{maxSkus=" + maxSkus + ", maxLocations=" + maxLocations + ", maxChannels=" + maxChannels +
             ", maxLinesPerCommand=" + maxLinesPerCommand + ", maxOpenReservations=" + maxOpenReservations +
             ", maxOrders=" + maxOrders + ", maxIdempotencyEntries=" + maxIdempotencyEntries +
-            ", idempotencyWindowMillis=" + idempotencyWindowMillis + '}';
+            ", idempotencyWindowMillis=" + idempotencyWindowMillis + ", maxLineQuantity=" + maxLineQuantity +
+            ", maxTtlSeconds=" + maxTtlSeconds + ", maxIdempotencyKeyLength=" + maxIdempotencyKeyLength +
+            ", maxTextLength=" + maxTextLength + ", maxPostalCodeLength=" + maxPostalCodeLength +
+            ", maxBatchSkus=" + maxBatchSkus + '}';
     }
 }

@@ -1,7 +1,6 @@
 package io.truestock.gateway;
 
 import io.truestock.engine.Ids;
-import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.CatalogRequests;
 import io.truestock.gateway.http.JsonBody;
@@ -174,7 +173,8 @@ public final class ConfigFile
         if (catalog != null)
         {
             check(catalog, CATALOG, "catalog.");
-            catalogEntries(catalog, "locations", (id, body) -> config.catalogLocation(id, Api.locationSpec(body)));
+            catalogEntries(catalog, "locations", (id, body) -> config.catalogLocation(id,
+                CatalogRequests.location(body, config.engine().maxTextLength(), config.engine().maxPostalCodeLength())));
             catalogEntries(catalog, "carriers", (id, body) -> config.catalogCarrier(id, CatalogRequests.carrier(body)));
         }
         if (root.has("connectors"))

@@ -2,6 +2,7 @@ package io.truestock.gateway;
 
 import io.truestock.engine.EngineConfig;
 import io.truestock.engine.runtime.RuntimeConfig;
+import org.agrona.concurrent.EpochClock;
 
 import java.nio.file.Path;
 
@@ -243,6 +244,21 @@ public final class ServerConfig
     public ServerConfig maxStreamSubscribers(final int value)
     {
         maxStreamSubscribers = value;
+        return this;
+    }
+
+    /**
+     * The server's one clock: the runtime stamps every command with it, and the edges answer offers, quotes and
+     * prices by it. The system clock unless a test sets another (a controllable clock moves time without sleeping).
+     */
+    public EpochClock clock()
+    {
+        return runtime.clock();
+    }
+
+    public ServerConfig clock(final EpochClock value)
+    {
+        runtime.clock(value);
         return this;
     }
 

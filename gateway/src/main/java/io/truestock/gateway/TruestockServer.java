@@ -13,11 +13,13 @@ import io.truestock.gateway.http.HttpServer;
 import io.truestock.gateway.http.OpenApiEndpoint;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
+import io.truestock.gateway.rules.ReadClock;
 import io.truestock.gateway.stream.ChannelStreams;
 import io.truestock.gateway.stream.StreamEndpoint;
 import io.truestock.gateway.sync.ChannelSync;
 import io.truestock.gateway.sync.SyncEndpoint;
 import io.truestock.gateway.sync.inbound.OrderWebhookEndpoint;
+import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,15 +81,17 @@ public final class TruestockServer implements AutoCloseable
         boss = transport.group(1, "truestock-accept");
         workers = transport.group(config.ioThreads(), "truestock-io");
         final Map<String, Api.Extension> extensions = new HashMap<>();
-        extensions.put("channels/updates", new StreamEndpoint(engine, streams));
+        final EpochClock clock = config.clock();
+        extensions.put("channels/updates", new StreamEndpoint(engine, streams, new ReadClock(clock, engine)));
         extensions.put("openapi.json", new OpenApiEndpoint());
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
         final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
         extensions.put("channels/reconcile", syncEndpoint);
         extensions.put("channels/sync", syncEndpoint);
-        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, runtime, sync, System::currentTimeMillis));
+        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, runtime, sync, clock::time));
         final Quotes quotes = new Quotes(keys.quoteKey());
-        final Api api = new Api(engine, runtime, keys, metrics, extensions, quotes, config.quoteTtlSeconds() * 1000L);
+        final long quoteTtlMillis = config.quoteTtlSeconds() * 1000L;
+        final Api api = new Api(engine, runtime, keys, metrics, extensions, clock, quotes, quoteTtlMillis);
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);
@@ -95,7 +99,7 @@ public final class TruestockServer implements AutoCloseable
         }
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
-            config.binaryPort(), engine, runtime::tryPublish, keys::authenticate, quotes, config.quoteTtlSeconds() * 1000L);
+            config.binaryPort(), engine, runtime::tryPublish, keys::authenticate, clock, quotes, quoteTtlMillis);
 
         metrics.gauge("truestock_ring_occupancy", runtime::backlog);
         metrics.gauge("truestock_ring_size", runtime::ringSize);

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -39,10 +40,17 @@ final class BinaryHarness implements AutoCloseable
 
     static BinaryHarness start(final Path dataDir) throws Exception
     {
+        return start(dataDir, config -> {});
+    }
+
+    /** With the defaults above, then whatever {@code tune} changes (a test clock, a quote lifetime). */
+    static BinaryHarness start(final Path dataDir, final Consumer<ServerConfig> tune) throws Exception
+    {
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(0)
             .adminToken(ADMIN_TOKEN).ioThreads(2);
         config.engine().maxSkus(1024).maxLocations(8).maxChannels(8);
         config.runtime().tickIntervalMillis(20);
+        tune.accept(config);
         return new BinaryHarness(TruestockServer.start(config));
     }
 

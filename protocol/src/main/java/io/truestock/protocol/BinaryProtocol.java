@@ -3,6 +3,7 @@ package io.truestock.protocol;
 import io.truestock.sbe.AvailabilityEncoder;
 import io.truestock.sbe.AvailabilityQueryEncoder;
 import io.truestock.sbe.CommandOutcomeEncoder;
+import io.truestock.sbe.ConfirmRequestEncoder;
 import io.truestock.sbe.CommandRecordEncoder;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.ErrorEncoder;
@@ -47,6 +48,7 @@ public final class BinaryProtocol
     public static final int HELLO = HelloEncoder.TEMPLATE_ID;
     public static final int AVAILABILITY_QUERY = AvailabilityQueryEncoder.TEMPLATE_ID;
     public static final int OFFER_QUERY = OfferQueryEncoder.TEMPLATE_ID;
+    public static final int CONFIRM_REQUEST = ConfirmRequestEncoder.TEMPLATE_ID;
     public static final int WELCOME = WelcomeEncoder.TEMPLATE_ID;
     public static final int AVAILABILITY = AvailabilityEncoder.TEMPLATE_ID;
     public static final int OFFER = OfferEncoder.TEMPLATE_ID;

@@ -1,8 +1,5 @@
 package io.truestock.gateway.binary;
 
-import io.truestock.engine.delivery.DeliveryPromise;
-import io.truestock.engine.price.Price;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -14,17 +11,18 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.truestock.engine.ChannelView;
 import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
-import io.truestock.engine.SkuSpec;
 import io.truestock.gateway.auth.Principal;
-import io.truestock.gateway.http.Api;
+import io.truestock.gateway.offer.Offer;
+import io.truestock.gateway.offer.OfferQuery;
+import io.truestock.gateway.offer.StockLevel;
 import io.truestock.journal.JournalException;
 import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityQueryDecoder;
+import io.truestock.sbe.ConfirmRequestDecoder;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.HelloDecoder;
 import io.truestock.sbe.MessageHeaderDecoder;
 import io.truestock.sbe.OfferQueryDecoder;
-import io.truestock.sbe.StockStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -258,6 +256,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
             case BinaryProtocol.AVAILABILITY_QUERY -> availability(view, correlationId, blockLength, version);
             case BinaryProtocol.OFFER_QUERY -> offer(view, correlationId, blockLength, version);
             case BinaryProtocol.COMMAND -> command(view, correlationId);
+            case BinaryProtocol.CONFIRM_REQUEST -> confirm(view, correlationId, blockLength, version);
             case BinaryProtocol.HELLO ->
                 answerError(correlationId, ErrorCode.INVALID_REQUEST, "this connection is already authenticated");
             default -> answerError(correlationId, ErrorCode.UNKNOWN_MESSAGE,
@@ -340,7 +339,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         final ChannelView published = io.channelView;
         engine.readChannel(s, c, published);
         ctx.write(io.responses.availability(ctx.alloc(), correlationId, published.available(), published.version(),
-            WireCodes.stockStatus(published.available(), engine.channelSpec(c).lowStockThreshold())));
+            StockLevel.of(published.available(), engine.channelSpec(c).lowStockThreshold())));
     }
 
     private void offer(final UnsafeBuffer view, final long correlationId, final int blockLength, final int version)
@@ -355,52 +354,25 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         {
             return;
         }
-        final String country = countryText.isEmpty() ? null : countryText.toUpperCase(java.util.Locale.ROOT);
-        if (country != null && !country.matches("[A-Z]{2}") || postalText.length() > 32 ||
-            !postalText.matches("[A-Za-z0-9 ./-]*") || country == null && !postalText.isEmpty())
+        if (!Ids.isValid(channel))
         {
-            answerError(correlationId, ErrorCode.INVALID_REQUEST, "destination: country must be ISO 3166-1 alpha-2 " +
-                "(required with a postal code); postal code at most 32 letters, digits, spaces or -./");
+            answerError(correlationId, ErrorCode.INVALID_REQUEST, "a channel id must match [A-Za-z0-9._:-]{1,64}");
             return;
         }
-        if (quantity < 1 || quantity > Api.MAX_QTY)
+        final OfferQuery offers = service.offers();
+        final Offer offer = io.offer;
+        CommandGate.Refusal refusal = CommandGate.refusal(offers.find(sku, channel, offer));
+        if (refusal == null)
         {
-            answerError(correlationId, ErrorCode.INVALID_REQUEST, "quantity must be in [1, " + Api.MAX_QTY + "]");
+            refusal = CommandGate.refusal(offers.answer(quantity, countryText.isEmpty() ? null : countryText,
+                postalText.isEmpty() ? null : postalText, offer));
+        }
+        if (refusal != null)
+        {
+            answerError(correlationId, refusal.code(), refusal.message());
             return;
         }
-        final int s = skuIndex(correlationId, sku);
-        final int c = s < 0 ? -1 : channelIndex(correlationId, channel);
-        if (c < 0)
-        {
-            return;
-        }
-        final ChannelView published = io.channelView;
-        engine.readChannel(s, c, published);
-        final long available = published.available();
-        final long now = Math.max(System.currentTimeMillis(), engine.lastTimestampMillis());
-        final Price price = engine.priceAt(s, c, now);
-        final DeliveryPromise promise = io.promise.reset();
-        final String reason;
-        if (country == null)
-        {
-            reason = "no_destination";
-        }
-        else if (engine.offerPromise(s, c, quantity, country, postalText, now, promise))
-        {
-            reason = null;
-        }
-        else
-        {
-            reason = promise.locationIndex() < 0 ? "not_enough_stock" :
-                promise.reason().name().toLowerCase(java.util.Locale.ROOT);
-        }
-        final long quoteExpiresAt = now + service.quoteTtlMillis();
-        final String quoteId = service.quotes().issue(s, c, price, quoteExpiresAt);
-        ctx.write(io.responses.offer(ctx.alloc(), correlationId, quantity, available, published.version(),
-            price.amountMinor(), price.currency(), available < quantity ? StockStatus.OUT_OF_STOCK :
-                WireCodes.stockStatus(available, engine.channelSpec(c).lowStockThreshold()),
-            quoteId, quoteExpiresAt, promise, reason == null ? engine.locationId(promise.locationIndex()) : null,
-            reason));
+        ctx.write(io.responses.offer(ctx.alloc(), correlationId, offer));
     }
 
     /** @return the SKU's index, or -1 after answering why there is none. */
@@ -463,6 +435,28 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
             answerError(correlationId, refusal.code(), refusal.message());
             return;
         }
+        publish(correlationId);
+    }
+
+    private void confirm(final UnsafeBuffer view, final long correlationId, final int blockLength, final int version)
+    {
+        final ConfirmRequestDecoder request = io.confirmRequest.wrap(view, BODY_OFFSET, blockLength, version);
+        final CommandGate.Refusal refusal = io.gate.admitConfirm(request, principal);
+        if (!endsAtFrame(request.limit(), correlationId, view))
+        {
+            return;
+        }
+        if (refusal != null)
+        {
+            answerError(correlationId, refusal.code(), refusal.message());
+            return;
+        }
+        publish(correlationId);
+    }
+
+    /** Sends the command the gate admitted into the ring; its outcome is answered when it comes back. */
+    private void publish(final long correlationId)
+    {
         final PendingCommand pending = acquire();
         pending.correlationId = correlationId;
         boolean published = false;

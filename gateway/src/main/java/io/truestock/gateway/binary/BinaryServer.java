@@ -1,7 +1,5 @@
 package io.truestock.gateway.binary;
 
-import io.truestock.engine.price.Quotes;
-
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -11,9 +9,12 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.truestock.engine.Engine;
+import io.truestock.engine.price.Quotes;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.net.Transport;
 import io.truestock.protocol.BinaryProtocol;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -49,22 +50,25 @@ public final class BinaryServer implements AutoCloseable
         final int port, final Engine engine, final CommandPublisher publisher,
         final Function<String, Principal> authenticator) throws InterruptedException
     {
-        this(transport, boss, workers, host, port, engine, publisher, authenticator,
+        this(transport, boss, workers, host, port, engine, publisher, authenticator, SystemEpochClock.INSTANCE,
             new Quotes(java.security.SecureRandom.getSeed(Quotes.KEY_LENGTH)), 900_000L);
     }
 
     /**
-     * @param quotes         signs the quote each offer carries, with the key the HTTP API verifies them with.
+     * @param clock          the gateway's clock, the one the runtime stamps commands with.
+     * @param quotes         signs the quote each offer carries and verifies the ones confirmations cite, with the
+     *                       key the HTTP API uses.
      * @param quoteTtlMillis how long a quote holds its price.
      */
     public BinaryServer(
         final Transport transport, final EventLoopGroup boss, final EventLoopGroup workers, final String host,
         final int port, final Engine engine, final CommandPublisher publisher,
-        final Function<String, Principal> authenticator, final Quotes quotes, final long quoteTtlMillis)
+        final Function<String, Principal> authenticator, final EpochClock clock, final Quotes quotes,
+        final long quoteTtlMillis)
         throws InterruptedException
     {
         service = new BinaryService(engine, publisher, authenticator,
-            BinaryProtocol.MAX_REQUEST_FRAME_BYTES, BinaryProtocol.MAX_IN_FLIGHT, quotes, quoteTtlMillis);
+            BinaryProtocol.MAX_REQUEST_FRAME_BYTES, BinaryProtocol.MAX_IN_FLIGHT, clock, quotes, quoteTtlMillis);
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)
             .channel(transport.serverChannel())

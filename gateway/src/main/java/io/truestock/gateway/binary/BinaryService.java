@@ -1,19 +1,24 @@
 package io.truestock.gateway.binary;
 
-import io.truestock.engine.price.Quotes;
-
 import io.netty.channel.ChannelPipeline;
 import io.truestock.engine.Engine;
+import io.truestock.engine.price.Quotes;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.protocol.BinaryProtocol;
+import io.truestock.gateway.offer.OfferQuery;
+import io.truestock.gateway.offer.QuoteVerifier;
+import io.truestock.gateway.rules.Limits;
+import io.truestock.gateway.rules.ReadClock;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.SystemEpochClock;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
  * What every connection of the binary protocol shares: the engine it reads, where its commands go, how tokens
- * become principals, its bounds, and the encoder of command outcomes (used only by the thread that answers
- * outcomes). {@link #install} sets up one connection's pipeline.
+ * become principals, its bounds, the offer query and quote verifier it shares with HTTP, and the encoder of command
+ * outcomes (used only by the thread that answers outcomes). {@link #install} sets up one connection's pipeline.
  */
 final class BinaryService
 {
@@ -24,8 +29,9 @@ final class BinaryService
     private final int maxInFlight;
     private final OutcomeWriter outcomes;
     private final AtomicLong unexpectedErrors = new AtomicLong();
-    private final Quotes quotes;
-    private final long quoteTtlMillis;
+    private final Limits limits;
+    private final OfferQuery offers;
+    private final QuoteVerifier quoteVerifier;
 
     /**
      * @param authenticator bearer token to principal, null for an unknown token.
@@ -36,19 +42,21 @@ final class BinaryService
         final Engine engine, final CommandPublisher publisher, final Function<String, Principal> authenticator,
         final int maxFrameBytes, final int maxInFlight)
     {
-        this(engine, publisher, authenticator, maxFrameBytes, maxInFlight, new Quotes(randomKey()), 900_000L);
+        this(engine, publisher, authenticator, maxFrameBytes, maxInFlight, SystemEpochClock.INSTANCE,
+            new Quotes(randomKey()), 900_000L);
     }
 
     /**
-     * @param quotes         signs the quote each offer carries (the HTTP API verifies it at confirmation).
+     * @param clock          the gateway's clock, the one the runtime stamps commands with.
+     * @param quotes         signs the quote each offer carries and verifies the ones confirmations cite, with the
+     *                       key HTTP uses.
      * @param quoteTtlMillis how long a quote holds its price.
      */
     BinaryService(
         final Engine engine, final CommandPublisher publisher, final Function<String, Principal> authenticator,
-        final int maxFrameBytes, final int maxInFlight, final Quotes quotes, final long quoteTtlMillis)
+        final int maxFrameBytes, final int maxInFlight, final EpochClock clock, final Quotes quotes,
+        final long quoteTtlMillis)
     {
-        this.quotes = quotes;
-        this.quoteTtlMillis = quoteTtlMillis;
         if (maxFrameBytes < BinaryProtocol.MIN_FRAME_BYTES || maxInFlight < 1)
         {
             throw new IllegalArgumentException("maxFrameBytes must be >= " + BinaryProtocol.MIN_FRAME_BYTES +
@@ -60,12 +68,15 @@ final class BinaryService
         this.maxFrameBytes = maxFrameBytes;
         this.maxInFlight = maxInFlight;
         this.outcomes = new OutcomeWriter(engine);
+        this.limits = new Limits(engine.config());
+        this.offers = new OfferQuery(engine, limits, new ReadClock(clock, engine), quotes, quoteTtlMillis);
+        this.quoteVerifier = new QuoteVerifier(engine, quotes);
     }
 
     /** A scratch for one I/O thread; every connection that thread serves may share it. */
     IoScratch newScratch()
     {
-        return new IoScratch(engine.config().maxLinesPerCommand());
+        return new IoScratch(limits, quoteVerifier);
     }
 
     /** Adds the frame decoder and the connection handler of one connection. */
@@ -83,14 +94,9 @@ final class BinaryService
         return engine;
     }
 
-    Quotes quotes()
+    OfferQuery offers()
     {
-        return quotes;
-    }
-
-    long quoteTtlMillis()
-    {
-        return quoteTtlMillis;
+        return offers;
     }
 
     private static byte[] randomKey()

@@ -2,38 +2,46 @@ package io.truestock.gateway.binary;
 
 import io.truestock.engine.Command;
 import io.truestock.engine.CommandType;
+import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.CommandFiller;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.offer.QuoteVerifier;
+import io.truestock.gateway.rules.CommandPolicy;
+import io.truestock.gateway.rules.Limits;
+import io.truestock.sbe.ConfirmRequestDecoder;
 import io.truestock.sbe.ErrorCode;
 
 /**
- * Decides whether a principal may send a decoded command, with the same scope rules as the HTTP API, and rebuilds
- * it from the fields its type uses, as HTTP builds it: the principal is the connection's, and anything else the
- * frame carried is dropped, so the engine sees (and fingerprints, for idempotency) the same command whichever edge
- * it came through. Quantities, ids and text are the engine's to validate; it rejects them with a reason.
+ * Decides whether a principal may send a decoded command, by the {@link CommandPolicy} that HTTP applies too, and
+ * rebuilds it from the fields its type uses, as HTTP builds it: the principal is the connection's, and anything else
+ * the frame carried is dropped, so the engine sees (and fingerprints, for idempotency) the same command whichever edge
+ * it came through. Quantities, ids and text are the engine's to validate; it rejects them with a reason. A
+ * confirmation that cites quotes comes as a ConfirmRequest whose quote ids the {@link QuoteVerifier} checks, as
+ * HTTP's do.
  * <p>
  * Not thread safe: one per event loop. {@link #admit} prepares the command that {@link #fill} then writes into a
  * ring slot, within the same call to the ring.
  */
 final class CommandGate implements CommandFiller
 {
-    private static final int MAX_IDEMPOTENCY_KEY = 255;
-    private static final int MAX_POSTAL_CODE = 32;
-
     /** Why a command may not be sent: the Error the connection answers with. */
     record Refusal(ErrorCode code, String message)
     {
     }
 
     private final Command admitted;
+    private final Limits limits;
+    private final QuoteVerifier quoteVerifier;
 
-    CommandGate(final int lineCapacity)
+    CommandGate(final Limits limits, final QuoteVerifier quoteVerifier)
     {
-        admitted = new Command(lineCapacity);
+        this.limits = limits;
+        this.quoteVerifier = quoteVerifier;
+        admitted = new Command(limits.maxLines());
     }
 
     /**
-     * @param request  the decoded command.
+     * @param request   the decoded command.
      * @param principal who sent it.
      * @return null when the command may go to the ring (then {@link #fill} writes it), else why not.
      */
@@ -45,16 +53,17 @@ final class CommandGate implements CommandFiller
             return invalid("a command's sequence and timestamp must be 0: the engine stamps them");
         }
         final String key = request.idempotencyKey();
-        if (key != null && (key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY))
+        if (!limits.isIdempotencyKey(key))
         {
-            return invalid("an idempotency key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+            return invalidKey();
         }
         final CommandType type = request.type();
-        if (needsAdmin(type) && !principal.isAdmin())
+        final Refusal forbidden = refusal(CommandPolicy.admit(principal, type));
+        if (forbidden != null)
         {
-            return new Refusal(ErrorCode.FORBIDDEN, "this command needs the admin scope");
+            return forbidden;
         }
-        final String scope = principal.scope() == Principal.Scope.CHANNEL ? principal.channel() : null;
+        final String scope = CommandPolicy.boundChannel(principal);
         final Refusal refusal = switch (type)
         {
             case DEFINE_LOCATION ->
@@ -106,7 +115,6 @@ final class CommandGate implements CommandFiller
             }
             case ORDER -> order(request, principal);
             case CANCEL, SHIP, QUERY_ORDER -> existingOrder(request, principal);
-            case TICK -> new Refusal(ErrorCode.FORBIDDEN, "expiry ticks come from the server's own clock");
             case DEFINE_PRICES ->
             {
                 admitted.definePrices(request.sku(), request.priceSpec());
@@ -117,6 +125,7 @@ final class CommandGate implements CommandFiller
                 admitted.defineCarrier(request.carrier(), request.carrierSpec());
                 yield null;
             }
+            case TICK -> throw new IllegalStateException("the policy admits no tick");
         };
         if (refusal != null)
         {
@@ -131,6 +140,62 @@ final class CommandGate implements CommandFiller
         return null;
     }
 
+    /**
+     * A confirmation citing quotes by id. Reads the request's variable-length fields in schema order; the caller
+     * checks afterwards that the message ends where its frame does, and sends nothing when it does not.
+     *
+     * @return null when the confirmation may go to the ring (then {@link #fill} writes it), else why not.
+     */
+    Refusal admitConfirm(final ConfirmRequestDecoder request, final Principal principal)
+    {
+        admitted.clear();
+        final long reservationId = request.reservationId();
+        final ConfirmRequestDecoder.QuoteIdsDecoder quoteIds = request.quoteIds();
+        final int count = quoteIds.count();
+        Refusal refusal = count > limits.maxLines() ?
+            invalid("at most " + limits.maxLines() + " quotes a confirmation") : null;
+        for (int i = 0; i < count; i++)
+        {
+            final String quoteId = quoteIds.next().quoteId();
+            if (refusal == null)
+            {
+                final Quotes.Quote quote = quoteVerifier.verify(quoteId);
+                if (quote == null)
+                {
+                    refusal = refusal(QuoteVerifier.notIssued(quoteId, "quoteIds[" + i + "]"));
+                }
+                else
+                {
+                    quoteVerifier.cite(quote, admitted);
+                }
+            }
+        }
+        final String orderId = request.orderId();
+        final String country = absentIfEmpty(request.destinationCountry());
+        final String postalCode = absentIfEmpty(request.destinationPostalCode());
+        final String key = absentIfEmpty(request.idempotencyKey());
+        if (refusal == null)
+        {
+            refusal = refusal(CommandPolicy.admit(principal, CommandType.CONFIRM));
+        }
+        if (refusal == null && !limits.isIdempotencyKey(key))
+        {
+            refusal = invalidKey();
+        }
+        if (refusal == null)
+        {
+            refusal = destination(country, postalCode);
+        }
+        if (refusal != null)
+        {
+            admitted.clear();
+            return refusal;
+        }
+        admitted.confirm(reservationId, orderId).channel(CommandPolicy.boundChannel(principal))
+            .destination(country, postalCode).principal(principal.id()).idempotencyKey(key);
+        return null;
+    }
+
     /** Writes the admitted command into a cleared ring slot. */
     @Override
     public void fill(final Command slot)
@@ -138,19 +203,9 @@ final class CommandGate implements CommandFiller
         slot.copyFrom(admitted);
     }
 
-    /** Catalog and stock changes are the admin's, as over HTTP. */
-    private static boolean needsAdmin(final CommandType type)
-    {
-        return switch (type)
-        {
-            case DEFINE_LOCATION, DEFINE_CHANNEL, DEFINE_SKU, RECEIVE, ADJUST, SET, DEFINE_PRICES, DEFINE_CARRIER -> true;
-            default -> false;
-        };
-    }
-
     private Refusal reserve(final Command request, final Principal principal)
     {
-        final Refusal refusal = channelAccess(principal, request.channel());
+        final Refusal refusal = refusal(CommandPolicy.actFor(principal, request.channel()));
         if (refusal != null)
         {
             return refusal;
@@ -163,10 +218,10 @@ final class CommandGate implements CommandFiller
     {
         if (request.quoteCount() > 0)
         {
-            // A frame could claim any price; quotes are honoured only as signed quote ids, which HTTP verifies.
-            return invalid("cite quotes by their ids over HTTP (POST /v1/reservations/{id}/confirm)");
+            // A frame could claim any price; quotes are honoured only as signed quote ids, which the server verifies.
+            return invalid("cite quotes by their ids in a ConfirmRequest");
         }
-        final Refusal refusal = destination(request);
+        final Refusal refusal = destination(request.destinationCountry(), request.destinationPostalCode());
         if (refusal != null)
         {
             return refusal;
@@ -178,14 +233,10 @@ final class CommandGate implements CommandFiller
 
     private Refusal order(final Command request, final Principal principal)
     {
-        if (principal.scope() == Principal.Scope.AGENT)
-        {
-            return new Refusal(ErrorCode.FORBIDDEN, "agent keys may not record channel orders");
-        }
-        Refusal refusal = channelAccess(principal, request.channel());
+        Refusal refusal = refusal(CommandPolicy.actFor(principal, request.channel()));
         if (refusal == null)
         {
-            refusal = destination(request);
+            refusal = destination(request.destinationCountry(), request.destinationPostalCode());
         }
         if (refusal != null)
         {
@@ -198,23 +249,12 @@ final class CommandGate implements CommandFiller
 
     private Refusal existingOrder(final Command request, final Principal principal)
     {
-        if (principal.scope() == Principal.Scope.AGENT && request.type() != CommandType.QUERY_ORDER)
+        final Refusal refusal = refusal(CommandPolicy.lookUpOrder(principal, request.channel()));
+        if (refusal != null)
         {
-            return new Refusal(ErrorCode.FORBIDDEN, "agent keys may not cancel or ship orders");
+            return refusal;
         }
-        String channel = request.channel();
-        if (principal.scope() == Principal.Scope.CHANNEL)
-        {
-            if (channel != null)
-            {
-                final Refusal refusal = channelAccess(principal, channel);
-                if (refusal != null)
-                {
-                    return refusal;
-                }
-            }
-            channel = principal.channel();
-        }
+        final String channel = CommandPolicy.orderChannel(principal, request.channel());
         switch (request.type())
         {
             case CANCEL -> admitted.cancel(channel, request.orderId());
@@ -237,34 +277,43 @@ final class CommandGate implements CommandFiller
         return null;
     }
 
-    private static Refusal channelAccess(final Principal principal, final String channel)
+    private Refusal destination(final String country, final String postalCode)
     {
-        if (principal.scope() == Principal.Scope.CHANNEL && !principal.channel().equals(channel))
-        {
-            return new Refusal(ErrorCode.FORBIDDEN, "a channel:" + principal.channel() +
-                " key may not act for another channel");
-        }
-        return null;
-    }
-
-    private static Refusal destination(final Command request)
-    {
-        final String country = request.destinationCountry();
-        if (country != null && !(country.length() == 2 && upper(country.charAt(0)) && upper(country.charAt(1))))
+        if (!Limits.isCountry(country))
         {
             return invalid("a destination country must be an ISO 3166-1 alpha-2 code");
         }
-        final String postal = request.destinationPostalCode();
-        if (postal != null && postal.length() > MAX_POSTAL_CODE)
+        if (!limits.isPostalCode(postalCode))
         {
-            return invalid("a destination postal code has at most " + MAX_POSTAL_CODE + " characters");
+            return invalid("a destination postal code has at most " + limits.maxPostalCodeLength() + " characters");
         }
         return null;
     }
 
-    private static boolean upper(final char c)
+    private Refusal invalidKey()
     {
-        return c >= 'A' && c <= 'Z';
+        return invalid("an idempotency key must be 1 to " + limits.maxIdempotencyKeyLength() + " characters");
+    }
+
+    private static String absentIfEmpty(final String text)
+    {
+        return text.isEmpty() ? null : text;
+    }
+
+    /** The binary protocol's Error for a refusal of the shared rules. */
+    static Refusal refusal(final io.truestock.gateway.rules.Refusal refusal)
+    {
+        if (refusal == null)
+        {
+            return null;
+        }
+        final ErrorCode code = switch (refusal.kind())
+        {
+            case INVALID -> ErrorCode.INVALID_REQUEST;
+            case NOT_FOUND -> ErrorCode.NOT_FOUND;
+            case FORBIDDEN -> ErrorCode.FORBIDDEN;
+        };
+        return new Refusal(code, refusal.detail());
     }
 
     private static Refusal invalid(final String message)

@@ -3,8 +3,12 @@ package io.truestock.gateway.binary;
 import io.netty.buffer.ByteBuf;
 import io.truestock.engine.ChannelView;
 import io.truestock.engine.Command;
+import io.truestock.gateway.offer.Offer;
+import io.truestock.gateway.offer.QuoteVerifier;
+import io.truestock.gateway.rules.Limits;
 import io.truestock.journal.JournalCodec;
 import io.truestock.sbe.AvailabilityQueryDecoder;
+import io.truestock.sbe.ConfirmRequestDecoder;
 import io.truestock.sbe.HelloDecoder;
 import io.truestock.sbe.MessageHeaderDecoder;
 import io.truestock.sbe.OfferQueryDecoder;
@@ -22,17 +26,18 @@ final class IoScratch
     final HelloDecoder hello = new HelloDecoder();
     final AvailabilityQueryDecoder availabilityQuery = new AvailabilityQueryDecoder();
     final OfferQueryDecoder offerQuery = new OfferQueryDecoder();
-    final io.truestock.engine.delivery.DeliveryPromise promise = new io.truestock.engine.delivery.DeliveryPromise();
+    final ConfirmRequestDecoder confirmRequest = new ConfirmRequestDecoder();
+    final Offer offer = new Offer();
     final JournalCodec codec = new JournalCodec(JournalCodec.MIN_RECORD_BYTES);
     final Command command;
     final CommandGate gate;
     final ChannelView channelView = new ChannelView();
     final ResponseWriter responses = new ResponseWriter();
 
-    IoScratch(final int lineCapacity)
+    IoScratch(final Limits limits, final QuoteVerifier quoteVerifier)
     {
-        command = new Command(lineCapacity);
-        gate = new CommandGate(lineCapacity);
+        command = new Command(limits.maxLines());
+        gate = new CommandGate(limits, quoteVerifier);
     }
 
     /** Points {@link #view} at the frame's readable bytes; valid until the frame is released. */

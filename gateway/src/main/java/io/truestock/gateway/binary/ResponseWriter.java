@@ -1,11 +1,13 @@
 package io.truestock.gateway.binary;
 
-import io.truestock.engine.delivery.DeliveryPromise;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.truestock.engine.Ids;
 import io.truestock.protocol.BinaryProtocol;
+import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.price.Price;
+import io.truestock.gateway.offer.Offer;
+import io.truestock.gateway.offer.StockLevel;
 import io.truestock.sbe.AvailabilityEncoder;
 import io.truestock.sbe.BooleanType;
 import io.truestock.sbe.ErrorCode;
@@ -54,43 +56,53 @@ final class ResponseWriter
 
     ByteBuf availability(
         final ByteBufAllocator allocator, final long correlationId, final long available, final long version,
-        final StockStatus status)
+        final StockLevel status)
     {
         final AvailabilityEncoder e = availability.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, header)
             .available(available)
             .version(version)
-            .status(status);
+            .status(stockStatus(status));
         return frame(allocator, correlationId, e.encodedLength());
     }
 
-    ByteBuf offer(
-        final ByteBufAllocator allocator, final long correlationId, final long quantity, final long available,
-        final long version, final long priceAmountMinor, final String currency, final StockStatus status,
-        final String quoteId, final long quoteExpiresAtMillis, final DeliveryPromise promise, final String location,
-        final String deliveryReason)
+    ByteBuf offer(final ByteBufAllocator allocator, final long correlationId, final Offer answer)
     {
-        final boolean promised = deliveryReason == null;
+        final boolean promised = answer.delivers();
+        final DeliveryPromise promise = answer.promise();
+        final Price price = answer.price();
         final OfferEncoder e = offer.wrapAndApplyHeader(buffer, MESSAGE_OFFSET, header)
-            .quantity(quantity)
-            .available(available)
-            .version(version)
-            .priceAmountMinor(priceAmountMinor)
-            .status(status)
-            .quoteExpiresAtMillis(quoteExpiresAtMillis)
+            .quantity(answer.quantity())
+            .available(answer.available())
+            .version(answer.version())
+            .priceAmountMinor(price.amountMinor())
+            .status(stockStatus(answer.status()))
+            .quoteExpiresAtMillis(answer.quoteExpiresAtMillis())
             .deliveryEarliestMillis(promised ? promise.earliestMillis() : 0)
             .deliveryLatestMillis(promised ? promise.latestMillis() : 0)
             .deliveryOrderByMillis(promised ? promise.orderByMillis() : 0);
         // A currency is three upper-case letters (the engine refuses anything else); pad defensively.
+        final String currency = price.currency();
         for (int i = 0; i < OfferEncoder.currencyLength(); i++)
         {
             e.currency(i, currency != null && i < currency.length() ? (byte)currency.charAt(i) : (byte)' ');
         }
-        e.putQuoteId(text, 0, Utf8.encode(quoteId, text, text.length));
-        e.putDeliveryLocation(text, 0, Utf8.encode(promised ? location : "", text, text.length));
+        e.putQuoteId(text, 0, Utf8.encode(answer.quoteId(), text, text.length));
+        e.putDeliveryLocation(text, 0, Utf8.encode(promised ? answer.deliveryLocation() : "", text, text.length));
         e.putDeliveryCarrier(text, 0, Utf8.encode(promised ? promise.carrierId() : "", text, text.length));
         e.putDeliveryService(text, 0, Utf8.encode(promised ? promise.serviceId() : "", text, text.length));
-        e.putDeliveryReason(text, 0, Utf8.encode(promised ? "" : deliveryReason, text, text.length));
+        e.putDeliveryReason(text, 0, Utf8.encode(promised ? "" : answer.deliveryReason(), text, text.length));
         return frame(allocator, correlationId, e.encodedLength());
+    }
+
+    /** The wire code of a stock level; the enums share names. */
+    static StockStatus stockStatus(final StockLevel level)
+    {
+        return switch (level)
+        {
+            case IN_STOCK -> StockStatus.IN_STOCK;
+            case LOW_STOCK -> StockStatus.LOW_STOCK;
+            case OUT_OF_STOCK -> StockStatus.OUT_OF_STOCK;
+        };
     }
 
     ByteBuf error(

@@ -7,7 +7,6 @@ import io.truestock.engine.ReservationStatus;
 import io.truestock.sbe.OrderState;
 import io.truestock.sbe.RejectCode;
 import io.truestock.sbe.ReservationState;
-import io.truestock.sbe.StockStatus;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -126,15 +125,5 @@ public final class WireCodes
             case SHIPPED -> OrderStatus.SHIPPED;
             case NULL_VAL -> null;
         };
-    }
-
-    /** The same reading as HTTP's status: out of stock at 0, low at or below the channel's threshold. */
-    public static StockStatus stockStatus(final long available, final long lowStockThreshold)
-    {
-        if (available <= 0)
-        {
-            return StockStatus.OUT_OF_STOCK;
-        }
-        return available <= lowStockThreshold ? StockStatus.LOW_STOCK : StockStatus.IN_STOCK;
     }
 }

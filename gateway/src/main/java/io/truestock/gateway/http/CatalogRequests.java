@@ -1,14 +1,21 @@
 package io.truestock.gateway.http;
 
 import io.truestock.engine.Ids;
+import io.truestock.engine.LocationSpec;
+import io.truestock.engine.delivery.DeliveryPlanner;
 import io.truestock.engine.delivery.CarrierSpec;
 import io.truestock.engine.delivery.ServiceSpec;
 import io.truestock.engine.delivery.ZoneSpec;
 import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSpec;
 import io.truestock.engine.price.SaleSpec;
+import io.truestock.gateway.rules.Limits;
 
+import java.time.DateTimeException;
+import java.time.DayOfWeek;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,8 +24,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parses the bodies of {@code PUT /v1/skus/{sku}/prices} and {@code PUT /v1/carriers/{id}} (and the same objects in
- * the config file) into engine specs, answering every mistake with a problem that names the offending field.
+ * Parses the bodies of {@code PUT /v1/locations/{id}}, {@code PUT /v1/skus/{sku}/prices} and
+ * {@code PUT /v1/carriers/{id}} (and the same objects in the config file) into engine specs, answering every mistake
+ * with a problem that names the offending field.
  */
 public final class CatalogRequests
 {
@@ -29,12 +37,71 @@ public final class CatalogRequests
     private static final Set<String> SERVICE_FIELDS = Set.of("id", "name", "working_days", "zones");
     private static final Set<String> ZONE_FIELDS =
         Set.of("location", "country", "postal_prefix", "min_transit_days", "max_transit_days");
-    private static final int MAX_NAME = 256;
+    private static final Set<String> LOCATION_FIELDS = Set.of("name", "timezone", "country", "postal_code", "priority",
+        "cutoff", "handling_days", "working_days", "holidays");
     private static final Instant FIRST_INSTANT = Instant.parse("0000-01-01T00:00:00Z");
     private static final Instant AFTER_LAST_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
 
     private CatalogRequests()
     {
+    }
+
+    /**
+     * Parses a {@code PUT /v1/locations/{id}} body (or the same object in the config file).
+     *
+     * @param maxText       the longest name.
+     * @param maxPostalCode the longest postal code.
+     */
+    public static LocationSpec location(final JsonBody request, final int maxText, final int maxPostalCode)
+    {
+        final JsonBody body = request.only(LOCATION_FIELDS);
+        final String name = body.string("name", maxText);
+        final String timezone = body.optionalString("timezone", 64);
+        if (timezone != null)
+        {
+            try
+            {
+                ZoneId.of(timezone);
+            }
+            catch (final DateTimeException ex)
+            {
+                throw ApiException.invalid("unknown timezone '" + timezone + "'", body.path("timezone"));
+            }
+        }
+        final String country = body.optionalString("country", 2);
+        if (country != null && !Limits.isCountry(country))
+        {
+            throw ApiException.invalid("country must be an ISO 3166-1 alpha-2 code", body.path("country"));
+        }
+        final String postal = body.optionalString("postal_code", maxPostalCode);
+        final int priority = (int)body.optionalInteger("priority", 0, 1_000_000, 100);
+        final String cutoffText = body.optionalString("cutoff", 5);
+        int cutoff = 23 * 60 + 59;
+        if (cutoffText != null)
+        {
+            if (!cutoffText.matches("([01][0-9]|2[0-3]):[0-5][0-9]"))
+            {
+                throw ApiException.invalid("cutoff must be HH:MM (24-hour)", body.path("cutoff"));
+            }
+            cutoff = Integer.parseInt(cutoffText.substring(0, 2)) * 60 + Integer.parseInt(cutoffText.substring(3));
+        }
+        final int handling = (int)body.optionalInteger("handling_days", 0, DeliveryPlanner.MAX_HANDLING_DAYS, 0);
+        final int mask = workingDays(body);
+        final String[] holidayTexts = body.strings("holidays", LocationSpec.MAX_HOLIDAYS, 10);
+        final int[] holidays = new int[holidayTexts == null ? 0 : holidayTexts.length];
+        for (int i = 0; i < holidays.length; i++)
+        {
+            try
+            {
+                holidays[i] = (int)LocalDate.parse(holidayTexts[i]).toEpochDay();
+            }
+            catch (final DateTimeParseException ex)
+            {
+                throw ApiException.invalid("holidays must be YYYY-MM-DD dates", body.path("holidays") + '[' + i + ']');
+            }
+        }
+        return new LocationSpec(name, timezone == null ? "UTC" : timezone,
+            country == null ? "" : country, postal == null ? "" : postal, priority, cutoff, handling, mask, holidays);
     }
 
     public static Price price(final JsonBody money)
@@ -186,12 +253,12 @@ public final class CatalogRequests
         final String[] days = body.strings("working_days", 7, 3);
         if (days == null)
         {
-            return io.truestock.engine.LocationSpec.MON_TO_FRI;
+            return LocationSpec.MON_TO_FRI;
         }
         int mask = 0;
         for (int i = 0; i < days.length; i++)
         {
-            final int bit = Api.dayBit(days[i]);
+            final int bit = dayBit(days[i]);
             if (bit < 0)
             {
                 throw ApiException.invalid("working_days must be MON..SUN", body.path("working_days") + '[' + i + ']');
@@ -203,6 +270,18 @@ public final class CatalogRequests
             throw ApiException.invalid("working_days needs at least one day", body.path("working_days"));
         }
         return mask;
+    }
+
+    private static int dayBit(final String day)
+    {
+        for (final DayOfWeek value : DayOfWeek.values())
+        {
+            if (value.name().substring(0, 3).equals(day))
+            {
+                return 1 << (value.getValue() - 1);
+            }
+        }
+        return -1;
     }
 
     private static void requireCurrency(final Price base, final Price other, final String path)

@@ -19,6 +19,8 @@ import io.truestock.engine.RejectReason;
 import io.truestock.engine.ReservationStatus;
 import io.truestock.engine.SkuSpec;
 import io.truestock.engine.StockView;
+import io.truestock.gateway.offer.StockLevel;
+import org.agrona.concurrent.EpochClock;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -30,6 +32,7 @@ import java.util.Locale;
 public final class Render
 {
     private final Engine engine;
+    private final EpochClock clock;
     private volatile ChannelDetail channelDetail;
 
     /** Adds fields to a channel's entry in {@code GET /v1/skus/{sku}} (the channel sync ledger). */
@@ -39,9 +42,11 @@ public final class Render
         void write(JsonOut out, int skuIndex, int channelIndex);
     }
 
-    public Render(final Engine engine)
+    /** @param clock the instant prices are read at (a {@link io.truestock.gateway.rules.ReadClock}). */
+    public Render(final Engine engine, final EpochClock clock)
     {
         this.engine = engine;
+        this.clock = clock;
     }
 
     public void channelDetail(final ChannelDetail value)
@@ -76,15 +81,6 @@ public final class Render
             }
         }
         return id;
-    }
-
-    public static String status(final long available, final long lowStockThreshold)
-    {
-        if (available <= 0)
-        {
-            return "out_of_stock";
-        }
-        return available <= lowStockThreshold ? "low_stock" : "in_stock";
     }
 
     public void stockRecord(final JsonOut out, final String sku, final String location, final Outcome outcome)
@@ -156,7 +152,7 @@ public final class Render
     public void sku(final JsonOut out, final int skuIndex, final long version)
     {
         final SkuSpec spec = engine.skuSpec(skuIndex);
-        final long now = Math.max(System.currentTimeMillis(), engine.lastTimestampMillis());
+        final long now = clock.time();
         out.startObject()
             .field("sku", engine.skuId(skuIndex))
             .field("title", spec.title())
@@ -195,7 +191,7 @@ public final class Render
             out.startObject()
                 .field("channel", engine.channelId(c))
                 .field("available", channel.available())
-                .field("status", status(channel.available(), engine.channelSpec(c).lowStockThreshold()));
+                .field("status", StockLevel.of(channel.available(), engine.channelSpec(c).lowStockThreshold()).text());
             final Price price = engine.priceAt(skuIndex, c, now);
             out.money("price", price.amountMinor(), price.currency())
                 .field("version", channel.version());

@@ -28,8 +28,9 @@ import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
 import io.truestock.gateway.http.JsonOut;
-import io.truestock.gateway.http.Render;
 import io.truestock.gateway.http.Responses;
+import io.truestock.gateway.offer.StockLevel;
+import org.agrona.concurrent.EpochClock;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -47,11 +48,14 @@ public final class StreamEndpoint implements Api.Extension
 
     private final Engine engine;
     private final ChannelStreams streams;
+    private final EpochClock clock;
 
-    public StreamEndpoint(final Engine engine, final ChannelStreams streams)
+    /** @param clock the instant a price is read at for an update that carries none. */
+    public StreamEndpoint(final Engine engine, final ChannelStreams streams, final EpochClock clock)
     {
         this.engine = engine;
         this.streams = streams;
+        this.clock = clock;
     }
 
     @Override
@@ -282,11 +286,11 @@ public final class StreamEndpoint implements Api.Extension
                 .field("sku", engine.skuId(update.sku()))
                 .field("channel", channelId)
                 .field("available", update.available())
-                .field("status", Render.status(update.available(), lowStockThreshold));
+                .field("status", StockLevel.of(update.available(), lowStockThreshold).text());
             // The price the channel should show beside the stock, as of the update: a price list change or a sale
             // starting or ending arrives as an update of its own.
             final io.truestock.engine.price.Price price = engine.priceAt(update.sku(), engine.channelIndex(channelId),
-                update.atMillis() > 0 ? update.atMillis() : Math.max(System.currentTimeMillis(), engine.lastTimestampMillis()));
+                update.atMillis() > 0 ? update.atMillis() : clock.time());
             if (price != null)
             {
                 json.money("price", price.amountMinor(), price.currency());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.truestock.gateway.ServerConfig;
 import io.truestock.gateway.TruestockServer;
 import io.truestock.gateway.api.ApiHarness.Reply;
+import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -565,8 +566,10 @@ class PricesAndDeliveryApiTest
     void anExpiredQuoteIsRejectedWithQuoteExpired() throws Exception
     {
         api.stop();
+        final CachedEpochClock clock = new CachedEpochClock();
+        clock.update(System.currentTimeMillis());
         final ServerConfig config = new ServerConfig().dataDir(api.dataDir().resolve("short")).httpPort(0).binaryPort(-1)
-            .adminToken(ApiHarness.ADMIN_TOKEN).ioThreads(2).quoteTtlSeconds(1);
+            .adminToken(ApiHarness.ADMIN_TOKEN).ioThreads(2).quoteTtlSeconds(1).clock(clock);
         config.engine().maxSkus(64).maxLocations(4).maxChannels(4);
         config.runtime().tickIntervalMillis(20);
         try (TruestockServer server = TruestockServer.start(config))
@@ -584,11 +587,8 @@ class PricesAndDeliveryApiTest
             final String reservation = parse(call(client, base, "POST", "/v1/reservations",
                 reserveBody("shopify", "shoe", 1), 201).body()).path("id").asText();
             final String path = "/v1/reservations/" + reservation + "/confirm";
-            final long wait = expires - System.currentTimeMillis() + 50;
-            if (wait > 0)
-            {
-                ApiHarness.pause(wait);
-            }
+            assertThat(expires).isEqualTo(clock.time() + 1000);
+            clock.update(expires);
             final Reply expired = ApiHarness.send(client, request(base, "POST", path, confirmBody("o-1", null, quote)));
             final JsonNode problem = assertProblem(expired, 409, "quote_expired", "$.quote_ids[0]");
             assertThat(problem.path("detail").asText()).isNotEmpty();

@@ -9,6 +9,9 @@ import io.truestock.sbe.WelcomeDecoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -115,6 +118,38 @@ class BinaryConnectionTest
             lastVersion = version;
         }
         assertThat(ids).hasSize(sent);
+    }
+
+    @Test
+    void aConfirmRequestIsAdmittedOnlyWhenEveryQuoteIdVerifiesAndItsFrameEndsWithIt()
+    {
+        authenticate();
+        binary.write(Frames.command(2, new Command(1).reserve("shopify", 600).addLine("shoe", 1)));
+        final long reservation = new CommandOutcomeDecoder().wrap(binary.next().message(), BinaryProtocol.HEADER_BYTES,
+            CommandOutcomeDecoder.BLOCK_LENGTH, CommandOutcomeDecoder.SCHEMA_VERSION).reservationId();
+        final int published = binary.published();
+
+        binary.write(Frames.confirm(3, reservation, "o-1", "q_not-signed-here"));
+        final Frames.Error refused = binary.next().error();
+        assertThat(refused.code()).isEqualTo("invalid_request");
+        assertThat(refused.message()).isEqualTo("'q_not-signed-here' is not a quote this server issued");
+        assertThat(refused.closing()).isFalse();
+        assertThat(binary.published()).as("nothing reached the ring").isEqualTo(published);
+
+        binary.write(Frames.confirm(4, reservation, "o-1"));
+        final Frames.Response confirmed = binary.next();
+        assertThat(confirmed.correlationId()).isEqualTo(4);
+        assertThat(confirmed.templateId()).isEqualTo(BinaryProtocol.COMMAND_OUTCOME);
+        assertThat(binary.published()).isEqualTo(published + 1);
+
+        final byte[] frame = Frames.confirm(5, reservation, "o-2");
+        final byte[] longer = Arrays.copyOf(frame, frame.length + 1);
+        ByteBuffer.wrap(longer).order(ByteOrder.LITTLE_ENDIAN).putInt(0, longer.length - BinaryProtocol.LENGTH_FIELD_BYTES);
+        binary.write(longer);
+        final Frames.Error malformed = binary.next().error();
+        assertThat(malformed.code()).isEqualTo("malformed");
+        assertThat(malformed.closing()).isTrue();
+        assertThat(binary.published()).as("a frame with bytes after its message sends nothing").isEqualTo(published + 1);
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.truestock.journal.JournalCodec;
 import io.truestock.protocol.BinaryProtocol;
 import io.truestock.sbe.AvailabilityQueryEncoder;
 import io.truestock.sbe.BooleanType;
+import io.truestock.sbe.ConfirmRequestEncoder;
 import io.truestock.sbe.ErrorDecoder;
 import io.truestock.sbe.HelloEncoder;
 import io.truestock.sbe.MessageHeaderDecoder;
@@ -59,6 +60,25 @@ public final class Frames
         e.channel(channel);
         e.destinationCountry("");
         e.destinationPostalCode("");
+        return frame(buffer, correlationId, e.encodedLength());
+    }
+
+    /** A ConfirmRequest frame citing {@code quoteIds}, without a destination or idempotency key. */
+    public static byte[] confirm(
+        final long correlationId, final long reservationId, final String orderId, final String... quoteIds)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
+        final ConfirmRequestEncoder e = new ConfirmRequestEncoder()
+            .wrapAndApplyHeader(buffer, MESSAGE_OFFSET, new MessageHeaderEncoder()).reservationId(reservationId);
+        final ConfirmRequestEncoder.QuoteIdsEncoder quotes = e.quoteIdsCount(quoteIds.length);
+        for (final String quoteId : quoteIds)
+        {
+            quotes.next().quoteId(quoteId);
+        }
+        e.orderId(orderId);
+        e.destinationCountry("");
+        e.destinationPostalCode("");
+        e.idempotencyKey("");
         return frame(buffer, correlationId, e.encodedLength());
     }
 

@@ -5,6 +5,7 @@ import io.truestock.engine.RejectReason;
 import io.truestock.engine.ReservationStatus;
 import io.truestock.gateway.http.Api;
 import io.truestock.protocol.BinaryProtocol;
+import io.truestock.gateway.offer.StockLevel;
 import io.truestock.sbe.ErrorCode;
 import io.truestock.sbe.OrderState;
 import io.truestock.sbe.RejectCode;
@@ -54,9 +55,15 @@ class WireCodesTest
     @Test
     void stockStatusReadsAsHttpDoes()
     {
-        assertThat(WireCodes.stockStatus(0, 5)).isEqualTo(StockStatus.OUT_OF_STOCK);
-        assertThat(WireCodes.stockStatus(5, 5)).isEqualTo(StockStatus.LOW_STOCK);
-        assertThat(WireCodes.stockStatus(6, 5)).isEqualTo(StockStatus.IN_STOCK);
+        assertThat(ResponseWriter.stockStatus(StockLevel.of(0, 5))).isEqualTo(StockStatus.OUT_OF_STOCK);
+        assertThat(ResponseWriter.stockStatus(StockLevel.of(5, 5))).isEqualTo(StockStatus.LOW_STOCK);
+        assertThat(ResponseWriter.stockStatus(StockLevel.of(6, 5))).isEqualTo(StockStatus.IN_STOCK);
+        assertThat(ResponseWriter.stockStatus(StockLevel.of(6, 7, 5))).isEqualTo(StockStatus.OUT_OF_STOCK);
+        for (final StockLevel level : StockLevel.values())
+        {
+            assertThat(ResponseWriter.stockStatus(level).name()).isEqualTo(level.name());
+            assertThat(level.text()).isEqualTo(level.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     @Test

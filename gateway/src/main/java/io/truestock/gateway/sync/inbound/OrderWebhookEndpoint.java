@@ -18,6 +18,8 @@ import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
 import io.truestock.gateway.http.JsonOut;
 import io.truestock.gateway.http.Render;
+import io.truestock.gateway.rules.Limits;
+import io.truestock.gateway.rules.ReadClock;
 import io.truestock.gateway.http.Responses;
 import io.truestock.gateway.sync.ChannelSync;
 import io.truestock.gateway.sync.Connector;
@@ -52,13 +54,13 @@ import java.util.function.LongSupplier;
 public final class OrderWebhookEndpoint implements Api.Extension
 {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_LINES = Api.MAX_LINES;
 
     private final Engine engine;
     private final EngineRuntime runtime;
     private final ChannelSync sync;
     private final Render render;
     private final LongSupplier clockMillis;
+    private final Limits limits;
     private final Map<String, Map<String, String>> reverseItemIds = new ConcurrentHashMap<>();
 
     public OrderWebhookEndpoint(final Engine engine, final EngineRuntime runtime, final ChannelSync sync,
@@ -67,8 +69,9 @@ public final class OrderWebhookEndpoint implements Api.Extension
         this.engine = engine;
         this.runtime = runtime;
         this.sync = sync;
-        this.render = new Render(engine);
+        this.render = new Render(engine, new ReadClock(clockMillis::getAsLong, engine));
         this.clockMillis = clockMillis;
+        this.limits = new Limits(engine.config());
     }
 
     /** An order as the engine will record it. */
@@ -220,7 +223,7 @@ public final class OrderWebhookEndpoint implements Api.Extension
         final JsonNode items = root.path("lines");
         if (!items.isArray() || items.isEmpty())
         {
-            throw ApiException.invalid("'lines' needs 1 to " + MAX_LINES + " lines", "$.lines");
+            throw ApiException.invalid("'lines' needs 1 to " + limits.maxLines() + " lines", "$.lines");
         }
         for (int i = 0; i < items.size(); i++)
         {
@@ -248,7 +251,7 @@ public final class OrderWebhookEndpoint implements Api.Extension
     }
 
     /** Lines without a SKU (gift cards, custom items) are not stock and are skipped; duplicates are summed. */
-    private static void addLine(final Map<String, Long> lines, final String sku, final JsonNode quantity,
+    private void addLine(final Map<String, Long> lines, final String sku, final JsonNode quantity,
         final String param)
     {
         if (sku == null)
@@ -259,19 +262,15 @@ public final class OrderWebhookEndpoint implements Api.Extension
         {
             throw ApiException.invalid("SKU '" + sku + "' does not match [A-Za-z0-9._:-]{1,64}", param + ".sku");
         }
-        if (!quantity.isIntegralNumber() || quantity.asLong() < 1 || quantity.asLong() > Api.MAX_QTY)
+        if (!quantity.isIntegralNumber() || !limits.isQuantity(quantity.asLong()) ||
+            !limits.isQuantity(lines.getOrDefault(sku, 0L) + quantity.asLong()))
         {
-            throw ApiException.invalid("quantity must be an integer in [1, 1000000]", param);
+            throw ApiException.invalid("quantity must be an integer in [1, " + limits.maxQuantity() + "]", param);
         }
-        final long total = lines.getOrDefault(sku, 0L) + quantity.asLong();
-        if (total > Api.MAX_QTY)
+        lines.put(sku, lines.getOrDefault(sku, 0L) + quantity.asLong());
+        if (lines.size() > limits.maxLines())
         {
-            throw ApiException.invalid("quantity must be an integer in [1, 1000000]", param);
-        }
-        lines.put(sku, total);
-        if (lines.size() > MAX_LINES)
-        {
-            throw ApiException.invalid("at most " + MAX_LINES + " lines", param);
+            throw ApiException.invalid("at most " + limits.maxLines() + " lines", param);
         }
     }
 
