@@ -40,8 +40,6 @@ public final class Engine
     /** System property that turns on the invariant checks after every command (tests turn it on). */
     public static final String CHECK_INVARIANTS_PROPERTY = "truestock.engine.checkInvariants";
 
-    private static final int MAX_TEXT = Catalog.MAX_TEXT;
-    private static final int MAX_IDEMPOTENCY_KEY = 255;
     private static final ThreadLocal<RoutePlan[]> READ_PLAN = ThreadLocal.withInitial(() -> new RoutePlan[1]);
 
     private final EngineConfig config;
@@ -301,7 +299,18 @@ public final class Engine
         {
             holder[0] = newRoutePlan();
         }
-        final RoutePlan plan = holder[0];
+        return offerPromise(sku, channel, qty, country, postalCode, atEpochMillis, into, holder[0]);
+    }
+
+    /**
+     * {@link #offerPromise(int, int, long, String, String, long, DeliveryPromise)} that leaves the offer's whole plan
+     * in {@code plan} (from {@link #newRoutePlan()}, owned by the calling thread), so a caller can list every
+     * shipment of a split. Lock-free, allocates nothing.
+     */
+    public boolean offerPromise(
+        final int sku, final int channel, final long qty, final String country, final String postalCode,
+        final long atEpochMillis, final DeliveryPromise into, final RoutePlan plan)
+    {
         if (offerPlan(sku, channel, qty, country, postalCode, atEpochMillis, plan))
         {
             into.copyFrom(plan.shipment(plan.lastArrival()));
@@ -406,13 +415,14 @@ public final class Engine
 
     private boolean validCommonText(final Command command)
     {
+        final String key = command.idempotencyKey();
         return textOk(command.reason()) && textOk(command.reference()) && textOk(command.principal()) &&
-            (command.idempotencyKey() == null || command.idempotencyKey().length() <= MAX_IDEMPOTENCY_KEY);
+            (key == null || key.length() <= config.maxIdempotencyKeyLength());
     }
 
-    private static boolean textOk(final String text)
+    private boolean textOk(final String text)
     {
-        return text == null || text.length() <= MAX_TEXT;
+        return text == null || text.length() <= config.maxTextLength();
     }
 
     private void dispatch(final Command c, final Outcome out, final Events events, final long seq, final long now)

@@ -91,7 +91,7 @@ public final class Api
         resources.put("skus", new SkusHandler(this));
         resources.put("stock", new StockHandler(this));
         resources.put("availability", new AvailabilityHandler(this));
-        resources.put("offers", new OffersHandler(offers));
+        resources.put("offers", new OffersHandler(engine, offers));
         resources.put("reservations", new ReservationsHandler(this, quoteVerifier));
         resources.put("orders", new OrdersHandler(this));
         resources.put("carriers", new CarriersHandler(this));

@@ -3,7 +3,9 @@ package io.truestock.gateway.http;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.truestock.engine.Engine;
 import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.routing.RoutePlan;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.offer.Offer;
 import io.truestock.gateway.offer.OfferQuery;
@@ -13,10 +15,12 @@ import java.util.List;
 /** {@code GET /v1/offers/{sku}?channel=&qty=&country=&postal_code=}: the {@link OfferQuery}, rendered as JSON. */
 final class OffersHandler implements Api.Extension
 {
+    private final Engine engine;
     private final OfferQuery offers;
 
-    OffersHandler(final OfferQuery offers)
+    OffersHandler(final Engine engine, final OfferQuery offers)
     {
+        this.engine = engine;
         this.offers = offers;
     }
 
@@ -63,8 +67,28 @@ final class OffersHandler implements Api.Extension
             if (offer.delivers())
             {
                 final DeliveryPromise promise = offer.promise();
-                Render.delivery(out, promise.earliestMillis(), promise.latestMillis(), promise.orderByMillis(),
-                    offer.deliveryLocation(), promise.carrierId(), promise.serviceId());
+                out.startObject("delivery")
+                    .instantField("earliest", promise.earliestMillis())
+                    .instantField("latest", promise.latestMillis())
+                    .instantField("order_by", promise.orderByMillis())
+                    .field("location", offer.deliveryLocation())
+                    .field("carrier", promise.carrierId())
+                    .field("service", promise.serviceId())
+                    .startArray("shipments");
+                final RoutePlan plan = offer.plan();
+                for (int i = 0; i < plan.shipmentCount(); i++)
+                {
+                    final DeliveryPromise shipment = plan.shipment(i);
+                    out.startObject()
+                        .field("location", engine.locationId(plan.shipmentLocation(i)))
+                        .field("carrier", shipment.carrierId())
+                        .field("service", shipment.serviceId())
+                        .instantField("earliest", shipment.earliestMillis())
+                        .instantField("latest", shipment.latestMillis())
+                        .instantField("order_by", shipment.orderByMillis())
+                        .endObject();
+                }
+                out.endArray().endObject();
             }
             else
             {

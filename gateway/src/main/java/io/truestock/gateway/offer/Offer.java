@@ -2,6 +2,7 @@ package io.truestock.gateway.offer;
 
 import io.truestock.engine.delivery.DeliveryPromise;
 import io.truestock.engine.price.Price;
+import io.truestock.engine.routing.RoutePlan;
 
 /**
  * One answer of an {@link OfferQuery}, caller-owned and reused: what a channel shows for a quantity of a SKU, its
@@ -11,6 +12,7 @@ import io.truestock.engine.price.Price;
 public final class Offer
 {
     final DeliveryPromise promise = new DeliveryPromise();
+    RoutePlan plan;
     int skuIndex;
     int channelIndex;
     String skuId;
@@ -83,6 +85,16 @@ public final class Offer
     public DeliveryPromise promise()
     {
         return promise;
+    }
+
+    /**
+     * The shipments of the offer, in location order: exactly those a confirmation made now to the same destination
+     * would create (one router computes both). {@link #promise()} is the one that arrives last. Meaningful only
+     * when {@link #delivers()}; owned by the offer.
+     */
+    public RoutePlan plan()
+    {
+        return plan;
     }
 
     /** The location the promise ships from; null without a promise. */

@@ -4,6 +4,7 @@ import io.truestock.engine.ChannelView;
 import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
 import io.truestock.engine.price.Quotes;
+import io.truestock.engine.routing.RoutePlan;
 import io.truestock.gateway.rules.Limits;
 import io.truestock.gateway.rules.Refusal;
 import org.agrona.concurrent.EpochClock;
@@ -114,7 +115,7 @@ public final class OfferQuery
         {
             offer.deliveryReason = "no_destination";
         }
-        else if (engine.offerPromise(sku, channel, quantity, destination, postalCode, now, offer.promise))
+        else if (engine.offerPromise(sku, channel, quantity, destination, postalCode, now, offer.promise, plan(offer)))
         {
             offer.deliveryReason = null;
             offer.deliveryLocation = engine.locationId(offer.promise.locationIndex());
@@ -127,6 +128,15 @@ public final class OfferQuery
         offer.quoteExpiresAtMillis = now + quoteTtlMillis;
         offer.quoteId = quotes.issue(sku, channel, offer.price, offer.quoteExpiresAtMillis);
         return null;
+    }
+
+    private RoutePlan plan(final Offer offer)
+    {
+        if (offer.plan == null || offer.plan.maxLocations() < engine.config().maxLocations())
+        {
+            offer.plan = engine.newRoutePlan();
+        }
+        return offer.plan;
     }
 
     private static boolean isLetters(final String country)
