@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 
+import static io.truestock.engine.SnapshotFields.count;
+import static io.truestock.engine.SnapshotFields.writeNullable;
+import static io.truestock.engine.SnapshotFields.readNullable;
+
 /**
  * The idempotency keys remembered, with the fingerprint of the command that first used each and the outcome it
  * got, for a bounded window of ingest time and a bounded count. Keys are scoped by principal. Writer thread only.
@@ -264,29 +268,5 @@ public final class IdempotencyWindow
             o.addAllocation(in.readInt(), in.readInt(), in.readLong());
         }
         return o;
-    }
-
-    private static int count(final DataInput in, final int bound) throws IOException
-    {
-        final int n = in.readInt();
-        if (n < 0 || n > bound)
-        {
-            throw new IOException("implausible count " + n);
-        }
-        return n;
-    }
-
-    private static void writeNullable(final DataOutput out, final String value) throws IOException
-    {
-        out.writeBoolean(value != null);
-        if (value != null)
-        {
-            out.writeUTF(value);
-        }
-    }
-
-    private static String readNullable(final DataInput in) throws IOException
-    {
-        return in.readBoolean() ? in.readUTF() : null;
     }
 }

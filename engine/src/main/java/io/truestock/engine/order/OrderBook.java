@@ -13,6 +13,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import static io.truestock.engine.SnapshotFields.count;
+import static io.truestock.engine.SnapshotFields.writeNullable;
+import static io.truestock.engine.SnapshotFields.readNullable;
+
 /**
  * Every order the engine knows, by (channel, order id), and the closed ones (shipped or cancelled) in the order they
  * closed: those are the ones forgotten first when the table is full. Open addressing, no per-entry nodes, and
@@ -240,29 +244,5 @@ public final class OrderBook
             order.addAllocation(in.readInt(), in.readInt(), in.readLong());
         }
         return order;
-    }
-
-    private static int count(final DataInput in, final int bound) throws IOException
-    {
-        final int n = in.readInt();
-        if (n < 0 || n > bound)
-        {
-            throw new IOException("implausible count " + n);
-        }
-        return n;
-    }
-
-    private static void writeNullable(final DataOutput out, final String value) throws IOException
-    {
-        out.writeBoolean(value != null);
-        if (value != null)
-        {
-            out.writeUTF(value);
-        }
-    }
-
-    private static String readNullable(final DataInput in) throws IOException
-    {
-        return in.readBoolean() ? in.readUTF() : null;
     }
 }

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import static io.truestock.engine.SnapshotFields.count;
+
 /**
  * Every reservation the engine knows: the held ones, ordered by expiry in a heap, and the resolved ones retained
  * (in the order they were resolved) so that a later question about them is answered. Reservations forgotten past
@@ -241,16 +243,6 @@ public final class ReservationBook
             r.addHold(in.readInt(), in.readInt(), in.readLong());
         }
         return r;
-    }
-
-    private static int count(final DataInput in, final int bound) throws IOException
-    {
-        final int n = in.readInt();
-        if (n < 0 || n > bound)
-        {
-            throw new IOException("implausible count " + n);
-        }
-        return n;
     }
 
     // ---- expiry heap: ordered by expiry, then id ----
