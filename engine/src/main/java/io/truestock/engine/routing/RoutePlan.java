@@ -38,6 +38,10 @@ public final class RoutePlan
     final DeliveryPromise[] shipmentPromise;
     final boolean[] shipmentPromised;
     final DeliveryPromise scratch = new DeliveryPromise();
+    /** The promise of the location that ships everything alone, when one does (see {@code singleLocation}). */
+    final DeliveryPromise singlePromise = new DeliveryPromise();
+    int singleLocation = -1;
+    boolean singlePromised;
     final StockView view = new StockView();
 
     /**

@@ -208,8 +208,16 @@ public final class Router
             final int i = plan.shipmentCount++;
             plan.shipmentLocation[i] = l;
             plan.shipmentPromise[i].reset();
-            plan.shipmentPromised[i] = plan.country != null &&
-                planner.promise(l, plan.country, plan.postalCode, plan.atMillis, plan.shipmentPromise[i]);
+            if (l == plan.singleLocation)
+            {
+                plan.shipmentPromise[i].copyFrom(plan.singlePromise);
+                plan.shipmentPromised[i] = plan.singlePromised;
+            }
+            else
+            {
+                plan.shipmentPromised[i] = plan.country != null &&
+                    planner.promise(l, plan.country, plan.postalCode, plan.atMillis, plan.shipmentPromise[i]);
+            }
         }
         return true;
     }
@@ -244,6 +252,8 @@ public final class Router
             if (single < 0 || (hasPromise && (!singleHasPromise || plan.scratch.latestMillis() < singleLatest ||
                 (plan.scratch.latestMillis() == singleLatest && plan.scratch.earliestMillis() < singleEarliest))))
             {
+                // Kept, so the single shipment's promise is not computed a second time in route().
+                plan.singlePromise.copyFrom(plan.scratch);
                 single = l;
                 singleHasPromise = hasPromise;
                 singleLatest = hasPromise ? plan.scratch.latestMillis() : Long.MAX_VALUE;
@@ -256,8 +266,11 @@ public final class Router
             {
                 plan.assigned[d * locationCount + single] = plan.demandQty[d];
             }
+            plan.singleLocation = plan.country == null ? -1 : single;
+            plan.singlePromised = singleHasPromise;
             return true;
         }
+        plan.singleLocation = -1;
         long left = 0;
         for (int d = 0; d < demandCount; d++)
         {
