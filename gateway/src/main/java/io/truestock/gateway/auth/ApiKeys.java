@@ -272,14 +272,19 @@ public final class ApiKeys implements KeyGuard
         {
             return null;
         }
+        touch(key, now);
+        return key.principal;
+    }
+
+    /** Records a use; written at most once a second per key, so keys shared by many threads bounce no cache line. */
+    private void touch(final Key key, final long nowMillis)
+    {
         final long lastUsed = key.lastUsedAtMillis;
-        // Written at most once a second per key, so that keys shared by many threads do not bounce a cache line.
-        if (lastUsed == NONE || now - lastUsed >= LAST_USED_RESOLUTION_MILLIS || now < lastUsed)
+        if (lastUsed == NONE || nowMillis - lastUsed >= LAST_USED_RESOLUTION_MILLIS || nowMillis < lastUsed)
         {
-            key.lastUsedAtMillis = now;
+            key.lastUsedAtMillis = nowMillis;
             usageChanged = true;
         }
-        return key.principal;
     }
 
     @Override
@@ -289,7 +294,10 @@ public final class ApiKeys implements KeyGuard
         return key != null && !key.revoked && key.principal.equals(principal) && !key.expiredAt(clock.time());
     }
 
-    /** {@inheritDoc} A principal this registry did not issue has no limit. */
+    /**
+     * {@inheritDoc} It also counts as a use of the key (connections that authenticated once use their key at every
+     * request). A principal this registry did not issue has no limit.
+     */
     @Override
     public long acquire(final Principal principal, final RateLimit.Kind kind)
     {
@@ -298,8 +306,10 @@ public final class ApiKeys implements KeyGuard
         {
             return 0;
         }
+        final long now = clock.time();
+        touch(key, now);
         final TokenBucket bucket = kind == RateLimit.Kind.READ ? key.reads : key.writes;
-        final long waitNanos = bucket == null ? 0 : bucket.tryAcquire(clock.time() * 1_000_000L);
+        final long waitNanos = bucket == null ? 0 : bucket.tryAcquire(now * 1_000_000L);
         key.requests[Key.counter(kind, waitNanos > 0)].increment();
         return waitNanos;
     }

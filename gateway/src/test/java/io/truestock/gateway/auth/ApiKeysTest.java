@@ -126,5 +126,10 @@ class ApiKeysTest
         assertThat(open().list().get(0).lastUsedAtMillis()).as("not yet flushed").isEqualTo(ApiKeys.NONE);
         keys.flushUsage();
         assertThat(open().list().get(0).lastUsedAtMillis()).isEqualTo(NOW + 1_500);
+
+        clock.update(NOW + 3_000);
+        keys.acquire(created.principal(), RateLimit.Kind.WRITE);
+        assertThat(keys.list().get(0).lastUsedAtMillis()).as("a request on a connection authenticated earlier")
+            .isEqualTo(NOW + 3_000);
     }
 }
