@@ -1,6 +1,6 @@
 package io.truestock.client;
 
-import io.truestock.engine.RejectReason;
+import io.truestock.sbe.RejectCode;
 import org.agrona.concurrent.CachedEpochClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,7 +150,7 @@ class BinaryQuoteTest
         final CommandResult expired = await(admin.confirm(held.reservationId(), "o-1", null, null,
             List.of(offer.quoteId()), null));
         assertThat(expired.accepted()).isFalse();
-        assertThat(expired.reason()).isEqualTo(RejectReason.QUOTE_EXPIRED);
+        assertThat(expired.reason()).isEqualTo(RejectCode.QUOTE_EXPIRED);
         assertThat(expired.rejectedLine()).isZero();
 
         final HttpResponse<String> overHttp = http("POST", "/v1/reservations/r-" + held.reservationId() + "/confirm",
