@@ -1,6 +1,8 @@
 package io.truestock.gateway;
 
 import io.truestock.engine.Ids;
+import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.CatalogRequests;
 import io.truestock.gateway.http.JsonBody;
@@ -23,11 +25,15 @@ public final class ConfigFile
 {
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
         "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
-        "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds", "connectors");
+        "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds", "connectors",
+        "rate_limits");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
         "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
     private static final Set<String> STREAMS = Set.of("buffer_per_subscriber", "max_subscribers");
+    private static final Set<String> RATE_SCOPES = Set.of("admin", "agent", "channel");
+    private static final Set<String> RATE_FIELDS = Set.of("reads_per_second", "read_burst", "writes_per_second",
+        "write_burst");
 
     private ConfigFile()
     {
@@ -182,6 +188,24 @@ public final class ConfigFile
             config.connectors().addAll(io.truestock.gateway.sync.ConnectorConfig.parseAll(root.get("connectors"),
                 file.toAbsolutePath().getParent()));
         }
+        final JsonNode rateLimits = root.get("rate_limits");
+        if (rateLimits != null)
+        {
+            check(rateLimits, RATE_SCOPES, "rate_limits.");
+            for (final Principal.Scope scope : Principal.Scope.values())
+            {
+                final String name = scope.name().toLowerCase(java.util.Locale.ROOT);
+                final JsonNode limit = rateLimits.get(name);
+                if (limit != null)
+                {
+                    check(limit, RATE_FIELDS, "rate_limits." + name + ".");
+                    final RateLimit base = config.rateLimit(scope);
+                    config.rateLimit(scope, new RateLimit(
+                        rate(limit, base.reads(), "rate_limits." + name + ".", "reads_per_second", "read_burst"),
+                        rate(limit, base.writes(), "rate_limits." + name + ".", "writes_per_second", "write_burst")));
+                }
+            }
+        }
         final JsonNode streams = root.get("streams");
         if (streams != null)
         {
@@ -236,6 +260,36 @@ public final class ConfigFile
                 throw new IllegalArgumentException(where + ": " + ex.getMessage(), ex);
             }
         });
+    }
+
+    /**
+     * One kind of a scope's limit over the built-in default: {@code unlimited} as the rate lifts it, a rate alone
+     * brings a burst of one second's worth, a burst alone keeps the default rate.
+     */
+    private static RateLimit.Rate rate(
+        final JsonNode limit, final RateLimit.Rate base, final String prefix, final String rateName,
+        final String burstName)
+    {
+        final JsonNode rate = limit.get(rateName);
+        if (rate != null && rate.isTextual())
+        {
+            if (!rate.textValue().equals("unlimited") || limit.has(burstName))
+            {
+                throw new IllegalArgumentException("config: '" + prefix + rateName + "' must be a positive integer" +
+                    " or unlimited (then without " + burstName + ")");
+            }
+            return null;
+        }
+        final Long perSecond = rate == null ? null : longValue(limit, rateName);
+        final Long burst = limit.has(burstName) ? longValue(limit, burstName) : null;
+        try
+        {
+            return RateLimit.over(base, perSecond, burst, prefix + rateName, prefix + burstName);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw new IllegalArgumentException("config: " + ex.getMessage(), ex);
+        }
     }
 
     private static void check(final JsonNode node, final Set<String> allowed, final String prefix)

@@ -2,6 +2,9 @@ package io.truestock.gateway;
 
 import io.truestock.engine.EngineConfig;
 import io.truestock.engine.runtime.RuntimeConfig;
+import io.truestock.gateway.auth.ApiKeys;
+import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import org.agrona.concurrent.EpochClock;
 
 import java.nio.file.Path;
@@ -34,6 +37,7 @@ public final class ServerConfig
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
     private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
+    private final java.util.Map<Principal.Scope, RateLimit> rateLimits = ApiKeys.defaultLimits();
 
     public ServerConfig conclude()
     {
@@ -270,6 +274,27 @@ public final class ServerConfig
     public RuntimeConfig runtime()
     {
         return runtime;
+    }
+
+    /**
+     * The rate limit of a scope's keys, for keys created without one of their own (defaults: agent
+     * {@link RateLimit#AGENT_DEFAULT}, channel {@link RateLimit#CHANNEL_DEFAULT}, admin unlimited).
+     */
+    public RateLimit rateLimit(final Principal.Scope scope)
+    {
+        return rateLimits.get(scope);
+    }
+
+    public ServerConfig rateLimit(final Principal.Scope scope, final RateLimit value)
+    {
+        rateLimits.put(scope, java.util.Objects.requireNonNull(value, "a rate limit (RateLimit.UNLIMITED for none)"));
+        return this;
+    }
+
+    /** Every scope's rate limit. */
+    public java.util.Map<Principal.Scope, RateLimit> rateLimits()
+    {
+        return java.util.Collections.unmodifiableMap(rateLimits);
     }
 
     /** Channel connectors (opt-in; none by default). See docs/channel-sync.md. */

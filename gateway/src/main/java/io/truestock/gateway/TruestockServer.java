@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -51,13 +53,19 @@ public final class TruestockServer implements AutoCloseable
     private final HttpServer http;
     private final BinaryServer binary;
     private final Transport transport;
+    private final ScheduledExecutorService keyUsage = Executors.newSingleThreadScheduledExecutor(task ->
+    {
+        final Thread thread = new Thread(task, "truestock-key-usage");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile boolean closed;
 
     private TruestockServer(final ServerConfig config) throws Exception
     {
         this.config = config.conclude();
         keys = new ApiKeys(config.dataDir(), config.adminToken() != null ?
-            config.adminToken() : System.getenv("TRUESTOCK_ADMIN_TOKEN"));
+            config.adminToken() : System.getenv("TRUESTOCK_ADMIN_TOKEN"), config.clock(), config.rateLimits());
         persistence = new Persistence(config);
         engine = persistence.engine();
         metrics = new Metrics();
@@ -82,7 +90,7 @@ public final class TruestockServer implements AutoCloseable
         workers = transport.group(config.ioThreads(), "truestock-io");
         final Map<String, Api.Extension> extensions = new HashMap<>();
         final EpochClock clock = config.clock();
-        extensions.put("channels/updates", new StreamEndpoint(engine, streams, new ReadClock(clock, engine)));
+        extensions.put("channels/updates", new StreamEndpoint(engine, streams, new ReadClock(clock, engine), keys));
         extensions.put("openapi.json", new OpenApiEndpoint());
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
         final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
@@ -99,7 +107,7 @@ public final class TruestockServer implements AutoCloseable
         }
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
-            config.binaryPort(), engine, runtime::tryPublish, keys::authenticate, clock, quotes, quoteTtlMillis);
+            config.binaryPort(), engine, runtime::tryPublish, keys, clock, quotes, quoteTtlMillis);
 
         metrics.gauge("truestock_ring_occupancy", runtime::backlog);
         metrics.gauge("truestock_ring_size", runtime::ringSize);
@@ -113,6 +121,10 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
+        metrics.section(keys::renderMetrics);
+        // Last-use times reach the disk here, off the I/O threads, never per request.
+        keyUsage.scheduleWithFixedDelay(keys::flushUsage, ApiKeys.USAGE_FLUSH_SECONDS, ApiKeys.USAGE_FLUSH_SECONDS,
+            TimeUnit.SECONDS);
         if (binary != null)
         {
             metrics.gauge("truestock_binary_unexpected_errors", binary::unexpectedErrors);
@@ -219,6 +231,8 @@ public final class TruestockServer implements AutoCloseable
             binary.close();
         }
         sync.close();
+        keyUsage.shutdown();
+        keys.flushUsage();
         runtime.close();
         persistence.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

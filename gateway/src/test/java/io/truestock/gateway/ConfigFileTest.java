@@ -1,5 +1,7 @@
 package io.truestock.gateway;
 
+import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +31,7 @@ class ConfigFileTest
         assertThat(config.engine().idempotencyWindowMillis()).isEqualTo(defaults.engine().idempotencyWindowMillis());
         assertThat(config.runtime().ringSize()).isEqualTo(defaults.runtime().ringSize());
         assertThat(config.runtime().waitStrategy()).isEqualTo(defaults.runtime().waitStrategy());
+        assertThat(config.rateLimits()).isEqualTo(defaults.rateLimits());
         assertThat(config.dataDir().normalize()).isEqualTo(sample.toAbsolutePath().getParent().resolve("../data").normalize());
     }
 
@@ -115,6 +118,37 @@ class ConfigFileTest
         try (TruestockServer server = TruestockServer.start(again))
         {
             assertThat(server.engine().lastSequence()).as("an unchanged catalog journals nothing").isEqualTo(firstSequence);
+        }
+    }
+
+    @Test
+    void rateLimitsPerScopeOverrideTheBuiltInDefaultsFieldByField() throws Exception
+    {
+        final Path file = dir.resolve("limits.yaml");
+        Files.writeString(file, "rate_limits:\n  agent: {reads_per_second: 50}\n" +
+            "  channel: {writes_per_second: unlimited, read_burst: 7}\n" +
+            "  admin: {writes_per_second: 10, write_burst: 20}\n");
+        final ServerConfig config = new ServerConfig();
+
+        ConfigFile.apply(file, config);
+
+        assertThat(config.rateLimit(Principal.Scope.AGENT)).isEqualTo(new RateLimit(new RateLimit.Rate(50, 50),
+            RateLimit.AGENT_DEFAULT.writes()));
+        assertThat(config.rateLimit(Principal.Scope.CHANNEL)).isEqualTo(new RateLimit(
+            new RateLimit.Rate(RateLimit.CHANNEL_DEFAULT.reads().perSecond(), 7), null));
+        assertThat(config.rateLimit(Principal.Scope.ADMIN)).isEqualTo(new RateLimit(null,
+            new RateLimit.Rate(10, 20)));
+        assertThat(new ServerConfig().rateLimit(Principal.Scope.ADMIN)).isEqualTo(RateLimit.UNLIMITED);
+
+        for (final String bad : new String[] {"rate_limits:\n  robots: {reads_per_second: 1}\n",
+            "rate_limits:\n  agent: {reads_per_sec: 1}\n", "rate_limits:\n  agent: {reads_per_second: 0}\n",
+            "rate_limits:\n  agent: {reads_per_second: fast}\n",
+            "rate_limits:\n  agent: {reads_per_second: unlimited, read_burst: 5}\n",
+            "rate_limits:\n  admin: {read_burst: 5}\n", "rate_limits:\n  agent: {write_burst: 1000001}\n"})
+        {
+            Files.writeString(file, bad);
+            assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig())).as(bad)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rate_limits");
         }
     }
 }

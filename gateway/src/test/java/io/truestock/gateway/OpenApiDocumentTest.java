@@ -52,6 +52,8 @@ class OpenApiDocumentTest
         "POST /v1/orders/{order_id}/cancel",
         "POST /v1/orders/{order_id}/ship",
         "POST /v1/api-keys",
+        "GET /v1/api-keys",
+        "DELETE /v1/api-keys/{id}",
         "PUT /v1/skus/{sku}/prices",
         "GET /v1/skus/{sku}/prices",
         "GET /v1/carriers",

@@ -116,7 +116,11 @@ public final class TruestockHttpTarget implements Target
             expect(200, send(adminToken, "PUT", "/v1/channels/" + channel,
                 "{\"name\":\"" + channel + "\",\"locations\":[\"" + LOCATION + "\"]}"));
         }
-        final HttpResponse<String> key = send(adminToken, "POST", "/v1/api-keys", "{\"scope\":\"agent\"}");
+        // The measured load is one client offering far more than an agent key's default limit: the key is given a
+        // limit of its own that the load never reaches, so the limiter is on the measured path but never refuses.
+        final HttpResponse<String> key = send(adminToken, "POST", "/v1/api-keys", "{\"scope\":\"agent\"," +
+            "\"rate_limit\":{\"reads_per_second\":1000000,\"read_burst\":1000000,\"writes_per_second\":1000000," +
+            "\"write_burst\":1000000}}");
         expect(201, key);
         agentToken = JSON.readTree(key.body()).path("key").asText();
     }

@@ -11,7 +11,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.truestock.engine.ChannelView;
 import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
+import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import io.truestock.gateway.offer.Offer;
 import io.truestock.gateway.offer.OfferQuery;
 import io.truestock.gateway.offer.StockLevel;
@@ -56,6 +58,8 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
     private final ArrayDeque<PendingCommand> idle = new ArrayDeque<>();
     private final Runnable flushTask = this::flushNow;
     private final Runnable resumeTask = this::resumeIfRoom;
+    private final Runnable revokedTask = this::revoked;
+    private KeyGuard.Watch revocation;
     private FrameDecoder decoder;
     private ChannelHandlerContext ctx;
     private ScheduledFuture<?> helloDeadline;
@@ -120,6 +124,10 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
     {
         closing = true;
         cancelHelloDeadline();
+        if (revocation != null)
+        {
+            revocation.close();
+        }
         super.channelInactive(context);
     }
 
@@ -251,6 +259,10 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
             answerError(correlationId, ErrorCode.UNSUPPORTED_VERSION, unsupported(version));
             return;
         }
+        if (!admitted(correlationId, templateId))
+        {
+            return;
+        }
         switch (templateId)
         {
             case BinaryProtocol.AVAILABILITY_QUERY -> availability(view, correlationId, blockLength, version);
@@ -298,8 +310,56 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         }
         principal = authenticated;
         cancelHelloDeadline();
+        revocation = service.keys().watch(authenticated, () -> ctx.executor().execute(revokedTask));
         ctx.write(io.responses.welcome(ctx.alloc(), correlationId, service.maxFrameBytes(), service.maxInFlight(),
             engine.lastSequence(), authenticated.id(), authenticated.scopeText()));
+    }
+
+    /**
+     * Whether the connection's key still holds and the request fits its rate limit; else answers why. An expired
+     * key closes the connection as a revoked one does; a request over the limit is answered {@code overloaded}
+     * (the code a client already retries on) with a message that starts {@code rate_limited}, and the connection
+     * goes on.
+     */
+    private boolean admitted(final long correlationId, final int templateId)
+    {
+        final KeyGuard keys = service.keys();
+        if (!keys.isLive(principal))
+        {
+            fail(correlationId, ErrorCode.UNAUTHORIZED, "this connection's key was revoked or has expired");
+            return false;
+        }
+        final RateLimit.Kind kind;
+        if (templateId == BinaryProtocol.AVAILABILITY_QUERY || templateId == BinaryProtocol.OFFER_QUERY)
+        {
+            kind = RateLimit.Kind.READ;
+        }
+        else if (templateId == BinaryProtocol.COMMAND || templateId == BinaryProtocol.CONFIRM_REQUEST)
+        {
+            kind = RateLimit.Kind.WRITE;
+        }
+        else
+        {
+            return true;
+        }
+        final long waitNanos = keys.acquire(principal, kind);
+        if (waitNanos > 0)
+        {
+            answerError(correlationId, ErrorCode.OVERLOADED, "rate_limited: this key's " +
+                (kind == RateLimit.Kind.READ ? "reads" : "writes") + " are over their rate limit; retry in " +
+                (waitNanos + 999_999L) / 1_000_000L + " ms");
+            return false;
+        }
+        return true;
+    }
+
+    /** The connection's key was revoked (on this connection's event loop). */
+    private void revoked()
+    {
+        if (ctx.channel().isActive())
+        {
+            fail(0, ErrorCode.UNAUTHORIZED, "this connection's key was revoked");
+        }
     }
 
     private void helloTimedOut()

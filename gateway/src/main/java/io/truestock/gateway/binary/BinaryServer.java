@@ -10,6 +10,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.EventExecutor;
 import io.truestock.engine.Engine;
 import io.truestock.engine.price.Quotes;
+import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.net.Transport;
 import io.truestock.protocol.BinaryProtocol;
@@ -67,7 +68,27 @@ public final class BinaryServer implements AutoCloseable
         final long quoteTtlMillis)
         throws InterruptedException
     {
-        service = new BinaryService(engine, publisher, authenticator,
+        this(transport, boss, workers, host, port, engine, publisher, KeyGuard.of(authenticator), clock, quotes,
+            quoteTtlMillis);
+    }
+
+    /**
+     * @param keys           authenticates Hellos; a connection whose key is revoked is closed with an
+     *                       {@code unauthorized} Error, one whose key has expired is refused at its next request, and
+     *                       a request over its key's rate limit is answered with an {@code overloaded} Error whose
+     *                       message starts {@code rate_limited} ({@code keys} is the server's {@code ApiKeys}).
+     * @param clock          the gateway's clock, the one the runtime stamps commands with.
+     * @param quotes         signs the quote each offer carries and verifies the ones confirmations cite, with the
+     *                       key the HTTP API uses.
+     * @param quoteTtlMillis how long a quote holds its price.
+     */
+    public BinaryServer(
+        final Transport transport, final EventLoopGroup boss, final EventLoopGroup workers, final String host,
+        final int port, final Engine engine, final CommandPublisher publisher, final KeyGuard keys,
+        final EpochClock clock, final Quotes quotes, final long quoteTtlMillis)
+        throws InterruptedException
+    {
+        service = new BinaryService(engine, publisher, keys,
             BinaryProtocol.MAX_REQUEST_FRAME_BYTES, BinaryProtocol.MAX_IN_FLIGHT, clock, quotes, quoteTtlMillis);
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(boss, workers)

@@ -3,6 +3,7 @@ package io.truestock.gateway.binary;
 import io.netty.channel.ChannelPipeline;
 import io.truestock.engine.Engine;
 import io.truestock.engine.price.Quotes;
+import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.protocol.BinaryProtocol;
 import io.truestock.gateway.offer.OfferQuery;
@@ -24,7 +25,7 @@ final class BinaryService
 {
     private final Engine engine;
     private final CommandPublisher publisher;
-    private final Function<String, Principal> authenticator;
+    private final KeyGuard keys;
     private final int maxFrameBytes;
     private final int maxInFlight;
     private final OutcomeWriter outcomes;
@@ -57,6 +58,21 @@ final class BinaryService
         final int maxFrameBytes, final int maxInFlight, final EpochClock clock, final Quotes quotes,
         final long quoteTtlMillis)
     {
+        this(engine, publisher, KeyGuard.of(authenticator), maxFrameBytes, maxInFlight, clock, quotes, quoteTtlMillis);
+    }
+
+    /**
+     * @param keys           authenticates Hellos, says whether a connection's key is still live, holds each key to its
+     *                       rate limit and calls back when a key is revoked.
+     * @param clock          the gateway's clock, the one the runtime stamps commands with.
+     * @param quotes         signs the quote each offer carries and verifies the ones confirmations cite, with the
+     *                       key HTTP uses.
+     * @param quoteTtlMillis how long a quote holds its price.
+     */
+    BinaryService(
+        final Engine engine, final CommandPublisher publisher, final KeyGuard keys, final int maxFrameBytes,
+        final int maxInFlight, final EpochClock clock, final Quotes quotes, final long quoteTtlMillis)
+    {
         if (maxFrameBytes < BinaryProtocol.MIN_FRAME_BYTES || maxInFlight < 1)
         {
             throw new IllegalArgumentException("maxFrameBytes must be >= " + BinaryProtocol.MIN_FRAME_BYTES +
@@ -64,7 +80,7 @@ final class BinaryService
         }
         this.engine = engine;
         this.publisher = publisher;
-        this.authenticator = authenticator;
+        this.keys = keys;
         this.maxFrameBytes = maxFrameBytes;
         this.maxInFlight = maxInFlight;
         this.outcomes = new OutcomeWriter(engine);
@@ -113,7 +129,12 @@ final class BinaryService
 
     Principal authenticate(final String token)
     {
-        return authenticator.apply(token);
+        return keys.authenticate(token);
+    }
+
+    KeyGuard keys()
+    {
+        return keys;
     }
 
     int maxFrameBytes()

@@ -15,7 +15,9 @@ import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.CommandFiller;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
+import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.offer.OfferQuery;
 import io.truestock.gateway.offer.QuoteVerifier;
@@ -157,6 +159,7 @@ public final class Api
                 return;
             }
             final Principal principal = authenticate(request);
+            admit(exchange, principal, method);
             route(exchange, principal, path, uri);
         }
         catch (final ApiException ex)
@@ -189,6 +192,24 @@ public final class Api
             throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "unknown token", null);
         }
         return principal;
+    }
+
+    /**
+     * Spends one request from the key's rate limit before anything else is read: a GET is a read, any other method
+     * a write. Over the limit it is 429 {@code rate_limited} with {@code Retry-After}, and nothing else is done.
+     */
+    private void admit(final Exchange exchange, final Principal principal, final HttpMethod method)
+    {
+        final RateLimit.Kind kind = method.equals(HttpMethod.GET) ? RateLimit.Kind.READ : RateLimit.Kind.WRITE;
+        final long waitNanos = keys.acquire(principal, kind);
+        if (waitNanos > 0)
+        {
+            exchange.route("rate_limited");
+            throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
+                "this key's " + (kind == RateLimit.Kind.READ ? "reads" : "writes") +
+                " are over their rate limit; retry after the Retry-After delay", null,
+                KeyGuard.retryAfterSeconds(waitNanos));
+        }
     }
 
     private static List<String> segments(final String path)

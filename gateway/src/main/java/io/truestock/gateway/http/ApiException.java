@@ -13,13 +13,23 @@ public final class ApiException extends RuntimeException
     private final HttpResponseStatus status;
     private final String code;
     private final String param;
+    private final long retryAfterSeconds;
 
     public ApiException(final HttpResponseStatus status, final String code, final String detail, final String param)
+    {
+        this(status, code, detail, param, 0);
+    }
+
+    /** @param retryAfterSeconds sent as {@code Retry-After} when positive. */
+    public ApiException(
+        final HttpResponseStatus status, final String code, final String detail, final String param,
+        final long retryAfterSeconds)
     {
         super(detail, null, false, false);
         this.status = status;
         this.code = code;
         this.param = param;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiException invalid(final String detail, final String param)
@@ -45,5 +55,11 @@ public final class ApiException extends RuntimeException
     public String param()
     {
         return param;
+    }
+
+    /** Seconds for a {@code Retry-After} header, or 0 for none. */
+    public long retryAfterSeconds()
+    {
+        return retryAfterSeconds;
     }
 }

@@ -49,7 +49,12 @@ public final class Responses
 
     public static FullHttpResponse problem(final ByteBufAllocator allocator, final ApiException ex)
     {
-        return problem(allocator, ex.status(), ex.code(), ex.getMessage(), ex.param());
+        final FullHttpResponse response = problem(allocator, ex.status(), ex.code(), ex.getMessage(), ex.param());
+        if (ex.retryAfterSeconds() > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, ex.retryAfterSeconds());
+        }
+        return response;
     }
 
     public static FullHttpResponse problem(

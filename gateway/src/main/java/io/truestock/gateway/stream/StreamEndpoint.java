@@ -23,6 +23,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.truestock.engine.Engine;
+import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
@@ -40,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /v1/channels/{id}/updates}: Server-Sent Events ({@code Accept: text/event-stream}) or a WebSocket
  * (an upgrade request on the same path). Resume with {@code Last-Event-ID} (updates from that version on, so an
  * update sharing the last seen version is never lost) or {@code ?since=<version>} (newer than it).
+ * <p>
+ * A stream lasts only as long as the key that opened it: revoking the key closes its open streams at once, and a
+ * stream whose key has expired is closed at its next heartbeat check (every {@value #HEARTBEAT_SECONDS} s).
  */
 public final class StreamEndpoint implements Api.Extension
 {
@@ -49,13 +53,18 @@ public final class StreamEndpoint implements Api.Extension
     private final Engine engine;
     private final ChannelStreams streams;
     private final EpochClock clock;
+    private final KeyGuard keys;
 
-    /** @param clock the instant a price is read at for an update that carries none. */
-    public StreamEndpoint(final Engine engine, final ChannelStreams streams, final EpochClock clock)
+    /**
+     * @param clock the instant a price is read at for an update that carries none.
+     * @param keys  whose revocations close streams, and whose liveness each stream checks at its heartbeat.
+     */
+    public StreamEndpoint(final Engine engine, final ChannelStreams streams, final EpochClock clock, final KeyGuard keys)
     {
         this.engine = engine;
         this.streams = streams;
         this.clock = clock;
+        this.keys = keys;
     }
 
     @Override
@@ -95,7 +104,7 @@ public final class StreamEndpoint implements Api.Extension
         final ChannelHandlerContext ctx = exchange.takeOver();
         final String channelId = engine.channelId(channel);
         final long lowStock = engine.channelSpec(channel).lowStockThreshold();
-        final StreamSink sink = new StreamSink(ctx, channelId, lowStock, websocket);
+        final StreamSink sink = new StreamSink(ctx, channelId, lowStock, websocket, principal);
         final ChannelStreams.Subscriber subscriber = streams.subscribe(channel, since, sink);
         if (subscriber == null)
         {
@@ -104,7 +113,12 @@ public final class StreamEndpoint implements Api.Extension
             return;
         }
         sink.subscriber = subscriber;
-        ctx.channel().closeFuture().addListener(f -> sink.close());
+        final KeyGuard.Watch revocation = keys.watch(principal, ctx::close);
+        ctx.channel().closeFuture().addListener(f ->
+        {
+            revocation.close();
+            sink.close();
+        });
         if (websocket)
         {
             final WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
@@ -205,17 +219,19 @@ public final class StreamEndpoint implements Api.Extension
         private final String channelId;
         private final long lowStockThreshold;
         private final boolean websocket;
+        private final Principal principal;
         private volatile ChannelStreams.Subscriber subscriber;
         private volatile boolean started;
         private ScheduledFuture<?> heartbeat;
 
         StreamSink(final ChannelHandlerContext ctx, final String channelId, final long lowStockThreshold,
-            final boolean websocket)
+            final boolean websocket, final Principal principal)
         {
             this.ctx = ctx;
             this.channelId = channelId;
             this.lowStockThreshold = lowStockThreshold;
             this.websocket = websocket;
+            this.principal = principal;
         }
 
         void start()
@@ -233,14 +249,23 @@ public final class StreamEndpoint implements Api.Extension
                     context.fireChannelWritabilityChanged();
                 }
             });
-            if (!websocket)
-            {
-                heartbeat = ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(
-                    new io.netty.handler.codec.http.DefaultHttpContent(
-                        ctx.alloc().buffer().writeBytes(": keepalive\n\n".getBytes(StandardCharsets.UTF_8)))),
-                    HEARTBEAT_SECONDS, HEARTBEAT_SECONDS, TimeUnit.SECONDS);
-            }
+            heartbeat = ctx.executor().scheduleAtFixedRate(this::heartbeat, HEARTBEAT_SECONDS, HEARTBEAT_SECONDS,
+                TimeUnit.SECONDS);
             wake();
+        }
+
+        /** Closes the stream once its key no longer holds; else keeps an SSE connection alive through proxies. */
+        private void heartbeat()
+        {
+            if (!keys.isLive(principal))
+            {
+                ctx.close();
+            }
+            else if (!websocket)
+            {
+                ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
+                    ctx.alloc().buffer().writeBytes(": keepalive\n\n".getBytes(StandardCharsets.UTF_8))));
+            }
         }
 
         @Override

@@ -181,6 +181,12 @@ final class ApiHarness implements BeforeAllCallback, AfterAllCallback, BeforeEac
         return server.httpPort();
     }
 
+    /** The binary protocol's port; -1 unless the test's customization turned it on. */
+    int binaryPort()
+    {
+        return server.binaryPort();
+    }
+
     HttpClient client()
     {
         return client;

@@ -100,6 +100,17 @@ class OpenApiContractTest
             .path("key").asText();
         call("POST /v1/api-keys", 400, ADMIN_TOKEN, "{\"scope\":\"root\"}");
         call("POST /v1/api-keys", 403, agent, "{\"scope\":\"agent\"}");
+        call("POST /v1/api-keys", 400, ADMIN_TOKEN, "{\"scope\":\"agent\",\"expires_at\":\"soon\"}");
+        final String doomed = call("POST /v1/api-keys", 201, ADMIN_TOKEN, "{\"scope\":\"channel:shopify\"," +
+            "\"name\":\"doomed\",\"expires_at\":\"2099-01-01T00:00:00Z\",\"rate_limit\":{\"reads_per_second\":10}}")
+            .json().path("id").asText();
+        call("GET /v1/api-keys", 200, ADMIN_TOKEN, null);
+        call("GET /v1/api-keys", 401, null, null);
+        call("GET /v1/api-keys", 403, agent, null);
+        call("DELETE /v1/api-keys/{id}", "/v1/api-keys/" + doomed, 200, ADMIN_TOKEN, null);
+        call("DELETE /v1/api-keys/{id}", "/v1/api-keys/" + doomed, 404, ADMIN_TOKEN, null);
+        call("DELETE /v1/api-keys/{id}", "/v1/api-keys/admin", 409, ADMIN_TOKEN, null);
+        call("DELETE /v1/api-keys/{id}", "/v1/api-keys/admin", 403, agent, null);
 
         operations(agent);
         catalog(agent);
