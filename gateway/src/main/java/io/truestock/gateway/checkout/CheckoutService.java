@@ -885,6 +885,12 @@ public final class CheckoutService implements AutoCloseable
         if (!session.state.isFinal() && session.state != Session.State.IN_PROGRESS &&
             session.payment != Session.Payment.CAPTURED && now >= session.expiresAtMillis)
         {
+            if (session.payment == Session.Payment.UNKNOWN)
+            {
+                LOG.error("checkout {} expired while its payment's outcome is unknown (handler {}, attempt {}): " +
+                    "check the provider and refund a payment that was taken", session.id, session.paymentHandler,
+                    session.paymentAttempt);
+            }
             releaseReservation(session, null);
             session.state = Session.State.EXPIRED;
             session.retainUntilMillis = now + config.sessionRetentionSeconds() * 1000L;

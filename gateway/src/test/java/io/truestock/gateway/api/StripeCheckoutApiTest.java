@@ -133,6 +133,35 @@ class StripeCheckoutApiTest
     }
 
     @Test
+    void whileAPaymentIsInFlightTheSessionSaysSoAndRefusesOtherChanges() throws Exception
+    {
+        final String id = acp.create(createBody("shoe", 1, "US", "94607")).path("id").asText();
+        stripe.hang(true);
+        final String path = "/acp/checkout_sessions/" + id + "/complete";
+        final String body = AcpClient.completeBody("spt_hang");
+        final java.util.concurrent.CompletableFuture<ApiHarness.Reply> paying =
+            java.util.concurrent.CompletableFuture.supplyAsync(() -> acp.post(path, body, "pay-once"));
+        ApiHarness.pollUntil(() -> acp.get("/acp/checkout_sessions/" + id),
+            reply -> reply.json().path("status").asText().equals("complete_in_progress"), "the payment to start");
+
+        final ApiHarness.Reply again = acp.post(path, body, "pay-once");
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.json().path("code").asText()).isEqualTo("idempotency_in_flight");
+        final ApiHarness.Reply update = acp.post("/acp/checkout_sessions/" + id, "{}");
+        assertThat(update.status()).isEqualTo(409);
+        assertThat(update.json().path("code").asText()).isEqualTo("checkout_in_progress");
+        final ApiHarness.Reply cancel = acp.post("/acp/checkout_sessions/" + id + "/cancel", null);
+        assertThat(cancel.status()).isEqualTo(405);
+
+        assertThat(paying.get(30, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(502);
+        stripe.hang(false);
+        final ApiHarness.Reply retried = acp.post(path, body, "pay-once");
+        assertThat(retried.replayed()).as("a 5xx is not kept").isFalse();
+        assertThat(retried.json().path("status").asText()).isEqualTo("completed");
+        assertThat(stripe.charges()).isEqualTo(1);
+    }
+
+    @Test
     void theSandboxIsOffUnlessConfigured()
     {
         final String id = acp.create(createBody("shoe", 1, "US", "94607")).path("id").asText();
