@@ -236,7 +236,8 @@ final class AcpJson
         }
         only(address, ADDRESS_FIELDS, path);
         return new Session.Address(optionalText(address, "name", path + ".name"),
-            optionalText(address, "line_one", path + ".line_one"), optionalText(address, "line_two", path + ".line_two"),
+            optionalText(address, "line_one", path + ".line_one"),
+            optionalText(address, "line_two", path + ".line_two"),
             optionalText(address, "city", path + ".city"), optionalText(address, "state", path + ".state"),
             text(address, "country", path + ".country"), text(address, "postal_code", path + ".postal_code"));
     }

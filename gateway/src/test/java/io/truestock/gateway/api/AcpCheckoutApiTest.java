@@ -48,7 +48,8 @@ class AcpCheckoutApiTest
             "\"country\":\"US\",\"priority\":1,\"cutoff\":\"14:00\",\"handling_days\":0,\"working_days\":" + WEEKDAYS +
             "}");
         api.expect(200, "PUT", "/v1/carriers/ups", "{\"name\":\"UPS\",\"services\":[{\"id\":\"ground\"," +
-            "\"name\":\"Ground\",\"working_days\":" + WEEKDAYS + ",\"zones\":[{\"location\":\"oak\",\"country\":\"US\"," +
+            "\"name\":\"Ground\",\"working_days\":" + WEEKDAYS + ",\"zones\":[{\"location\":\"oak\"," +
+            "\"country\":\"US\"," +
             "\"min_transit_days\":1,\"max_transit_days\":2}]}]}");
         api.defineChannel("shop");
         api.defineSku("shoe", 5000);
