@@ -26,7 +26,7 @@ public final class ConfigFile
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
         "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
         "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds", "connectors",
-        "rate_limits");
+        "rate_limits", "agents", "payments");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
         "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
@@ -182,6 +182,10 @@ public final class ConfigFile
             catalogEntries(catalog, "locations", (id, body) -> config.catalogLocation(id,
                 CatalogRequests.location(body, config.engine().maxTextLength(), config.engine().maxPostalCodeLength())));
             catalogEntries(catalog, "carriers", (id, body) -> config.catalogCarrier(id, CatalogRequests.carrier(body)));
+        }
+        if (root.has("agents") || root.has("payments"))
+        {
+            config.checkout().parse(root.get("agents"), root.get("payments"), file.toAbsolutePath().getParent());
         }
         if (root.has("connectors"))
         {

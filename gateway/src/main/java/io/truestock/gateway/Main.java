@@ -120,7 +120,10 @@ public final class Main
         @Override
         public Integer call() throws Exception
         {
-            final TruestockServer server = TruestockServer.start(options.toConfig(Path.of("data", "demo")));
+            final ServerConfig config = options.toConfig(Path.of("data", "demo"));
+            // The demo takes payments in the sandbox: tok_sandbox_success pays, tok_sandbox_decline is declined.
+            config.checkout().sandbox(true);
+            final TruestockServer server = TruestockServer.start(config);
             if (server.engine().skuCount() == 0)
             {
                 final int loaded = DemoCatalog.load(server.runtime());
@@ -140,6 +143,7 @@ public final class Main
                 System.out.println("  curl -s -H \"Authorization: Bearer " + token + "\" -H 'Content-Type: application/json' " +
                     "-d '{\"channel\":\"amazon\",\"lines\":[{\"sku\":\"kit-0\",\"qty\":1}],\"ttl_seconds\":600}' " +
                     base + "/v1/reservations");
+                System.out.println("ACP discovery (payments in the sandbox): " + base + "/.well-known/acp.json");
                 System.out.println("Stop with Ctrl-C (SIGTERM drains the ring and flushes the journal).");
             });
         }

@@ -34,6 +34,8 @@ public final class ServerConfig
     private final java.util.LinkedHashMap<String, io.truestock.engine.delivery.CarrierSpec> catalogCarriers =
         new java.util.LinkedHashMap<>();
     private int maxStreamSubscribers = 1024;
+    private final io.truestock.gateway.checkout.CheckoutConfig checkout =
+        new io.truestock.gateway.checkout.CheckoutConfig();
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
     private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
@@ -43,6 +45,7 @@ public final class ServerConfig
     {
         engine.conclude();
         runtime.conclude();
+        checkout.conclude();
         if (httpPort < 0 || httpPort > 65535 || binaryPort < -1 || binaryPort > 65535)
         {
             throw new IllegalArgumentException("ports must be in [0, 65535] (0 picks a free port; binary -1 disables it)");
@@ -264,6 +267,12 @@ public final class ServerConfig
     {
         runtime.clock(value);
         return this;
+    }
+
+    /** Agent checkouts and payments (the config file's {@code agents} and {@code payments}). */
+    public io.truestock.gateway.checkout.CheckoutConfig checkout()
+    {
+        return checkout;
     }
 
     public EngineConfig engine()

@@ -6,13 +6,24 @@ import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
+import io.truestock.gateway.acp.AcpHandler;
 import io.truestock.gateway.binary.BinaryServer;
+import io.truestock.gateway.checkout.CheckoutConfig;
+import io.truestock.gateway.checkout.CheckoutService;
+import io.truestock.gateway.checkout.IdempotencyStore;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.AuditEndpoint;
 import io.truestock.gateway.http.HttpServer;
 import io.truestock.gateway.http.OpenApiEndpoint;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
+import io.truestock.gateway.offer.OfferQuery;
+import io.truestock.gateway.offer.QuoteVerifier;
+import io.truestock.gateway.payment.PaymentHandler;
+import io.truestock.gateway.payment.PaymentHandlers;
+import io.truestock.gateway.payment.SandboxPaymentHandler;
+import io.truestock.gateway.payment.StripePaymentHandler;
+import io.truestock.gateway.rules.Limits;
 import io.truestock.gateway.rules.ReadClock;
 import io.truestock.gateway.stream.ChannelStreams;
 import io.truestock.gateway.stream.StreamEndpoint;
@@ -59,6 +70,8 @@ public final class TruestockServer implements AutoCloseable
         thread.setDaemon(true);
         return thread;
     });
+    private final CheckoutService checkout;
+    private final IdempotencyStore idempotency;
     private volatile boolean closed;
 
     private TruestockServer(final ServerConfig config) throws Exception
@@ -99,6 +112,12 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, runtime, sync, clock::time));
         final Quotes quotes = new Quotes(keys.quoteKey());
         final long quoteTtlMillis = config.quoteTtlSeconds() * 1000L;
+        checkout = agentCheckout(config, clock, quotes, quoteTtlMillis);
+        idempotency = new IdempotencyStore(config.dataDir().resolve("checkout").resolve("idempotency.log"),
+            config.checkout().maxIdempotencyRecords(), config.checkout().idempotencyWindowMillis(), clock.time());
+        final AcpHandler acp = new AcpHandler(checkout, idempotency, new Limits(engine.config()), clock);
+        extensions.put("acp", acp);
+        extensions.put(".well-known/acp.json", acp);
         final Api api = new Api(engine, runtime, keys, metrics, extensions, clock, quotes, quoteTtlMillis);
         if (!sync.isEmpty())
         {
@@ -132,6 +151,28 @@ public final class TruestockServer implements AutoCloseable
         sync.start();
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
+    }
+
+    /** The checkout core agent protocols share, with the payment handlers the config turns on. */
+    private CheckoutService agentCheckout(
+        final ServerConfig config, final EpochClock clock, final Quotes quotes, final long quoteTtlMillis)
+    {
+        final CheckoutConfig settings = config.checkout();
+        final List<PaymentHandler> handlers = new ArrayList<>();
+        if (settings.stripeBaseUrl() != null)
+        {
+            handlers.add(new StripePaymentHandler(settings.stripeBaseUrl(), StripePaymentHandler.secretKey(
+                settings.stripeSecretKeyEnv(), settings.stripeSecretKeyFile()), settings.stripeTimeoutMillis(),
+                settings.stripeAttempts(), settings.stripeApiVersion()));
+        }
+        if (settings.sandbox())
+        {
+            handlers.add(new SandboxPaymentHandler());
+        }
+        final Limits limits = new Limits(engine.config());
+        final OfferQuery offers = new OfferQuery(engine, limits, new ReadClock(clock, engine), quotes, quoteTtlMillis);
+        return new CheckoutService(engine, runtime, offers, new QuoteVerifier(engine, quotes), clock, settings,
+            new PaymentHandlers(handlers.toArray(new PaymentHandler[0])), config.dataDir());
     }
 
     /**
@@ -233,6 +274,8 @@ public final class TruestockServer implements AutoCloseable
         sync.close();
         keyUsage.shutdown();
         keys.flushUsage();
+        checkout.close();
+        idempotency.close();
         runtime.close();
         persistence.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -54,7 +54,9 @@ public final class Api
 
     /**
      * An endpoint group served by a handler of its own (a resource of this API, audit, streams, OpenAPI), looked up
-     * by its first path segments; it receives the authenticated request.
+     * by its first path segments; it receives the authenticated request. An agent protocol's handler (registered as
+     * {@code acp}, or {@code .well-known/<name>}) is called before authentication is enforced, with a null principal
+     * when the bearer key is missing or unknown, so it answers that in its protocol's own error format.
      */
     public interface Extension
     {
@@ -142,6 +144,19 @@ public final class Api
                     "text/plain; version=0.0.4; charset=utf-8"));
                 return;
             }
+            final Extension agentProtocol = agentProtocol(path);
+            if (agentProtocol != null)
+            {
+                // Agent protocols answer a missing or unknown key in their own error format (null principal); a
+                // known key spends its rate limit here as on /v1.
+                final Principal agent = principalOrNull(request);
+                if (agent != null)
+                {
+                    admit(exchange, agent, method);
+                }
+                agentProtocol.handle(exchange, agent, path, uri);
+                return;
+            }
             if (path.size() < 2 || !path.get(0).equals("v1"))
             {
                 throw ApiException.notFound("no such resource: " + uri.path());
@@ -210,6 +225,35 @@ public final class Api
                 " are over their rate limit; retry after the Retry-After delay", null,
                 KeyGuard.retryAfterSeconds(waitNanos));
         }
+    }
+
+    /** The handler of an agent protocol path ({@code /acp/...}, {@code /.well-known/<name>}), or null. */
+    private Extension agentProtocol(final List<String> path)
+    {
+        if (path.isEmpty())
+        {
+            return null;
+        }
+        if (path.get(0).equals("acp"))
+        {
+            return extensions.get("acp");
+        }
+        if (path.size() == 2 && path.get(0).equals(".well-known"))
+        {
+            return extensions.get(".well-known/" + path.get(1));
+        }
+        return null;
+    }
+
+    /** The caller a bearer key names, or null when the header is missing or the key unknown. */
+    private Principal principalOrNull(final FullHttpRequest request)
+    {
+        final String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7))
+        {
+            return null;
+        }
+        return keys.authenticate(header.substring(7).strip());
     }
 
     private static List<String> segments(final String path)
