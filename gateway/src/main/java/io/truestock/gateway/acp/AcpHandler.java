@@ -15,6 +15,7 @@ import io.truestock.gateway.checkout.CheckoutService;
 import io.truestock.gateway.checkout.IdempotencyStore;
 import io.truestock.gateway.checkout.Session;
 import io.truestock.gateway.http.Api;
+import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
 import io.truestock.gateway.http.Responses;
 import io.truestock.gateway.rules.Limits;
@@ -304,6 +305,19 @@ public final class AcpHandler implements Api.Extension
             default -> "invalid_request";
         };
         return new Answer(status, AcpJson.error(type, ex.code(), ex.getMessage(), ex.param()));
+    }
+
+    /** A key over its rate limit: 429 with Retry-After, as ACP's flat error. */
+    @Override
+    public void refuse(final Exchange exchange, final ApiException refusal)
+    {
+        final FullHttpResponse response = response(refusal.status(),
+            AcpJson.error("invalid_request", refusal.code(), refusal.getMessage(), refusal.param()));
+        if (refusal.retryAfterSeconds() > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
+        }
+        exchange.respond(response);
     }
 
     private static ObjectNode error(final String code, final String message, final String param)

@@ -61,6 +61,15 @@ public final class Api
     public interface Extension
     {
         void handle(Exchange exchange, Principal principal, List<String> path, QueryStringDecoder query);
+
+        /**
+         * Answers a refusal made before {@link #handle} ran (a key over its rate limit), in the extension's own
+         * format; problem+json unless an agent protocol says otherwise. Must keep the status and any Retry-After.
+         */
+        default void refuse(final Exchange exchange, final ApiException refusal)
+        {
+            exchange.respond(Responses.problem(exchange.allocator(), refusal));
+        }
     }
 
     /** What to answer once the outcome of a command is known; runs on the output stage. */
@@ -152,7 +161,15 @@ public final class Api
                 final Principal agent = principalOrNull(request);
                 if (agent != null)
                 {
-                    admit(exchange, agent, method);
+                    try
+                    {
+                        admit(exchange, agent, method);
+                    }
+                    catch (final ApiException refusal)
+                    {
+                        agentProtocol.refuse(exchange, refusal);
+                        return;
+                    }
                 }
                 agentProtocol.handle(exchange, agent, path, uri);
                 return;

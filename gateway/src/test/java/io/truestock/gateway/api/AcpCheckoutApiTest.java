@@ -333,6 +333,26 @@ class AcpCheckoutApiTest
         assertThat(api.stockAt("shoe", "oak").path("committed").asLong()).isZero();
     }
 
+    @Test
+    void aKeyOverItsWriteLimitGetsACheckoutErrorWithRetryAfterAndNothingIsHeld()
+    {
+        final String key = api.expect(201, "POST", "/v1/api-keys", "{\"scope\":\"agent\",\"rate_limit\":" +
+            "{\"reads_per_second\":100,\"read_burst\":100,\"writes_per_second\":1,\"write_burst\":1}}")
+            .path("key").asText();
+        final AcpClient limited = acp.as(key);
+        assertThat(limited.post("/acp/checkout_sessions", createBody("shoe", 1, "US", "94607")).status())
+            .isEqualTo(201);
+        final ApiHarness.Reply refused = limited.post("/acp/checkout_sessions", createBody("shoe", 1, "US", "94607"));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.json().path("code").asText()).isEqualTo("rate_limited");
+        assertThat(refused.json().path("type").asText()).isEqualTo("invalid_request");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+            seconds -> assertThat(Long.parseLong(seconds)).isPositive());
+        assertThat(api.stockAt("shoe", "oak").path("reserved").asLong()).as("only the first checkout holds")
+            .isEqualTo(1);
+        assertThat(limited.get("/acp/checkout_sessions/none").status()).as("reads are counted apart").isEqualTo(404);
+    }
+
     static long total(final JsonNode session, final String type)
     {
         for (final JsonNode total : session.path("totals"))
