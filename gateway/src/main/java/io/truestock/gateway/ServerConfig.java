@@ -31,6 +31,7 @@ public final class ServerConfig
     private final java.util.LinkedHashMap<String, io.truestock.engine.delivery.CarrierSpec> catalogCarriers =
         new java.util.LinkedHashMap<>();
     private int maxStreamSubscribers = 1024;
+    private java.util.List<String> mcpAllowedOrigins = java.util.List.of();
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
     private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
@@ -259,6 +260,21 @@ public final class ServerConfig
     public ServerConfig clock(final EpochClock value)
     {
         runtime.clock(value);
+        return this;
+    }
+
+    /**
+     * Browser origins, besides loopback ones, allowed to call the MCP endpoint (a request with another Origin is
+     * 403), e.g. {@code https://console.example.com}; a trailing {@code :*} allows any port.
+     */
+    public java.util.List<String> mcpAllowedOrigins()
+    {
+        return mcpAllowedOrigins;
+    }
+
+    public ServerConfig mcpAllowedOrigins(final java.util.List<String> value)
+    {
+        mcpAllowedOrigins = java.util.List.copyOf(value);
         return this;
     }
 
