@@ -5,7 +5,8 @@
 #   2. the MCP conformance suite's server scenarios that need no test_* tools of their own: server-initialize, ping,
 #      tools-list, dns-rebinding-protection (through a loopback proxy that adds the key the suite cannot send).
 # The server runs as `./truestock demo` runs it (the demo catalog and its agent key) over a temporary data dir, on a
-# free port, and is stopped on exit. Node.js 20+ and npm are required; the npm packages are pinned in package.json.
+# free port, and is stopped on exit. Node.js 20+ and npm are required; the npm packages are pinned in package.json and
+# package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -37,6 +38,7 @@ else
 fi
 
 echo "mcp-interop: starting the demo server"
+: > "$work/server.log"
 # shellcheck disable=SC2046
 TRUESTOCK_ADMIN_TOKEN="interop-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
   java $(cat "$root/gateway/target/jvm.flags") -cp "$jar:$root/gateway/target/lib/*" io.truestock.gateway.Main demo \
@@ -79,7 +81,9 @@ if [ -z "$proxied" ]; then
   echo "mcp-interop: the key-adding proxy did not start" >&2
   exit 1
 fi
+# The suite imports fs.globSync (Node.js 22+) at load; node20-fs.mjs supplies it where Node.js lacks it.
+conformance="$client_dir/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 for scenario in server-initialize ping tools-list dns-rebinding-protection; do
-  (cd "$client_dir" && npx --no-install conformance server --url "$proxied" --scenario "$scenario")
+  node --import "$client_dir/node20-fs.mjs" "$conformance" server --url "$proxied" --scenario "$scenario"
 done
 echo "mcp-interop: passed"

@@ -43,7 +43,7 @@ import java.util.function.Supplier;
  * {@code reserve}, {@code confirm}, {@code release} and {@code get_order} are the HTTP API's own resources called on
  * the caller's behalf ({@link ToolCalls#rest}), so scopes, validation, quotes and the ring are exactly the HTTP
  * ones. Each result is the JSON object the HTTP response carries; each output schema is that response's schema in
- * the OpenAPI document.
+ * the OpenAPI document, or the problem a refusal carries.
  */
 public final class CommerceTools
 {
@@ -107,7 +107,7 @@ public final class CommerceTools
                   "postal_code": {"type": "string", "maxLength": %MAX_POSTAL%,
                     "description": "Destination postal code (with country), for a promise to its carrier zone."}}}
                 """),
-            schemas.component("Offer"), true, this::getOffer));
+            resultOrProblem("{\"$ref\": \"#/$defs/Offer\"}"), true, this::getOffer));
         registry.add(tool("check_availability", "Check availability",
             "Units a sales channel shows as available for up to " + limits.maxBatchSkus() + " SKUs at once, each " +
                 "with its stock status (in_stock, low_stock, out_of_stock), read at one engine version. Unknown " +
@@ -118,7 +118,7 @@ public final class CommerceTools
                   "skus": {"type": "array", "minItems": 1, "maxItems": %MAX_BATCH%, "items": {%ID%},
                     "description": "SKU ids, answered in this order."}}}
                 """),
-            schemas.component("AvailabilityBatch"), true, this::checkAvailability));
+            resultOrProblem("{\"$ref\": \"#/$defs/AvailabilityBatch\"}"), true, this::checkAvailability));
         registry.add(tool("search_catalog", "Search the catalog",
             "Find SKUs by words of their title or id (each word matches words starting with it, all words must " +
                 "match), with the channel's available units, stock status and current unit price. Returns at most " +
@@ -132,7 +132,7 @@ public final class CommerceTools
                   "limit": {"type": "integer", "minimum": 1, "maximum": %MAX_RESULTS%, "default": %DEFAULT_RESULTS%,
                     "description": "Most SKUs to return."}}}
                 """),
-            schema("""
+            resultOrProblem("""
                 {"type": "object", "additionalProperties": false, "required": ["items"], "properties": {
                   "items": {"type": "array", "maxItems": %MAX_RESULTS%, "items": {
                     "type": "object", "additionalProperties": false,
@@ -149,7 +149,8 @@ public final class CommerceTools
                 "(default 900). All lines or none: when a line lacks stock nothing is held and the refusal " +
                 "(code out_of_stock) lists what each line has available. Returns the reservation; pass its id to " +
                 "confirm to buy, or to release to give the units back.",
-            schemas.component("ReservationInput"), schemas.component("Reservation"), false, this::reserve));
+            schemas.component("ReservationInput"), resultOrProblem("{\"$ref\": \"#/$defs/Reservation\"}"), false,
+            this::reserve));
         registry.add(tool("confirm", "Confirm a reservation into an order",
             "Turn a held reservation into an order with the given order_id: the units are committed and shipments " +
                 "routed to the destination. Cite the quote ids from get_offer in quote_ids to be charged the " +
@@ -165,14 +166,14 @@ public final class CommerceTools
                   "quote_ids": {"type": "array", "maxItems": %MAX_LINES%, "items": {%ID%},
                     "description": "quote.id values from get_offer, at most one per SKU of the reservation."}}}
                 """),
-            schemas.component("Order"), false, this::confirm));
+            resultOrProblem("{\"$ref\": \"#/$defs/Order\"}"), false, this::confirm));
         registry.add(tool("release", "Release a reservation",
             "Give back the units a reservation holds, before it expires on its own.",
             schema("""
                 {"type": "object", "additionalProperties": false, "required": ["reservation_id"], "properties": {
                   "reservation_id": {%RESERVATION_ID%, "description": "From reserve, e.g. r-42."}}}
                 """),
-            schemas.component("ReleasedReservation"), false, this::release));
+            resultOrProblem("{\"$ref\": \"#/$defs/ReleasedReservation\"}"), false, this::release));
         registry.add(tool("get_order", "Get an order",
             "An order by its id on a channel: status (confirmed, cancelled, shipped), lines with the unit prices " +
                 "charged, backordered quantities, and shipments with their delivery promises.",
@@ -181,7 +182,7 @@ public final class CommerceTools
                   "channel": {%ID%, "description": "Sales channel of the order."},
                   "order_id": {%ID%, "description": "The order_id given to confirm."}}}
                 """),
-            schemas.component("Order"), true, this::getOrder));
+            resultOrProblem("{\"$ref\": \"#/$defs/Order\"}"), true, this::getOrder));
     }
 
     private AsyncToolSpecification tool(
@@ -374,6 +375,16 @@ public final class CommerceTools
     }
 
     // ---- helpers ----
+
+    /**
+     * A tool's output schema: its result, or the problem of a refusal ({@code isError: true}). Clients validate
+     * {@code structuredContent} against the output schema whether the call succeeded or not, so both shapes are in
+     * it; the problem's {@code code} says which refusal it is.
+     */
+    private Map<String, Object> resultOrProblem(final String result)
+    {
+        return schema("{\"type\": \"object\", \"anyOf\": [" + result + ", {\"$ref\": \"#/$defs/Problem\"}]}");
+    }
 
     /** A schema written in this class, its placeholders replaced by the id patterns and the configured bounds. */
     private Map<String, Object> schema(final String text)

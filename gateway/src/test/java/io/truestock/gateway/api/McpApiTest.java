@@ -82,8 +82,10 @@ class McpApiTest
             assertThat(tool.path("description").asText().length()).as(name).isGreaterThan(40);
             assertThat(tool.path("inputSchema").path("type").asText()).as(name).isEqualTo("object");
             assertThat(tool.path("inputSchema").path("properties").isObject()).as(name).isTrue();
-            assertThat(tool.path("outputSchema").path("type").asText()).as(name).isEqualTo("object");
-            assertThat(tool.path("outputSchema").path("required").isArray()).as(name).isTrue();
+            final JsonNode output = tool.path("outputSchema");
+            assertThat(output.path("type").asText()).as(name).isEqualTo("object");
+            assertThat(output.path("anyOf")).as("%s: its result or a refusal's problem", name).hasSize(2);
+            assertThat(output.path("anyOf").get(1).path("$ref").asText()).as(name).isEqualTo("#/$defs/Problem");
             final boolean read = Map.of("get_offer", true, "check_availability", true, "search_catalog", true,
                 "get_order", true).containsKey(name);
             assertThat(tool.path("annotations").path("readOnlyHint").asBoolean()).as(name).isEqualTo(read);
@@ -93,8 +95,9 @@ class McpApiTest
         final JsonNode offer = tool(tools, "get_offer");
         assertThat(offer.path("inputSchema").path("required")).extracting(JsonNode::asText)
             .containsExactly("sku", "channel");
-        assertThat(offer.path("outputSchema").path("properties").has("quote")).isTrue();
-        assertThat(offer.path("outputSchema").path("$defs").has("Money")).as("self-contained").isTrue();
+        final JsonNode defs = offer.path("outputSchema").path("$defs");
+        assertThat(defs.path("Offer").path("properties").has("quote")).isTrue();
+        assertThat(defs.has("Money")).as("self-contained").isTrue();
     }
 
     // ---- reads ----
