@@ -13,7 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What {@code ./truestock demo} tells about the MCP endpoint: the URL and a client configuration with its agent key. */
+/** What {@code ./truestock demo} tells about the MCP endpoint: its URL and a client configuration with an agent key. */
 class DemoMcpTest
 {
     @TempDir

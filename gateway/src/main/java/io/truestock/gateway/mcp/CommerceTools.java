@@ -103,7 +103,7 @@ public final class CommerceTools
                   "qty": {"type": "integer", "minimum": 1, "maximum": %MAX_QTY%, "default": 1,
                     "description": "Units wanted; status and the delivery promise are for this many."},
                   "country": {"type": "string", "pattern": "^[A-Za-z]{2}$",
-                    "description": "Destination country, ISO 3166-1 alpha-2 (e.g. US). Without it, no delivery promise."},
+                    "description": "Destination country, ISO 3166-1 alpha-2 (e.g. US); without it, no promise."},
                   "postal_code": {"type": "string", "maxLength": %MAX_POSTAL%,
                     "description": "Destination postal code (with country), for a promise to its carrier zone."}}}
                 """),

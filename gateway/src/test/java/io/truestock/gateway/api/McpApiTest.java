@@ -32,7 +32,7 @@ class McpApiTest
     final ApiHarness api = new ApiHarness(config ->
     {
         clock.update(NOW);
-        config.clock(clock);
+        config.clock(clock).mcpAllowedOrigins(List.of("https://console.example.com"));
     });
 
     // ---- the protocol ----
@@ -58,7 +58,8 @@ class McpApiTest
         assertThat(initialized.status()).isEqualTo(202);
         assertThat(initialized.body()).isEmpty();
 
-        final ApiHarness.Reply ping = post(ApiHarness.ADMIN_TOKEN, "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}");
+        final ApiHarness.Reply ping = post(ApiHarness.ADMIN_TOKEN,
+            "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"}");
         assertThat(ping.json().path("id").asText()).isEqualTo("p");
         assertThat(ping.json().path("result").isObject()).as(ping.body()).isTrue();
     }
@@ -300,8 +301,8 @@ class McpApiTest
         api.standardCatalog(4, "shoe");
         final String amazonKey = api.createKey("channel:amazon");
         final JsonNode before = api.stateOf("shoe");
-        assertRefusal(callAs(amazonKey, "reserve", "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":1}]}"),
-            "forbidden");
+        assertRefusal(callAs(amazonKey, "reserve",
+            "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":1}]}"), "forbidden");
         assertThat(api.stateOf("shoe")).isEqualTo(before);
         final String id = success(call("reserve", "{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":1}]}"))
             .path("id").asText();
@@ -323,7 +324,7 @@ class McpApiTest
     }
 
     @Test
-    void aForeignOriginIs403AndALoopbackOneIsServed()
+    void aForeignOriginIs403AndALoopbackOrConfiguredOneIsServed()
     {
         final String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";
         assertThat(post(ApiHarness.ADMIN_TOKEN, body, "Origin", "http://evil.example").status()).isEqualTo(403);
@@ -331,6 +332,10 @@ class McpApiTest
             .isEqualTo(403);
         assertThat(post(ApiHarness.ADMIN_TOKEN, body, "Origin", "http://localhost:6274").status()).isEqualTo(200);
         assertThat(post(ApiHarness.ADMIN_TOKEN, body, "Origin", "http://127.0.0.1").status()).isEqualTo(200);
+        assertThat(post(ApiHarness.ADMIN_TOKEN, body, "Origin", "https://console.example.com").status())
+            .as("configured").isEqualTo(200);
+        assertThat(post(ApiHarness.ADMIN_TOKEN, body, "Origin", "https://console.example.com:8443").status())
+            .as("another port of a configured origin").isEqualTo(403);
     }
 
     @Test
