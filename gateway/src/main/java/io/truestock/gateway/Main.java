@@ -170,7 +170,7 @@ public final class Main
         System.out.println("MCP endpoint (Streamable HTTP, tools " + String.join(", ", server.mcpToolNames()) + "):");
         System.out.println("  " + base + "/mcp  with the demo's agent key (" +
             server.config().dataDir().resolve(DEMO_AGENT_TOKEN_FILE) + ")");
-        System.out.println("MCP client configuration (mcp.json of Claude Code, Cursor, VS Code and others):");
+        System.out.println("MCP client configuration (the mcpServers entry of a client's JSON configuration):");
         System.out.println("  {\"mcpServers\": {\"truestock\": {\"type\": \"http\", \"url\": \"" + base + "/mcp\", " +
             "\"headers\": {\"Authorization\": \"Bearer " + token + "\"}}}}");
     }
