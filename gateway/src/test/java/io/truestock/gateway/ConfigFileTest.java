@@ -63,6 +63,24 @@ class ConfigFileTest
     }
 
     @Test
+    void theMcpEndpointTakesConfiguredBrowserOrigins() throws Exception
+    {
+        final Path file = dir.resolve("mcp.yaml");
+        Files.writeString(file, "mcp:\n  allowed_origins: [\"https://console.example.com\", \"http://intranet:*\"]\n");
+        final ServerConfig config = new ServerConfig();
+        ConfigFile.apply(file, config);
+        assertThat(config.mcpAllowedOrigins()).containsExactly("https://console.example.com", "http://intranet:*");
+
+        Files.writeString(file, "mcp:\n  allowed_origins: [\"console.example.com\"]\n");
+        assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))
+            .hasMessageContaining("mcp.allowed_origins");
+        Files.writeString(file, "mcp:\n  allowed_origin: []\n");
+        assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))
+            .hasMessageContaining("mcp.allowed_origin");
+        assertThat(new ServerConfig().mcpAllowedOrigins()).as("loopback origins only by default").isEmpty();
+    }
+
+    @Test
     void theCatalogDefinesLocationsAndCarriersAsTheirHttpBodiesWould() throws Exception
     {
         final Path file = dir.resolve("catalog.yaml");
