@@ -24,11 +24,13 @@ public final class ConfigFile
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
         "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
         "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds", "connectors",
-        "agents", "payments");
+        "agents", "payments", "mcp");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
         "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
     private static final Set<String> STREAMS = Set.of("buffer_per_subscriber", "max_subscribers");
+    private static final Set<String> MCP = Set.of("allowed_origins");
+    private static final int MAX_ALLOWED_ORIGINS = 64;
 
     private ConfigFile()
     {
@@ -200,6 +202,37 @@ public final class ConfigFile
                 config.maxStreamSubscribers(integer(streams, "max_subscribers"));
             }
         }
+        final JsonNode mcp = root.get("mcp");
+        if (mcp != null)
+        {
+            check(mcp, MCP, "mcp.");
+            config.mcpAllowedOrigins(origins(mcp.get("allowed_origins")));
+        }
+    }
+
+    /** Browser origins such as {@code https://console.example.com} or {@code http://intranet:*}. */
+    private static java.util.List<String> origins(final JsonNode list)
+    {
+        if (list == null || list.isNull())
+        {
+            return java.util.List.of();
+        }
+        if (!list.isArray() || list.size() > MAX_ALLOWED_ORIGINS)
+        {
+            throw new IllegalArgumentException("config: 'mcp.allowed_origins' must be a list of at most " +
+                MAX_ALLOWED_ORIGINS + " origins");
+        }
+        final java.util.List<String> origins = new java.util.ArrayList<>();
+        for (final JsonNode origin : list)
+        {
+            if (!origin.isTextual() || !origin.textValue().matches("https?://[^/\\s]{1,253}"))
+            {
+                throw new IllegalArgumentException("config: each of 'mcp.allowed_origins' must be an origin such " +
+                    "as https://console.example.com (scheme, host, optional port or :*), not " + origin);
+            }
+            origins.add(origin.textValue());
+        }
+        return origins;
     }
 
     private static final Set<String> CATALOG = Set.of("locations", "carriers");

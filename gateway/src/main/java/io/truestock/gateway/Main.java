@@ -4,7 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -144,9 +149,62 @@ public final class Main
                     "-d '{\"channel\":\"amazon\",\"lines\":[{\"sku\":\"kit-0\",\"qty\":1}],\"ttl_seconds\":600}' " +
                     base + "/v1/reservations");
                 System.out.println("ACP discovery (payments in the sandbox): " + base + "/.well-known/acp.json");
+                printMcp(server, base);
                 System.out.println("Stop with Ctrl-C (SIGTERM drains the ring and flushes the journal).");
             });
         }
+    }
+
+    /** Where the demo keeps the token of its agent key, so a restarted demo shows the same one. */
+    static final String DEMO_AGENT_TOKEN_FILE = "demo-agent-token";
+
+    /** The MCP endpoint and a client configuration with the demo's agent key (created on first run). */
+    static void printMcp(final TruestockServer server, final String base)
+    {
+        final String token;
+        try
+        {
+            token = demoAgentToken(server);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            System.out.println("MCP endpoint: " + base + "/mcp (no agent key: " + ex.getMessage() + ")");
+            return;
+        }
+        System.out.println("MCP endpoint (Streamable HTTP, tools " + String.join(", ", server.mcpToolNames()) + "):");
+        System.out.println("  " + base + "/mcp  with the demo's agent key (" +
+            server.config().dataDir().resolve(DEMO_AGENT_TOKEN_FILE) + ")");
+        System.out.println("MCP client configuration (mcp.json of Claude Code, Cursor, VS Code and others):");
+        System.out.println("  {\"mcpServers\": {\"truestock\": {\"type\": \"http\", \"url\": \"" + base + "/mcp\", " +
+            "\"headers\": {\"Authorization\": \"Bearer " + token + "\"}}}}");
+    }
+
+    /** The demo's agent-scope key: the one stored in the data dir while it is valid, else a new one. */
+    static String demoAgentToken(final TruestockServer server) throws IOException
+    {
+        final Path file = server.config().dataDir().resolve(DEMO_AGENT_TOKEN_FILE);
+        if (Files.exists(file))
+        {
+            final String stored = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (server.keys().authenticate(stored) != null)
+            {
+                return stored;
+            }
+        }
+        final String token = server.keys().create("agent", null).token();
+        final Path tmp = file.resolveSibling(DEMO_AGENT_TOKEN_FILE + ".tmp");
+        Files.deleteIfExists(tmp);
+        try
+        {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
+        catch (final UnsupportedOperationException ex)
+        {
+            Files.createFile(tmp);
+        }
+        Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        return token;
     }
 
     @Command(name = "audit", description = "Audit trail tools.", subcommands = {AuditVerify.class})

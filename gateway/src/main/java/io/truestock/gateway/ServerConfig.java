@@ -33,6 +33,7 @@ public final class ServerConfig
     private int maxStreamSubscribers = 1024;
     private final io.truestock.gateway.checkout.CheckoutConfig checkout =
         new io.truestock.gateway.checkout.CheckoutConfig();
+    private java.util.List<String> mcpAllowedOrigins = java.util.List.of();
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
     private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
@@ -269,6 +270,21 @@ public final class ServerConfig
     public io.truestock.gateway.checkout.CheckoutConfig checkout()
     {
         return checkout;
+    }
+
+    /**
+     * Browser origins, besides loopback ones, allowed to call the MCP endpoint (a request with another Origin is
+     * 403), e.g. {@code https://console.example.com}; a trailing {@code :*} allows any port.
+     */
+    public java.util.List<String> mcpAllowedOrigins()
+    {
+        return mcpAllowedOrigins;
+    }
+
+    public ServerConfig mcpAllowedOrigins(final java.util.List<String> value)
+    {
+        mcpAllowedOrigins = java.util.List.copyOf(value);
+        return this;
     }
 
     public EngineConfig engine()

@@ -1,5 +1,6 @@
 package io.truestock.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.channel.EventLoopGroup;
 import io.truestock.engine.Engine;
 import io.truestock.engine.price.Quotes;
@@ -15,6 +16,12 @@ import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.AuditEndpoint;
 import io.truestock.gateway.http.HttpServer;
 import io.truestock.gateway.http.OpenApiEndpoint;
+import io.truestock.gateway.mcp.CatalogIndex;
+import io.truestock.gateway.mcp.CommerceTools;
+import io.truestock.gateway.mcp.McpEndpoint;
+import io.truestock.gateway.mcp.McpToolRegistry;
+import io.truestock.gateway.mcp.ToolCalls;
+import io.truestock.gateway.mcp.ToolSchemas;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
 import io.truestock.gateway.offer.OfferQuery;
@@ -47,6 +54,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TruestockServer implements AutoCloseable
 {
+    /** The server's version, as the MCP endpoint reports it. */
+    public static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger(TruestockServer.class);
 
     private final ServerConfig config;
@@ -64,6 +73,7 @@ public final class TruestockServer implements AutoCloseable
     private final Transport transport;
     private final CheckoutService checkout;
     private final IdempotencyStore idempotency;
+    private final McpToolRegistry mcpTools;
     private volatile boolean closed;
 
     private TruestockServer(final ServerConfig config) throws Exception
@@ -80,6 +90,8 @@ public final class TruestockServer implements AutoCloseable
         listeners.add(persistence);
         listeners.add(metrics);
         listeners.add(streams);
+        final CatalogIndex catalog = new CatalogIndex(engine);
+        listeners.add(catalog);
         sync = new ChannelSync(engine, config.connectors(), letter -> persistence.audit().appendDeadLetter(
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
             letter.atMillis()));
@@ -111,6 +123,12 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("acp", acp);
         extensions.put(".well-known/acp.json", acp);
         final Api api = new Api(engine, runtime, keys, metrics, extensions, clock, quotes, quoteTtlMillis);
+        mcpTools = new McpToolRegistry();
+        final ObjectMapper mcpMapper = McpEndpoint.newMapper();
+        final ToolCalls toolCalls = new ToolCalls(mcpMapper, api);
+        new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
+            .register(mcpTools);
+        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, config.mcpAllowedOrigins(), VERSION));
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);
@@ -218,6 +236,12 @@ public final class TruestockServer implements AutoCloseable
     public String adminToken()
     {
         return keys.adminToken();
+    }
+
+    /** The names of the tools the MCP endpoint at {@code /mcp} serves. */
+    public java.util.List<String> mcpToolNames()
+    {
+        return mcpTools.names();
     }
 
     public ApiKeys keys()

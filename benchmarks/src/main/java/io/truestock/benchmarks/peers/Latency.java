@@ -14,14 +14,14 @@ public record Latency(long count, double p50Micros, double p99Micros, double p99
     double meanMicros)
 {
     /** Highest value a histogram tracks: one minute, far beyond any request timeout used here. */
-    static final long HIGHEST_NANOS = 60_000_000_000L;
+    public static final long HIGHEST_NANOS = 60_000_000_000L;
 
-    static Histogram newHistogram()
+    public static Histogram newHistogram()
     {
         return new Histogram(HIGHEST_NANOS, 3);
     }
 
-    static Latency of(final Histogram nanos)
+    public static Latency of(final Histogram nanos)
     {
         if (nanos.getTotalCount() == 0)
         {

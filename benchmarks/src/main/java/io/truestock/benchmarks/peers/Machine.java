@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** What the results must say about the machine: CPU, cores, memory, OS and JVM. */
-final class Machine
+public final class Machine
 {
     private Machine()
     {
@@ -41,7 +41,7 @@ final class Machine
      * The 1-, 5- and 15-minute load averages, e.g. {@code 1.95 2.10 1.80}: on a machine shared with other work they
      * say how much else was competing for the cores while a phase ran.
      */
-    static String loadAverage()
+    public static String loadAverage()
     {
         try
         {

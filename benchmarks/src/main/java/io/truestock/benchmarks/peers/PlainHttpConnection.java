@@ -19,7 +19,7 @@ import java.util.Locale;
  * pays about the same client overhead. It understands what the Truestock edge answers (a status line, headers, a
  * {@code Content-Length} or chunked body) and nothing more. Not thread-safe: one owner at a time.
  */
-final class PlainHttpConnection implements AutoCloseable
+public final class PlainHttpConnection implements AutoCloseable
 {
     private final String hostHeader;
     private final Socket socket;
@@ -28,11 +28,11 @@ final class PlainHttpConnection implements AutoCloseable
     private boolean reusable = true;
 
     /** An answer: status code and body text. */
-    record Answer(int status, String body)
+    public record Answer(int status, String body)
     {
     }
 
-    PlainHttpConnection(final String host, final int port, final int timeoutMillis) throws IOException
+    public PlainHttpConnection(final String host, final int port, final int timeoutMillis) throws IOException
     {
         hostHeader = host + ":" + port;
         socket = new Socket();
@@ -44,13 +44,26 @@ final class PlainHttpConnection implements AutoCloseable
     }
 
     /** Sends one request (a JSON body when {@code body} is not null) and reads the whole answer. */
-    Answer exchange(final String method, final String path, final String bearer, final String body) throws IOException
+    public Answer exchange(final String method, final String path, final String bearer, final String body)
+        throws IOException
+    {
+        return exchange(method, path, bearer, body, "");
+    }
+
+    /**
+     * As {@link #exchange(String, String, String, String)}, with {@code extraHeaders}: whole header lines, each
+     * ending in CRLF (e.g. {@code "Accept: application/json\r\n"}), or empty.
+     */
+    public Answer exchange(
+        final String method, final String path, final String bearer, final String body, final String extraHeaders)
+        throws IOException
     {
         final byte[] payload = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
         final StringBuilder head = new StringBuilder(256)
             .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
             .append("Host: ").append(hostHeader).append("\r\n")
-            .append("Authorization: Bearer ").append(bearer).append("\r\n");
+            .append("Authorization: Bearer ").append(bearer).append("\r\n")
+            .append(extraHeaders);
         if (payload != null)
         {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(payload.length).append("\r\n");
@@ -170,7 +183,7 @@ final class PlainHttpConnection implements AutoCloseable
     }
 
     /** False once the server said it closes the connection after its answer. */
-    boolean reusable()
+    public boolean reusable()
     {
         return reusable;
     }

@@ -47,6 +47,7 @@ public final class Api
     private final Metrics metrics;
     private final Render render;
     private final Limits limits;
+    private final OfferQuery offers;
     private final Map<String, Extension> extensions;
     private final Map<String, Extension> resources = new HashMap<>();
 
@@ -86,14 +87,14 @@ public final class Api
         final ReadClock readClock = new ReadClock(clock, engine);
         this.render = new Render(engine, readClock);
         this.limits = new Limits(engine.config());
-        final OfferQuery offers = new OfferQuery(engine, limits, readClock, quotes, quoteTtlMillis);
+        this.offers = new OfferQuery(engine, limits, readClock, quotes, quoteTtlMillis);
         final QuoteVerifier quoteVerifier = new QuoteVerifier(engine, quotes);
         resources.put("locations", new LocationsHandler(this));
         resources.put("channels", new ChannelsHandler(this));
         resources.put("skus", new SkusHandler(this));
         resources.put("stock", new StockHandler(this));
         resources.put("availability", new AvailabilityHandler(this));
-        resources.put("offers", new OffersHandler(engine, offers));
+        resources.put("offers", new OffersHandler(offers, render));
         resources.put("reservations", new ReservationsHandler(this, quoteVerifier));
         resources.put("orders", new OrdersHandler(this));
         resources.put("carriers", new CarriersHandler(this));
@@ -110,9 +111,15 @@ public final class Api
         return engine;
     }
 
-    Limits limits()
+    public Limits limits()
     {
         return limits;
+    }
+
+    /** The one offer query, the one {@code GET /v1/offers} answers with. */
+    public OfferQuery offers()
+    {
+        return offers;
     }
 
     /** An extension registered under {@code name}, or null. */
@@ -149,6 +156,13 @@ public final class Api
                 agentProtocol.handle(exchange, principalOrNull(request), path, uri);
                 return;
             }
+            if (path.size() == 1 && path.get(0).equals("mcp") && extensions.containsKey("mcp"))
+            {
+                // The MCP endpoint (Streamable HTTP) takes the same bearer keys as the API.
+                exchange.route("mcp");
+                extensions.get("mcp").handle(exchange, authenticate(request), path, uri);
+                return;
+            }
             if (path.size() < 2 || !path.get(0).equals("v1"))
             {
                 throw ApiException.notFound("no such resource: " + uri.path());
@@ -170,8 +184,44 @@ public final class Api
         }
         catch (final ApiException ex)
         {
-            exchange.respond(Responses.problem(exchange.allocator(), ex));
+            exchange.respond(problem(exchange, ex));
         }
+    }
+
+    /**
+     * Serves a request made inside the server on behalf of an authenticated caller (an agent protocol's tool
+     * calling a resource of this API, see {@link Exchange#internal}) exactly as if it had come over HTTP with that
+     * caller's key: the same handlers, validation, scopes and submission. Answers exactly once through the exchange.
+     *
+     * @param exchange a request under {@code /v1}.
+     */
+    public void dispatch(final Exchange exchange, final Principal principal)
+    {
+        try
+        {
+            final QueryStringDecoder uri = new QueryStringDecoder(exchange.request().uri());
+            final List<String> path = segments(uri.path());
+            if (path.size() < 2 || !path.get(0).equals("v1"))
+            {
+                throw ApiException.notFound("no such resource: " + uri.path());
+            }
+            route(exchange, principal, path, uri);
+        }
+        catch (final ApiException ex)
+        {
+            exchange.respond(problem(exchange, ex));
+        }
+    }
+
+    private static FullHttpResponse problem(final Exchange exchange, final ApiException ex)
+    {
+        final FullHttpResponse response = Responses.problem(exchange.allocator(), ex);
+        if (ex.status().code() == HttpResponseStatus.UNAUTHORIZED.code())
+        {
+            // RFC 9110: a 401 names the scheme it wants; MCP clients read it to know a bearer token is expected.
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+        }
+        return response;
     }
 
     private void health(final Exchange exchange)
@@ -338,7 +388,8 @@ public final class Api
         }
     }
 
-    static ApiException problem(final Refusal refusal)
+    /** The problem HTTP answers a refusal with. */
+    public static ApiException problem(final Refusal refusal)
     {
         return switch (refusal.kind())
         {

@@ -14,6 +14,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.truestock.gateway.metrics.Metrics;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 
 /**
  * Per-connection request handling: hands each request to the {@link Api} and writes the answers strictly in
@@ -22,7 +23,7 @@ import java.util.ArrayDeque;
  * the last read wait (at most one read buffer's worth) until answers drain: nothing is dropped, nothing grows
  * without bound.
  */
-final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
+final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> implements Exchange.Sink
 {
     static final int MAX_IN_FLIGHT = 64;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpConnection.class);
@@ -45,9 +46,16 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
         this.metrics = metrics;
     }
 
-    ByteBufAllocator allocator()
+    @Override
+    public ByteBufAllocator allocator()
     {
         return ctx.alloc();
+    }
+
+    @Override
+    public Executor executor()
+    {
+        return ctx.executor();
     }
 
     @Override
@@ -108,7 +116,8 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    void complete(final Exchange exchange, final FullHttpResponse response)
+    @Override
+    public void complete(final Exchange exchange, final FullHttpResponse response)
     {
         if (ctx.executor().inEventLoop())
         {
@@ -164,7 +173,8 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    ChannelHandlerContext takeOver(final Exchange exchange)
+    @Override
+    public ChannelHandlerContext takeOver(final Exchange exchange)
     {
         streaming = exchange;
         return ctx;

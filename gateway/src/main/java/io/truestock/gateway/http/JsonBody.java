@@ -57,6 +57,12 @@ public final class JsonBody
         return new JsonBody((ObjectNode)root, "$");
     }
 
+    /** Strict reading of a JSON object parsed elsewhere (an agent tool's arguments), its fields named from {@code $}. */
+    public static JsonBody of(final ObjectNode node)
+    {
+        return new JsonBody(node, "$");
+    }
+
     private static String firstLine(final String message)
     {
         if (message == null)

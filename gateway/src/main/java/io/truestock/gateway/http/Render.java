@@ -1,6 +1,8 @@
 package io.truestock.gateway.http;
 
 import io.truestock.engine.delivery.CarrierSpec;
+import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.routing.RoutePlan;
 import io.truestock.engine.delivery.ServiceSpec;
 import io.truestock.engine.delivery.ZoneSpec;
 import io.truestock.engine.price.Price;
@@ -19,6 +21,7 @@ import io.truestock.engine.RejectReason;
 import io.truestock.engine.ReservationStatus;
 import io.truestock.engine.SkuSpec;
 import io.truestock.engine.StockView;
+import io.truestock.gateway.offer.Offer;
 import io.truestock.gateway.offer.StockLevel;
 import org.agrona.concurrent.EpochClock;
 
@@ -205,6 +208,53 @@ public final class Render
         out.endArray();
         out.field("version", version);
         out.endObject();
+    }
+
+    /** An offer, in the shape of {@code GET /v1/offers/{sku}}. */
+    public void offer(final JsonOut out, final Offer offer)
+    {
+        out.startObject()
+            .field("sku", offer.skuId())
+            .field("channel", offer.channelId())
+            .field("qty", offer.quantity())
+            .field("available", offer.available())
+            .field("status", offer.status().text())
+            .money("price", offer.price().amountMinor(), offer.price().currency());
+        if (offer.delivers())
+        {
+            final DeliveryPromise promise = offer.promise();
+            out.startObject("delivery")
+                .instantField("earliest", promise.earliestMillis())
+                .instantField("latest", promise.latestMillis())
+                .instantField("order_by", promise.orderByMillis())
+                .field("location", offer.deliveryLocation())
+                .field("carrier", promise.carrierId())
+                .field("service", promise.serviceId())
+                .startArray("shipments");
+            final RoutePlan plan = offer.plan();
+            for (int i = 0; i < plan.shipmentCount(); i++)
+            {
+                final DeliveryPromise shipment = plan.shipment(i);
+                out.startObject()
+                    .field("location", engine.locationId(plan.shipmentLocation(i)))
+                    .field("carrier", shipment.carrierId())
+                    .field("service", shipment.serviceId())
+                    .instantField("earliest", shipment.earliestMillis())
+                    .instantField("latest", shipment.latestMillis())
+                    .instantField("order_by", shipment.orderByMillis())
+                    .endObject();
+            }
+            out.endArray().endObject();
+        }
+        else
+        {
+            out.nullField("delivery");
+            out.field("delivery_reason", offer.deliveryReason());
+        }
+        out.startObject("quote").field("id", offer.quoteId()).instantField("expires_at", offer.quoteExpiresAtMillis())
+            .endObject()
+            .field("version", offer.version())
+            .endObject();
     }
 
     public void lines(final JsonOut out, final Outcome outcome)

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# The MCP endpoint against the official MCP tooling, on the packaged server (run after `mvn -B verify`):
+#   1. the MCP TypeScript SDK client (gateway/src/test/mcp-client/client.mjs): list tools, get an offer, reserve,
+#      confirm at the quoted price, read the order, an out-of-stock refusal;
+#   2. the MCP conformance suite's server scenarios that need no test_* tools of their own: server-initialize, ping,
+#      tools-list, dns-rebinding-protection (through a loopback proxy that adds the key the suite cannot send).
+# The server runs as `./truestock demo` runs it (the demo catalog and its agent key) over a temporary data dir, on a
+# free port, and is stopped on exit. Node.js 20+ and npm are required; the npm packages are pinned in package.json and
+# package-lock.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$(pwd)"
+client_dir="$root/gateway/src/test/mcp-client"
+jar="$root/gateway/target/truestock-gateway.jar"
+if [ ! -f "$jar" ] || [ ! -f "$root/gateway/target/jvm.flags" ]; then
+  echo "mcp-interop: $jar is missing; build first (mvn -B verify)" >&2
+  exit 1
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+proxy_pid=""
+cleanup() {
+  if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2>/dev/null || true; fi
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+echo "mcp-interop: installing the pinned npm packages"
+if [ -f "$client_dir/package-lock.json" ]; then
+  (cd "$client_dir" && npm ci --no-audit --no-fund --loglevel=error)
+else
+  (cd "$client_dir" && npm install --no-audit --no-fund --loglevel=error)
+fi
+
+echo "mcp-interop: starting the demo server"
+: > "$work/server.log"
+# shellcheck disable=SC2046
+TRUESTOCK_ADMIN_TOKEN="interop-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
+  java $(cat "$root/gateway/target/jvm.flags") -cp "$jar:$root/gateway/target/lib/*" io.truestock.gateway.Main demo \
+  --data-dir "$work/data" --http-port 0 --binary-port -1 > "$work/server.log" 2>&1 &
+server_pid=$!
+base=""
+for _ in $(seq 1 600); do
+  base="$(sed -n 's/^Truestock is ready at \(http:[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"
+  if [ -n "$base" ] && [ -f "$work/data/demo-agent-token" ] && grep -q 'mcpServers' "$work/server.log"; then
+    break
+  fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    echo "mcp-interop: the server stopped:" >&2
+    cat "$work/server.log" >&2
+    exit 1
+  fi
+  sleep 0.1
+done
+if [ -z "$base" ]; then
+  echo "mcp-interop: the server did not start within 60 s:" >&2
+  cat "$work/server.log" >&2
+  exit 1
+fi
+agent_token="$(cat "$work/data/demo-agent-token")"
+echo "mcp-interop: server at $base"
+
+echo "mcp-interop: MCP TypeScript SDK client"
+node "$client_dir/client.mjs" "$base/mcp" "$agent_token" trail-shoe-black-m shopify
+
+echo "mcp-interop: MCP conformance suite"
+node "$client_dir/auth-proxy.mjs" "$base/mcp" "$agent_token" > "$work/proxy.out" 2>&1 &
+proxy_pid=$!
+proxied=""
+for _ in $(seq 1 100); do
+  proxied="$(head -n 1 "$work/proxy.out" 2>/dev/null || true)"
+  if [ -n "$proxied" ]; then break; fi
+  sleep 0.1
+done
+if [ -z "$proxied" ]; then
+  echo "mcp-interop: the key-adding proxy did not start" >&2
+  exit 1
+fi
+# The suite imports fs.globSync (Node.js 22+) at load; node20-fs.mjs supplies it where Node.js lacks it.
+conformance="$client_dir/node_modules/@modelcontextprotocol/conformance/dist/index.js"
+for scenario in server-initialize ping tools-list dns-rebinding-protection; do
+  node --import "$client_dir/node20-fs.mjs" "$conformance" server --url "$proxied" --scenario "$scenario"
+done
+echo "mcp-interop: passed"

@@ -1,0 +1,260 @@
+package io.truestock.benchmarks.agents;
+
+import io.truestock.benchmarks.peers.Latency;
+import io.truestock.benchmarks.peers.Machine;
+import io.truestock.benchmarks.peers.PlainHttpConnection;
+import io.truestock.benchmarks.peers.TruestockHttpTarget;
+import io.truestock.benchmarks.peers.Workload;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * {@code get_offer} over MCP (JSON-RPC {@code tools/call} by POST on {@code /mcp}) beside {@code GET /v1/offers} on the
+ * same server in the same run, on loopback, at fixed offered rates (open loop): call {@code i} is due at
+ * {@code start + i / rate} and its latency runs from that intended instant to the whole answer read, so a queue
+ * behind a slow answer counts (coordinated omission corrected). Both paths use the peers harness's pieces: the real
+ * server started in this JVM over a temporary data dir ({@link TruestockHttpTarget}), an agent key, keep-alive
+ * HTTP/1.1 connections whose I/O runs in the load thread ({@link PlainHttpConnection}), one per load thread, and
+ * HdrHistogram summaries ({@link Latency}). Offers are for SKUs spread over the catalog, with a destination-less
+ * query (availability, price and a signed quote).
+ * <p>
+ * Each rate runs a warm-up of each path, then the measured phases, REST then MCP. Options: {@code --rates}
+ * (1000,10000), {@code --seconds} (10), {@code --warmup-seconds} (5), {@code --clients} (16), {@code --skus}
+ * (1000).
+ */
+public final class McpOfferLatency
+{
+    private static final int TIMEOUT_MILLIS = 10_000;
+    private static final String MCP_HEADERS = "Accept: application/json, text/event-stream\r\n" +
+        "MCP-Protocol-Version: 2025-11-25\r\n";
+
+    private McpOfferLatency()
+    {
+    }
+
+    /** One way of asking for an offer. */
+    private interface Route
+    {
+        String name();
+
+        /** Sends the call for SKU {@code sku} and checks the answer; throws on anything but an offer. */
+        void call(PlainHttpConnection connection, String token, String sku) throws IOException;
+    }
+
+    private static final Route REST = new Route()
+    {
+        @Override
+        public String name()
+        {
+            return "GET /v1/offers";
+        }
+
+        @Override
+        public void call(final PlainHttpConnection connection, final String token, final String sku) throws IOException
+        {
+            final PlainHttpConnection.Answer answer = connection.exchange("GET",
+                "/v1/offers/" + sku + "?channel=" + TruestockHttpTarget.CHANNEL, token, null);
+            if (answer.status() != 200 || !answer.body().contains("\"quote\""))
+            {
+                throw new IOException("GET /v1/offers answered " + answer.status() + ": " + answer.body());
+            }
+        }
+    };
+
+    private static final Route MCP = new Route()
+    {
+        private final AtomicLong ids = new AtomicLong();
+
+        @Override
+        public String name()
+        {
+            return "MCP get_offer";
+        }
+
+        @Override
+        public void call(final PlainHttpConnection connection, final String token, final String sku) throws IOException
+        {
+            final String body = "{\"jsonrpc\":\"2.0\",\"id\":" + ids.incrementAndGet() + ",\"method\":\"tools/call\"," +
+                "\"params\":{\"name\":\"get_offer\",\"arguments\":{\"sku\":\"" + sku + "\",\"channel\":\"" +
+                TruestockHttpTarget.CHANNEL + "\"}}}";
+            final PlainHttpConnection.Answer answer = connection.exchange("POST", "/mcp", token, body, MCP_HEADERS);
+            if (answer.status() != 200 || !answer.body().contains("\"isError\":false") ||
+                !answer.body().contains("\"quote\""))
+            {
+                throw new IOException("MCP get_offer answered " + answer.status() + ": " + answer.body());
+            }
+        }
+    };
+
+    /** What one phase measured. */
+    private record Result(String route, long rate, long calls, long errors, double seconds, Latency latency,
+        String firstError)
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        long[] rates = {1_000, 10_000};
+        int seconds = 10;
+        int warmupSeconds = 5;
+        int clients = 16;
+        int skus = 1_000;
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rates" -> rates = Stream.of(args[++i].split(",")).mapToLong(Long::parseLong).toArray();
+                case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
+                case "--clients" -> clients = Integer.parseInt(args[++i]);
+                case "--skus" -> skus = Integer.parseInt(args[++i]);
+                case "--help" ->
+                {
+                    System.out.println("McpOfferLatency [--rates 1000,10000] [--seconds 10] [--warmup-seconds 5] " +
+                        "[--clients 16] [--skus 1000]");
+                    return;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--help)");
+            }
+        }
+        final Path dir = Files.createTempDirectory("truestock-mcp-bench-");
+        final List<Result> results = new ArrayList<>();
+        try (TruestockHttpTarget target = TruestockHttpTarget.start(dir, false, clients, false))
+        {
+            target.loadCatalog(skus, 1_000_000);
+            System.out.printf(Locale.ROOT, "server: io_threads=%d, %d SKUs, %d load threads, loopback%n",
+                target.server().config().ioThreads(), skus, clients);
+            for (final long rate : rates)
+            {
+                for (final Route route : new Route[] {REST, MCP})
+                {
+                    run(target, route, rate, warmupSeconds, clients, skus);
+                }
+                for (final Route route : new Route[] {REST, MCP})
+                {
+                    final Result result = run(target, route, rate, seconds, clients, skus);
+                    results.add(result);
+                    print(result);
+                }
+            }
+        }
+        finally
+        {
+            delete(dir);
+        }
+        System.out.println();
+        System.out.println("| call | offered/s | achieved/s | p50 us | p99 us | p99.9 us | max us | errors |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (final Result result : results)
+        {
+            System.out.printf(Locale.ROOT, "| %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d |%n", result.route(),
+                result.rate(), result.calls() / result.seconds(), result.latency().p50Micros(),
+                result.latency().p99Micros(), result.latency().p999Micros(), result.latency().maxMicros(),
+                result.errors());
+        }
+        System.out.println("load average after the run: " + Machine.loadAverage());
+    }
+
+    private static void print(final Result result)
+    {
+        System.out.printf(Locale.ROOT, "%-15s %6d/s offered: %8.0f/s achieved, p50 %7.1f us, p99 %8.1f us, " +
+                "p99.9 %8.1f us, max %9.1f us, %d errors%s%n", result.route(), result.rate(),
+            result.calls() / result.seconds(), result.latency().p50Micros(), result.latency().p99Micros(),
+            result.latency().p999Micros(), result.latency().maxMicros(), result.errors(),
+            result.firstError() == null ? "" : " (first: " + result.firstError() + ")");
+    }
+
+    private static Result run(
+        final TruestockHttpTarget target, final Route route, final long rate, final int seconds, final int clients,
+        final int skus) throws Exception
+    {
+        final long total = rate * seconds;
+        final AtomicLong next = new AtomicLong();
+        final AtomicLong errors = new AtomicLong();
+        final AtomicReference<String> firstError = new AtomicReference<>();
+        final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        final Histogram[] histograms = new Histogram[clients];
+        final Thread[] threads = new Thread[clients];
+        final int port = Integer.parseInt(target.baseUri().substring(target.baseUri().lastIndexOf(':') + 1));
+        for (int c = 0; c < clients; c++)
+        {
+            final Histogram histogram = Latency.newHistogram();
+            histograms[c] = histogram;
+            final PlainHttpConnection connection = new PlainHttpConnection("127.0.0.1", port, TIMEOUT_MILLIS);
+            threads[c] = new Thread(() ->
+            {
+                try (connection)
+                {
+                    long index;
+                    while ((index = next.getAndIncrement()) < total)
+                    {
+                        final long due = start + (long)(index * (1e9 / rate));
+                        parkUntil(due);
+                        final String sku = Workload.readSku((int)Long.remainderUnsigned(index * 0x9E3779B97F4A7C15L,
+                            skus));
+                        try
+                        {
+                            route.call(connection, target.agentToken(), sku);
+                        }
+                        catch (final IOException ex)
+                        {
+                            errors.incrementAndGet();
+                            firstError.compareAndSet(null, ex.getMessage());
+                            return;
+                        }
+                        histogram.recordValue(Math.min(System.nanoTime() - due, Latency.HIGHEST_NANOS));
+                    }
+                }
+            }, "offer-load-" + c);
+            threads[c].setDaemon(true);
+        }
+        for (final Thread thread : threads)
+        {
+            thread.start();
+        }
+        for (final Thread thread : threads)
+        {
+            thread.join();
+        }
+        final double elapsed = (System.nanoTime() - start) / 1e9;
+        final Histogram all = Latency.newHistogram();
+        for (final Histogram histogram : histograms)
+        {
+            all.add(histogram);
+        }
+        return new Result(route.name(), rate, all.getTotalCount(), errors.get(), elapsed, Latency.of(all),
+            firstError.get());
+    }
+
+    private static void parkUntil(final long due)
+    {
+        long wait;
+        while ((wait = due - System.nanoTime()) > 0)
+        {
+            LockSupport.parkNanos(wait);
+        }
+    }
+
+    private static void delete(final Path dir) throws IOException
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

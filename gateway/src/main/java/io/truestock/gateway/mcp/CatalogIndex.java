@@ -1,0 +1,271 @@
+package io.truestock.gateway.mcp;
+
+import io.truestock.engine.Command;
+import io.truestock.engine.CommandType;
+import io.truestock.engine.Engine;
+import io.truestock.engine.Events;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.runtime.EngineListener;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * A word index of the catalog for {@code search_catalog}: every word of a SKU's title and id (lower case, split at
+ * anything that is not a letter or digit) maps to the SKUs that have it, in a sorted map, so a query finds its
+ * SKUs without looking at any other.
+ * <p>
+ * <b>Upkeep.</b> Built from the engine's catalog at start, then kept by the output stage (an {@link EngineListener})
+ * from each accepted {@code DEFINE_SKU}, in event order: a new SKU is appended to its words' postings; a new title
+ * removes the SKU from the words it lost and appends it to those it gained. The output stage is the only writer;
+ * readers (I/O threads) see each posting list as an immutable view (array and length) published with a volatile
+ * write, so an append costs no copy and a reader never sees a half-made list.
+ * <p>
+ * <b>Queries.</b> A query's words match words that start with them ({@code "sho"} finds {@code shoe}); a SKU matches
+ * when every query word matches one of its words. The driving word is the query word whose prefix range holds the
+ * fewest postings; only its postings are read, each candidate checked against its current title. At most
+ * {@link #MAX_CANDIDATES} candidates are examined and at most {@code limit} returned, in index order (the matching
+ * words' order, then the order SKUs were defined), unranked.
+ * <p>
+ * <b>Bounds.</b> At most {@code maxSkus} SKUs and {@link #MAX_WORDS_PER_SKU} words per SKU, each at most
+ * {@link #MAX_WORD_LENGTH} characters (longer ones are cut), so the index holds at most that many postings.
+ */
+public final class CatalogIndex implements EngineListener
+{
+    public static final int MAX_QUERY_WORDS = 8;
+    public static final int MAX_QUERY_LENGTH = 256;
+    public static final int MAX_WORD_LENGTH = 32;
+    public static final int MAX_WORDS_PER_SKU = 64;
+    public static final int MAX_CANDIDATES = 10_000;
+
+    private final Engine engine;
+    private final ConcurrentSkipListMap<String, Postings> words = new ConcurrentSkipListMap<>();
+    private final String[][] indexedWords;
+
+    /** The SKUs having one word: an append-only array (single writer) seen through immutable views. */
+    private static final class Postings
+    {
+        private volatile View view = new View(new int[4], 0);
+
+        View view()
+        {
+            return view;
+        }
+
+        void add(final int sku)
+        {
+            final View current = view;
+            int[] skus = current.skus;
+            if (current.size == skus.length)
+            {
+                skus = Arrays.copyOf(skus, skus.length * 2);
+            }
+            skus[current.size] = sku;
+            view = new View(skus, current.size + 1);
+        }
+
+        /** @return whether the list is empty now. */
+        boolean remove(final int sku)
+        {
+            final View current = view;
+            final int[] skus = new int[Math.max(4, current.skus.length)];
+            int size = 0;
+            for (int i = 0; i < current.size; i++)
+            {
+                if (current.skus[i] != sku)
+                {
+                    skus[size++] = current.skus[i];
+                }
+            }
+            view = new View(skus, size);
+            return size == 0;
+        }
+    }
+
+    private record View(int[] skus, int size)
+    {
+    }
+
+    /** Indexes the engine's catalog; construct before the runtime starts, then register as a listener. */
+    public CatalogIndex(final Engine engine)
+    {
+        this.engine = engine;
+        this.indexedWords = new String[engine.config().maxSkus()][];
+        for (int sku = 0; sku < engine.skuCount(); sku++)
+        {
+            index(sku, engine.skuId(sku), engine.skuSpec(sku).title());
+        }
+    }
+
+    @Override
+    public void onApplied(final Command command, final Outcome outcome, final Events events)
+    {
+        if (command.type() != CommandType.DEFINE_SKU || !outcome.accepted() || command.skuSpec() == null)
+        {
+            return;
+        }
+        final int sku = engine.skuIndex(command.sku());
+        if (sku >= 0 && sku < indexedWords.length)
+        {
+            index(sku, command.sku(), command.skuSpec().title());
+        }
+    }
+
+    private void index(final int sku, final String skuId, final String title)
+    {
+        final String[] now = words(title + ' ' + skuId, MAX_WORDS_PER_SKU).toArray(new String[0]);
+        final String[] before = indexedWords[sku];
+        if (before != null)
+        {
+            final Set<String> kept = Set.of(now);
+            for (final String word : before)
+            {
+                if (!kept.contains(word))
+                {
+                    final Postings postings = words.get(word);
+                    if (postings != null && postings.remove(sku))
+                    {
+                        words.remove(word);
+                    }
+                }
+            }
+        }
+        final Set<String> had = before == null ? Set.of() : Set.of(before);
+        for (final String word : now)
+        {
+            if (!had.contains(word))
+            {
+                words.computeIfAbsent(word, w -> new Postings()).add(sku);
+            }
+        }
+        indexedWords[sku] = now;
+    }
+
+    /**
+     * The distinct words of {@code text}, lower case, at most {@code max}, each cut to {@link #MAX_WORD_LENGTH}.
+     */
+    public static List<String> words(final String text, final int max)
+    {
+        final Set<String> words = new LinkedHashSet<>();
+        final String lower = text.toLowerCase(Locale.ROOT);
+        int start = -1;
+        for (int i = 0; i <= lower.length() && words.size() < max; i++)
+        {
+            final boolean wordChar = i < lower.length() && Character.isLetterOrDigit(lower.charAt(i));
+            if (wordChar && start < 0)
+            {
+                start = i;
+            }
+            else if (!wordChar && start >= 0)
+            {
+                words.add(lower.substring(start, Math.min(i, start + MAX_WORD_LENGTH)));
+                start = -1;
+            }
+        }
+        return new ArrayList<>(words);
+    }
+
+    /**
+     * The SKUs whose title or id has, for every word of {@code query}, a word starting with it.
+     *
+     * @return SKU indexes, at most {@code limit}; empty when the query has no word.
+     */
+    public int[] search(final String query, final int limit)
+    {
+        final List<String> terms = words(query, MAX_QUERY_WORDS);
+        if (terms.isEmpty() || limit <= 0)
+        {
+            return new int[0];
+        }
+        NavigableMap<String, Postings> driver = null;
+        long driverSize = Long.MAX_VALUE;
+        for (final String term : terms)
+        {
+            final NavigableMap<String, Postings> range = words.subMap(term, true, term + Character.MAX_VALUE, false);
+            long size = 0;
+            for (final Postings postings : range.values())
+            {
+                size += postings.view().size;
+                if (size >= driverSize)
+                {
+                    break;
+                }
+            }
+            if (size < driverSize)
+            {
+                driver = range;
+                driverSize = size;
+            }
+        }
+        final int[] found = new int[limit];
+        int count = 0;
+        int examined = 0;
+        final Set<Integer> seen = new HashSet<>();
+        for (final Map.Entry<String, Postings> entry : driver.entrySet())
+        {
+            final View view = entry.getValue().view();
+            for (int i = 0; i < view.size; i++)
+            {
+                final int sku = view.skus[i];
+                if (!seen.add(sku))
+                {
+                    continue;
+                }
+                if (++examined > MAX_CANDIDATES)
+                {
+                    return Arrays.copyOf(found, count);
+                }
+                if (matches(sku, terms))
+                {
+                    found[count++] = sku;
+                    if (count == limit)
+                    {
+                        return found;
+                    }
+                }
+            }
+        }
+        return Arrays.copyOf(found, count);
+    }
+
+    /** Checks a candidate against its current title: a posting may be older than a title change being indexed. */
+    private boolean matches(final int sku, final List<String> terms)
+    {
+        if (sku >= engine.skuCount())
+        {
+            return false;
+        }
+        final List<String> own = words(engine.skuSpec(sku).title() + ' ' + engine.skuId(sku), MAX_WORDS_PER_SKU);
+        for (final String term : terms)
+        {
+            boolean any = false;
+            for (final String word : own)
+            {
+                if (word.startsWith(term))
+                {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** How many distinct words are indexed (for tests and metrics). */
+    public int wordCount()
+    {
+        return words.size();
+    }
+}
