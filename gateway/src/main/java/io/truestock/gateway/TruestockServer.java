@@ -8,6 +8,7 @@ import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.acp.AcpHandler;
+import io.truestock.gateway.ucp.CheckoutTools;
 import io.truestock.gateway.ucp.UcpHandler;
 import io.truestock.gateway.binary.BinaryServer;
 import io.truestock.gateway.checkout.CheckoutConfig;
@@ -133,6 +134,7 @@ public final class TruestockServer implements AutoCloseable
         final ToolCalls toolCalls = new ToolCalls(mcpMapper, api);
         new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
             .register(mcpTools);
+        new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
         extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, config.mcpAllowedOrigins(), VERSION));
         if (!sync.isEmpty())
         {

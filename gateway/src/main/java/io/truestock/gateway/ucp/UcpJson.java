@@ -518,7 +518,8 @@ final class UcpJson
         }
         out.set("totals", totals(s));
         final ArrayNode messages = out.putArray("messages");
-        for (final Session.Message message : s.messages())
+        // A closed session's last messages (a declined payment before a cancel) no longer describe it.
+        for (final Session.Message message : s.state().isFinal() ? List.<Session.Message>of() : s.messages())
         {
             messages.add(message(messageCode(message.code()), path(message.param()), message.text(),
                 message.code().equals("order_not_confirmed") ? "unrecoverable" : "recoverable"));
