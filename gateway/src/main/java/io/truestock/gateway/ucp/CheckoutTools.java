@@ -105,7 +105,8 @@ public final class CheckoutTools
                 "undeliverable address comes back (isError) with messages and nothing held.",
             object(ucpMeta, checkout, "meta", "checkout"), ucpResult, false,
             (context, args) -> ucpCall(context, args, HttpMethod.POST, "/ucp/checkout-sessions", "checkout", true)));
-        registry.add(tool("get_checkout", "Get a UCP checkout", "The checkout session's current state.",
+        registry.add(tool("get_checkout", "Get a UCP checkout",
+            "The checkout session's current state: status, lines, fulfillment options, totals and messages.",
             object(ucpMeta + ", " + id, null, "meta", "id"), ucpResult, true,
             (context, args) -> ucpCall(context, args, HttpMethod.GET, session(args, ""), null, false)));
         registry.add(tool("update_checkout", "Update a UCP checkout",
@@ -118,7 +119,8 @@ public final class CheckoutTools
                 "A declined payment (isError, payment_failed) keeps the hold so another instrument can be tried.",
             object(ucpMeta + ", " + id, checkout, "meta", "id", "checkout"), ucpResult, false,
             (context, args) -> ucpCall(context, args, HttpMethod.POST, session(args, "/complete"), "checkout", true)));
-        registry.add(tool("cancel_checkout", "Cancel a UCP checkout", "Cancel the session and release its hold.",
+        registry.add(tool("cancel_checkout", "Cancel a UCP checkout",
+            "Cancel the checkout session and release the units it holds.",
             object(ucpMeta + ", " + id, null, "meta", "id"), ucpResult, false,
             (context, args) -> ucpCall(context, args, HttpMethod.POST, session(args, "/cancel"), null, true)));
         registry.add(tool("lookup_catalog", "Look up products",
@@ -148,7 +150,8 @@ public final class CheckoutTools
             "ACP create_checkout_session: quotes and holds the line items, promises delivery to the address.",
             object(acpMeta, payload, "meta", "payload"), acpResult, false,
             (context, args) -> acpCall(context, args, HttpMethod.POST, "/acp/checkout_sessions", true)));
-        registry.add(tool("get_checkout_session", "Get an ACP checkout session", "The session's current state.",
+        registry.add(tool("get_checkout_session", "Get an ACP checkout session",
+            "The ACP checkout session's current state: status, line items, fulfillment options and totals.",
             object(acpMeta + ", " + id, null, "meta", "id"), acpResult, true,
             (context, args) -> acpCall(context, args, HttpMethod.GET, acpSession(args, ""), false)));
         registry.add(tool("update_checkout_session", "Update an ACP checkout session",
@@ -160,7 +163,7 @@ public final class CheckoutTools
             object(acpMeta + ", " + id, payload, "meta", "id", "payload"), acpResult, false,
             (context, args) -> acpCall(context, args, HttpMethod.POST, acpSession(args, "/complete"), true)));
         registry.add(tool("cancel_checkout_session", "Cancel an ACP checkout session",
-            "Cancel the session and release its hold.",
+            "Cancel the ACP checkout session and release the units it holds.",
             object(acpMeta + ", " + id, payload, "meta", "id"), acpResult, false,
             (context, args) -> acpCall(context, args, HttpMethod.POST, acpSession(args, "/cancel"), true)));
     }

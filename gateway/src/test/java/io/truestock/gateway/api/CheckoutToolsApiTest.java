@@ -92,7 +92,10 @@ class CheckoutToolsApiTest
             {
                 assertThat(tool.path("inputSchema").path("properties").has("meta")).as("%s", tool).isTrue();
                 assertThat(tool.path("outputSchema").path("type").asText()).as("%s", tool).isEqualTo("object");
-                assertThat(tool.path("description").asText()).isNotEmpty();
+                assertThat(tool.path("description").asText().length()).as("%s", tool).isGreaterThan(30);
+                final boolean read = tool.path("name").asText().startsWith("get_") ||
+                    tool.path("name").asText().equals("lookup_catalog");
+                assertThat(tool.path("annotations").path("readOnlyHint").asBoolean()).as("%s", tool).isEqualTo(read);
             }
         }
         assertThat(names).contains(UCP_TOOLS).contains(ACP_TOOLS).contains("search_catalog", "get_offer");
