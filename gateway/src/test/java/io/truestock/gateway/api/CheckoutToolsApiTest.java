@@ -1,7 +1,9 @@
 package io.truestock.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.agrona.concurrent.CachedEpochClock;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -175,5 +177,67 @@ class CheckoutToolsApiTest
         assertThat(wrongVersion.path("isError").asBoolean()).isTrue();
         AcpSchemas.check("Error", wrongVersion.path("structuredContent").toString());
         assertThat(api.stockAt("shoe", "oak").path("committed").asLong()).isEqualTo(1);
+    }
+
+    /** The MCP examples ACP publishes, where they name what this server sells: create, get and cancel as sent. */
+    @Test
+    void theAcpMcpExamplesRoundTrip()
+    {
+        Assumptions.assumeTrue(AcpSchemas.present(), "ACP protocol files are not beside the repository");
+        final JsonNode examples = ApiHarness.parse(AcpSchemas.read("examples.mcp.agentic_checkout.json"));
+        api.defineSku("item_123", 2500);
+        api.receive("item_123", "oak", 5);
+        final JsonNode create = examples.path("create_checkout_session_request").path("params");
+        final JsonNode created = call(create.path("name").asText(), create.path("arguments").toString());
+        assertThat(created.path("isError").asBoolean()).as("%s", created).isFalse();
+        AcpSchemas.check("CheckoutSession", created.path("structuredContent").toString());
+        assertThat(created.path("structuredContent").path("status").asText()).isEqualTo("ready_for_payment");
+        assertThat(api.available("item_123", "shop")).isEqualTo(4);
+        final String id = created.path("structuredContent").path("id").asText();
+        for (final String name : new String[] {"get_checkout_session_request", "cancel_checkout_session_request"})
+        {
+            final JsonNode params = examples.path(name).path("params");
+            final ObjectNode arguments = params.path("arguments").deepCopy();
+            arguments.put("id", id);
+            final JsonNode result = call(params.path("name").asText(), arguments.toString());
+            assertThat(result.path("isError").asBoolean()).as("%s", result).isFalse();
+            AcpSchemas.check("CheckoutSession", result.path("structuredContent").toString());
+        }
+        assertThat(api.available("item_123", "shop")).as("the cancel released the hold").isEqualTo(5);
+    }
+
+    /** The business outcome codes UCP messages carry are the protocol's standard ones, as its schema lists them. */
+    @Test
+    void theOutcomeCodesAreUcpsStandardErrorCodes()
+    {
+        Assumptions.assumeTrue(UcpSchemas.present(), "UCP protocol files are not beside the repository");
+        final JsonNode codes;
+        try
+        {
+            codes = ApiHarness.parse(java.nio.file.Files.readString(
+                UcpSchemas.DIR.resolve("schemas/shopping/types/error_code.json"))).path("examples");
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        final List<String> standard = new ArrayList<>();
+        codes.forEach(code -> standard.add(code.asText()));
+        final List<String> emitted = new ArrayList<>();
+        emitted.addAll(ucp("create_checkout", "{\"meta\":" + UCP_META + ",\"checkout\":" +
+            checkoutBody("shoe", 11, "US", "94607") + "}", true).path("messages").findValuesAsText("code"));
+        emitted.addAll(ucp("create_checkout", "{\"meta\":" + UCP_META + ",\"checkout\":" +
+            checkoutBody("nope", 1, "US", "94607") + "}", true).path("messages").findValuesAsText("code"));
+        emitted.addAll(ucp("create_checkout", "{\"meta\":" + UCP_META + ",\"checkout\":" +
+            checkoutBody("shoe", 1, "FR", "75001") + "}", true).path("messages").findValuesAsText("code"));
+        final String id = ucp("create_checkout", "{\"meta\":" + UCP_META + ",\"checkout\":" +
+            checkoutBody("shoe", 1, "US", "94607") + "}", false).path("id").asText();
+        emitted.addAll(ucp("complete_checkout", "{\"meta\":" + UCP_META + ",\"id\":\"" + id + "\",\"checkout\":" +
+            completeBody("tok_sandbox_decline") + "}", true).path("messages").findValuesAsText("code"));
+        emitted.addAll(ucp("get_product", "{\"meta\":" + UCP_META + ",\"catalog\":{\"id\":\"nope\"}}", true)
+            .path("messages").findValuesAsText("code"));
+        assertThat(emitted).containsExactly("out_of_stock", "item_unavailable", "address_undeliverable",
+            "payment_failed", "not_found");
+        assertThat(standard).containsAll(emitted);
     }
 }
