@@ -14,6 +14,7 @@ import io.truestock.gateway.mcp.CatalogIndex;
 import io.truestock.gateway.offer.StockLevel;
 import org.agrona.concurrent.EpochClock;
 
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -165,7 +166,7 @@ final class UcpCatalog
         final Price price = engine.priceAt(sku, channel, now);
         final String id = engine.skuId(sku);
         final String title = engine.skuSpec(sku).title();
-        final String currency = price.currency().toUpperCase(java.util.Locale.ROOT);
+        final String currency = price.currency().toUpperCase(Locale.ROOT);
         final long available = Math.max(0, view.available());
         final StockLevel level = StockLevel.of(available, engine.channelSpec(channel).lowStockThreshold());
         final ObjectNode product = UcpJson.JSON.createObjectNode();

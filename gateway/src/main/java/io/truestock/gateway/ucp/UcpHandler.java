@@ -30,6 +30,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.regex.Pattern;
 
@@ -57,8 +58,8 @@ public final class UcpHandler implements Api.Extension
     private static final int MAX_HEADER = 2048;
     private static final int MAX_REQUEST_ID = 255;
 
-    /** The operations of the binding, for the REST routes and the MCP tools alike. */
-    public enum Operation
+    /** The operations of the binding. */
+    private enum Operation
     {
         SEARCH, LOOKUP, PRODUCT, CREATE, GET, UPDATE, COMPLETE, CANCEL, ORDER;
 
@@ -74,7 +75,7 @@ public final class UcpHandler implements Api.Extension
     }
 
     /** A status and a UCP body. */
-    public record Answer(int status, ObjectNode body)
+    private record Answer(int status, ObjectNode body)
     {
     }
 
@@ -99,12 +100,6 @@ public final class UcpHandler implements Api.Extension
         this.clock = clock;
         this.json = new UcpJson(limits.maxLines(), limits.maxQuantity());
         this.catalog = new UcpCatalog(engine, index, checkout, readClock, limits.maxBatchSkus());
-    }
-
-    /** The pool checkout operations run on. */
-    public java.util.concurrent.Executor executor()
-    {
-        return checkout.executor();
     }
 
     @Override
@@ -321,20 +316,6 @@ public final class UcpHandler implements Api.Extension
         }
     }
 
-    /**
-     * Runs one operation for {@code principal} and answers it, refusals included (never throws for a request
-     * that is wrong). Checkout operations block: call them on {@link #executor()}.
-     *
-     * @param id   the session or order id of the operations that take one.
-     * @param body the request body (the UCP checkout, catalog request or complete payload), empty when none.
-     */
-    public Answer answer(
-        final Operation operation, final Principal principal, final String id, final byte[] body,
-        final String baseUrl)
-    {
-        return guarded(() -> call(operation, principal, id, body, baseUrl));
-    }
-
     private Answer call(
         final Operation operation, final Principal principal, final String id, final byte[] body,
         final String baseUrl)
@@ -381,7 +362,7 @@ public final class UcpHandler implements Api.Extension
             }
             default ->
             {
-                UcpJson.only(UcpJson.parseObject(body, true), java.util.Set.of(), "$");
+                UcpJson.only(UcpJson.parseObject(body, true), Set.of(), "$");
                 session = checkout.cancel(principal, PROTOCOL, id);
             }
         }
