@@ -149,6 +149,7 @@ public final class Main
                     "-d '{\"channel\":\"amazon\",\"lines\":[{\"sku\":\"kit-0\",\"qty\":1}],\"ttl_seconds\":600}' " +
                     base + "/v1/reservations");
                 System.out.println("ACP discovery (payments in the sandbox): " + base + "/.well-known/acp.json");
+                System.out.println("UCP discovery (payments in the sandbox): " + base + "/.well-known/ucp");
                 printMcp(server, base);
                 System.out.println("Stop with Ctrl-C (SIGTERM drains the ring and flushes the journal).");
             });

@@ -8,6 +8,8 @@ import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.acp.AcpHandler;
+import io.truestock.gateway.ucp.CheckoutTools;
+import io.truestock.gateway.ucp.UcpHandler;
 import io.truestock.gateway.binary.BinaryServer;
 import io.truestock.gateway.checkout.CheckoutConfig;
 import io.truestock.gateway.checkout.CheckoutService;
@@ -130,12 +132,17 @@ public final class TruestockServer implements AutoCloseable
         final AcpHandler acp = new AcpHandler(checkout, idempotency, new Limits(engine.config()), clock);
         extensions.put("acp", acp);
         extensions.put(".well-known/acp.json", acp);
+        final UcpHandler ucp = new UcpHandler(checkout, idempotency, engine, catalog, clock,
+            new ReadClock(clock, engine));
+        extensions.put("ucp", ucp);
+        extensions.put(".well-known/ucp", ucp);
         final Api api = new Api(engine, runtime, keys, metrics, extensions, clock, quotes, quoteTtlMillis);
         mcpTools = new McpToolRegistry();
         final ObjectMapper mcpMapper = McpEndpoint.newMapper();
         final ToolCalls toolCalls = new ToolCalls(mcpMapper, api);
         new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
             .register(mcpTools);
+        new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
         extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, config.mcpAllowedOrigins(), VERSION));
         if (!sync.isEmpty())
         {

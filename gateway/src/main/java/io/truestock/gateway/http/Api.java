@@ -305,16 +305,19 @@ public final class Api
         }
     }
 
-    /** The handler of an agent protocol path ({@code /acp/...}, {@code /.well-known/<name>}), or null. */
+    /**
+     * The handler of an agent protocol path ({@code /acp/...}, {@code /ucp/...}, {@code /.well-known/<name>}), or
+     * null.
+     */
     private Extension agentProtocol(final List<String> path)
     {
         if (path.isEmpty())
         {
             return null;
         }
-        if (path.get(0).equals("acp"))
+        if (path.get(0).equals("acp") || path.get(0).equals("ucp"))
         {
-            return extensions.get("acp");
+            return extensions.get(path.get(0));
         }
         if (path.size() == 2 && path.get(0).equals(".well-known"))
         {

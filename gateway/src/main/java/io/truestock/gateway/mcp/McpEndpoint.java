@@ -205,7 +205,8 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
         final McpTransportContext context = McpTransportContext.create(Map.of(
             ToolCalls.PRINCIPAL, principal,
             ToolCalls.EXECUTOR, exchange.executor(),
-            ToolCalls.ALLOCATOR, exchange.allocator()));
+            ToolCalls.ALLOCATOR, exchange.allocator(),
+            ToolCalls.HOST, hostOf(request)));
         if (message.request() != null)
         {
             request(exchange, context, message.request());
@@ -342,5 +343,12 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
         final FullHttpResponse response = Responses.bytes(HttpResponseStatus.ACCEPTED, new byte[0], Responses.JSON);
         response.headers().remove(HttpHeaderNames.CONTENT_TYPE);
         return response;
+    }
+
+    /** The Host the client reached the server at, when it is a plain host[:port]; else localhost. */
+    private static String hostOf(final FullHttpRequest request)
+    {
+        final String host = request.headers().get(HttpHeaderNames.HOST);
+        return host == null || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ? "localhost" : host;
     }
 }

@@ -47,6 +47,9 @@ public final class ToolCalls
     /** Transport context key of the connection's {@link ByteBufAllocator}. */
     public static final String ALLOCATOR = "truestock.allocator";
 
+    /** Transport context key of the host (and port) the client reached the server at ({@link String}). */
+    public static final String HOST = "truestock.host";
+
     private final ObjectMapper mapper;
     private final Api api;
 
@@ -76,6 +79,12 @@ public final class ToolCalls
     public static Executor executor(final McpTransportContext context)
     {
         return context.get(EXECUTOR) instanceof Executor executor ? executor : Runnable::run;
+    }
+
+    /** The server's base URL as the caller reached it ({@code http://host:port}), for links in results. */
+    public static String baseUrl(final McpTransportContext context)
+    {
+        return "http://" + (context.get(HOST) instanceof String host ? host : "localhost");
     }
 
     private static ByteBufAllocator allocator(final McpTransportContext context)

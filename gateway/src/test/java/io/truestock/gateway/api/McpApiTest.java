@@ -24,6 +24,8 @@ class McpApiTest
     /** 2026-03-04T10:00:00Z; the clock stands still unless a test moves it. */
     private static final long NOW = 1_772_618_400_000L;
     private static final String ACCEPT = "application/json, text/event-stream";
+    private static final List<String> COMMERCE_TOOLS = List.of("get_offer", "check_availability", "search_catalog",
+        "reserve", "confirm", "release", "get_order");
 
     private final CachedEpochClock clock = new CachedEpochClock();
     private final AtomicLong ids = new AtomicLong();
@@ -80,6 +82,11 @@ class McpApiTest
         {
             final String name = tool.path("name").asText();
             names.add(name);
+            if (!COMMERCE_TOOLS.contains(name))
+            {
+                // The checkout protocols' tools answer in their protocols' shapes (CheckoutToolsApiTest).
+                continue;
+            }
             assertThat(tool.path("description").asText().length()).as(name).isGreaterThan(40);
             assertThat(tool.path("inputSchema").path("type").asText()).as(name).isEqualTo("object");
             assertThat(tool.path("inputSchema").path("properties").isObject()).as(name).isTrue();
