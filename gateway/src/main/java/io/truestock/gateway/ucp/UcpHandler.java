@@ -16,6 +16,7 @@ import io.truestock.gateway.checkout.CheckoutService;
 import io.truestock.gateway.checkout.IdempotencyStore;
 import io.truestock.gateway.checkout.Session;
 import io.truestock.gateway.http.Api;
+import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
 import io.truestock.gateway.http.Responses;
 import io.truestock.gateway.mcp.CatalogIndex;
@@ -400,6 +401,24 @@ public final class UcpHandler implements Api.Extension
     {
         respond(exchange, HttpResponseStatus.BAD_REQUEST, UcpJson.error(code, message, null, "unrecoverable"), echo,
             false);
+    }
+
+    /** A key over its rate limit: 429 with Retry-After, as UCP's error response (recoverable). */
+    @Override
+    public void refuse(final Exchange exchange, final ApiException refusal)
+    {
+        final FullHttpResponse response = response(refusal.status(),
+            UcpJson.error(refusal.code(), refusal.getMessage(), null, "recoverable"));
+        if (refusal.retryAfterSeconds() > 0)
+        {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
+        }
+        final String requestId = exchange.request().headers().get("Request-Id");
+        if (requestId != null)
+        {
+            response.headers().set("Request-Id", requestId);
+        }
+        exchange.respond(response);
     }
 
     private static void respond(

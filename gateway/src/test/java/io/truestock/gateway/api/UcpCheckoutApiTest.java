@@ -285,6 +285,26 @@ class UcpCheckoutApiTest
     }
 
     @Test
+    void aKeyOverItsWriteLimitGetsAUcpErrorWithRetryAfterAndNothingIsHeld()
+    {
+        final String key = api.expect(201, "POST", "/v1/api-keys", "{\"scope\":\"agent\",\"rate_limit\":" +
+            "{\"reads_per_second\":100,\"read_burst\":100,\"writes_per_second\":1,\"write_burst\":1}}")
+            .path("key").asText();
+        final UcpClient limited = new UcpClient(api, key);
+        assertThat(limited.send("POST", "/ucp/checkout-sessions", checkoutBody("shoe", 1, "US", "94607")).status())
+            .isEqualTo(201);
+        final ApiHarness.Reply refused = limited.send("POST", "/ucp/checkout-sessions",
+            checkoutBody("shoe", 1, "US", "94607"));
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+            seconds -> assertThat(Long.parseLong(seconds)).isPositive());
+        assertThat(refused.json().path("ucp").path("status").asText()).isEqualTo("error");
+        assertThat(message(refused.json(), "rate_limited")).isNotNull();
+        assertThat(api.stockAt("shoe", "oak").path("reserved").asLong()).as("only the first checkout holds")
+            .isEqualTo(1);
+    }
+
+    @Test
     void anotherKeySeesNoSessionAndNoKeyIs401()
     {
         final String id = create(checkoutBody("shoe", 1, "US", "94607")).path("id").asText();
