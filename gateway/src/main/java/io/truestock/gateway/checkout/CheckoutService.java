@@ -4,10 +4,7 @@ import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.RejectReason;
-import io.truestock.engine.delivery.DeliveryPromise;
 import io.truestock.engine.price.Quotes;
-import io.truestock.engine.routing.RoutePlan;
-import io.truestock.engine.runtime.CommandFiller;
 import io.truestock.engine.runtime.EngineRuntime;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.offer.Offer;
@@ -33,13 +30,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -63,12 +58,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class CheckoutService implements AutoCloseable
 {
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
-    private static final long RING_TIMEOUT_SECONDS = 10;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final ThreadLocal<Offer> OFFERS = ThreadLocal.withInitial(Offer::new);
 
     private final Engine engine;
-    private final EngineRuntime runtime;
+    private final CheckoutHolds holds;
+    private final FulfillmentOptions fulfillmentOptions;
     private final OfferQuery offers;
     private final QuoteVerifier quoteVerifier;
     private final EpochClock clock;
@@ -90,13 +85,14 @@ public final class CheckoutService implements AutoCloseable
         final EpochClock clock, final CheckoutConfig config, final PaymentHandlers payments, final Path dataDir)
     {
         this.engine = engine;
-        this.runtime = runtime;
         this.offers = offers;
         this.quoteVerifier = quoteVerifier;
         this.clock = clock;
         this.config = config;
         this.payments = payments;
         this.limits = new Limits(engine.config());
+        this.holds = new CheckoutHolds(runtime, config, limits);
+        this.fulfillmentOptions = new FulfillmentOptions(engine);
         this.store = new SessionStore(dataDir.resolve("checkout").resolve("sessions"));
         for (final Session session : store.loadAll())
         {
@@ -335,7 +331,7 @@ public final class CheckoutService implements AutoCloseable
         {
             final long now = clock.time();
             requireOpen(session, now);
-            releaseReservation(session, principal);
+            holds.release(session, principal);
             session.state = Session.State.CANCELED;
             session.retainUntilMillis = now + config.sessionRetentionSeconds() * 1000L;
             touch(session, now);
@@ -419,7 +415,7 @@ public final class CheckoutService implements AutoCloseable
         final List<CheckoutRequest.Line> wanted = request.lines() != null ? request.lines() : currentLines(session);
         if (holdAnew)
         {
-            releaseReservation(session, principal);
+            holds.release(session, principal);
         }
         final String country = session.address == null ? null : session.address.country.toUpperCase(Locale.ROOT);
         final String postal = session.address == null ? null : session.address.postalCode;
@@ -469,7 +465,7 @@ public final class CheckoutService implements AutoCloseable
             }
             else if (country != null && offer.delivers())
             {
-                collectShipments(offer.plan(), promised);
+                FulfillmentOptions.collect(offer.plan(), promised);
             }
             else if (country != null)
             {
@@ -490,7 +486,7 @@ public final class CheckoutService implements AutoCloseable
             // Nothing is held for an address no carrier reaches; without an address yet, the lines are held.
             if (inStock && (country == null || deliverable))
             {
-                reserve(session, principal, wanted, request.linesPath(), now);
+                holds.reserve(session, principal, wanted, request.linesPath());
             }
             if (session.reservationId == 0)
             {
@@ -498,7 +494,7 @@ public final class CheckoutService implements AutoCloseable
             }
             if (inStock)
             {
-                fulfillment(session, promised, deliverable, country);
+                fulfillmentOptions.offer(session, promised, deliverable, country);
             }
             else
             {
@@ -508,7 +504,7 @@ public final class CheckoutService implements AutoCloseable
         }
         else
         {
-            extend(session, principal, request.linesPath(), wanted, now);
+            holds.extend(session, principal, request.linesPath(), wanted);
             if (session.address == null)
             {
                 session.messages.add(new Session.Message("missing_address", "$.fulfillment_details.address",
@@ -565,153 +561,6 @@ public final class CheckoutService implements AutoCloseable
         }
     }
 
-    private static void collectShipments(final RoutePlan plan, final List<Session.Shipment> into)
-    {
-        for (int s = 0; s < plan.shipmentCount(); s++)
-        {
-            final DeliveryPromise promise = plan.shipment(s);
-            final Session.Shipment shipment = new Session.Shipment();
-            shipment.carrier = promise.carrierId();
-            shipment.service = promise.serviceId();
-            shipment.earliestMillis = promise.earliestMillis();
-            shipment.latestMillis = promise.latestMillis();
-            into.add(shipment);
-        }
-    }
-
-    /**
-     * The fulfillment option: the delivery the router promises for every line's shipments, named by the carrier
-     * service of the shipment that arrives last, from the earliest first arrival to the latest last one. Only this
-     * one is offered: a confirmation ships as the router decides, so an option it would not honour is not shown.
-     */
-    private void fulfillment(
-        final Session session, final List<Session.Shipment> promised, final boolean deliverable, final String country)
-    {
-        session.options = new ArrayList<>();
-        if (country == null)
-        {
-            session.messages.add(new Session.Message("missing_address", "$.fulfillment_details.address",
-                "A shipping address is needed for delivery options."));
-            session.selectedOption = null;
-            return;
-        }
-        if (!deliverable)
-        {
-            session.messages.add(new Session.Message("address_undeliverable", "$.fulfillment_details.address",
-                "No carrier delivers these items to " + country + " " + session.address.postalCode + "."));
-            session.selectedOption = null;
-            return;
-        }
-        if (promised.isEmpty())
-        {
-            session.selectedOption = null;
-            return;
-        }
-        Session.Shipment last = promised.get(0);
-        long earliest = Long.MAX_VALUE;
-        for (final Session.Shipment shipment : promised)
-        {
-            earliest = Math.min(earliest, shipment.earliestMillis);
-            if (shipment.latestMillis > last.latestMillis)
-            {
-                last = shipment;
-            }
-        }
-        final Session.Option option = new Session.Option();
-        option.id = "ship_" + last.carrier + "_" + last.service;
-        option.carrier = last.carrier;
-        option.service = last.service;
-        final var carrier = engine.carriers().get(last.carrier);
-        final String carrierName = carrier == null ? last.carrier : carrier.name();
-        String serviceName = last.service;
-        if (carrier != null)
-        {
-            for (final var service : carrier.services())
-            {
-                if (service.id().equals(last.service) && service.name() != null)
-                {
-                    serviceName = service.name();
-                }
-            }
-        }
-        option.title = carrierName + " " + serviceName;
-        option.earliestMillis = earliest;
-        option.latestMillis = last.latestMillis;
-        option.amountMinor = 0;
-        session.options.add(option);
-        session.selectedOption = option.id;
-    }
-
-    private void reserve(
-        final Session session, final Principal principal, final List<CheckoutRequest.Line> lines,
-        final String linesPath, final long now)
-    {
-        final int ttl = Math.min(config.sessionTtlSeconds(), limits.maxTtlSeconds());
-        final Outcome outcome = submit(c ->
-        {
-            c.reserve(session.channel, ttl).principal(principal.id()).reference(session.id);
-            for (final CheckoutRequest.Line line : lines)
-            {
-                c.addLine(line.sku(), line.qty());
-            }
-        });
-        if (outcome.accepted())
-        {
-            session.reservationId = outcome.reservationId();
-            session.expiresAtMillis = outcome.expiresAtMillis();
-            return;
-        }
-        refused(session, outcome, linesPath);
-    }
-
-    private void extend(
-        final Session session, final Principal principal, final String linesPath,
-        final List<CheckoutRequest.Line> lines, final long now)
-    {
-        final int ttl = Math.min(config.sessionTtlSeconds(), limits.maxTtlSeconds());
-        final long id = session.reservationId;
-        final Outcome outcome = submit(c -> c.extend(id, ttl).principal(principal.id())
-            .channel(CommandPolicy.boundChannel(principal)));
-        if (outcome.accepted())
-        {
-            session.expiresAtMillis = outcome.expiresAtMillis();
-            return;
-        }
-        // The hold lapsed under the session (the engine expired it): hold the lines again.
-        session.reservationId = 0;
-        reserve(session, principal, lines, linesPath, now);
-    }
-
-    private void refused(final Session session, final Outcome outcome, final String linesPath)
-    {
-        final RejectReason reason = outcome.reason();
-        if (reason == RejectReason.OUT_OF_STOCK)
-        {
-            final int line = outcome.rejectedLine();
-            final String sku = line >= 0 && line < session.lines.size() ? session.lines.get(line).sku : "an item";
-            if (line >= 0 && line < session.lines.size())
-            {
-                session.lines.get(line).availability = "out_of_stock";
-            }
-            session.messages.add(new Session.Message("out_of_stock", linesPath + "[" + Math.max(0, line) + "]",
-                "'" + sku + "' is out of stock in the quantity asked for."));
-            return;
-        }
-        if (reason.category() == RejectReason.Category.CAPACITY)
-        {
-            throw new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, reason.code(),
-                "the engine cannot hold more now (" + reason.code() + "); retry later", null);
-        }
-        if (reason == RejectReason.QUANTITY_LIMIT)
-        {
-            session.messages.add(new Session.Message("quantity_exceeded", linesPath,
-                "The quantity asked for exceeds what one order may take."));
-            return;
-        }
-        throw new CheckoutFailure(CheckoutFailure.Kind.INVALID, reason.code(),
-            "the lines cannot be reserved: " + reason.code(), linesPath);
-    }
-
     private Session confirm(final Session session, final Principal principal, final long now)
     {
         final String orderId = "ord_" + session.id.substring(3);
@@ -726,7 +575,7 @@ public final class CheckoutService implements AutoCloseable
         final Outcome outcome;
         try
         {
-            outcome = submit(c ->
+            outcome = holds.submit(c ->
             {
                 c.confirm(id, orderId).channel(CommandPolicy.boundChannel(principal)).destination(country, postal)
                     .principal(principal.id());
@@ -806,46 +655,6 @@ public final class CheckoutService implements AutoCloseable
         return handler;
     }
 
-    private void releaseReservation(final Session session, final Principal principal)
-    {
-        if (session.reservationId == 0)
-        {
-            return;
-        }
-        final long id = session.reservationId;
-        session.reservationId = 0;
-        final String owner = principal == null ? "checkout" : principal.id();
-        final String bound = principal == null ? null : CommandPolicy.boundChannel(principal);
-        try
-        {
-            // Refused when the engine expired it already: either way it no longer holds stock.
-            submit(c -> c.release(id).channel(bound).principal(owner));
-        }
-        catch (final CheckoutFailure ex)
-        {
-            LOG.warn("checkout {}: reservation {} not released now ({}); it expires on its own", session.id, id,
-                ex.getMessage());
-        }
-    }
-
-    private Outcome submit(final CommandFiller filler)
-    {
-        try
-        {
-            return runtime.submit(filler).get(RING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        }
-        catch (final ExecutionException | TimeoutException ex)
-        {
-            throw new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, "overloaded",
-                "the engine did not take the command; retry later", null);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, "interrupted", "interrupted", null);
-        }
-    }
-
     // ---- lookup, expiry, persistence ----
 
     private Session find(final Principal principal, final String protocol, final String id)
@@ -891,7 +700,7 @@ public final class CheckoutService implements AutoCloseable
                     "check the provider and refund a payment that was taken", session.id, session.paymentHandler,
                     session.paymentAttempt);
             }
-            releaseReservation(session, null);
+            holds.release(session, null);
             session.state = Session.State.EXPIRED;
             session.retainUntilMillis = now + config.sessionRetentionSeconds() * 1000L;
             session.messages = new ArrayList<>();
