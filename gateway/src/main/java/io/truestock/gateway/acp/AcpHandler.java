@@ -1,6 +1,5 @@
 package io.truestock.gateway.acp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -10,6 +9,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutFailure;
 import io.truestock.gateway.checkout.CheckoutService;
 import io.truestock.gateway.checkout.IdempotencyStore;
@@ -24,9 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -78,7 +75,7 @@ public final class AcpHandler implements Api.Extension
     {
         final FullHttpRequest request = exchange.request();
         final HttpMethod method = request.method();
-        final String baseUrl = baseUrl(request);
+        final String baseUrl = AgentJson.baseUrl(request);
         if (path.get(0).equals(".well-known"))
         {
             exchange.route("acp_discovery");
@@ -140,7 +137,7 @@ public final class AcpHandler implements Api.Extension
             return;
         }
         final String scope = PROTOCOL + '\n' + principal.id();
-        final IdempotencyStore.Begin begin = idempotency.begin(scope, key, fingerprint(method, uri.path(), body),
+        final IdempotencyStore.Begin begin = idempotency.begin(scope, key, AgentJson.fingerprint(method, uri.path(), body),
             clock.time());
         switch (begin.kind())
         {
@@ -225,7 +222,7 @@ public final class AcpHandler implements Api.Extension
                     answer = new Answer(HttpResponseStatus.INTERNAL_SERVER_ERROR, AcpJson.error("processing_error",
                         "internal", "the request could not be processed", null));
                 }
-                final byte[] bytes = bytes(answer.body());
+                final byte[] bytes = AgentJson.bytes(answer.body());
                 if (key != null)
                 {
                     idempotency.finish(scope, key, answer.status().code(), new String(bytes, StandardCharsets.UTF_8));
@@ -253,20 +250,20 @@ public final class AcpHandler implements Api.Extension
         {
             case CREATE ->
             {
-                session = checkout.create(principal, PROTOCOL, json.create(AcpJson.parseObject(body, false)));
+                session = checkout.create(principal, PROTOCOL, json.create(AgentJson.parseObject(body, false)));
                 status = HttpResponseStatus.CREATED;
             }
             case GET -> session = checkout.get(principal, PROTOCOL, id);
             case UPDATE -> session = checkout.update(principal, PROTOCOL, id,
-                json.update(AcpJson.parseObject(body, false)));
+                json.update(AgentJson.parseObject(body, false)));
             case COMPLETE ->
             {
-                final String[] payment = AcpJson.complete(AcpJson.parseObject(body, false));
+                final String[] payment = AcpJson.complete(AgentJson.parseObject(body, false));
                 session = checkout.complete(principal, PROTOCOL, id, payment[0], payment[1]);
             }
             default ->
             {
-                AcpJson.cancel(AcpJson.parseObject(body, true));
+                AcpJson.cancel(AgentJson.parseObject(body, true));
                 try
                 {
                     session = checkout.cancel(principal, PROTOCOL, id);
@@ -343,41 +340,7 @@ public final class AcpHandler implements Api.Extension
 
     private static FullHttpResponse response(final HttpResponseStatus status, final ObjectNode body)
     {
-        return Responses.bytes(status, bytes(body), JSON_TYPE);
+        return Responses.bytes(status, AgentJson.bytes(body), JSON_TYPE);
     }
 
-    private static byte[] bytes(final ObjectNode body)
-    {
-        try
-        {
-            return AcpJson.JSON.writeValueAsBytes(body);
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static String fingerprint(final HttpMethod method, final String path, final byte[] body)
-    {
-        try
-        {
-            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((method.name() + ' ' + path + '\n').getBytes(StandardCharsets.UTF_8));
-            digest.update(body);
-            return HexFormat.of().formatHex(digest.digest());
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /** The URL this server is reached at, from the request's Host header. */
-    private static String baseUrl(final FullHttpRequest request)
-    {
-        final String host = request.headers().get(HttpHeaderNames.HOST);
-        return "http://" + (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ?
-            "localhost" : host);
-    }
 }

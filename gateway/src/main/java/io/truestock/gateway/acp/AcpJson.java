@@ -1,24 +1,24 @@
 package io.truestock.gateway.acp;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.truestock.gateway.checkout.CheckoutFailure;
+import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutRequest;
 import io.truestock.gateway.checkout.Session;
 import io.truestock.gateway.payment.PaymentHandler;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static io.truestock.gateway.checkout.AgentJson.invalid;
+import static io.truestock.gateway.checkout.AgentJson.only;
+import static io.truestock.gateway.checkout.AgentJson.optionalText;
 
 /**
  * ACP 2026-04-17 objects: requests parsed into the checkout core's terms, sessions, errors and discovery rendered
@@ -29,13 +29,7 @@ import java.util.Set;
 final class AcpJson
 {
     static final String VERSION = "2026-04-17";
-    static final ObjectMapper JSON = new ObjectMapper()
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-    static
-    {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
-    }
+    static final ObjectMapper JSON = AgentJson.JSON;
 
     private static final Set<String> CREATE_FIELDS = Set.of("buyer", "line_items", "currency", "fulfillment_details",
         "capabilities", "fulfillment_groups", "affiliate_attribution", "coupons", "discounts", "locale", "timezone",
@@ -50,7 +44,7 @@ final class AcpJson
     private static final Set<String> ADDRESS_FIELDS = Set.of("name", "line_one", "line_two", "city", "state",
         "country", "postal_code", "company");
     private static final Set<String> SELECTED_FIELDS = Set.of("type", "option_id", "item_ids");
-    private static final int MAX_TEXT = 256;
+    static final int MAX_TEXT = AgentJson.MAX_TEXT;
 
     private final int maxLines;
     private final long maxQuantity;
@@ -62,28 +56,6 @@ final class AcpJson
     }
 
     // ---- requests ----
-
-    static ObjectNode parseObject(final byte[] body, final boolean optional)
-    {
-        if (body.length == 0 && optional)
-        {
-            return JSON.createObjectNode();
-        }
-        final JsonNode node;
-        try
-        {
-            node = JSON.readTree(body);
-        }
-        catch (final IOException ex)
-        {
-            throw invalid("invalid_json", "the body is not valid JSON", "$");
-        }
-        if (node == null || !node.isObject())
-        {
-            throw invalid("invalid_json", "the body must be a JSON object", "$");
-        }
-        return (ObjectNode)node;
-    }
 
     CheckoutRequest create(final ObjectNode body)
     {
@@ -279,19 +251,6 @@ final class AcpJson
             (last == null ? "" : last)).strip();
     }
 
-    private static void only(final JsonNode node, final Set<String> allowed, final String path)
-    {
-        final Iterator<String> names = node.fieldNames();
-        while (names.hasNext())
-        {
-            final String name = names.next();
-            if (!allowed.contains(name))
-            {
-                throw invalid("invalid", "unknown field '" + name + "'", path + "." + name);
-            }
-        }
-    }
-
     private static String text(final JsonNode node, final String field, final String path)
     {
         final JsonNode value = node.get(field);
@@ -304,25 +263,6 @@ final class AcpJson
             throw invalid("invalid", field + " must be a string of 1 to " + MAX_TEXT + " characters", path);
         }
         return value.textValue();
-    }
-
-    private static String optionalText(final JsonNode node, final String field, final String path)
-    {
-        final JsonNode value = node.get(field);
-        if (value == null || value.isNull())
-        {
-            return null;
-        }
-        if (!value.isTextual() || value.textValue().length() > MAX_TEXT)
-        {
-            throw invalid("invalid", field + " must be a string of at most " + MAX_TEXT + " characters", path);
-        }
-        return value.textValue();
-    }
-
-    static CheckoutFailure invalid(final String code, final String message, final String param)
-    {
-        return new CheckoutFailure(CheckoutFailure.Kind.INVALID, code, message, param);
     }
 
     // ---- responses ----

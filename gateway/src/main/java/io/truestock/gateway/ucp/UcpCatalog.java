@@ -8,6 +8,7 @@ import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
 import io.truestock.engine.price.Price;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutFailure;
 import io.truestock.gateway.checkout.CheckoutService;
 import io.truestock.gateway.mcp.CatalogIndex;
@@ -59,12 +60,12 @@ final class UcpCatalog
 
     ObjectNode search(final Principal principal, final ObjectNode body)
     {
-        UcpJson.only(body, SEARCH_FIELDS, "$");
+        AgentJson.only(body, SEARCH_FIELDS, "$");
         final int channel = channel(principal, body);
         final String query = UcpJson.text(body, "query", "$.query");
         if (CatalogIndex.words(query, 1).isEmpty())
         {
-            throw UcpJson.invalid("invalid", "query needs at least one letter or digit", "$.query");
+            throw AgentJson.invalid("invalid", "query needs at least one letter or digit", "$.query");
         }
         int limit = DEFAULT_RESULTS;
         final JsonNode pagination = body.get("pagination");
@@ -72,15 +73,15 @@ final class UcpCatalog
         {
             if (!pagination.isObject())
             {
-                throw UcpJson.invalid("invalid", "pagination must be an object", "$.pagination");
+                throw AgentJson.invalid("invalid", "pagination must be an object", "$.pagination");
             }
-            UcpJson.only(pagination, PAGINATION_FIELDS, "$.pagination");
+            AgentJson.only(pagination, PAGINATION_FIELDS, "$.pagination");
             final JsonNode value = pagination.get("limit");
             if (value != null)
             {
                 if (!value.isIntegralNumber() || value.longValue() < 1)
                 {
-                    throw UcpJson.invalid("invalid", "pagination.limit must be a positive integer",
+                    throw AgentJson.invalid("invalid", "pagination.limit must be a positive integer",
                         "$.pagination.limit");
                 }
                 // The protocol lets a server clamp the page size.
@@ -100,12 +101,12 @@ final class UcpCatalog
 
     ObjectNode lookup(final Principal principal, final ObjectNode body)
     {
-        UcpJson.only(body, LOOKUP_FIELDS, "$");
+        AgentJson.only(body, LOOKUP_FIELDS, "$");
         final int channel = channel(principal, body);
         final JsonNode ids = body.get("ids");
         if (ids == null || !ids.isArray() || ids.isEmpty() || ids.size() > maxIds)
         {
-            throw UcpJson.invalid("invalid", "ids needs 1 to " + maxIds + " identifiers", "$.ids");
+            throw AgentJson.invalid("invalid", "ids needs 1 to " + maxIds + " identifiers", "$.ids");
         }
         final ObjectNode out = UcpJson.JSON.createObjectNode();
         out.set("ucp", UcpJson.meta(UcpJson.LOOKUP));
@@ -135,14 +136,14 @@ final class UcpCatalog
     /** The product, or UCP's error response {@code not_found} (a business outcome: HTTP 200). */
     ObjectNode product(final Principal principal, final ObjectNode body)
     {
-        UcpJson.only(body, PRODUCT_FIELDS, "$");
+        AgentJson.only(body, PRODUCT_FIELDS, "$");
         final int channel = channel(principal, body);
         final String id = UcpJson.text(body, "id", "$.id");
         for (final String field : new String[] {"selected", "preferences"})
         {
             if (body.has(field) && (!body.get(field).isArray() || !body.get(field).isEmpty()))
             {
-                throw UcpJson.invalid("invalid", field + " must be empty: products here have no options",
+                throw AgentJson.invalid("invalid", field + " must be empty: products here have no options",
                     "$." + field);
             }
         }
@@ -199,9 +200,9 @@ final class UcpCatalog
         {
             if (!context.isObject())
             {
-                throw UcpJson.invalid("invalid", "context must be an object", "$.context");
+                throw AgentJson.invalid("invalid", "context must be an object", "$.context");
             }
-            final String named = UcpJson.optionalText(context, "channel", "$.context.channel");
+            final String named = AgentJson.optionalText(context, "channel", "$.context.channel");
             if (named != null)
             {
                 if (principal.scope() == Principal.Scope.CHANNEL && !named.equals(principal.channel()))
@@ -215,7 +216,7 @@ final class UcpCatalog
         final int index = channel == null || !Ids.isValid(channel) ? -1 : engine.channelIndex(channel);
         if (index < 0)
         {
-            throw UcpJson.invalid("invalid_channel", channel == null ? "no channel is defined" :
+            throw AgentJson.invalid("invalid_channel", channel == null ? "no channel is defined" :
                 "no channel '" + channel + "'", "$.context.channel");
         }
         return index;

@@ -1,6 +1,5 @@
 package io.truestock.gateway.ucp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -11,6 +10,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.truestock.engine.Engine;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutFailure;
 import io.truestock.gateway.checkout.CheckoutService;
 import io.truestock.gateway.checkout.IdempotencyStore;
@@ -26,9 +26,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -109,7 +106,7 @@ public final class UcpHandler implements Api.Extension
     {
         final FullHttpRequest request = exchange.request();
         final HttpMethod method = request.method();
-        final String baseUrl = baseUrl(request);
+        final String baseUrl = AgentJson.baseUrl(request);
         if (path.get(0).equals(".well-known"))
         {
             exchange.route("ucp_discovery");
@@ -185,7 +182,7 @@ public final class UcpHandler implements Api.Extension
             return;
         }
         final String scope = PROTOCOL + '\n' + principal.id();
-        final IdempotencyStore.Begin begin = idempotency.begin(scope, key, fingerprint(method, uri.path(), body),
+        final IdempotencyStore.Begin begin = idempotency.begin(scope, key, AgentJson.fingerprint(method, uri.path(), body),
             clock.time());
         switch (begin.kind())
         {
@@ -277,7 +274,7 @@ public final class UcpHandler implements Api.Extension
             checkout.executor().execute(() ->
             {
                 final Answer answer = guarded(work);
-                final byte[] bytes = bytes(answer.body());
+                final byte[] bytes = AgentJson.bytes(answer.body());
                 if (key != null)
                 {
                     idempotency.finish(scope, key, answer.status(), new String(bytes, StandardCharsets.UTF_8));
@@ -327,15 +324,15 @@ public final class UcpHandler implements Api.Extension
         {
             case SEARCH ->
             {
-                return new Answer(200, catalog.search(principal, UcpJson.parseObject(body, false)));
+                return new Answer(200, catalog.search(principal, AgentJson.parseObject(body, false)));
             }
             case LOOKUP ->
             {
-                return new Answer(200, catalog.lookup(principal, UcpJson.parseObject(body, false)));
+                return new Answer(200, catalog.lookup(principal, AgentJson.parseObject(body, false)));
             }
             case PRODUCT ->
             {
-                return new Answer(200, catalog.product(principal, UcpJson.parseObject(body, false)));
+                return new Answer(200, catalog.product(principal, AgentJson.parseObject(body, false)));
             }
             case ORDER ->
             {
@@ -350,20 +347,20 @@ public final class UcpHandler implements Api.Extension
             }
             case CREATE ->
             {
-                session = checkout.create(principal, PROTOCOL, json.checkout(UcpJson.parseObject(body, false), false));
+                session = checkout.create(principal, PROTOCOL, json.checkout(AgentJson.parseObject(body, false), false));
                 status = 201;
             }
             case GET -> session = checkout.get(principal, PROTOCOL, id);
             case UPDATE -> session = checkout.update(principal, PROTOCOL, id,
-                json.checkout(UcpJson.parseObject(body, false), true));
+                json.checkout(AgentJson.parseObject(body, false), true));
             case COMPLETE ->
             {
-                final String[] payment = UcpJson.complete(UcpJson.parseObject(body, false));
+                final String[] payment = UcpJson.complete(AgentJson.parseObject(body, false));
                 session = checkout.complete(principal, PROTOCOL, id, payment[0], payment[1]);
             }
             default ->
             {
-                UcpJson.only(UcpJson.parseObject(body, true), Set.of(), "$");
+                AgentJson.only(AgentJson.parseObject(body, true), Set.of(), "$");
                 session = checkout.cancel(principal, PROTOCOL, id);
             }
         }
@@ -439,41 +436,7 @@ public final class UcpHandler implements Api.Extension
 
     private static FullHttpResponse response(final HttpResponseStatus status, final ObjectNode body)
     {
-        return Responses.bytes(status, bytes(body), JSON_TYPE);
+        return Responses.bytes(status, AgentJson.bytes(body), JSON_TYPE);
     }
 
-    static byte[] bytes(final ObjectNode body)
-    {
-        try
-        {
-            return UcpJson.JSON.writeValueAsBytes(body);
-        }
-        catch (final JsonProcessingException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static String fingerprint(final HttpMethod method, final String path, final byte[] body)
-    {
-        try
-        {
-            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((method.name() + ' ' + path + '\n').getBytes(StandardCharsets.UTF_8));
-            digest.update(body);
-            return HexFormat.of().formatHex(digest.digest());
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    /** The URL this server is reached at, from the request's Host header. */
-    static String baseUrl(final FullHttpRequest request)
-    {
-        final String host = request.headers().get(HttpHeaderNames.HOST);
-        return "http://" + (host == null || host.isBlank() || !host.matches("[A-Za-z0-9.:\\[\\]-]{1,255}") ?
-            "localhost" : host);
-    }
 }

@@ -1,25 +1,25 @@
 package io.truestock.gateway.ucp;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.truestock.gateway.checkout.CheckoutFailure;
+import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutRequest;
 import io.truestock.gateway.checkout.Session;
 import io.truestock.gateway.payment.PaymentHandler;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import static io.truestock.gateway.checkout.AgentJson.invalid;
+import static io.truestock.gateway.checkout.AgentJson.only;
+import static io.truestock.gateway.checkout.AgentJson.optionalText;
 
 /**
  * UCP 2026-04-08 objects: checkout requests parsed into the checkout core's terms; checkouts (with the fulfillment
@@ -37,12 +37,7 @@ final class UcpJson
     static final String LOOKUP = "dev.ucp.shopping.catalog.lookup";
     static final String SPEC = "https://ucp.dev/specification/overview";
     static final String SCHEMAS = "https://ucp.dev/schemas/shopping/";
-    static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-    static
-    {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
-    }
+    static final ObjectMapper JSON = AgentJson.JSON;
 
     private static final Set<String> CHECKOUT_FIELDS = Set.of("line_items", "buyer", "context", "signals",
         "attribution", "fulfillment", "payment");
@@ -58,7 +53,7 @@ final class UcpJson
     private static final Set<String> GROUP_FIELDS = Set.of("id", "line_item_ids", "selected_option_id");
     private static final Set<String> PAYMENT_FIELDS = Set.of("instruments");
     private static final String ADDRESS_PATH = "$.fulfillment.methods[0].destinations[0]";
-    static final int MAX_TEXT = 256;
+    static final int MAX_TEXT = AgentJson.MAX_TEXT;
 
     private final int maxLines;
     private final long maxQuantity;
@@ -70,28 +65,6 @@ final class UcpJson
     }
 
     // ---- requests ----
-
-    static ObjectNode parseObject(final byte[] body, final boolean optional)
-    {
-        if (body.length == 0 && optional)
-        {
-            return JSON.createObjectNode();
-        }
-        final JsonNode node;
-        try
-        {
-            node = JSON.readTree(body);
-        }
-        catch (final IOException ex)
-        {
-            throw invalid("invalid_json", "the body is not valid JSON", "$");
-        }
-        if (node == null || !node.isObject())
-        {
-            throw invalid("invalid_json", "the body must be a JSON object", "$");
-        }
-        return (ObjectNode)node;
-    }
 
     /** A create ({@code update} false) or an update: lines, buyer, the shipping destination, the chosen option. */
     CheckoutRequest checkout(final ObjectNode body, final boolean update)
@@ -370,19 +343,6 @@ final class UcpJson
             text(chosen, "postal_code", chosenPath + ".postal_code"));
     }
 
-    static void only(final JsonNode node, final Set<String> allowed, final String path)
-    {
-        final Iterator<String> names = node.fieldNames();
-        while (names.hasNext())
-        {
-            final String name = names.next();
-            if (!allowed.contains(name))
-            {
-                throw invalid("invalid", "unknown field '" + name + "'", path + "." + name);
-            }
-        }
-    }
-
     static String text(final JsonNode node, final String field, final String path)
     {
         final JsonNode value = node.get(field);
@@ -405,25 +365,6 @@ final class UcpJson
             throw invalid("invalid", "an identifier must be a string of 1 to " + MAX_TEXT + " characters", path);
         }
         return value.textValue();
-    }
-
-    static String optionalText(final JsonNode node, final String field, final String path)
-    {
-        final JsonNode value = node.get(field);
-        if (value == null || value.isNull())
-        {
-            return null;
-        }
-        if (!value.isTextual() || value.textValue().length() > MAX_TEXT)
-        {
-            throw invalid("invalid", field + " must be a string of at most " + MAX_TEXT + " characters", path);
-        }
-        return value.textValue();
-    }
-
-    static CheckoutFailure invalid(final String code, final String message, final String param)
-    {
-        return new CheckoutFailure(CheckoutFailure.Kind.INVALID, code, message, param);
     }
 
     // ---- responses ----

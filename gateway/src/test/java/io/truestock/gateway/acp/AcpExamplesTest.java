@@ -3,6 +3,7 @@ package io.truestock.gateway.acp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutRequest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class AcpExamplesTest
     {
         final JsonNode node = examples.get(name);
         assertThat(node).as(name).isNotNull();
-        return (ObjectNode)AcpJson.parseObject(node.toString().getBytes(StandardCharsets.UTF_8), false);
+        return (ObjectNode)AgentJson.parseObject(node.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 
     @Test
