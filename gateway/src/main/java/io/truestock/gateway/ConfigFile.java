@@ -329,7 +329,8 @@ public final class ConfigFile
         }
     }
 
-    private static void check(final JsonNode node, final Set<String> allowed, final String prefix)
+    /** Refuses a node that is not a mapping, or that has a key outside {@code allowed}; {@code prefix} names it. */
+    public static void check(final JsonNode node, final Set<String> allowed, final String prefix)
     {
         if (!node.isObject())
         {
@@ -346,7 +347,7 @@ public final class ConfigFile
         }
     }
 
-    private static String text(final JsonNode node, final String key)
+    public static String text(final JsonNode node, final String key)
     {
         final JsonNode value = node.get(key);
         if (!value.isTextual())
@@ -366,7 +367,7 @@ public final class ConfigFile
         return value.longValue();
     }
 
-    private static int integer(final JsonNode node, final String key)
+    public static int integer(final JsonNode node, final String key)
     {
         final long value = longValue(node, key);
         if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)

@@ -3,9 +3,11 @@ package io.truestock.gateway.checkout;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
+
+import static io.truestock.gateway.ConfigFile.check;
+import static io.truestock.gateway.ConfigFile.integer;
+import static io.truestock.gateway.ConfigFile.text;
 
 /**
  * Settings of agent checkouts and payments: the {@code agents} and {@code payments} sections of the config file.
@@ -268,42 +270,5 @@ public final class CheckoutConfig
     public String stripeApiVersion()
     {
         return stripeApiVersion;
-    }
-
-    private static void check(final JsonNode node, final Set<String> allowed, final String prefix)
-    {
-        if (!node.isObject())
-        {
-            throw new IllegalArgumentException("config: '" + prefix + "' must be a mapping");
-        }
-        final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
-        while (fields.hasNext())
-        {
-            final String key = fields.next().getKey();
-            if (!allowed.contains(key))
-            {
-                throw new IllegalArgumentException("config: unknown key '" + prefix + key + "'; known: " + allowed);
-            }
-        }
-    }
-
-    private static String text(final JsonNode node, final String key)
-    {
-        final JsonNode value = node.get(key);
-        if (!value.isTextual())
-        {
-            throw new IllegalArgumentException("config: '" + key + "' must be a string");
-        }
-        return value.textValue();
-    }
-
-    private static int integer(final JsonNode node, final String key)
-    {
-        final JsonNode value = node.get(key);
-        if (!value.isIntegralNumber() || !value.canConvertToInt())
-        {
-            throw new IllegalArgumentException("config: '" + key + "' must be an integer");
-        }
-        return value.intValue();
     }
 }
