@@ -14,6 +14,7 @@ import io.truestock.gateway.binary.BinaryServer;
 import io.truestock.gateway.checkout.CheckoutConfig;
 import io.truestock.gateway.checkout.CheckoutService;
 import io.truestock.gateway.checkout.IdempotencyStore;
+import io.truestock.gateway.console.ConsoleEndpoint;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.AuditEndpoint;
 import io.truestock.gateway.http.HttpServer;
@@ -24,6 +25,7 @@ import io.truestock.gateway.mcp.McpEndpoint;
 import io.truestock.gateway.mcp.McpToolRegistry;
 import io.truestock.gateway.mcp.ToolCalls;
 import io.truestock.gateway.mcp.ToolSchemas;
+import io.truestock.gateway.metrics.LiveSamples;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
 import io.truestock.gateway.offer.OfferQuery;
@@ -35,6 +37,7 @@ import io.truestock.gateway.payment.StripePaymentHandler;
 import io.truestock.gateway.rules.Limits;
 import io.truestock.gateway.rules.ReadClock;
 import io.truestock.gateway.stream.ChannelStreams;
+import io.truestock.gateway.stream.MetricsStreamEndpoint;
 import io.truestock.gateway.stream.StreamEndpoint;
 import io.truestock.gateway.sync.ChannelSync;
 import io.truestock.gateway.sync.SyncEndpoint;
@@ -84,6 +87,7 @@ public final class TruestockServer implements AutoCloseable
     private final CheckoutService checkout;
     private final IdempotencyStore idempotency;
     private final McpToolRegistry mcpTools;
+    private final MetricsStreamEndpoint metricsStream;
     private volatile boolean closed;
 
     private TruestockServer(final ServerConfig config) throws Exception
@@ -117,8 +121,14 @@ public final class TruestockServer implements AutoCloseable
         workers = transport.group(config.ioThreads(), "truestock-io");
         final Map<String, Api.Extension> extensions = new HashMap<>();
         final EpochClock clock = config.clock();
-        extensions.put("channels/updates", new StreamEndpoint(engine, streams, new ReadClock(clock, engine), keys));
+        final StreamEndpoint updates = new StreamEndpoint(engine, streams, new ReadClock(clock, engine), keys);
+        extensions.put("channels/updates", updates);
+        extensions.put("updates", updates);
         extensions.put("openapi.json", new OpenApiEndpoint());
+        extensions.put("console", new ConsoleEndpoint());
+        metricsStream = new MetricsStreamEndpoint(new LiveSamples(metrics, runtime::backlog, runtime::ringSize,
+            engine::lastSequence), keys, clock, workers.next(), MetricsStreamEndpoint.DEFAULT_MAX_SUBSCRIBERS);
+        extensions.put("metrics", metricsStream);
         extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
         final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
         extensions.put("channels/reconcile", syncEndpoint);
@@ -165,6 +175,7 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
+        metrics.gauge("truestock_metrics_stream_subscribers", metricsStream::subscriberCount);
         metrics.section(keys::renderMetrics);
         // Last-use times reach the disk here, off the I/O threads, never per request.
         keyUsage.scheduleWithFixedDelay(keys::flushUsage, ApiKeys.USAGE_FLUSH_SECONDS, ApiKeys.USAGE_FLUSH_SECONDS,
@@ -298,6 +309,7 @@ public final class TruestockServer implements AutoCloseable
         }
         closed = true;
         http.close();
+        metricsStream.close();
         if (binary != null)
         {
             binary.close();

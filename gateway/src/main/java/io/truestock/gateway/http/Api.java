@@ -160,6 +160,14 @@ public final class Api
                     "text/plain; version=0.0.4; charset=utf-8"));
                 return;
             }
+            if ((path.isEmpty() || path.get(0).equals("console") || path.get(0).equals("docs")) &&
+                extensions.containsKey("console"))
+            {
+                // The console's pages and files hold no data and need no token; the data they show comes from
+                // the API, called by the page with the key its user typed in.
+                extensions.get("console").handle(exchange, null, path, uri);
+                return;
+            }
             final Extension agentProtocol = agentProtocol(path);
             if (agentProtocol != null)
             {

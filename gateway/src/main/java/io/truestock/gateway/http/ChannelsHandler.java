@@ -12,7 +12,10 @@ import io.truestock.gateway.rules.CommandPolicy;
 import java.util.List;
 import java.util.Set;
 
-/** {@code PUT /v1/channels/{id}}; the channel's sub-resources (updates, sync, ...) are extensions of their own. */
+/**
+ * {@code GET /v1/channels} (every channel, any scope) and {@code PUT /v1/channels/{id}}; the channel's sub-resources
+ * (updates, sync, ...) are extensions of their own.
+ */
 final class ChannelsHandler implements Api.Extension
 {
     private static final Set<String> CHANNEL_FIELDS =
@@ -29,6 +32,22 @@ final class ChannelsHandler implements Api.Extension
     public void handle(
         final Exchange exchange, final Principal principal, final List<String> path, final QueryStringDecoder uri)
     {
+        if (path.size() == 2)
+        {
+            Api.requireMethod(exchange.request().method(), HttpMethod.GET, uri);
+            exchange.route("channels_list");
+            final long version = api.engine().lastSequence();
+            exchange.respond(Api.json(HttpResponseStatus.OK, exchange.allocator(), out ->
+            {
+                out.startObject().startArray("channels");
+                for (int c = 0; c < api.engine().channelCount(); c++)
+                {
+                    api.render().channel(out, api.engine().channelId(c), api.engine().channelSpec(c), c);
+                }
+                out.endArray().field("version", version).endObject();
+            }));
+            return;
+        }
         Api.requireSize(path.size(), 3, uri);
         Api.requireMethod(exchange.request().method(), HttpMethod.PUT, uri);
         Api.refuse(CommandPolicy.admit(principal, CommandType.DEFINE_CHANNEL));

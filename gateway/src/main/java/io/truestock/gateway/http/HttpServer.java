@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The Netty HTTP/1.1 server: codec, a 64 KiB body bound answered with {@code 413 payload_too_large}, an idle
- * timeout, then {@link HttpConnection} per connection.
+ * The Netty HTTP/1.1 server: codec, the browser security headers on every response ({@link SecurityHeaders}), a
+ * 64 KiB body bound answered with {@code 413 payload_too_large}, an idle timeout, then {@link HttpConnection} per
+ * connection.
  */
 public final class HttpServer implements AutoCloseable
 {
@@ -69,6 +70,7 @@ public final class HttpServer implements AutoCloseable
                         })
                         .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
                             .setMaxHeaderSize(8192).setMaxChunkSize(8192), MAX_PIPELINE_DEPTH))
+                        .addLast("security-headers", SecurityHeaders.INSTANCE)
                         .addLast("aggregator", new BoundedAggregator(Api.MAX_BODY_BYTES));
                     if (extra != null)
                     {

@@ -28,6 +28,7 @@ public final class Metrics implements EngineListener
     private final AtomicLongArray commands = new AtomicLongArray(TYPES.length * REASONS.length);
     private final AtomicLongArray oversold = new AtomicLongArray(2);
     private final ConcurrentHashMap<String, Latency> latencies = new ConcurrentHashMap<>();
+    private final Recorder live = new Recorder(MAX_LATENCY_NANOS, 3);
     private final ConcurrentHashMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
     private final java.util.List<java.util.function.Consumer<StringBuilder>> sections =
@@ -77,7 +78,26 @@ public final class Metrics implements EngineListener
     /** Records one request's latency under a route name from a fixed set. */
     public void recordLatency(final String route, final long nanos)
     {
-        latencies.computeIfAbsent(route, r -> new Latency()).recorder.recordValue(Math.min(Math.max(nanos, 0), MAX_LATENCY_NANOS));
+        final long bounded = Math.min(Math.max(nanos, 0), MAX_LATENCY_NANOS);
+        latencies.computeIfAbsent(route, r -> new Latency()).recorder.recordValue(bounded);
+        live.recordValue(bounded);
+    }
+
+    /**
+     * Every route's request latencies recorded since the previous call, for the live samples; one caller only
+     * ({@link LiveSamples}), as each call starts a new interval.
+     *
+     * @param recycle the histogram the previous call returned, reused, or null.
+     */
+    Histogram liveLatencies(final Histogram recycle)
+    {
+        return live.getIntervalHistogram(recycle);
+    }
+
+    /** Commands of a type the writer has accepted since start. */
+    public long accepted(final CommandType type)
+    {
+        return commands.get(type.ordinal() * REASONS.length + RejectReason.NONE.ordinal());
     }
 
     public long oversoldEvents()

@@ -5,14 +5,10 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -41,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * {@code GET /v1/channels/{id}/updates}: Server-Sent Events ({@code Accept: text/event-stream}) or a WebSocket
  * (an upgrade request on the same path). Resume with {@code Last-Event-ID} (updates from that version on, so an
  * update sharing the last seen version is never lost) or {@code ?since=<version>} (newer than it).
+ * <p>
+ * {@code GET /v1/updates?channels=a,b} (every channel when the parameter is absent) is the same stream for several
+ * channels on one connection (a browser holds only a few connections to one server); its events carry no
+ * {@code id} (its channels may be drained unevenly, so one version cannot resume them all): resume it with
+ * {@code ?since=} the lowest version last seen on any of its channels.
  * <p>
  * A stream lasts only as long as the key that opened it: revoking the key closes its open streams at once, and a
  * stream whose key has expired is closed at its next heartbeat check (every {@value #HEARTBEAT_SECONDS} s).
@@ -78,11 +79,14 @@ public final class StreamEndpoint implements Api.Extension
             throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request",
                 "streams are opened with GET", null);
         }
-        final int channel = engine.channelIndex(path.get(2));
-        if (channel < 0)
+        // /v1/channels/{id}/updates, or /v1/updates?channels=a,b (every channel when absent): one connection for
+        // many channels, as a browser holds only a few connections to one server.
+        final boolean multiplexed = path.get(1).equals("updates");
+        if (multiplexed && path.size() != 2)
         {
-            throw ApiException.notFound("unknown channel '" + path.get(2) + "'");
+            throw ApiException.notFound("no such resource: " + query.path());
         }
+        final int[] channels = multiplexed ? channelsParam(query) : new int[] {channelIndex(path.get(2))};
         long since = -1;
         final String lastEventId = request.headers().get("Last-Event-ID");
         final List<String> sinceParam = query.parameters().get("since");
@@ -102,17 +106,19 @@ public final class StreamEndpoint implements Api.Extension
                 "ask for 'Accept: text/event-stream' or upgrade to a WebSocket", null);
         }
         final ChannelHandlerContext ctx = exchange.takeOver();
-        final String channelId = engine.channelId(channel);
-        final long lowStock = engine.channelSpec(channel).lowStockThreshold();
-        final StreamSink sink = new StreamSink(ctx, channelId, lowStock, websocket, principal);
-        final ChannelStreams.Subscriber subscriber = streams.subscribe(channel, since, sink);
-        if (subscriber == null)
+        final StreamSink sink = new StreamSink(ctx, channels.length, !multiplexed, websocket, principal);
+        for (int i = 0; i < channels.length; i++)
         {
-            ctx.writeAndFlush(Responses.overloaded(ctx.alloc()));
-            ctx.close();
-            return;
+            final ChannelStreams.Subscriber subscriber = streams.subscribe(channels[i], since, sink);
+            if (subscriber == null)
+            {
+                sink.close();
+                ctx.writeAndFlush(Responses.overloaded(ctx.alloc()));
+                ctx.close();
+                return;
+            }
+            sink.add(i, subscriber, engine.channelId(channels[i]), engine.channelSpec(channels[i]).lowStockThreshold());
         }
-        sink.subscriber = subscriber;
         final KeyGuard.Watch revocation = keys.watch(principal, ctx::close);
         ctx.channel().closeFuture().addListener(f ->
         {
@@ -127,7 +133,7 @@ public final class StreamEndpoint implements Api.Extension
             if (handshaker == null)
             {
                 WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-                subscriber.close();
+                sink.close();
                 return;
             }
             final ChannelPipeline pipeline = ctx.pipeline();
@@ -148,18 +154,56 @@ public final class StreamEndpoint implements Api.Extension
         }
         else
         {
-            final HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            response.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            ctx.pipeline().remove("aggregator");
-            ctx.pipeline().addBefore("api", "sse", new ChannelInboundHandlerAdapter());
-            ctx.write(response);
-            ctx.writeAndFlush(new io.netty.handler.codec.http.DefaultHttpContent(
-                ctx.alloc().buffer().writeBytes(": stream open\n\n".getBytes(StandardCharsets.UTF_8))));
+            EventStream.open(ctx);
             sink.start();
         }
+    }
+
+    private int channelIndex(final String id)
+    {
+        final int channel = engine.channelIndex(id);
+        if (channel < 0)
+        {
+            throw ApiException.notFound("unknown channel '" + id + "'");
+        }
+        return channel;
+    }
+
+    /** The {@code channels} query parameter (comma-separated, each once), or every channel when absent. */
+    private int[] channelsParam(final QueryStringDecoder query)
+    {
+        final List<String> values = query.parameters().get("channels");
+        if (values == null || values.isEmpty())
+        {
+            final int[] all = new int[engine.channelCount()];
+            for (int c = 0; c < all.length; c++)
+            {
+                all[c] = c;
+            }
+            return all;
+        }
+        if (values.size() > 1)
+        {
+            throw ApiException.invalid("query parameter 'channels' is repeated", "channels");
+        }
+        final String[] ids = values.get(0).split(",", -1);
+        if (ids.length > engine.config().maxChannels())
+        {
+            throw ApiException.invalid("at most " + engine.config().maxChannels() + " channels", "channels");
+        }
+        final int[] channels = new int[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            channels[i] = channelIndex(ids[i]);
+            for (int j = 0; j < i; j++)
+            {
+                if (channels[j] == channels[i])
+                {
+                    throw ApiException.invalid("channel '" + ids[i] + "' is named twice", "channels");
+                }
+            }
+        }
+        return channels;
     }
 
     private static long parseVersion(final String text, final String name)
@@ -212,26 +256,45 @@ public final class StreamEndpoint implements Api.Extension
         }
     }
 
-    /** Drains one subscriber onto one connection, on that connection's event loop, while it is writable. */
+    /**
+     * Drains a connection's subscribers (one per channel) onto it, on that connection's event loop, while it is
+     * writable.
+     */
     private final class StreamSink implements ChannelStreams.Sink
     {
         private final ChannelHandlerContext ctx;
-        private final String channelId;
-        private final long lowStockThreshold;
+        private final ChannelStreams.Subscriber[] subscribers;
+        private final String[] channelIds;
+        private final long[] lowStockThresholds;
+        private final boolean eventIds;
         private final boolean websocket;
         private final Principal principal;
-        private volatile ChannelStreams.Subscriber subscriber;
         private volatile boolean started;
         private ScheduledFuture<?> heartbeat;
 
-        StreamSink(final ChannelHandlerContext ctx, final String channelId, final long lowStockThreshold,
+        /**
+         * @param eventIds whether SSE events carry their version as {@code id}: only on a one-channel stream, where
+         *                 a Last-Event-ID resumes exactly; channels of a multiplexed stream may be drained unevenly.
+         */
+        StreamSink(final ChannelHandlerContext ctx, final int channels, final boolean eventIds,
             final boolean websocket, final Principal principal)
         {
             this.ctx = ctx;
-            this.channelId = channelId;
-            this.lowStockThreshold = lowStockThreshold;
+            this.subscribers = new ChannelStreams.Subscriber[channels];
+            this.channelIds = new String[channels];
+            this.lowStockThresholds = new long[channels];
+            this.eventIds = eventIds;
             this.websocket = websocket;
             this.principal = principal;
+        }
+
+        /** Sets a channel's subscriber, before {@link #start}. */
+        void add(final int i, final ChannelStreams.Subscriber subscriber, final String channelId,
+            final long lowStockThreshold)
+        {
+            subscribers[i] = subscriber;
+            channelIds[i] = channelId;
+            lowStockThresholds[i] = lowStockThreshold;
         }
 
         void start()
@@ -279,24 +342,25 @@ public final class StreamEndpoint implements Api.Extension
 
         private void drain()
         {
-            final ChannelStreams.Subscriber current = subscriber;
-            if (current == null || !ctx.channel().isActive())
+            if (!started || !ctx.channel().isActive())
             {
                 return;
             }
             boolean wrote = false;
-            while (ctx.channel().isWritable())
+            boolean more = true;
+            while (more && ctx.channel().isWritable())
             {
-                final List<ChannelStreams.Update> updates = current.poll(BATCH);
-                if (updates.isEmpty())
+                more = false;
+                for (int i = 0; i < subscribers.length; i++)
                 {
-                    break;
+                    final List<ChannelStreams.Update> updates = subscribers[i].poll(BATCH);
+                    for (final ChannelStreams.Update update : updates)
+                    {
+                        write(i, update);
+                    }
+                    more |= !updates.isEmpty();
+                    wrote |= !updates.isEmpty();
                 }
-                for (final ChannelStreams.Update update : updates)
-                {
-                    write(update);
-                }
-                wrote = true;
             }
             if (wrote)
             {
@@ -304,14 +368,15 @@ public final class StreamEndpoint implements Api.Extension
             }
         }
 
-        private void write(final ChannelStreams.Update update)
+        private void write(final int i, final ChannelStreams.Update update)
         {
+            final String channelId = channelIds[i];
             final JsonOut json = new JsonOut(ctx.alloc());
             json.startObject()
                 .field("sku", engine.skuId(update.sku()))
                 .field("channel", channelId)
                 .field("available", update.available())
-                .field("status", StockLevel.of(update.available(), lowStockThreshold).text());
+                .field("status", StockLevel.of(update.available(), lowStockThresholds[i]).text());
             // The price the channel should show beside the stock, as of the update: a price list change or a sale
             // starting or ending arrives as an update of its own.
             final io.truestock.engine.price.Price price = engine.priceAt(update.sku(), engine.channelIndex(channelId),
@@ -338,7 +403,8 @@ public final class StreamEndpoint implements Api.Extension
             else
             {
                 final ByteBuf frame = ctx.alloc().buffer(body.readableBytes() + 48);
-                ByteBufUtil.writeUtf8(frame, "event: stock\nid: " + update.version() + "\ndata: ");
+                ByteBufUtil.writeUtf8(frame, eventIds ? "event: stock\nid: " + update.version() + "\ndata: " :
+                    "event: stock\ndata: ");
                 frame.writeBytes(body);
                 ByteBufUtil.writeUtf8(frame, "\n\n");
                 body.release();
@@ -352,10 +418,12 @@ public final class StreamEndpoint implements Api.Extension
             {
                 heartbeat.cancel(false);
             }
-            final ChannelStreams.Subscriber current = subscriber;
-            if (current != null)
+            for (final ChannelStreams.Subscriber subscriber : subscribers)
             {
-                current.close();
+                if (subscriber != null)
+                {
+                    subscriber.close();
+                }
             }
         }
     }

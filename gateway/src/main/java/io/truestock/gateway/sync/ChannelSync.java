@@ -361,6 +361,22 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         return id == null ? null : byChannel.get(id);
     }
 
+    /** The connector's synced SKUs whose acknowledged value differs from the engine's (an unknown one counts). */
+    public int drift(final Connector connector)
+    {
+        final int index = engine.channelIndex(connector.config().channel());
+        if (index < 0)
+        {
+            return 0;
+        }
+        final ChannelView view = new ChannelView();
+        return connector.outbox().drift(engine.skuCount(), s -> connector.synced(s, engine.skuId(s)), s ->
+        {
+            engine.readChannel(s, index, view);
+            return view.available();
+        });
+    }
+
     /** Appends the per-channel sync metrics in the Prometheus text format. */
     public void renderMetrics(final StringBuilder out)
     {
@@ -370,17 +386,11 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         }
         final long now = System.currentTimeMillis();
         final List<String[]> rows = new ArrayList<>();
-        final ChannelView view = new ChannelView();
         for (final Connector c : byChannel.values())
         {
             final String channel = c.config().channel();
-            final int index = engine.channelIndex(channel);
             final int skus = engine.skuCount();
-            final int drift = index < 0 ? 0 : c.outbox().drift(skus, s -> c.synced(s, engine.skuId(s)), s ->
-            {
-                engine.readChannel(s, index, view);
-                return view.available();
-            });
+            final int drift = drift(c);
             rows.add(new String[] {channel, Long.toString(c.outbox().pendingCount()),
                 Double.toString(c.outbox().lagMillis(skus, now) / 1000.0), Integer.toString(drift),
                 Long.toString(c.requests.get()), Long.toString(c.acked.get()), Long.toString(c.retries.get()),

@@ -36,6 +36,7 @@ public final class Connector
     final AtomicLong pauses = new AtomicLong();
     volatile int channelIndex = -1;
     private volatile ChannelSync.AckListener ackListener;
+    private volatile String lastError;
 
     private static final byte UNRESOLVED = 0;
     private static final byte MAPPED = 1;
@@ -223,6 +224,7 @@ public final class Connector
                 }
                 continue;
             }
+            lastError = delivery.error(i);
             final int attempt = outbox.attempts(update.sku()) + 1;
             final long retryAt = Math.max(now + backoffMillis(attempt), limiter.pausedUntilMillis());
             final Outbox.Next next = outbox.failed(update.sku(), status == Delivery.Status.RETRY, delivery.error(i),
@@ -264,6 +266,12 @@ public final class Connector
         final long capped = Math.min(config.maxDelayMillis(), exponential < 0 ? Long.MAX_VALUE : exponential);
         final long half = capped / 2;
         return half + ThreadLocalRandom.current().nextLong(capped - half + 1);
+    }
+
+    /** The channel's most recent refusal or failure of an update, whatever became of it since; null if none. */
+    public String lastError()
+    {
+        return lastError;
     }
 
     /** The most recent dead letters, oldest first (at most the configured capacity). */

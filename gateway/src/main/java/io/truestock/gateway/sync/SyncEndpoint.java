@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * {@code POST /v1/channels/{id}/reconcile} (queue every SKU whose acknowledged value differs from the engine's)
- * and {@code GET /v1/channels/{id}/sync} (the connector's state: pending, in flight, lag, recent dead letters).
+ * and {@code GET /v1/channels/{id}/sync} (the connector's state: pending, in flight, lag, drift, the last error,
+ * recent dead letters).
  * Admin scope.
  */
 public final class SyncEndpoint implements Api.Extension
@@ -91,7 +92,16 @@ public final class SyncEndpoint implements Api.Extension
             .field("in_flight", outbox.inFlightCount())
             .field("dead", outbox.deadCount())
             .field("lag_ms", outbox.lagMillis(engine.skuCount(), now))
-            .field("requests", connector.requests.get())
+            .field("drift", sync.drift(connector));
+        if (connector.lastError() == null)
+        {
+            out.nullField("last_error");
+        }
+        else
+        {
+            out.field("last_error", connector.lastError());
+        }
+        out.field("requests", connector.requests.get())
             .field("acked", connector.acked.get())
             .field("retries", connector.retries.get())
             .field("dead_letters_total", connector.deadLettered.get());

@@ -1,0 +1,52 @@
+package io.truestock.gateway.http;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * Puts the browser security headers on every HTTP response the server writes: API answers, problems, the 413 of
+ * the body bound, stream openings and the console's pages. A response that already carries a
+ * {@code Content-Security-Policy} (a console page needs scripts and styles of its own origin) keeps it; every other
+ * response gets a policy that allows nothing, so a JSON body opened in a browser can never run or load anything.
+ * Stateless: one instance serves every connection.
+ */
+@ChannelHandler.Sharable
+public final class SecurityHeaders extends ChannelOutboundHandlerAdapter
+{
+    /** The policy of a response that is not a console page: it loads nothing and may not be framed. */
+    public static final String NOTHING_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+    public static final SecurityHeaders INSTANCE = new SecurityHeaders();
+
+    private SecurityHeaders()
+    {
+    }
+
+    @Override
+    public void write(final ChannelHandlerContext ctx, final Object msg, final ChannelPromise promise) throws Exception
+    {
+        if (msg instanceof HttpResponse response)
+        {
+            apply(response.headers());
+        }
+        super.write(ctx, msg, promise);
+    }
+
+    /** Sets the security headers that are not already set. */
+    static void apply(final HttpHeaders headers)
+    {
+        if (!headers.contains(HttpHeaderNames.CONTENT_SECURITY_POLICY))
+        {
+            headers.set(HttpHeaderNames.CONTENT_SECURITY_POLICY, NOTHING_POLICY);
+        }
+        headers.set("X-Content-Type-Options", "nosniff");
+        headers.set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
+        headers.set("Referrer-Policy", "no-referrer");
+        headers.set("Cross-Origin-Opener-Policy", "same-origin");
+    }
+}
