@@ -506,7 +506,8 @@ final class ApiHarness implements BeforeAllCallback, AfterAllCallback, BeforeEac
         return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
     }
 
-    private static String readLine(final InputStream in) throws IOException
+    /** One line without its CR LF, or null at the end of the stream. */
+    static String readLine(final InputStream in) throws IOException
     {
         final ByteArrayOutputStream line = new ByteArrayOutputStream();
         int b;

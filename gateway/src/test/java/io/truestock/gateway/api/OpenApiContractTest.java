@@ -397,30 +397,44 @@ class OpenApiContractTest
         call(updates, "/v1/channels/shopify/updates", 406, agent, null);
         call(updates, "/v1/channels/nowhere/updates", 404, agent, null, "Accept", "text/event-stream");
         call(updates, "/v1/channels/shopify/updates", 401, null, null, "Accept", "text/event-stream");
-        streamUpdate(agent);
+        firstStreamItem(agent, updates, "/v1/channels/shopify/updates?since=0", "StreamUpdate");
+
+        call("GET /v1/channels", 200, agent, null);
+        call("GET /v1/channels", 401, null, null);
+        final String multiplexed = "GET /v1/updates";
+        call(multiplexed, "/v1/updates", 406, agent, null);
+        call(multiplexed, "/v1/updates?channels=shopify,nowhere", 404, agent, null, "Accept", "text/event-stream");
+        call(multiplexed, "/v1/updates?channels=shopify,shopify", 400, agent, null, "Accept", "text/event-stream");
+        call(multiplexed, "/v1/updates", 401, null, null, "Accept", "text/event-stream");
+        firstStreamItem(agent, multiplexed, "/v1/updates?channels=amazon,shopify&since=0", "StreamUpdate");
+        final String live = "GET /v1/metrics/stream";
+        call(live, "/v1/metrics/stream", 406, agent, null);
+        call(live, "/v1/metrics/stream", 401, null, null, "Accept", "text/event-stream");
+        firstStreamItem(agent, live, "/v1/metrics/stream", "LiveSample");
     }
 
-    /** Opens the SSE stream, checks the response head and validates its first update against StreamUpdate. */
-    private static void streamUpdate(final String agent) throws Exception
+    /** Opens an SSE stream, checks the response head and validates its first item against the schema named. */
+    private static void firstStreamItem(final String agent, final String operation, final String path,
+        final String schema) throws Exception
     {
-        final HttpRequest request = api.request(agent, "GET", "/v1/channels/shopify/updates?since=0", null,
-            "Accept", "text/event-stream");
+        final HttpRequest request = api.request(agent, "GET", path, null, "Accept", "text/event-stream");
         final HttpResponse<InputStream> response = api.client().send(request,
             HttpResponse.BodyHandlers.ofInputStream());
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8)))
         {
             final String contentType = response.headers().firstValue("Content-Type").orElse("");
-            contract.check("GET /v1/channels/{id}/updates", response.statusCode(), contentType, "");
+            contract.check(operation, response.statusCode(), contentType, "");
             String line = lines.readLine();
             while (line != null && !line.startsWith("data: "))
             {
                 line = lines.readLine();
             }
-            assertThat(line).as("a first stream update").isNotNull();
-            final JsonNode item = contract.document().at(
-                "/paths/~1v1~1channels~1{id}~1updates/get/responses/200/content/text~1event-stream/x-stream-item");
-            assertThat(item.path("$ref").asText()).isEqualTo("#/components/schemas/StreamUpdate");
-            assertThat(contract.validate("/components/schemas/StreamUpdate", line.substring("data: ".length())))
+            assertThat(line).as("a first stream item of " + path).isNotNull();
+            final JsonNode item = contract.document().at("/paths/" +
+                operation.substring("GET ".length()).replace("~", "~0").replace("/", "~1") +
+                "/get/responses/200/content/text~1event-stream/x-stream-item");
+            assertThat(item.path("$ref").asText()).isEqualTo("#/components/schemas/" + schema);
+            assertThat(contract.validate("/components/schemas/" + schema, line.substring("data: ".length())))
                 .isEmpty();
         }
     }
