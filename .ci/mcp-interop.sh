@@ -11,59 +11,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
 client_dir="$root/gateway/src/test/mcp-client"
-jar="$root/gateway/target/truestock-gateway.jar"
-if [ ! -f "$jar" ] || [ ! -f "$root/gateway/target/jvm.flags" ]; then
-  echo "mcp-interop: $jar is missing; build first (mvn -B verify)" >&2
-  exit 1
-fi
+# shellcheck source=.ci/packaged-demo.sh
+. "$root/.ci/packaged-demo.sh"
 
 work="$(mktemp -d)"
 server_pid=""
 proxy_pid=""
-cleanup() {
-  if [ -n "$proxy_pid" ]; then kill "$proxy_pid" 2>/dev/null || true; fi
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
+trap 'stop_packaged_demo "$proxy_pid"' EXIT INT TERM
 
 echo "mcp-interop: installing the pinned npm packages"
-if [ -f "$client_dir/package-lock.json" ]; then
-  (cd "$client_dir" && npm ci --no-audit --no-fund --loglevel=error)
-else
-  (cd "$client_dir" && npm install --no-audit --no-fund --loglevel=error)
-fi
-
-echo "mcp-interop: starting the demo server"
-: > "$work/server.log"
-# shellcheck disable=SC2046
-TRUESTOCK_ADMIN_TOKEN="interop-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" \
-  java $(cat "$root/gateway/target/jvm.flags") -cp "$jar:$root/gateway/target/lib/*" io.truestock.gateway.Main demo \
-  --data-dir "$work/data" --http-port 0 --binary-port -1 > "$work/server.log" 2>&1 &
-server_pid=$!
-base=""
-for _ in $(seq 1 600); do
-  base="$(sed -n 's/^Truestock is ready at \(http:[^ ]*\).*/\1/p' "$work/server.log" | head -n 1)"
-  if [ -n "$base" ] && [ -f "$work/data/demo-agent-token" ] && grep -q 'mcpServers' "$work/server.log"; then
-    break
-  fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "mcp-interop: the server stopped:" >&2
-    cat "$work/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-if [ -z "$base" ]; then
-  echo "mcp-interop: the server did not start within 60 s:" >&2
-  cat "$work/server.log" >&2
-  exit 1
-fi
-agent_token="$(cat "$work/data/demo-agent-token")"
-echo "mcp-interop: server at $base"
+install_npm_packages "$client_dir"
+TRUESTOCK_ADMIN_TOKEN="interop-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" start_packaged_demo mcp-interop
 
 echo "mcp-interop: MCP TypeScript SDK client"
 node "$client_dir/client.mjs" "$base/mcp" "$agent_token" trail-shoe-black-m shopify

@@ -34,7 +34,8 @@ export function el(tag, attrs, ...children) {
 
 /** A table from column names and rows of cells (text, numbers or nodes). */
 export function table(columns, rows, numeric) {
-  const head = el('tr', null, ...columns.map((c, i) => el('th', { class: numeric && numeric[i] ? 'num' : null, text: c })));
+  const head = el('tr', null,
+    ...columns.map((c, i) => el('th', { class: numeric && numeric[i] ? 'num' : null, text: c })));
   const body = rows.map((row) => el('tr', null, ...row.map((cell, i) =>
     el('td', { class: numeric && numeric[i] ? 'num' : null }, cell === null || cell === undefined ? '' : cell))));
   return el('table', null, el('thead', null, head), el('tbody', null, ...body));

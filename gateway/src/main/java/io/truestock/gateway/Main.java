@@ -140,6 +140,7 @@ public final class Main
             {
                 printAccess(server);
                 final String base = "http://" + server.config().host() + ':' + server.httpPort();
+                System.out.println("Console: " + base + "/ (sign in with the admin token)  docs: " + base + "/docs");
                 final String token = server.keys().generatedAdminTokenFile() != null ?
                     "$(cat " + server.keys().generatedAdminTokenFile() + ")" : "$TRUESTOCK_ADMIN_TOKEN";
                 System.out.println("Try:");

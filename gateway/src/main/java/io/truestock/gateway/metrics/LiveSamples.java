@@ -42,7 +42,8 @@ public final class LiveSamples
     }
 
     public LiveSamples(
-        final Metrics metrics, final LongSupplier ringOccupancy, final LongSupplier ringSize, final LongSupplier version)
+        final Metrics metrics, final LongSupplier ringOccupancy, final LongSupplier ringSize,
+        final LongSupplier version)
     {
         this.metrics = metrics;
         this.ringOccupancy = ringOccupancy;
