@@ -25,16 +25,7 @@ echo "console-e2e: installing the pinned npm packages"
 install_npm_packages "$e2e_dir"
 node "$e2e_dir/webhook-sink.mjs" > "$work/sink.out" 2>&1 &
 sink_pid=$!
-sink_url=""
-for _ in $(seq 1 100); do
-  sink_url="$(head -n 1 "$work/sink.out" 2>/dev/null || true)"
-  if [ -n "$sink_url" ]; then break; fi
-  sleep 0.1
-done
-if [ -z "$sink_url" ]; then
-  echo "console-e2e: the webhook sink did not start" >&2
-  exit 1
-fi
+sink_url="$(first_line_of "$work/sink.out" "console-e2e: the webhook sink")"
 cat > "$work/console.yaml" <<YAML
 connectors:
   shopify:

@@ -29,16 +29,7 @@ node "$client_dir/client.mjs" "$base/mcp" "$agent_token" trail-shoe-black-m shop
 echo "mcp-interop: MCP conformance suite"
 node "$client_dir/auth-proxy.mjs" "$base/mcp" "$agent_token" > "$work/proxy.out" 2>&1 &
 proxy_pid=$!
-proxied=""
-for _ in $(seq 1 100); do
-  proxied="$(head -n 1 "$work/proxy.out" 2>/dev/null || true)"
-  if [ -n "$proxied" ]; then break; fi
-  sleep 0.1
-done
-if [ -z "$proxied" ]; then
-  echo "mcp-interop: the key-adding proxy did not start" >&2
-  exit 1
-fi
+proxied="$(first_line_of "$work/proxy.out" "mcp-interop: the key-adding proxy")"
 # The suite imports fs.globSync (Node.js 22+) at load; node20-fs.mjs supplies it where Node.js lacks it.
 conformance="$client_dir/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 for scenario in server-initialize ping tools-list dns-rebinding-protection; do

@@ -64,3 +64,19 @@ stop_packaged_demo() {
   fi
   rm -rf "$work"
 }
+
+# Prints the first line a helper process writes to the file $1 (its URL), waiting up to 10 s; exits naming $2 when
+# none comes.
+first_line_of() {
+  local line=""
+  for _ in $(seq 1 100); do
+    line="$(head -n 1 "$1" 2>/dev/null || true)"
+    if [ -n "$line" ]; then
+      printf '%s\n' "$line"
+      return 0
+    fi
+    sleep 0.1
+  done
+  echo "$2 did not start" >&2
+  exit 1
+}
