@@ -210,3 +210,35 @@ test('/docs renders the OpenAPI document', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('thousands of SKUs: the grid renders only the rows in view and scrolls to the last one', async (t) => {
+  const count = 3000;
+  const ids = Array.from({ length: count }, (_, i) => 'bulk-' + String(i).padStart(4, '0'));
+  for (let i = 0; i < ids.length; i += 25) {
+    const puts = await Promise.all(ids.slice(i, i + 25).map((id) => call('PUT', '/v1/skus/' + id, adminToken,
+      { title: 'Bulk ' + id, price: { amount: 500, currency: 'USD' } })));
+    assert.deepEqual(puts.map((put) => put.status).filter((status) => status !== 200), []);
+  }
+  const { context, page, trouble } = await signedIn(adminToken);
+  const opened = performance.now();
+  await page.waitForFunction((n) => {
+    const match = /of (\d+) SKUs/.exec(document.getElementById('grid-count').textContent);
+    return match && Number(match[1]) >= n;
+  }, count + 324);
+  t.diagnostic('signed in to ' + (count + 324) + ' SKUs x 6 channels in the grid: ' +
+    Math.round(performance.now() - opened) + ' ms');
+  const rendered = await page.locator('.grid-row').count();
+  assert.ok(rendered > 0 && rendered < 100, 'rows in the DOM: ' + rendered);
+  await page.evaluate(() => { const grid = document.getElementById('grid'); grid.scrollTop = grid.scrollHeight; });
+  // The grid sorts by SKU id: the demo's last is trail-shoe-white-xxl, after every bulk- and hostile- id.
+  await page.waitForSelector('[data-row="trail-shoe-white-xxl"]');
+  const last = await page.evaluate(() => [...document.querySelectorAll('.grid-row')]
+    .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)).pop().dataset.row);
+  assert.equal(last, 'trail-shoe-white-xxl');
+  assert.ok(await page.locator('.grid-row').count() < 100);
+  await page.fill('input[name="filter"]', 'bulk-2999');
+  await page.waitForSelector('[data-sku="bulk-2999"][data-channel="amazon"]');
+  assert.equal(await page.textContent('[data-sku="bulk-2999"][data-channel="amazon"]'), '0');
+  assert.deepEqual(trouble, { violations: [], dialogs: [], errors: [] });
+  await context.close();
+});
