@@ -143,7 +143,7 @@ public final class TruestockServer implements AutoCloseable
         new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
             .register(mcpTools);
         new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
-        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, config.mcpAllowedOrigins(), VERSION));
+        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, keys, config.mcpAllowedOrigins(), VERSION));
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);

@@ -3,6 +3,9 @@ package io.truestock.gateway.mcp;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.truestock.gateway.auth.KeyGuard;
+import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -14,6 +17,36 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The seam other parts add their tools through: one name each, closed once the endpoint is built. */
 class McpToolRegistryTest
 {
+    /** Keys that know no one and limit nothing: these tests never serve a request. */
+    private static final KeyGuard OPEN = new KeyGuard()
+    {
+        @Override
+        public Principal authenticate(final String token)
+        {
+            return null;
+        }
+
+        @Override
+        public boolean isLive(final Principal principal)
+        {
+            return false;
+        }
+
+        @Override
+        public long acquire(final Principal principal, final RateLimit.Kind kind)
+        {
+            return 0;
+        }
+
+        @Override
+        public Watch watch(final Principal principal, final Runnable onRevoked)
+        {
+            return () ->
+            {
+            };
+        }
+    };
+
     @Test
     void aNameIsTakenOnceAndTheRegistryClosesWhenTheEndpointIsBuilt()
     {
@@ -21,7 +54,7 @@ class McpToolRegistryTest
         assertThat(registry.names()).containsExactly("a", "b");
         assertThatThrownBy(() -> registry.add(tool("a"))).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("'a'");
-        McpEndpoint.start(McpEndpoint.newMapper(), registry, java.util.List.of(), "test");
+        McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), "test");
         assertThatThrownBy(() -> registry.add(tool("c"))).isInstanceOf(IllegalStateException.class);
         assertThat(registry.names()).containsExactly("a", "b");
     }
@@ -32,7 +65,7 @@ class McpToolRegistryTest
         final McpToolRegistry registry = new McpToolRegistry().add(AsyncToolSpecification.builder()
             .tool(Tool.builder("broken", Map.of("type", "object", "required", "sku")).build())
             .callHandler((context, request) -> Mono.just(CallToolResult.builder().build())).build());
-        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, java.util.List.of(), "test"))
+        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), "test"))
             .isInstanceOf(IllegalArgumentException.class);
     }
 
