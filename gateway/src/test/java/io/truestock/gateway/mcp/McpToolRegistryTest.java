@@ -4,8 +4,6 @@ import io.modelcontextprotocol.server.McpStatelessServerFeatures.AsyncToolSpecif
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.truestock.gateway.auth.KeyGuard;
-import io.truestock.gateway.auth.Principal;
-import io.truestock.gateway.auth.RateLimit;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -18,32 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class McpToolRegistryTest
 {
     /** Keys that know no one and limit nothing: these tests never serve a request. */
-    private static final KeyGuard OPEN = new KeyGuard()
-    {
-        @Override
-        public Principal authenticate(final String token)
-        {
-            return null;
-        }
-
-        @Override
-        public boolean isLive(final Principal principal)
-        {
-            return false;
-        }
-
-        @Override
-        public long acquire(final Principal principal, final RateLimit.Kind kind)
-        {
-            return 0;
-        }
-
-        @Override
-        public Watch watch(final Principal principal, final Runnable onRevoked)
-        {
-            return () ->
-            {
-            };
+    private static final KeyGuard OPEN = KeyGuard.of(token -> null);
         }
     };
 
