@@ -17,8 +17,6 @@ class McpToolRegistryTest
 {
     /** Keys that know no one and limit nothing: these tests never serve a request. */
     private static final KeyGuard OPEN = KeyGuard.of(token -> null);
-        }
-    };
 
     @Test
     void aNameIsTakenOnceAndTheRegistryClosesWhenTheEndpointIsBuilt()
