@@ -165,6 +165,9 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
+        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        metrics.gauge("truestock_jvm_heap_used_bytes", () -> memory.getHeapMemoryUsage().getUsed());
+        metrics.gauge("truestock_jvm_heap_committed_bytes", () -> memory.getHeapMemoryUsage().getCommitted());
         metrics.section(keys::renderMetrics);
         // Last-use times reach the disk here, off the I/O threads, never per request.
         keyUsage.scheduleWithFixedDelay(keys::flushUsage, ApiKeys.USAGE_FLUSH_SECONDS, ApiKeys.USAGE_FLUSH_SECONDS,

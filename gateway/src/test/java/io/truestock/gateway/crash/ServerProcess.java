@@ -253,6 +253,12 @@ final class ServerProcess implements AutoCloseable
         return sequence;
     }
 
+    /** The server JVM's process id. */
+    long pid()
+    {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hook, no drain, no final snapshot. Waits (bounded) for the process to be gone. */
     void kill()
     {
