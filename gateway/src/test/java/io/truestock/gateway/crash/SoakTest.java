@@ -80,7 +80,8 @@ class SoakTest
             killEveryMinutes, writesPerSecond, readsPerSecond);
 
         final Path data = dir.resolve("data");
-        final Path config = writeConfig(dir.resolve("truestock.yaml"));
+        final Path config = DataDirs.writeServerConfig(dir.resolve("truestock.yaml"), SNAPSHOT_EVERY_COMMANDS, 262144,
+            1048576);
         final List<Call> calls = new ArrayList<>();
         final List<String> restarts = new ArrayList<>();
         final long endNanos = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
@@ -159,25 +160,6 @@ class SoakTest
         assertThat(oversells).as("locations holding more than they have").isEmpty();
         assertThat(readsFailedWhileUp.get()).as("reads that failed while the server was up").isZero();
         assertThat(restarts).as("restarts").isNotEmpty();
-    }
-
-    private static Path writeConfig(final Path file) throws IOException
-    {
-        Files.writeString(file, String.join("\n",
-            "snapshot_every_commands: " + SNAPSHOT_EVERY_COMMANDS,
-            "snapshots_kept: 2",
-            "io_threads: 2",
-            "tick_interval_millis: 100",
-            "bounds:",
-            "  max_skus: 64",
-            "  max_locations: 4",
-            "  max_channels: 4",
-            "  max_open_reservations: 262144",
-            "  max_retained_reservations: 1048576",
-            "  max_orders: 1048576",
-            "  max_idempotency_entries: 262144",
-            ""), StandardCharsets.UTF_8);
-        return file;
     }
 
     private static Thread daemon(final String name, final Runnable work)
