@@ -143,7 +143,8 @@ public final class TruestockServer implements AutoCloseable
         new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
             .register(mcpTools);
         new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
-        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, keys, config.mcpAllowedOrigins(), VERSION));
+        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, keys, config.mcpAllowedOrigins(),
+            config.mcpValidateResults(), VERSION));
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);

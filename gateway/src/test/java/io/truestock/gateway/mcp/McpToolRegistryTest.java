@@ -25,7 +25,7 @@ class McpToolRegistryTest
         assertThat(registry.names()).containsExactly("a", "b");
         assertThatThrownBy(() -> registry.add(tool("a"))).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("'a'");
-        McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), "test");
+        McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), true, "test");
         assertThatThrownBy(() -> registry.add(tool("c"))).isInstanceOf(IllegalStateException.class);
         assertThat(registry.names()).containsExactly("a", "b");
     }
@@ -36,7 +36,8 @@ class McpToolRegistryTest
         final McpToolRegistry registry = new McpToolRegistry().add(AsyncToolSpecification.builder()
             .tool(Tool.builder("broken", Map.of("type", "object", "required", "sku")).build())
             .callHandler((context, request) -> Mono.just(CallToolResult.builder().build())).build());
-        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), "test"))
+        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), true,
+            "test"))
             .isInstanceOf(IllegalArgumentException.class);
     }
 
