@@ -208,10 +208,16 @@ final class ServerProcess implements AutoCloseable
     /** Waits (bounded) for the ready line, then for {@code GET /health} to answer 200; returns the HTTP port. */
     int awaitReady()
     {
+        return awaitReady(START_TIMEOUT_SECONDS);
+    }
+
+    /** {@link #awaitReady()} with a bound of its own for the ready line. */
+    int awaitReady(final long timeoutSeconds)
+    {
         final int httpPort;
         try
         {
-            httpPort = port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            httpPort = port.get(timeoutSeconds, TimeUnit.SECONDS);
         }
         catch (final InterruptedException ex)
         {

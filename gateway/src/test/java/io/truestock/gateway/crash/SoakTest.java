@@ -53,7 +53,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SoakTest
 {
     private static final int CLIENTS = 4;
-    private static final long SNAPSHOT_EVERY_COMMANDS = 20_000;
+    private static final long SNAPSHOT_EVERY_COMMANDS = 5_000;
+    /** Generous: on a loaded machine a JVM start and a replay can take minutes; the report shows how long each took. */
+    private static final long START_TIMEOUT_SECONDS = 600;
     private static final long SAMPLE_EVERY_MILLIS = 10_000;
     private static final List<String> SKUS = Stream.concat(Workload.PLAIN_SKUS.stream(),
         Workload.BUNDLES.keySet().stream()).toList();
@@ -91,7 +93,7 @@ class SoakTest
             final long launched = System.nanoTime();
             try (ServerProcess server = ServerProcess.startServer(data, config, dir.resolve("server-" + cycle + ".log")))
             {
-                final int port = server.awaitReady();
+                final int port = server.awaitReady(START_TIMEOUT_SECONDS);
                 final double readySeconds = (System.nanoTime() - launched) / 1e9;
                 final HttpCalls http = new HttpCalls(port);
                 if (cycle == 0)
@@ -137,7 +139,7 @@ class SoakTest
         final long launched = System.nanoTime();
         try (ServerProcess server = ServerProcess.startServer(data, config, dir.resolve("server-final.log")))
         {
-            final HttpCalls http = new HttpCalls(server.awaitReady());
+            final HttpCalls http = new HttpCalls(server.awaitReady(START_TIMEOUT_SECONDS));
             finalReadyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
             assertThat(server.recoveredSequence()).isGreaterThanOrEqualTo(highestAcknowledged);
             final List<Call> settled = Workload.retryUnansweredKeyed(http, calls);
@@ -266,9 +268,9 @@ class SoakTest
                 }
                 synchronized (samples)
                 {
-                    samples.add(String.format("| %d | %d | %.1f | %.1f |",
+                    samples.add(String.format("| %d | %d | %.1f | %.1f | %s |",
                         (System.currentTimeMillis() - startedAtMillis) / 1000, sequence, rssKb / 1024.0,
-                        heapBytes / 1048576.0));
+                        heapBytes / 1048576.0, loadAverage()));
                 }
             }
             catch (final IOException | RuntimeException ex)
@@ -291,6 +293,12 @@ class SoakTest
             }
         }
         return -1;
+    }
+
+    /** The machine's one-minute load average: on a shared machine it says what the other columns mean. */
+    private static String loadAverage() throws IOException
+    {
+        return Files.readString(Paths.get("/proc/loadavg")).split(" ")[0];
     }
 
     private static long gauge(final HttpCalls http, final String name) throws IOException
@@ -340,7 +348,7 @@ class SoakTest
         out.append("Restarts (launch of the JVM to `/health` answering, recovery included):\n\n");
         out.append("| cycle | ready s | recovered to sequence |\n|---|---|---|\n");
         restarts.forEach(row -> out.append(row).append('\n'));
-        out.append("\nSamples every 10 s:\n\n| s | sequence | RSS MB | heap used MB |\n|---|---|---|---|\n");
+        out.append("\nSamples every 10 s:\n\n| s | sequence | RSS MB | heap used MB | load average |\n|---|---|---|---|---|\n");
         synchronized (samples)
         {
             samples.forEach(row -> out.append(row).append('\n'));
