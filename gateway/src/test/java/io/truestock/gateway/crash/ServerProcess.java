@@ -229,7 +229,7 @@ final class ServerProcess implements AutoCloseable
             return fail("the server did not start (alive: " + process.isAlive() + "):\n" + outputTail(), ex);
         }
         final HttpCalls http = new HttpCalls(httpPort);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline && process.isAlive())
         {
             try
