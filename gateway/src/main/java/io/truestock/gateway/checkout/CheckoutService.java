@@ -572,9 +572,9 @@ public final class CheckoutService implements AutoCloseable
         final long id = session.reservationId;
         final String country = session.address.country.toUpperCase(Locale.ROOT);
         final String postal = session.address.postalCode;
-        final Session.Option option = FulfillmentOptions.selected(session);
-        final String carrier = option == null ? null : option.carrier;
-        final String service = option == null ? null : option.service;
+        final String[] restriction = FulfillmentOptions.restriction(FulfillmentOptions.selected(session));
+        final String carrier = restriction[0];
+        final String service = restriction[1];
         final Outcome outcome;
         try
         {

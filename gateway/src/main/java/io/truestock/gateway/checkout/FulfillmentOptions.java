@@ -21,6 +21,11 @@ final class FulfillmentOptions
 {
     /** Options shown per session at most: the fastest ones, by latest then earliest arrival. */
     static final int MAX_OPTIONS = 16;
+    /**
+     * The one option offered when no single carrier service reaches every location the cart ships from: each
+     * shipment by the fastest service from its location, exactly as an unrestricted confirmation routes it.
+     */
+    static final String MIXED_OPTION_ID = "ship_mixed";
 
     private static final Comparator<Session.Option> FASTEST_FIRST = Comparator
         .comparingLong((Session.Option o) -> o.latestMillis)
@@ -58,8 +63,47 @@ final class FulfillmentOptions
                 }
             }
         }
+        if (options.isEmpty() &&
+            engine.offerCart(channel, skus, qtys, skus.length, country, postalCode, now, null, null, plan))
+        {
+            options.add(mixed(plan));
+        }
         options.sort(FASTEST_FIRST);
         return options.size() > MAX_OPTIONS ? new ArrayList<>(options.subList(0, MAX_OPTIONS)) : options;
+    }
+
+    private static Session.Option mixed(final RoutePlan plan)
+    {
+        final DeliveryPromise last = plan.shipment(plan.lastArrival());
+        final Session.Option option = new Session.Option();
+        option.id = MIXED_OPTION_ID;
+        option.carrier = last.carrierId();
+        option.service = last.serviceId();
+        option.title = "Several carriers, " + plan.shipmentCount() + " shipments";
+        option.earliestMillis = earliest(plan);
+        option.latestMillis = last.latestMillis();
+        option.amountMinor = 0;
+        return option;
+    }
+
+    private static long earliest(final RoutePlan plan)
+    {
+        long earliest = Long.MAX_VALUE;
+        for (int s = 0; s < plan.shipmentCount(); s++)
+        {
+            earliest = Math.min(earliest, plan.shipment(s).earliestMillis());
+        }
+        return earliest;
+    }
+
+    /** The carrier service a confirmation by this option must ship by: {carrier, service}, or nulls for any. */
+    static String[] restriction(final Session.Option option)
+    {
+        if (option == null || MIXED_OPTION_ID.equals(option.id))
+        {
+            return new String[] {null, null};
+        }
+        return new String[] {option.carrier, option.service};
     }
 
     private static Session.Option option(
@@ -70,13 +114,8 @@ final class FulfillmentOptions
         option.carrier = carrierId;
         option.service = service.id();
         option.title = carrier.name() + " " + service.name();
-        long earliest = Long.MAX_VALUE;
-        for (int s = 0; s < plan.shipmentCount(); s++)
-        {
-            earliest = Math.min(earliest, plan.shipment(s).earliestMillis());
-        }
         final DeliveryPromise last = plan.shipment(plan.lastArrival());
-        option.earliestMillis = earliest;
+        option.earliestMillis = earliest(plan);
         option.latestMillis = last.latestMillis();
         // Carriers define no shipping rates yet, so delivery is free; a rate would be added here.
         option.amountMinor = 0;

@@ -172,6 +172,38 @@ class AcpCheckoutApiTest
     }
 
     @Test
+    void aCartNoOneServiceReachesShipsByEachLocationsFastestService()
+    {
+        api.expect(200, "PUT", "/v1/locations/nyc", "{\"name\":\"New York\",\"timezone\":\"America/New_York\"," +
+            "\"country\":\"US\",\"priority\":2,\"cutoff\":\"14:00\",\"handling_days\":0,\"working_days\":" +
+            WEEKDAYS + "}");
+        api.expect(200, "PUT", "/v1/carriers/usps", "{\"name\":\"USPS\",\"services\":[{\"id\":\"priority\"," +
+            "\"name\":\"Priority\",\"working_days\":" + WEEKDAYS + ",\"zones\":[{\"location\":\"nyc\"," +
+            "\"country\":\"US\",\"min_transit_days\":2,\"max_transit_days\":3}]}]}");
+        api.defineSku("lace", 300);
+        api.receive("lace", "nyc", 5);
+        final JsonNode session = acp.create("{\"currency\":\"usd\",\"capabilities\":{}," +
+            "\"line_items\":[{\"id\":\"shoe\"},{\"id\":\"lace\"}]," +
+            "\"fulfillment_details\":{\"address\":{\"name\":\"Ada\",\"line_one\":\"1 Main St\"," +
+            "\"city\":\"Oakland\",\"state\":\"CA\",\"country\":\"US\",\"postal_code\":\"94607\"}}}");
+        assertThat(session.path("status").asText()).as("%s", session).isEqualTo("ready_for_payment");
+        final JsonNode options = session.path("fulfillment_options");
+        assertThat(options).as("UPS reaches only oak, USPS only nyc: one option, each shipment by its own").hasSize(1);
+        assertThat(options.get(0).path("id").asText()).isEqualTo("ship_mixed");
+
+        final JsonNode done = acp.complete(session.path("id").asText(), "tok_sandbox_success").json();
+        assertThat(done.path("status").asText()).isEqualTo("completed");
+        final JsonNode shipments = api.expect(200, "GET", "/v1/orders/" + done.path("order").path("id").asText() +
+            "?channel=shop", null).path("shipments");
+        assertThat(shipments).hasSize(2);
+        final java.util.Set<String> carriers = new java.util.HashSet<>();
+        shipments.forEach(shipment -> carriers.add(shipment.path("delivery").path("carrier").asText()));
+        assertThat(carriers).containsExactlyInAnyOrder("ups", "usps");
+        assertThat(Instant.parse(shipments.get(1).path("delivery").path("latest").asText()).toEpochMilli())
+            .isLessThanOrEqualTo(Instant.parse(options.get(0).path("latest_delivery_time").asText()).toEpochMilli());
+    }
+
+    @Test
     void aPriceChangeAfterTheCheckoutDoesNotChangeWhatIsCharged()
     {
         final JsonNode offer = api.expect(200, "GET", "/v1/offers/shoe?channel=shop&qty=1", null);
