@@ -203,6 +203,7 @@ class JournalCodecProperties
             c.skuSpec(skuSpecs.generate(in));
             c.priceSpec(priceSpecs.generate(in));
             c.carrier(maybe.generate(in));
+            c.service(maybe.generate(in));
             c.carrierSpec(carrierSpecs.generate(in));
             quotes.generate(in).forEach(q ->
                 c.addQuote(q.sku, q.channel, q.amountMinor, q.currency, q.expiresAtMillis));
