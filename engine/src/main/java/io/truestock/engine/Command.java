@@ -44,6 +44,7 @@ public final class Command
     private SkuSpec skuSpec;
     private PriceSpec priceSpec;
     private String carrier;
+    private String service;
     private CarrierSpec carrierSpec;
 
     private int quoteCount;
@@ -104,6 +105,7 @@ public final class Command
         skuSpec = null;
         priceSpec = null;
         carrier = null;
+        service = null;
         carrierSpec = null;
         return this;
     }
@@ -143,6 +145,7 @@ public final class Command
         skuSpec = other.skuSpec;
         priceSpec = other.priceSpec;
         carrier = other.carrier;
+        service = other.service;
         carrierSpec = other.carrierSpec;
     }
 
@@ -392,6 +395,22 @@ public final class Command
     public String carrier()
     {
         return carrier;
+    }
+
+    /**
+     * The delivery option a confirmation ships by: with {@link #carrier(String)}, the one carrier service every
+     * shipment must be promised by (the confirmation is rejected with
+     * {@link RejectReason#DELIVERY_OPTION_UNAVAILABLE} when it cannot be).
+     */
+    public Command service(final String value)
+    {
+        service = value;
+        return this;
+    }
+
+    public String service()
+    {
+        return service;
     }
 
     public PriceSpec priceSpec()

@@ -48,6 +48,7 @@ final class CommandFingerprint
         h = mix(h, c.skuSpec());
         h = mix(h, c.priceSpec());
         h = mix(h, c.carrier());
+        h = mix(h, c.service());
         h = mix(h, c.carrierSpec());
         h = mix(h, c.quoteCount());
         for (int i = 0; i < c.quoteCount(); i++)

@@ -283,6 +283,40 @@ public final class Engine
     }
 
     /**
+     * The plan of an offer of a whole cart: {@code lineCount} lines of SKUs (or bundles) on a channel to a
+     * destination, ordered at an instant, optionally shipped by one carrier service (the delivery option a buyer
+     * picks; see {@link Command#service(String)}). The shipments are exactly those a reservation of these lines,
+     * confirmed now to the same destination with the same option, would make. Lock-free, allocates nothing.
+     *
+     * @param carrier the one carrier service's carrier, or null for the best service at each location.
+     * @param into    a plan from {@link #newRoutePlan()}, owned by the calling thread.
+     * @return true when the channel's locations can ship every line and every shipment has a delivery promise (by
+     * that service, when one is given).
+     */
+    public boolean offerCart(
+        final int channel, final int[] skus, final long[] qtys, final int lineCount, final String country,
+        final String postalCode, final long atEpochMillis, final String carrier, final String service,
+        final RoutePlan into)
+    {
+        into.reset();
+        if (channel < 0 || channel >= catalog.channels().count() || lineCount < 1 || country == null)
+        {
+            return false;
+        }
+        router.clearDemand(into);
+        for (int i = 0; i < lineCount; i++)
+        {
+            if (skus[i] < 0 || skus[i] >= catalog.skus().count() || qtys[i] < 1)
+            {
+                return false;
+            }
+            router.addDemandOf(into, skus[i], qtys[i]);
+        }
+        return router.offerDemand(
+            catalog.channel(channel), country, postalCode, atEpochMillis, carrier, service, into);
+    }
+
+    /**
      * The delivery promise of an offer (see {@link #offerPlan}): the promise of the shipment that completes the
      * order, the one that arrives last. Lock-free, allocates nothing.
      *

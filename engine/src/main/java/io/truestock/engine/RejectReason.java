@@ -44,7 +44,9 @@ public enum RejectReason
     ENGINE_HALTED(Category.CAPACITY),
     QUOTE_EXPIRED(Category.QUOTE_EXPIRED),
     QUOTE_MISMATCH(Category.INVALID),
-    CARRIER_LIMIT(Category.CONFLICT);
+    CARRIER_LIMIT(Category.CONFLICT),
+    /** The carrier service a confirmation names cannot promise every shipment to its destination. */
+    DELIVERY_OPTION_UNAVAILABLE(Category.CONFLICT);
 
     /** How an edge should answer a rejection. */
     public enum Category

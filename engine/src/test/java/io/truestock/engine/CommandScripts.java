@@ -6,15 +6,23 @@ import io.truestock.engine.delivery.ZoneSpec;
 import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSpec;
 import io.truestock.engine.price.SaleSpec;
-import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.RandomDistribution;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import static io.truestock.engine.Gens.lists;
+import static io.truestock.engine.Gens.nullable;
+import static io.truestock.engine.Gens.of;
+import static io.truestock.engine.Gens.uniqueLists;
+import static org.quicktheories.generators.Generate.constant;
+import static org.quicktheories.generators.Generate.frequency;
+import static org.quicktheories.generators.Generate.longRange;
+import static org.quicktheories.generators.Generate.pick;
+import static org.quicktheories.generators.Generate.range;
 
 /**
  * Random command scripts for property tests: a catalog of a few locations, channels, SKUs and bundles, then a mix
@@ -285,26 +293,23 @@ final class CommandScripts
         }
     }
 
-    // ---- arbitraries ----
+    // ---- generators ----
 
-    static Arbitrary<Script> scripts(final int maxSteps)
+    static Gen<Script> scripts(final int maxSteps)
     {
-        return Combinators.combine(bounds(), catalog(),
-                steps().list().ofMaxSize(maxSteps).withSizeDistribution(RandomDistribution.uniform()))
-            .as((bounds, catalog, steps) ->
-            {
-                final List<Step> all = new ArrayList<>(catalog);
-                all.addAll(steps);
-                return new Script(bounds, all);
-            });
+        return bounds().zip(catalog(), lists(steps(), 0, maxSteps), (bounds, catalog, steps) ->
+        {
+            final List<Step> all = new ArrayList<>(catalog);
+            all.addAll(steps);
+            return new Script(bounds, all);
+        });
     }
 
-    static Arbitrary<Bounds> bounds()
+    static Gen<Bounds> bounds()
     {
-        final Arbitrary<Bounds> tight = Arbitraries.of(0, 2).map(retained ->
-            new Bounds(7, 3, 3, 3, 3, retained, 4, 3, 30_000));
-        final Arbitrary<Bounds> roomy = Arbitraries.just(new Bounds(16, 4, 4, 6, 64, 64, 64, 64, 600_000));
-        return Arbitraries.oneOf(tight, roomy);
+        final Gen<Bounds> tight = of(0, 2).map(retained -> new Bounds(7, 3, 3, 3, 3, retained, 4, 3, 30_000));
+        final Gen<Bounds> roomy = constant(new Bounds(16, 4, 4, 6, 64, 64, 64, 64, 600_000));
+        return Generate.oneOf(tight, roomy);
     }
 
     private static Step plain(final Action action)
@@ -313,19 +318,18 @@ final class CommandScripts
     }
 
     /** Every location, channel and SKU defined once, with random priorities, channel formulas and bundles, and some stock. */
-    static Arbitrary<List<Step>> catalog()
+    static Gen<List<Step>> catalog()
     {
-        final Arbitrary<List<Step>> locations = Arbitraries.integers().between(0, 3).list().ofSize(LOCATIONS.size())
-            .map(priorities ->
+        final Gen<List<Step>> locations = lists(range(0, 3), LOCATIONS.size(), LOCATIONS.size()).map(priorities ->
+        {
+            final List<Step> steps = new ArrayList<>();
+            for (int i = 0; i < LOCATIONS.size(); i++)
             {
-                final List<Step> steps = new ArrayList<>();
-                for (int i = 0; i < LOCATIONS.size(); i++)
-                {
-                    steps.add(plain(new DefineLocation(LOCATIONS.get(i), priorities.get(i), false)));
-                }
-                return steps;
-            });
-        final Arbitrary<List<Step>> channels = validChannel().list().ofSize(CHANNELS.size()).map(specs ->
+                steps.add(plain(new DefineLocation(LOCATIONS.get(i), priorities.get(i), false)));
+            }
+            return steps;
+        });
+        final Gen<List<Step>> channels = lists(validChannel(), CHANNELS.size(), CHANNELS.size()).map(specs ->
         {
             final List<Step> steps = new ArrayList<>();
             for (int i = 0; i < CHANNELS.size(); i++)
@@ -336,7 +340,7 @@ final class CommandScripts
             }
             return steps;
         });
-        final Arbitrary<List<Step>> bundles = validComponents().list().ofSize(BUNDLES.size()).map(parts ->
+        final Gen<List<Step>> bundles = lists(validComponents(), BUNDLES.size(), BUNDLES.size()).map(parts ->
         {
             final List<Step> steps = new ArrayList<>();
             for (final String sku : SIMPLE_SKUS)
@@ -349,10 +353,9 @@ final class CommandScripts
             }
             return steps;
         });
-        final Arbitrary<List<Step>> receipts = Combinators.combine(
-                Arbitraries.of(SIMPLE_SKUS), Arbitraries.of(LOCATIONS), Arbitraries.longs().between(5, 40))
-            .as((sku, location, qty) -> plain(new Receive(sku, location, qty))).list().ofMaxSize(16);
-        return Combinators.combine(locations, channels, bundles, receipts).as((l, ch, s, r) ->
+        final Gen<List<Step>> receipts = lists(pick(SIMPLE_SKUS).zip(pick(LOCATIONS), longRange(5, 40),
+            (sku, location, qty) -> plain(new Receive(sku, location, qty))), 0, 16);
+        return locations.zip(channels, bundles, receipts, (l, ch, s, r) ->
         {
             final List<Step> steps = new ArrayList<>(l);
             steps.addAll(ch);
@@ -362,176 +365,158 @@ final class CommandScripts
         });
     }
 
-    private static Arbitrary<DefineChannel> validChannel()
+    private static Gen<DefineChannel> validChannel()
     {
-        final Arbitrary<List<String>> locations = Arbitraries.of(LOCATIONS).list().uniqueElements().ofMaxSize(3);
-        return Combinators.combine(locations, Arbitraries.of(100, 100, 80, 50, 0), Arbitraries.longs().between(0, 3),
-                Arbitraries.of(-1L, -1L, 4L, 25L))
-            .as((list, percent, buffer, max) -> new DefineChannel("unused", list, percent, buffer, max));
+        final Gen<List<String>> locations = uniqueLists(pick(LOCATIONS), location -> location, 0, 3);
+        return locations.zip(of(100, 100, 80, 50, 0), longRange(0, 3), of(-1L, -1L, 4L, 25L),
+            (list, percent, buffer, max) -> new DefineChannel("unused", list, percent, buffer, max));
     }
 
-    private static Arbitrary<List<Line>> validComponents()
+    private static Gen<List<Line>> validComponents()
     {
-        return Combinators.combine(Arbitraries.of(SIMPLE_SKUS), Arbitraries.longs().between(1, 3))
-            .as(Line::new).list().ofMinSize(1).ofMaxSize(3).uniqueElements(Line::sku);
+        return uniqueLists(pick(SIMPLE_SKUS).zip(longRange(1, 3), Line::new), Line::sku, 1, 3);
     }
 
-    private static Arbitrary<String> anySku()
+    private static Gen<String> anySku()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(8, Arbitraries.of(SIMPLE_SKUS)),
-            Tuple.of(4, Arbitraries.of(BUNDLES)),
-            Tuple.of(1, Arbitraries.of("s4", "nope", "bad sku")));
+        return frequency(
+            Pair.of(8, pick(SIMPLE_SKUS)),
+            Pair.of(4, pick(BUNDLES)),
+            Pair.of(1, of("s4", "nope", "bad sku")));
     }
 
-    private static Arbitrary<String> anyLocation()
+    private static Gen<String> anyLocation()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(10, Arbitraries.of(LOCATIONS)),
-            Tuple.of(1, Arbitraries.of("l3", "bad loc")));
+        return frequency(
+            Pair.of(10, pick(LOCATIONS)),
+            Pair.of(1, of("l3", "bad loc")));
     }
 
-    private static Arbitrary<String> anyChannel()
+    private static Gen<String> anyChannel()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(10, Arbitraries.of(CHANNELS)),
-            Tuple.of(1, Arbitraries.of("c3", "bad channel")));
+        return frequency(
+            Pair.of(10, pick(CHANNELS)),
+            Pair.of(1, of("c3", "bad channel")));
     }
 
-    private static Arbitrary<String> optionalChannel()
+    private static Gen<String> optionalChannel()
     {
-        return Arbitraries.of(CHANNELS).injectNull(0.65);
+        return nullable(pick(CHANNELS), 65);
     }
 
-    private static Arbitrary<String> anyOrderId()
+    private static Gen<String> anyOrderId()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(12, Arbitraries.of(ORDER_IDS)),
-            Tuple.of(1, Arbitraries.of("bad order", "")));
+        return frequency(
+            Pair.of(12, pick(ORDER_IDS)),
+            Pair.of(1, of("bad order", "")));
     }
 
-    private static Arbitrary<Long> quantity()
+    private static Gen<Long> quantity()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(30, Arbitraries.longs().between(1, 5)),
-            Tuple.of(2, Arbitraries.longs().between(6, 50)),
-            Tuple.of(1, Arbitraries.of(0L, -2L, 51L)));
+        return frequency(
+            Pair.of(30, longRange(1, 5)),
+            Pair.of(2, longRange(6, 50)),
+            Pair.of(1, of(0L, -2L, 51L)));
     }
 
-    private static Arbitrary<List<Line>> lines()
+    private static Gen<List<Line>> lines()
     {
-        final Arbitrary<Line> line = Combinators.combine(anySku(), quantity()).as(Line::new);
-        return Arbitraries.frequencyOf(
-            Tuple.of(1, Arbitraries.just(List.<Line>of())),
-            Tuple.of(16, line.list().ofMinSize(1).ofMaxSize(3)),
-            Tuple.of(2, line.list().ofSize(4)));
+        final Gen<Line> line = anySku().zip(quantity(), Line::new);
+        return frequency(
+            Pair.of(1, constant(List.<Line>of())),
+            Pair.of(16, lists(line, 1, 3)),
+            Pair.of(2, lists(line, 4, 4)));
     }
 
-    private static Arbitrary<Integer> ttl()
+    private static Gen<Integer> ttl()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(6, Arbitraries.integers().between(1, 30)),
-            Tuple.of(14, Arbitraries.integers().between(31, 300)),
-            Tuple.of(1, Arbitraries.of(0, 301, 300)));
+        return frequency(
+            Pair.of(6, range(1, 30)),
+            Pair.of(14, range(31, 300)),
+            Pair.of(1, of(0, 301, 300)));
     }
 
-    private static Arbitrary<Integer> back()
+    private static Gen<Integer> back()
     {
-        return Arbitraries.frequencyOf(
-            Tuple.of(12, Arbitraries.just(0)),
-            Tuple.of(8, Arbitraries.integers().between(1, 3)),
-            Tuple.of(2, Arbitraries.integers().between(4, 30)),
-            Tuple.of(1, Arbitraries.of(-1)));
+        return frequency(
+            Pair.of(12, constant(0)),
+            Pair.of(8, range(1, 3)),
+            Pair.of(2, range(4, 30)),
+            Pair.of(1, constant(-1)));
     }
 
-    private static Arbitrary<Action> action()
+    private static Gen<Action> action()
     {
-        final Arbitrary<Action> defineLocation = Combinators.combine(
-                Arbitraries.of("l0", "l1", "l2", "l3", "bad loc"), Arbitraries.integers().between(0, 3),
-                Arbitraries.of(false, false, false, true))
-            .as(DefineLocation::new);
-        final Arbitrary<Action> defineChannel = Combinators.combine(
-                Arbitraries.of("c0", "c1", "c2", "c3", "bad channel"),
-                Arbitraries.of("l0", "l1", "l2", "l3").list().ofMaxSize(3),
-                Arbitraries.of(100, 80, 50, 0, 101), Arbitraries.longs().between(0, 3), Arbitraries.of(-1L, 4L, 25L))
-            .as(DefineChannel::new);
-        final Arbitrary<List<Line>> components = Combinators.combine(
-                Arbitraries.of("s0", "s1", "s2", "s3", "b0", "s9"), Arbitraries.longs().between(0, 3))
-            .as(Line::new).list().ofMaxSize(4);
-        final Arbitrary<Action> defineSku = Combinators.combine(
-                Arbitraries.of("s0", "s1", "s2", "s3", "s4", "s5", "b0", "b1", "bad sku"), components)
-            .as(DefineSku::new);
-        final Arbitrary<Action> receive = Combinators.combine(anySku(), anyLocation(),
-                Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.longs().between(1, 20)),
-                    Tuple.of(1, Arbitraries.of(0L, 50L, 51L))))
-            .as(Receive::new);
-        final Arbitrary<Action> adjust = Combinators.combine(anySku(), anyLocation(), Arbitraries.longs().between(-8, 8))
-            .as(Adjust::new);
-        final Arbitrary<Action> set = Combinators.combine(anySku(), anyLocation(),
-                Arbitraries.of(Command.ABSENT, Command.ABSENT, 0L, 5L, 12L, 30L, -1L),
-                Arbitraries.of(Command.ABSENT, Command.ABSENT, 0L, 1L, 3L, 40L),
-                Arbitraries.of(Guard.values()))
-            .as(SetStock::new);
-        final Arbitrary<Action> reserve = Combinators.combine(anyChannel(), ttl(), lines()).as(Reserve::new);
-        final Arbitrary<Action> extend = Combinators.combine(back(), ttl(), optionalChannel()).as(Extend::new);
-        final Arbitrary<Action> release = Combinators.combine(back(), optionalChannel()).as(Release::new);
-        final Arbitrary<QuoteRef> quote = Combinators.combine(Arbitraries.of("s0", "s1", "b0", "s3"),
-                Arbitraries.of("c0", "c0", "c1"), Arbitraries.of(0L, 650L), Arbitraries.of(-1L, 0L, 1_000L, 60_000L))
-            .as(QuoteRef::new);
-        final Arbitrary<List<QuoteRef>> quotes = Arbitraries.frequencyOf(
-            Tuple.of(4, Arbitraries.just(List.<QuoteRef>of())),
-            Tuple.of(1, quote.list().ofMinSize(1).ofMaxSize(2)));
-        final Arbitrary<Action> confirm = Combinators.combine(back(), anyOrderId(), quotes).as(Confirm::new);
-        final Arbitrary<Action> definePrices = Combinators.combine(
-                Arbitraries.of("s0", "s1", "b0", "s9"), Arbitraries.of("c0", "c1", "c7").injectNull(0.5),
-                Arbitraries.of(-5_000L, 0L, 1_000L, 3_000L, 20_000L), Arbitraries.of(0L, 1_000L, 5_000L, 60_000L),
-                Arbitraries.of("c0", "c2").injectNull(0.5))
-            .as(DefinePrices::new);
-        final Arbitrary<Action> defineCarrier = Combinators.combine(Arbitraries.of("ups", "dhl", "bad carrier"),
-                Arbitraries.of("l0", "l1", "l2", "l9").injectNull(0.3), Arbitraries.integers().between(0, 3))
-            .as(DefineCarrier::new);
-        final Arbitrary<Action> order = Combinators.combine(anyChannel(), anyOrderId(), lines()).as(Order::new);
-        final Arbitrary<Action> cancel = Combinators.combine(optionalChannel(), anyOrderId()).as(Cancel::new);
-        final Arbitrary<Action> ship = Combinators.combine(optionalChannel(), anyOrderId()).as(Ship::new);
-        final Arbitrary<Action> queryReservation = Combinators.combine(back(), optionalChannel())
-            .as(QueryReservation::new);
-        final Arbitrary<Action> queryOrder = Combinators.combine(optionalChannel(), anyOrderId()).as(QueryOrder::new);
-        return Arbitraries.frequencyOf(
-            Tuple.of(1, defineLocation),
-            Tuple.of(2, defineChannel),
-            Tuple.of(1, defineSku),
-            Tuple.of(5, receive),
-            Tuple.of(2, adjust),
-            Tuple.of(2, set),
-            Tuple.of(10, reserve),
-            Tuple.of(3, extend),
-            Tuple.of(3, release),
-            Tuple.of(3, Arbitraries.just(new Tick())),
-            Tuple.of(6, confirm),
-            Tuple.of(4, order),
-            Tuple.of(3, cancel),
-            Tuple.of(3, ship),
-            Tuple.of(1, queryReservation),
-            Tuple.of(1, queryOrder),
-            Tuple.of(1, definePrices),
-            Tuple.of(1, defineCarrier));
+        final Gen<Action> defineLocation = of("l0", "l1", "l2", "l3", "bad loc").zip(range(0, 3),
+            of(false, false, false, true), DefineLocation::new);
+        final Gen<Action> defineChannel = of("c0", "c1", "c2", "c3", "bad channel").zip(
+            lists(of("l0", "l1", "l2", "l3"), 0, 3), of(100, 80, 50, 0, 101), longRange(0, 3), of(-1L, 4L, 25L),
+            DefineChannel::new);
+        final Gen<List<Line>> components = lists(
+            of("s0", "s1", "s2", "s3", "b0", "s9").zip(longRange(0, 3), Line::new), 0, 4);
+        final Gen<Action> defineSku = of("s0", "s1", "s2", "s3", "s4", "s5", "b0", "b1", "bad sku").zip(components,
+            DefineSku::new);
+        final Gen<Action> receive = anySku().zip(anyLocation(),
+            frequency(Pair.of(10, longRange(1, 20)), Pair.of(1, of(0L, 50L, 51L))), Receive::new);
+        final Gen<Action> adjust = anySku().zip(anyLocation(), longRange(-8, 8), Adjust::new);
+        final Gen<Action> set = anySku().zip(anyLocation(),
+            of(Command.ABSENT, Command.ABSENT, 0L, 5L, 12L, 30L, -1L),
+            of(Command.ABSENT, Command.ABSENT, 0L, 1L, 3L, 40L),
+            Generate.enumValues(Guard.class), SetStock::new);
+        final Gen<Action> reserve = anyChannel().zip(ttl(), lines(), Reserve::new);
+        final Gen<Action> extend = back().zip(ttl(), optionalChannel(), Extend::new);
+        final Gen<Action> release = back().zip(optionalChannel(), Release::new);
+        final Gen<QuoteRef> quote = of("s0", "s1", "b0", "s3").zip(of("c0", "c0", "c1"), of(0L, 650L),
+            of(-1L, 0L, 1_000L, 60_000L), QuoteRef::new);
+        final Gen<List<QuoteRef>> quotes = frequency(
+            Pair.of(4, constant(List.<QuoteRef>of())),
+            Pair.of(1, lists(quote, 1, 2)));
+        final Gen<Action> confirm = back().zip(anyOrderId(), quotes, Confirm::new);
+        final Gen<Action> definePrices = of("s0", "s1", "b0", "s9").zip(nullable(of("c0", "c1", "c7"), 50),
+            of(-5_000L, 0L, 1_000L, 3_000L, 20_000L), of(0L, 1_000L, 5_000L, 60_000L), nullable(of("c0", "c2"), 50),
+            DefinePrices::new);
+        final Gen<Action> defineCarrier = of("ups", "dhl", "bad carrier").zip(
+            nullable(of("l0", "l1", "l2", "l9"), 30), range(0, 3), DefineCarrier::new);
+        final Gen<Action> order = anyChannel().zip(anyOrderId(), lines(), Order::new);
+        final Gen<Action> cancel = optionalChannel().zip(anyOrderId(), Cancel::new);
+        final Gen<Action> ship = optionalChannel().zip(anyOrderId(), Ship::new);
+        final Gen<Action> queryReservation = back().zip(optionalChannel(), QueryReservation::new);
+        final Gen<Action> queryOrder = optionalChannel().zip(anyOrderId(), QueryOrder::new);
+        return frequency(
+            Pair.of(1, defineLocation),
+            Pair.of(2, defineChannel),
+            Pair.of(1, defineSku),
+            Pair.of(5, receive),
+            Pair.of(2, adjust),
+            Pair.of(2, set),
+            Pair.of(10, reserve),
+            Pair.of(3, extend),
+            Pair.of(3, release),
+            Pair.of(3, constant(new Tick())),
+            Pair.of(6, confirm),
+            Pair.of(4, order),
+            Pair.of(3, cancel),
+            Pair.of(3, ship),
+            Pair.of(1, queryReservation),
+            Pair.of(1, queryOrder),
+            Pair.of(1, definePrices),
+            Pair.of(1, defineCarrier));
     }
 
-    static Arbitrary<Step> steps()
+    static Gen<Step> steps()
     {
         // Mostly whole seconds, so that the clock often lands exactly on an expiry or the end of the key window.
-        final Arbitrary<Long> advance = Arbitraries.frequencyOf(
-            Tuple.of(10, Arbitraries.just(0L)),
-            Tuple.of(6, Arbitraries.longs().between(1, 5).map(seconds -> seconds * 1_000)),
-            Tuple.of(2, Arbitraries.longs().between(1, 5_000)),
-            Tuple.of(2, Arbitraries.longs().between(10, 200).map(seconds -> seconds * 1_000)));
-        final Arbitrary<String> principal = Arbitraries.of("p0", "p1", "p0\n1");
+        final Gen<Long> advance = frequency(
+            Pair.of(10, constant(0L)),
+            Pair.of(6, longRange(1, 5).map(seconds -> seconds * 1_000)),
+            Pair.of(2, longRange(1, 5_000)),
+            Pair.of(2, longRange(10, 200).map(seconds -> seconds * 1_000)));
+        final Gen<String> principal = of("p0", "p1", "p0\n1");
         // "p0" with key "1\nk0" and "p0\n1" with key "k0" are different principals' keys that read alike when joined.
-        final Arbitrary<String> key = Arbitraries.of("k0", "k1", "k2", "k3", "k4", "1\nk0").injectNull(0.85);
-        final Arbitrary<String> reason = Arbitraries.frequencyOf(
-                Tuple.of(4, Arbitraries.of("restock", "count")),
-                Tuple.of(1, Arbitraries.just("x".repeat(257))))
-            .injectNull(0.9);
-        return Combinators.combine(advance, principal, key, reason, action()).as(Step::new);
+        final Gen<String> key = nullable(of("k0", "k1", "k2", "k3", "k4", "1\nk0"), 85);
+        final Gen<String> reason = nullable(frequency(
+            Pair.of(4, of("restock", "count")),
+            Pair.of(1, constant("x".repeat(257)))), 90);
+        return advance.zip(principal, key, reason, action(), Step::new);
     }
 }

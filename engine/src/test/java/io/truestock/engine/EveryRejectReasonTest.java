@@ -212,6 +212,12 @@ class EveryRejectReasonTest
             final long live = d.now() + 60_000;
             return c -> c.confirm(id, "o-1").addQuote("shoe", "shop", 100, "USD", live);
         });
+        scenario(RejectReason.DELIVERY_OPTION_UNAVAILABLE, "a confirmation by a carrier service with no zone there",
+            b -> b, d ->
+        {
+            final long id = d.apply(c -> c.reserve("web", 60).addLine("shoe", 1)).reservationId();
+            return c -> c.confirm(id, "o-1").destination("US", "10001").carrier("nobody").service("ground");
+        });
         scenario(RejectReason.CARRIER_LIMIT, "a new carrier past the bound", b -> b, d ->
         {
             for (int i = 0; i < io.truestock.engine.delivery.DeliveryPlanner.MAX_CARRIERS; i++)

@@ -6,15 +6,9 @@ import io.truestock.engine.delivery.ZoneSpec;
 import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSpec;
 import io.truestock.engine.price.SaleSpec;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +20,9 @@ import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 /**
  * Prices through the engine: the effective price (sale, else channel override, else base), price definitions and
@@ -590,16 +587,17 @@ class PricesAndQuotesTest
     {
     }
 
-    @Provide
-    Arbitrary<PriceCase> priceCases()
+    private static Gen<PriceCase> priceCases()
     {
-        final Arbitrary<Long> amount = Arbitraries.longs().between(0, 5_000);
-        final Arbitrary<Long> instant = Arbitraries.longs().between(0, 100);
-        final Arbitrary<SaleCase> saleCase = Combinators.combine(amount, instant, Arbitraries.longs().between(1, 60),
-            Arbitraries.integers().between(0, 7)).as((a, s, len, mask) -> new SaleCase(a, s, s + len, mask));
-        final Arbitrary<long[]> overrides = Arbitraries.longs().between(-1, 5_000).array(long[].class).ofSize(3);
-        return Combinators.combine(amount, overrides, saleCase.list().ofMaxSize(6), instant,
-            Arbitraries.integers().between(-1, 2)).as(PriceCase::new);
+        final Gen<Long> amount = longs().between(0, 5_000);
+        final Gen<Long> instant = longs().between(0, 100);
+        final Gen<SaleCase> saleCase = amount.zip(instant, longs().between(1, 60), integers().between(0, 7),
+            (a, s, len, mask) -> new SaleCase(a, s, s + len, mask));
+        final Gen<long[]> overrides = Gens.lists(longs().between(-1, 5_000), 3, 3)
+            .map(list -> list.stream().mapToLong(Long::longValue).toArray());
+        return amount.zip(overrides, Gens.lists(saleCase, 0, 6), instant, integers().between(-1, 2), PriceCase::new)
+            .describedAs(pc -> "PriceCase[base=" + pc.base() + ", overrides=" + Arrays.toString(pc.overrides()) +
+                ", sales=" + pc.sales() + ", at=" + pc.at() + ", channel=" + pc.channel() + "]");
     }
 
     /**
@@ -607,8 +605,13 @@ class PricesAndQuotesTest
      * that applies to the channel (a sale with no channels applies to every channel, and only such a sale to "no
      * channel"), else the override, else the base.
      */
-    @Property(tries = 300, edgeCases = EdgeCasesMode.MIXIN)
-    void theEffectivePriceIsTheContractsRule(@ForAll("priceCases") final PriceCase pc)
+    @Test
+    void theEffectivePriceIsTheContractsRule()
+    {
+        qt().withExamples(300).forAll(priceCases()).checkAssert(PricesAndQuotesTest::effectivePriceIsTheRule);
+    }
+
+    private static void effectivePriceIsTheRule(final PriceCase pc)
     {
         final String[] names = {"shopify", "amazon", "woo"};
         final EngineDriver driver = new EngineDriver(config(), T);

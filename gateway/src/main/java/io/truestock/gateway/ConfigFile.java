@@ -34,7 +34,7 @@ public final class ConfigFile
     private static final Set<String> RATE_SCOPES = Set.of("admin", "agent", "channel");
     private static final Set<String> RATE_FIELDS = Set.of("reads_per_second", "read_burst", "writes_per_second",
         "write_burst");
-    private static final Set<String> MCP = Set.of("allowed_origins");
+    private static final Set<String> MCP = Set.of("allowed_origins", "validate_results");
     private static final int MAX_ALLOWED_ORIGINS = 64;
 
     private ConfigFile()
@@ -230,6 +230,10 @@ public final class ConfigFile
         {
             check(mcp, MCP, "mcp.");
             config.mcpAllowedOrigins(origins(mcp.get("allowed_origins")));
+            if (mcp.has("validate_results"))
+            {
+                config.mcpValidateResults(bool(mcp, "validate_results"));
+            }
         }
     }
 

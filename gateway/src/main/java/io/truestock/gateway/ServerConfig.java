@@ -37,6 +37,7 @@ public final class ServerConfig
     private final io.truestock.gateway.checkout.CheckoutConfig checkout =
         new io.truestock.gateway.checkout.CheckoutConfig();
     private java.util.List<String> mcpAllowedOrigins = java.util.List.of();
+    private boolean mcpValidateResults;
     private final EngineConfig engine = new EngineConfig();
     private final RuntimeConfig runtime = new RuntimeConfig();
     private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
@@ -288,6 +289,23 @@ public final class ServerConfig
     public ServerConfig mcpAllowedOrigins(final java.util.List<String> value)
     {
         mcpAllowedOrigins = java.util.List.copyOf(value);
+        return this;
+    }
+
+    /**
+     * Whether every successful MCP tool result is checked against the tool's output schema before it is sent (a
+     * result that breaks it then reaches the agent as a tool error). Off by default: the results come from the same
+     * renderers the test suite checks against those schemas on every call, and the check costs more than the rest of
+     * a read's work (20-30 us per {@code get_offer}); turn it on to check in production too.
+     */
+    public boolean mcpValidateResults()
+    {
+        return mcpValidateResults;
+    }
+
+    public ServerConfig mcpValidateResults(final boolean value)
+    {
+        mcpValidateResults = value;
         return this;
     }
 

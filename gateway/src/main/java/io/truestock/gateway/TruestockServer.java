@@ -153,7 +153,8 @@ public final class TruestockServer implements AutoCloseable
         new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
             .register(mcpTools);
         new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
-        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, config.mcpAllowedOrigins(), VERSION));
+        extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, keys, config.mcpAllowedOrigins(),
+            config.mcpValidateResults(), VERSION));
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);
@@ -176,6 +177,9 @@ public final class TruestockServer implements AutoCloseable
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
         metrics.gauge("truestock_metrics_stream_subscribers", metricsStream::subscriberCount);
+        final java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        metrics.gauge("truestock_jvm_heap_used_bytes", () -> memory.getHeapMemoryUsage().getUsed());
+        metrics.gauge("truestock_jvm_heap_committed_bytes", () -> memory.getHeapMemoryUsage().getCommitted());
         metrics.section(keys::renderMetrics);
         // Last-use times reach the disk here, off the I/O threads, never per request.
         keyUsage.scheduleWithFixedDelay(keys::flushUsage, ApiKeys.USAGE_FLUSH_SECONDS, ApiKeys.USAGE_FLUSH_SECONDS,

@@ -78,6 +78,15 @@ class ConfigFileTest
         assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))
             .hasMessageContaining("mcp.allowed_origin");
         assertThat(new ServerConfig().mcpAllowedOrigins()).as("loopback origins only by default").isEmpty();
+
+        assertThat(new ServerConfig().mcpValidateResults()).as("off by default").isFalse();
+        Files.writeString(file, "mcp:\n  validate_results: true\n");
+        final ServerConfig checking = new ServerConfig();
+        ConfigFile.apply(file, checking);
+        assertThat(checking.mcpValidateResults()).isTrue();
+        Files.writeString(file, "mcp:\n  validate_results: 1\n");
+        assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))
+            .hasMessageContaining("validate_results").hasMessageContaining("true or false");
     }
 
     @Test

@@ -158,7 +158,8 @@ public final class JournalCodec
                 .orderId(command.orderId() != null)
                 .destinationCountry(command.destinationCountry() != null)
                 .destinationPostalCode(command.destinationPostalCode() != null)
-                .carrier(command.carrier() != null);
+                .carrier(command.carrier() != null)
+                .service(command.service() != null);
             e.quantity(command.quantity())
                 .expected(command.expected())
                 .safety(command.safety())
@@ -198,6 +199,7 @@ public final class JournalCodec
             e.putDestinationCountry(stringBytes, 0, utf8(command.destinationCountry()));
             e.putDestinationPostalCode(stringBytes, 0, utf8(command.destinationPostalCode()));
             e.putCarrier(stringBytes, 0, utf8(command.carrier()));
+            e.putService(stringBytes, 0, utf8(command.service()));
             return frame(HEADER_LENGTH + e.encodedLength());
         }
         catch (final IndexOutOfBoundsException ex)
@@ -221,7 +223,7 @@ public final class JournalCodec
             text(command.reference(), exact) + text(command.sku(), exact) + text(command.location(), exact) +
             text(command.channel(), exact) + text(command.orderId(), exact) +
             text(command.destinationCountry(), exact) + text(command.destinationPostalCode(), exact) +
-            text(command.carrier(), exact);
+            text(command.carrier(), exact) + text(command.service(), exact);
         n += 7L * GROUP_HEADER;
         for (int i = 0; i < command.quoteCount(); i++)
         {
@@ -835,6 +837,7 @@ public final class JournalCodec
             into.destination(country, postalCode);
             final boolean hasCarrier = present.carrier();
             into.carrier(hasCarrier ? d.carrier() : skipped(d.skipCarrier()));
+            into.service(present.service() ? d.service() : skipped(d.skipService()));
         }
         catch (final IndexOutOfBoundsException ex)
         {

@@ -71,6 +71,7 @@ final class Commands
         assertThat(actual.skuSpec()).as("skuSpec").isEqualTo(expected.skuSpec());
         assertThat(actual.priceSpec()).as("priceSpec").isEqualTo(expected.priceSpec());
         assertThat(actual.carrier()).as("carrier").isEqualTo(expected.carrier());
+        assertThat(actual.service()).as("service").isEqualTo(expected.service());
         assertThat(actual.carrierSpec()).as("carrierSpec").isEqualTo(expected.carrierSpec());
         assertThat(actual.quoteCount()).as("quoteCount").isEqualTo(expected.quoteCount());
         for (int i = 0; i < expected.quoteCount(); i++)

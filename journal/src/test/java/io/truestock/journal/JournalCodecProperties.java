@@ -5,28 +5,35 @@ import io.truestock.engine.Command;
 import io.truestock.engine.CommandType;
 import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Builders;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.statistics.Statistics;
-import org.agrona.concurrent.UnsafeBuffer;
-
-import java.util.Arrays;
-import java.util.List;
 import io.truestock.engine.delivery.CarrierSpec;
 import io.truestock.engine.delivery.ServiceSpec;
 import io.truestock.engine.delivery.ZoneSpec;
 import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSpec;
 import io.truestock.engine.price.SaleSpec;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+import org.quicktheories.generators.SourceDSL;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.Generate.constant;
+import static org.quicktheories.generators.Generate.pick;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.maps;
 
 class JournalCodecProperties
 {
@@ -35,18 +42,20 @@ class JournalCodecProperties
     private final JournalCodec codec = new JournalCodec(JournalConfig.DEFAULT_MAX_RECORD_BYTES);
     private final JournalCodec decoder = new JournalCodec(JournalConfig.DEFAULT_MAX_RECORD_BYTES);
 
-    @Property(tries = 2000)
-    void everyCommandRoundTrips(@ForAll("commands") final Command command)
+    @Test
+    void everyCommandRoundTrips()
     {
-        Statistics.collect(command.type());
-        Statistics.coverage(coverage ->
+        final Set<CommandType> types = EnumSet.noneOf(CommandType.class);
+        qt().withExamples(2000).forAll(commands()).checkAssert(command ->
         {
-            for (final CommandType type : CommandType.values())
-            {
-                coverage.check(type).count(n -> n > 0);
-            }
+            types.add(command.type());
+            roundTrips(command);
         });
+        assertThat(types).as("command types generated").containsExactlyInAnyOrder(CommandType.values());
+    }
 
+    private void roundTrips(final Command command)
+    {
         final int length = codec.encodeCommand(command);
         final byte[] record = Arrays.copyOf(codec.encodedBytes(), length);
 
@@ -56,8 +65,13 @@ class JournalCodecProperties
         Commands.assertSameCommand(decoded, command);
     }
 
-    @Property(tries = 500)
-    void everyCommandRoundTripsAsAProtocolMessage(@ForAll("commands") final Command command)
+    @Test
+    void everyCommandRoundTripsAsAProtocolMessage()
+    {
+        qt().withExamples(500).forAll(commands()).checkAssert(this::roundTripsAsAProtocolMessage);
+    }
+
+    private void roundTripsAsAProtocolMessage(final Command command)
     {
         final int messageLength = codec.encodeCommand(command) - JournalCodec.CHECKSUM_LENGTH;
         final int offset = 12;
@@ -75,8 +89,13 @@ class JournalCodecProperties
             .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
-    @Property
-    void lengthIsKnownBeforeEncoding(@ForAll("commands") final Command command)
+    @Test
+    void lengthIsKnownBeforeEncoding()
+    {
+        qt().withExamples(1000).forAll(commands()).checkAssert(this::lengthIsKnown);
+    }
+
+    private void lengthIsKnown(final Command command)
     {
         final int length = codec.encodeCommand(command);
 
@@ -84,8 +103,13 @@ class JournalCodecProperties
         assertThat(JournalCodec.encodedLength(command, false)).isGreaterThanOrEqualTo(length);
     }
 
-    @Property
-    void reencodingADecodedCommandGivesTheSameBytes(@ForAll("commands") final Command command)
+    @Test
+    void reencodingADecodedCommandGivesTheSameBytes()
+    {
+        qt().withExamples(1000).forAll(commands()).checkAssert(this::reencodesTheSame);
+    }
+
+    private void reencodesTheSame(final Command command)
     {
         final int length = codec.encodeCommand(command);
         final byte[] first = Arrays.copyOf(codec.encodedBytes(), length);
@@ -96,11 +120,15 @@ class JournalCodecProperties
         assertThat(Arrays.copyOf(codec.encodedBytes(), again)).isEqualTo(first);
     }
 
-    @Property
-    void anyChangedByteIsRefused(
-        @ForAll("commands") final Command command,
-        @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE - 1) final int position,
-        @ForAll @IntRange(min = 1, max = 255) final int xor)
+    @Test
+    void anyChangedByteIsRefused()
+    {
+        qt().withExamples(1000)
+            .forAll(commands(), integers().between(0, Integer.MAX_VALUE - 1), integers().between(1, 255))
+            .checkAssert(this::changedByteIsRefused);
+    }
+
+    private void changedByteIsRefused(final Command command, final int position, final int xor)
     {
         final int length = codec.encodeCommand(command);
         final byte[] record = Arrays.copyOf(codec.encodedBytes(), length);
@@ -111,9 +139,14 @@ class JournalCodecProperties
             .hasMessageContaining("checksum");
     }
 
-    @Property
-    void anyTruncationIsRefused(
-        @ForAll("commands") final Command command, @ForAll @IntRange(min = 1, max = Integer.MAX_VALUE - 1) final int cut)
+    @Test
+    void anyTruncationIsRefused()
+    {
+        qt().withExamples(1000).forAll(commands(), integers().between(1, Integer.MAX_VALUE - 1))
+            .checkAssert(this::truncationIsRefused);
+    }
+
+    private void truncationIsRefused(final Command command, final int cut)
     {
         final int length = codec.encodeCommand(command);
         final byte[] record = Arrays.copyOf(codec.encodedBytes(), length);
@@ -127,140 +160,173 @@ class JournalCodecProperties
 
     // ---- generators ----
 
-    @Provide
-    Arbitrary<Command> commands()
+    private static Gen<Command> commands()
     {
-        final Arbitrary<String> text = text();
-        final Arbitrary<String> maybe = text.injectNull(0.25);
-        final Arbitrary<Long> quantities = Arbitraries.oneOf(Arbitraries.longs(), Arbitraries.just(Command.ABSENT));
-        return Builders.withBuilder(() -> new Command(LINE_CAPACITY))
-            .use(Arbitraries.of(CommandType.class)).inSetter(Command::type)
-            .use(Arbitraries.longs().greaterOrEqual(0)).inSetter((c, v) -> c.stamp(v, c.timestampMillis()))
-            .use(Arbitraries.longs()).inSetter((c, v) -> c.stamp(c.sequence(), v))
-            .use(maybe).inSetter(Command::principal)
-            .use(maybe).inSetter(Command::idempotencyKey)
-            .use(maybe).inSetter(Command::reason)
-            .use(maybe).inSetter(Command::reference)
-            .use(maybe).inSetter(Command::sku)
-            .use(maybe).inSetter(Command::location)
-            .use(maybe).inSetter(Command::channel)
-            .use(maybe).inSetter(Command::orderId)
-            .use(maybe).inSetter((c, v) -> c.destination(v, c.destinationPostalCode()))
-            .use(maybe).inSetter((c, v) -> c.destination(c.destinationCountry(), v))
-            .use(quantities).inSetter(Command::quantity)
-            .use(quantities).inSetter(Command::expected)
-            .use(quantities).inSetter(Command::safety)
-            .use(Arbitraries.integers()).inSetter(Command::ttlSeconds)
-            .use(Arbitraries.longs()).inSetter(Command::reservationId)
-            .use(lines(maybe)).inSetter((c, lines) -> lines.forEach(line -> c.addLine(line.sku, line.qty)))
-            .use(locationSpecs(text).injectNull(0.6)).inSetter(Command::locationSpec)
-            .use(channelSpecs(text).injectNull(0.6)).inSetter(Command::channelSpec)
-            .use(skuSpecs(text, maybe).injectNull(0.6)).inSetter(Command::skuSpec)
-            .use(priceSpecs(text).injectNull(0.6)).inSetter(Command::priceSpec)
-            .use(maybe).inSetter(Command::carrier)
-            .use(carrierSpecs(text).injectNull(0.6)).inSetter(Command::carrierSpec)
-            .use(quotes(text).list().ofMaxSize(4)).inSetter((c, quotes) -> quotes.forEach(q ->
-                c.addQuote(q.sku, q.channel, q.amountMinor, q.currency, q.expiresAtMillis)))
-            .build();
+        final Gen<CommandType> types = Generate.enumValues(CommandType.class);
+        final Gen<Long> sequences = longs().between(0, Long.MAX_VALUE);
+        final Gen<Long> anyLong = longs().all();
+        final Gen<Integer> anyInt = integers().all();
+        final Gen<String> text = text();
+        final Gen<String> maybe = nullable(text, 25);
+        final Gen<Long> quantities = Generate.oneOf(anyLong, constant(Command.ABSENT));
+        final Gen<List<Line>> lines = lines(maybe);
+        final Gen<LocationSpec> locationSpecs = nullable(locationSpecs(text), 60);
+        final Gen<ChannelSpec> channelSpecs = nullable(channelSpecs(text), 60);
+        final Gen<SkuSpec> skuSpecs = nullable(skuSpecs(text, maybe), 60);
+        final Gen<PriceSpec> priceSpecs = nullable(priceSpecs(text), 60);
+        final Gen<CarrierSpec> carrierSpecs = nullable(carrierSpecs(text), 60);
+        final Gen<List<Quote>> quotes = lists(quotes(text), 0, 4);
+        return in ->
+        {
+            final Command c = new Command(LINE_CAPACITY);
+            c.type(types.generate(in));
+            c.stamp(sequences.generate(in), c.timestampMillis());
+            c.stamp(c.sequence(), anyLong.generate(in));
+            c.principal(maybe.generate(in));
+            c.idempotencyKey(maybe.generate(in));
+            c.reason(maybe.generate(in));
+            c.reference(maybe.generate(in));
+            c.sku(maybe.generate(in));
+            c.location(maybe.generate(in));
+            c.channel(maybe.generate(in));
+            c.orderId(maybe.generate(in));
+            c.destination(maybe.generate(in), c.destinationPostalCode());
+            c.destination(c.destinationCountry(), maybe.generate(in));
+            c.quantity(quantities.generate(in));
+            c.expected(quantities.generate(in));
+            c.safety(quantities.generate(in));
+            c.ttlSeconds(anyInt.generate(in));
+            c.reservationId(anyLong.generate(in));
+            lines.generate(in).forEach(line -> c.addLine(line.sku, line.qty));
+            c.locationSpec(locationSpecs.generate(in));
+            c.channelSpec(channelSpecs.generate(in));
+            c.skuSpec(skuSpecs.generate(in));
+            c.priceSpec(priceSpecs.generate(in));
+            c.carrier(maybe.generate(in));
+            c.service(maybe.generate(in));
+            c.carrierSpec(carrierSpecs.generate(in));
+            quotes.generate(in).forEach(q ->
+                c.addQuote(q.sku, q.channel, q.amountMinor, q.currency, q.expiresAtMillis));
+            return c;
+        };
+    }
+
+    private static <T> Gen<List<T>> lists(final Gen<T> element, final int min, final int max)
+    {
+        return SourceDSL.lists().of(element).ofType(SourceDSL.lists().<T, List<T>>arrayList()).ofSizeBetween(min, max);
+    }
+
+    /** The list without the elements whose key an earlier element has. */
+    private static <T> List<T> distinct(final List<T> list, final Function<T, ?> key)
+    {
+        return new ArrayList<>(list.stream().collect(Collectors.toMap(key, e -> e, (first, later) -> first,
+            LinkedHashMap::new)).values());
+    }
+
+    private static <T> Gen<T> nullable(final Gen<T> gen, final int percentNull)
+    {
+        return gen.toOptionals(percentNull).map(value -> value.orElse(null));
+    }
+
+    /** Strings of {@code min..max} characters drawn from the alphabet. */
+    private static Gen<String> strings(final String alphabet, final int min, final int max)
+    {
+        final Gen<Character> chars = pick(alphabet.chars().mapToObj(ch -> (char)ch).collect(Collectors.toList()));
+        return lists(chars, min, max).map(list -> list.stream().map(String::valueOf).collect(Collectors.joining()));
+    }
+
+    private static String range(final char first, final char last)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (char ch = first; ch <= last; ch++)
+        {
+            sb.append(ch);
+        }
+        return sb.toString();
     }
 
     private record Quote(String sku, String channel, long amountMinor, String currency, long expiresAtMillis)
     {
     }
 
-    private static Arbitrary<Quote> quotes(final Arbitrary<String> text)
+    private static Gen<Quote> quotes(final Gen<String> text)
     {
-        return Combinators.combine(text, text, Arbitraries.longs(), Arbitraries.strings().withCharRange('A', 'Z')
-            .ofLength(3), Arbitraries.longs()).as(Quote::new);
+        return text.zip(text, longs().all(), strings(range('A', 'Z'), 3, 3), longs().all(), Quote::new);
     }
 
-    private static Arbitrary<Price> prices(final String currency)
+    private static Gen<Price> prices(final String currency)
     {
-        return Arbitraries.longs().between(0, Price.MAX_AMOUNT_MINOR).map(amount -> new Price(amount, currency));
+        return longs().between(0, Price.MAX_AMOUNT_MINOR).map(amount -> new Price(amount, currency));
     }
 
-    private static Arbitrary<PriceSpec> priceSpecs(final Arbitrary<String> text)
+    private static Gen<PriceSpec> priceSpecs(final Gen<String> text)
     {
-        return Arbitraries.of("USD", "EUR", "INR", "JPY").flatMap(currency ->
+        return pick(List.of("USD", "EUR", "INR", "JPY")).flatMap(currency ->
         {
-            final Arbitrary<SaleSpec> sales = Combinators.combine(prices(currency),
-                    Arbitraries.longs().between(0, 4_000_000_000_000L), Arbitraries.longs().between(1, 1_000_000_000L),
-                    text.list().ofMaxSize(3))
-                .as((price, start, length, channels) -> new SaleSpec(price, start, start + length, channels));
-            return Combinators.combine(prices(currency), Arbitraries.maps(text, prices(currency)).ofMaxSize(5),
-                    sales.list().ofMaxSize(4))
-                .as(PriceSpec::new);
+            final Gen<SaleSpec> sales = prices(currency).zip(longs().between(0, 4_000_000_000_000L),
+                longs().between(1, 1_000_000_000L), lists(text, 0, 3),
+                (price, start, length, channels) -> new SaleSpec(price, start, start + length, channels));
+            return prices(currency).zip(maps().of(text, prices(currency)).ofSizeBetween(0, 5), lists(sales, 0, 4),
+                PriceSpec::new);
         });
     }
 
-    private static Arbitrary<CarrierSpec> carrierSpecs(final Arbitrary<String> text)
+    private static Gen<CarrierSpec> carrierSpecs(final Gen<String> text)
     {
-        final Arbitrary<String> names = text.filter(name -> name.length() <= ServiceSpec.MAX_NAME_LENGTH);
-        final Arbitrary<ZoneSpec> zones = Combinators.combine(
-                Arbitraries.of("oak", "nj", "a-very-long-location.id:1").injectNull(0.4),
-                Arbitraries.of("US", "GB", "IN", "DE"), Arbitraries.of("", "9", "941", "SW1A", "110"),
-                Arbitraries.integers().between(0, 10), Arbitraries.integers().between(0, 10))
-            .as((location, country, prefix, a, b) -> new ZoneSpec(location, country, prefix, Math.min(a, b), Math.max(a, b)));
-        final Arbitrary<ServiceSpec> services = Combinators.combine(
-                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12), names,
-                Arbitraries.integers().between(1, 127), zones.list().ofMaxSize(5).uniqueElements(
-                    z -> z.location() + "|" + z.country() + "|" + z.postalPrefix()))
-            .as(ServiceSpec::new);
-        return Combinators.combine(names, services.list().ofMaxSize(3).uniqueElements(ServiceSpec::id))
-            .as(CarrierSpec::new);
+        final Gen<String> names = text.assuming(name -> name.length() <= ServiceSpec.MAX_NAME_LENGTH);
+        final Gen<ZoneSpec> zones = nullable(pick(List.of("oak", "nj", "a-very-long-location.id:1")), 40).zip(
+            pick(List.of("US", "GB", "IN", "DE")), pick(List.of("", "9", "941", "SW1A", "110")),
+            integers().between(0, 10), integers().between(0, 10), (location, country, prefix, a, b) ->
+                new ZoneSpec(location, country, prefix, Math.min(a, b), Math.max(a, b)));
+        final Gen<ServiceSpec> services = strings(range('a', 'z'), 1, 12).zip(names, integers().between(1, 127),
+            lists(zones, 0, 5)
+                .map(list -> distinct(list, z -> z.location() + "|" + z.country() + "|" + z.postalPrefix())),
+            ServiceSpec::new);
+        return names.zip(lists(services, 0, 3).map(list -> distinct(list, ServiceSpec::id)), CarrierSpec::new);
     }
 
     /** Ids, free text with accents and CJK, and text with characters outside the BMP (surrogate pairs). */
-    private static Arbitrary<String> text()
+    private static Gen<String> text()
     {
-        final Arbitrary<String> ids = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9')
-            .withChars('.', '_', ':', '-').ofMinLength(0).ofMaxLength(64);
-        final Arbitrary<String> prose = Arbitraries.strings().withCharRange(' ', '~').withCharRange('\u00a0', '\u024f')
-            .withChars('\u20ac', '\u4e2d', '\u6587', '\u0000').ofMaxLength(120);
-        final Arbitrary<String> astral = Combinators.combine(prose, Arbitraries.of("\uD83D\uDED2", "\uD83D\uDCE6", "\uD800\uDC00"), ids)
-            .as((a, b, c) -> a + b + c);
-        return Arbitraries.oneOf(ids, prose, astral);
+        final Gen<String> ids = strings(range('a', 'z') + range('0', '9') + "._:-", 0, 64);
+        final Gen<String> prose =
+            strings(range(' ', '~') + range('\u00a0', '\u024f') + "\u20ac\u4e2d\u6587\u0000", 0, 120);
+        final Gen<String> astral = prose.zip(pick(List.of("\uD83D\uDED2", "\uD83D\uDCE6", "\uD800\uDC00")), ids,
+            (a, b, c) -> a + b + c);
+        return Generate.oneOf(ids, prose, astral);
     }
 
     private record Line(String sku, long qty)
     {
     }
 
-    private static Arbitrary<List<Line>> lines(final Arbitrary<String> skus)
+    private static Gen<List<Line>> lines(final Gen<String> skus)
     {
-        return Combinators.combine(skus, Arbitraries.longs()).as(Line::new).list().ofMaxSize(LINE_CAPACITY);
+        return lists(skus.zip(longs().all(), Line::new), 0, LINE_CAPACITY);
     }
 
-    private static Arbitrary<LocationSpec> locationSpecs(final Arbitrary<String> text)
+    private static Gen<LocationSpec> locationSpecs(final Gen<String> text)
     {
-        final Arbitrary<int[]> holidays = Arbitraries.integers().array(int[].class).ofMaxSize(40);
-        return Builders.withBuilder(() -> new Object[9])
-            .use(text).inSetter((a, v) -> a[0] = v)
-            .use(text).inSetter((a, v) -> a[1] = v)
-            .use(text).inSetter((a, v) -> a[2] = v)
-            .use(text).inSetter((a, v) -> a[3] = v)
-            .use(Arbitraries.integers()).inSetter((a, v) -> a[4] = v)
-            .use(Arbitraries.integers()).inSetter((a, v) -> a[5] = v)
-            .use(Arbitraries.integers()).inSetter((a, v) -> a[6] = v)
-            .use(Arbitraries.integers()).inSetter((a, v) -> a[7] = v)
-            .use(holidays).inSetter((a, v) -> a[8] = v)
-            .build(a -> new LocationSpec((String)a[0], (String)a[1], (String)a[2], (String)a[3], (Integer)a[4],
-                (Integer)a[5], (Integer)a[6], (Integer)a[7], (int[])a[8]));
+        final Gen<Integer> anyInt = integers().all();
+        final Gen<int[]> holidays = Generate.intArrays(integers().between(0, 40), anyInt);
+        return in -> new LocationSpec(text.generate(in), text.generate(in), text.generate(in), text.generate(in),
+            anyInt.generate(in), anyInt.generate(in), anyInt.generate(in), anyInt.generate(in), holidays.generate(in));
     }
 
-    private static Arbitrary<ChannelSpec> channelSpecs(final Arbitrary<String> text)
+    private static Gen<ChannelSpec> channelSpecs(final Gen<String> text)
     {
-        return Combinators.combine(text, text.list().ofMaxSize(20), Arbitraries.integers(), Arbitraries.longs(),
-                Arbitraries.longs(), Arbitraries.longs())
-            .as(ChannelSpec::new);
+        final Gen<List<String>> locations = lists(text, 0, 20);
+        final Gen<Integer> percent = integers().all();
+        final Gen<Long> anyLong = longs().all();
+        return in -> new ChannelSpec(text.generate(in), locations.generate(in), percent.generate(in),
+            anyLong.generate(in), anyLong.generate(in), anyLong.generate(in));
     }
 
-    private static Arbitrary<SkuSpec> skuSpecs(final Arbitrary<String> text, final Arbitrary<String> maybe)
+    private static Gen<SkuSpec> skuSpecs(final Gen<String> text, final Gen<String> maybe)
     {
-        final Arbitrary<List<Line>> components = Combinators.combine(maybe, Arbitraries.longs()).as(Line::new)
-            .list().ofMaxSize(12);
-        return Combinators.combine(text, Arbitraries.longs(), text, components)
-            .as((title, price, currency, parts) -> new SkuSpec(title, price, currency,
+        final Gen<List<Line>> components = lists(maybe.zip(longs().all(), Line::new), 0, 12);
+        return text.zip(longs().all(), text, components,
+            (title, price, currency, parts) -> new SkuSpec(title, price, currency,
                 parts.stream().map(Line::sku).toArray(String[]::new),
                 parts.stream().mapToLong(Line::qty).toArray()));
     }

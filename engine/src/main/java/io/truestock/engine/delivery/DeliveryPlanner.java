@@ -351,6 +351,26 @@ public final class DeliveryPlanner
         final long atEpochMillis,
         final DeliveryPromise into)
     {
+        return promise(locationIndex, country, postalCode, atEpochMillis, null, null, into);
+    }
+
+    /**
+     * Any thread: as {@link #promise(int, CharSequence, CharSequence, long, DeliveryPromise)}, with only one carrier
+     * service competing when {@code carrierId} is given: the promise that service alone makes, or none
+     * ({@link PromiseReason#NO_ZONE}) when it has no zone for this location and destination.
+     *
+     * @param carrierId the one carrier whose service competes, or {@code null} for every service.
+     * @param serviceId the service of that carrier; ignored when {@code carrierId} is {@code null}.
+     */
+    public boolean promise(
+        final int locationIndex,
+        final CharSequence country,
+        final CharSequence postalCode,
+        final long atEpochMillis,
+        final String carrierId,
+        final String serviceId,
+        final DeliveryPromise into)
+    {
         final Model m = model;
         if (locationIndex < 0 || locationIndex >= m.calendars.length || m.calendars[locationIndex] == null)
         {
@@ -416,6 +436,10 @@ public final class DeliveryPlanner
         for (int e = start; e < end; e++)
         {
             final ServiceRoute service = countryRoutes.service(e);
+            if (carrierId != null && !(carrierId.equals(service.carrierId) && service.serviceId.equals(serviceId)))
+            {
+                continue;
+            }
             final int earliestDay = shipDay + service.arrivalOffsetDays(shipDayOfWeek, countryRoutes.minTransitDays(e));
             final int latestDay = shipDay + service.arrivalOffsetDays(shipDayOfWeek, countryRoutes.maxTransitDays(e));
             final long latest = calendar.dayStartMillis(latestDay + 1) - 1;
@@ -429,6 +453,11 @@ public final class DeliveryPlanner
                 bestEarliestDay = earliestDay;
                 bestLatestDay = latestDay;
             }
+        }
+        if (best < 0)
+        {
+            into.fail(locationIndex, PromiseReason.NO_ZONE);
+            return false;
         }
         final ServiceRoute winner = countryRoutes.service(best);
         into.set(

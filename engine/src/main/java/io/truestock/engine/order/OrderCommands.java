@@ -98,12 +98,19 @@ public final class OrderCommands
         {
             return;
         }
+        final boolean chosenOption = c.carrier() != null || c.service() != null;
+        if (chosenOption && (!Ids.isValid(c.carrier()) || !Ids.isValid(c.service())))
+        {
+            out.reject(RejectReason.INVALID_ID, -1, seq);
+            return;
+        }
         router.clearDemand(plan);
         for (int i = 0; i < r.holdCount; i++)
         {
             router.addDemand(plan, r.holdSku[i], r.holdQty[i]);
         }
         router.prepare(plan, catalog.channel(r.channel), c.destinationCountry(), c.destinationPostalCode(), now, false);
+        router.restrictTo(plan, c.carrier(), c.service());
         for (int i = 0; i < r.holdCount; i++)
         {
             router.addHeld(plan, r.holdSku[i], r.holdLocation[i], r.holdQty[i]);
@@ -113,6 +120,13 @@ public final class OrderCommands
         if (!router.route(plan))
         {
             out.reject(RejectReason.OUT_OF_STOCK, -1, seq);
+            ReservationCommands.describe(r, out);
+            return;
+        }
+        // A buyer who chose a delivery option is shipped by it or not at all: never by another service.
+        if (chosenOption && (c.destinationCountry() == null || !router.allPromised(plan)))
+        {
+            out.reject(RejectReason.DELIVERY_OPTION_UNAVAILABLE, -1, seq);
             ReservationCommands.describe(r, out);
             return;
         }

@@ -32,6 +32,9 @@ public final class RoutePlan
     String country;
     String postalCode = "";
     long atMillis;
+    /** The one carrier service the plan's promises may use, or null for the best of all of them. */
+    String carrier;
+    String service;
 
     int shipmentCount;
     final int[] shipmentLocation;

@@ -140,6 +140,8 @@ public final class Router
         plan.country = country;
         plan.postalCode = postalCode == null ? "" : postalCode;
         plan.atMillis = atMillis;
+        plan.carrier = null;
+        plan.service = null;
         int n = 0;
         for (final int l : def.routingOrder())
         {
@@ -150,6 +152,20 @@ public final class Router
             }
         }
         plan.candidateCount = n;
+    }
+
+    /**
+     * Restricts a prepared plan's promises to one carrier service, the delivery option a buyer chose: a location
+     * competes for the whole demand by that service's promise, and a shipment is promised only by it. Call after
+     * {@link #prepare}, which clears the restriction.
+     *
+     * @param carrier the carrier id, or null for the best service of any carrier.
+     * @param service the carrier's service id.
+     */
+    public void restrictTo(final RoutePlan plan, final String carrier, final String service)
+    {
+        plan.carrier = carrier;
+        plan.service = carrier == null ? null : service;
     }
 
     private long available(final RoutePlan plan, final int sku, final int location, final boolean concurrent)
@@ -215,8 +231,8 @@ public final class Router
             }
             else
             {
-                plan.shipmentPromised[i] = plan.country != null &&
-                    planner.promise(l, plan.country, plan.postalCode, plan.atMillis, plan.shipmentPromise[i]);
+                plan.shipmentPromised[i] = plan.country != null && planner.promise(
+                    l, plan.country, plan.postalCode, plan.atMillis, plan.carrier, plan.service, plan.shipmentPromise[i]);
             }
         }
         return true;
@@ -248,7 +264,8 @@ public final class Router
                 single = l;
                 break;
             }
-            final boolean hasPromise = planner.promise(l, plan.country, plan.postalCode, plan.atMillis, plan.scratch);
+            final boolean hasPromise = planner.promise(
+                l, plan.country, plan.postalCode, plan.atMillis, plan.carrier, plan.service, plan.scratch);
             if (single < 0 || (hasPromise && (!singleHasPromise || plan.scratch.latestMillis() < singleLatest ||
                 (plan.scratch.latestMillis() == singleLatest && plan.scratch.earliestMillis() < singleEarliest))))
             {
@@ -329,11 +346,32 @@ public final class Router
     {
         plan.clearDemand();
         addDemandOf(plan, sku, qty);
+        return offerDemand(def, country, postalCode, atMillis, null, null, plan);
+    }
+
+    /**
+     * The plan an offer of the demand already added to {@code plan} makes on a channel, its promises restricted to
+     * one carrier service when {@code carrier} is given: the shipments a reservation of that demand, confirmed now
+     * to this destination with that delivery option, would make. Lock-free, allocates nothing.
+     *
+     * @return true when the channel's locations can ship it and every shipment has a promise (by that service).
+     */
+    public boolean offerDemand(
+        final ChannelDef def, final String country, final String postalCode, final long atMillis,
+        final String carrier, final String service, final RoutePlan plan)
+    {
         prepare(plan, def, country, postalCode, atMillis, true);
+        restrictTo(plan, carrier, service);
         if (!route(plan))
         {
             return false;
         }
+        return allPromised(plan);
+    }
+
+    /** Whether every shipment of a routed plan has a delivery promise. */
+    public boolean allPromised(final RoutePlan plan)
+    {
         for (int i = 0; i < plan.shipmentCount; i++)
         {
             if (!plan.shipmentPromised[i])

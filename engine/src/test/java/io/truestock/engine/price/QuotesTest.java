@@ -1,26 +1,29 @@
 package io.truestock.engine.price;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 class QuotesTest
 {
     private static final byte[] KEY = new byte[32];
     private final Quotes quotes = new Quotes(KEY);
 
-    @Property(tries = 300)
-    void aQuoteSaysExactlyWhatWasIssued(
-        @ForAll @IntRange(min = 0, max = 1_000_000) final int sku,
-        @ForAll @IntRange(min = 0, max = 4096) final int channel,
-        @ForAll @LongRange(min = 0, max = Price.MAX_AMOUNT_MINOR) final long amount,
-        @ForAll @LongRange(min = 0, max = 4_000_000_000_000L) final long expiresAt)
+    @Test
+    void aQuoteSaysExactlyWhatWasIssued()
+    {
+        qt().withExamples(300)
+            .forAll(integers().between(0, 1_000_000), integers().between(0, 4096),
+                longs().between(0, Price.MAX_AMOUNT_MINOR), longs().between(0, 4_000_000_000_000L))
+            .checkAssert(this::issuedIsVerified);
+    }
+
+    private void issuedIsVerified(final int sku, final int channel, final long amount, final long expiresAt)
     {
         final String id = quotes.issue(sku, channel, new Price(amount, "EUR"), expiresAt);
 

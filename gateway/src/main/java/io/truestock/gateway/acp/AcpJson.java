@@ -43,7 +43,8 @@ final class AcpJson
     private static final Set<String> DETAILS_FIELDS = Set.of("name", "phone_number", "email", "address");
     private static final Set<String> ADDRESS_FIELDS = Set.of("name", "line_one", "line_two", "city", "state",
         "country", "postal_code", "company");
-    private static final Set<String> SELECTED_FIELDS = Set.of("type", "option_id", "item_ids");
+    private static final Set<String> SELECTED_FIELDS = Set.of("type", "option_id", "item_ids", "shipping");
+    private static final Set<String> NESTED_SELECTED_FIELDS = Set.of("option_id", "item_ids");
     static final int MAX_TEXT = AgentJson.MAX_TEXT;
 
     private final int maxLines;
@@ -94,11 +95,36 @@ final class AcpJson
                     throw invalid("invalid", "an option must be an object", path);
                 }
                 only(option, SELECTED_FIELDS, path);
-                selected = text(option, "option_id", path + ".option_id");
+                selected = selectedOptionId(option, path);
             }
         }
         return new CheckoutRequest(body.has("line_items") ? lines(body.get("line_items")) : null, "$.line_items",
             details(body), "$.fulfillment_details.address", buyerEmail(body), buyerName(body), null, selected, null);
+    }
+
+    /**
+     * The option id of a selected option, flat ({@code {"type", "option_id", "item_ids"}}, as the schema has it) or
+     * nested under its type ({@code {"type": "shipping", "shipping": {"option_id", "item_ids"}}}, as the protocol's
+     * MCP examples send it); not both.
+     */
+    private static String selectedOptionId(final JsonNode option, final String path)
+    {
+        final JsonNode nested = option.get("shipping");
+        if (nested == null)
+        {
+            return text(option, "option_id", path + ".option_id");
+        }
+        if (!nested.isObject() || option.has("option_id"))
+        {
+            throw invalid("invalid", "give the option either as option_id or as a shipping object, not both",
+                path + ".shipping");
+        }
+        if (option.has("type") && !"shipping".equals(option.get("type").asText(null)))
+        {
+            throw invalid("invalid", "only shipping options are offered", path + ".type");
+        }
+        only(nested, NESTED_SELECTED_FIELDS, path + ".shipping");
+        return text(nested, "option_id", path + ".shipping.option_id");
     }
 
     /** The payment: {handler id or null, token}. */

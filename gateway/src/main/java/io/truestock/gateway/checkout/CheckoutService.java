@@ -422,9 +422,10 @@ public final class CheckoutService implements AutoCloseable
         final Offer offer = OFFERS.get();
         final List<Session.Line> lines = new ArrayList<>();
         final List<Session.Message> messages = new ArrayList<>();
-        final List<Session.Shipment> promised = new ArrayList<>();
+        final int[] skus = new int[wanted.size()];
+        final long[] qtys = new long[wanted.size()];
+        int channel = -1;
         boolean inStock = true;
-        boolean deliverable = country != null;
         String currency = null;
         for (int i = 0; i < wanted.size(); i++)
         {
@@ -443,6 +444,9 @@ public final class CheckoutService implements AutoCloseable
             line.currency = offer.price().currency().toLowerCase(Locale.ROOT);
             line.quoteId = offer.quoteId();
             line.quoteExpiresAtMillis = offer.quoteExpiresAtMillis();
+            skus[i] = offer.skuIndex();
+            qtys[i] = want.qty();
+            channel = offer.channelIndex();
             citeQuote(request.quoteId(), offer, line, now);
             if (currency != null && !currency.equals(line.currency))
             {
@@ -463,14 +467,6 @@ public final class CheckoutService implements AutoCloseable
                 messages.add(new Session.Message("out_of_stock", path,
                     "Only " + line.available + " of '" + want.sku() + "' are available."));
             }
-            else if (country != null && offer.delivers())
-            {
-                FulfillmentOptions.collect(offer.plan(), promised);
-            }
-            else if (country != null)
-            {
-                deliverable = false;
-            }
         }
         if (request.currency() != null && currency != null &&
             !request.currency().toLowerCase(Locale.ROOT).equals(currency))
@@ -483,8 +479,12 @@ public final class CheckoutService implements AutoCloseable
         session.messages = messages;
         if (holdAnew)
         {
+            // The options are computed before the lines are held, over the same units the reservation takes, so
+            // each is what confirming the reservation by that service ships.
+            final List<Session.Option> options = inStock && country != null ?
+                fulfillmentOptions.options(channel, skus, qtys, country, postal, now) : List.of();
             // Nothing is held for an address no carrier reaches; without an address yet, the lines are held.
-            if (inStock && (country == null || deliverable))
+            if (inStock && (country == null || !options.isEmpty()))
             {
                 holds.reserve(session, principal, wanted, request.linesPath());
             }
@@ -494,7 +494,7 @@ public final class CheckoutService implements AutoCloseable
             }
             if (inStock)
             {
-                fulfillmentOptions.offer(session, promised, deliverable, country);
+                FulfillmentOptions.offer(session, options, country);
             }
             else
             {
@@ -572,13 +572,16 @@ public final class CheckoutService implements AutoCloseable
         final long id = session.reservationId;
         final String country = session.address.country.toUpperCase(Locale.ROOT);
         final String postal = session.address.postalCode;
+        final String[] restriction = FulfillmentOptions.restriction(FulfillmentOptions.selected(session));
+        final String carrier = restriction[0];
+        final String service = restriction[1];
         final Outcome outcome;
         try
         {
             outcome = holds.submit(c ->
             {
                 c.confirm(id, orderId).channel(CommandPolicy.boundChannel(principal)).destination(country, postal)
-                    .principal(principal.id());
+                    .carrier(carrier).service(service).principal(principal.id());
                 for (final Quotes.Quote quote : cited)
                 {
                     if (quote != null)

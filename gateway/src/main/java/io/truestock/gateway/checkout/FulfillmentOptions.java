@@ -1,15 +1,39 @@
 package io.truestock.gateway.checkout;
 
 import io.truestock.engine.Engine;
+import io.truestock.engine.delivery.CarrierSpec;
 import io.truestock.engine.delivery.DeliveryPromise;
+import io.truestock.engine.delivery.ServiceSpec;
 import io.truestock.engine.routing.RoutePlan;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
-/** A checkout's delivery options, built from the router's shipments for the session's lines and address. */
+/**
+ * A checkout's delivery options: one per carrier service that can deliver the whole cart to the session's address,
+ * each with the promise the router makes for the cart shipped by that service alone. Confirmation names the chosen
+ * service ({@code Command#service}), and the engine routes it with the same restriction, so the order ships exactly
+ * as the option said (or is refused, {@code delivery_option_unavailable}, and changes nothing).
+ */
 final class FulfillmentOptions
 {
+    /** Options shown per session at most: the fastest ones, by latest then earliest arrival. */
+    static final int MAX_OPTIONS = 16;
+    /**
+     * The one option offered when no single carrier service reaches every location the cart ships from: each
+     * shipment by the fastest service from its location, exactly as an unrestricted confirmation routes it.
+     */
+    static final String MIXED_OPTION_ID = "ship_mixed";
+
+    private static final Comparator<Session.Option> FASTEST_FIRST = Comparator
+        .comparingLong((Session.Option o) -> o.latestMillis)
+        .thenComparingLong(o -> o.earliestMillis)
+        .thenComparing(o -> o.carrier)
+        .thenComparing(o -> o.service);
+    private static final ThreadLocal<RoutePlan[]> PLANS = ThreadLocal.withInitial(() -> new RoutePlan[1]);
+
     private final Engine engine;
 
     FulfillmentOptions(final Engine engine)
@@ -17,30 +41,94 @@ final class FulfillmentOptions
         this.engine = engine;
     }
 
-    /** The shipments of an offer's plan, as the session shows them. */
-    static void collect(final RoutePlan plan, final List<Session.Shipment> into)
+    /**
+     * Every carrier service that delivers the whole cart (the SKU indexes and quantities of the session's lines) on
+     * the channel to the destination, at {@code now}, fastest first, at most {@link #MAX_OPTIONS}; empty when none
+     * does (the address is then undeliverable) or stock is short.
+     */
+    List<Session.Option> options(
+        final int channel, final int[] skus, final long[] qtys, final String country, final String postalCode,
+        final long now)
     {
+        final RoutePlan plan = plan();
+        final List<Session.Option> options = new ArrayList<>();
+        for (final Map.Entry<String, CarrierSpec> carrier : engine.carriers().entrySet())
+        {
+            for (final ServiceSpec service : carrier.getValue().services())
+            {
+                if (engine.offerCart(channel, skus, qtys, skus.length, country, postalCode, now, carrier.getKey(),
+                    service.id(), plan))
+                {
+                    options.add(option(carrier.getKey(), carrier.getValue(), service, plan));
+                }
+            }
+        }
+        if (options.isEmpty() &&
+            engine.offerCart(channel, skus, qtys, skus.length, country, postalCode, now, null, null, plan))
+        {
+            options.add(mixed(plan));
+        }
+        options.sort(FASTEST_FIRST);
+        return options.size() > MAX_OPTIONS ? new ArrayList<>(options.subList(0, MAX_OPTIONS)) : options;
+    }
+
+    private static Session.Option mixed(final RoutePlan plan)
+    {
+        final DeliveryPromise last = plan.shipment(plan.lastArrival());
+        final Session.Option option = new Session.Option();
+        option.id = MIXED_OPTION_ID;
+        option.carrier = last.carrierId();
+        option.service = last.serviceId();
+        option.title = "Several carriers, " + plan.shipmentCount() + " shipments";
+        option.earliestMillis = earliest(plan);
+        option.latestMillis = last.latestMillis();
+        option.amountMinor = 0;
+        return option;
+    }
+
+    private static long earliest(final RoutePlan plan)
+    {
+        long earliest = Long.MAX_VALUE;
         for (int s = 0; s < plan.shipmentCount(); s++)
         {
-            final DeliveryPromise promise = plan.shipment(s);
-            final Session.Shipment shipment = new Session.Shipment();
-            shipment.carrier = promise.carrierId();
-            shipment.service = promise.serviceId();
-            shipment.earliestMillis = promise.earliestMillis();
-            shipment.latestMillis = promise.latestMillis();
-            into.add(shipment);
+            earliest = Math.min(earliest, plan.shipment(s).earliestMillis());
         }
+        return earliest;
+    }
+
+    /** The carrier service a confirmation by this option must ship by: {carrier, service}, or nulls for any. */
+    static String[] restriction(final Session.Option option)
+    {
+        if (option == null || MIXED_OPTION_ID.equals(option.id))
+        {
+            return new String[] {null, null};
+        }
+        return new String[] {option.carrier, option.service};
+    }
+
+    private static Session.Option option(
+        final String carrierId, final CarrierSpec carrier, final ServiceSpec service, final RoutePlan plan)
+    {
+        final Session.Option option = new Session.Option();
+        option.id = "ship_" + carrierId + "_" + service.id();
+        option.carrier = carrierId;
+        option.service = service.id();
+        option.title = carrier.name() + " " + service.name();
+        final DeliveryPromise last = plan.shipment(plan.lastArrival());
+        option.earliestMillis = earliest(plan);
+        option.latestMillis = last.latestMillis();
+        // Carriers define no shipping rates yet, so delivery is free; a rate would be added here.
+        option.amountMinor = 0;
+        return option;
     }
 
     /**
-     * The fulfillment option: the delivery the router promises for every line's shipments, named by the carrier
-     * service of the shipment that arrives last, from the earliest first arrival to the latest last one. Only this
-     * one is offered: a confirmation ships as the router decides, so an option it would not honour is not shown.
+     * Puts the options on the session. The buyer's earlier choice stays selected while it is still offered;
+     * otherwise the fastest option is. Without an address, or when nothing delivers, a message says why.
      */
-    void offer(
-        final Session session, final List<Session.Shipment> promised, final boolean deliverable, final String country)
+    static void offer(final Session session, final List<Session.Option> options, final String country)
     {
-        session.options = new ArrayList<>();
+        session.options = new ArrayList<>(options);
         if (country == null)
         {
             session.messages.add(new Session.Message("missing_address", "$.fulfillment_details.address",
@@ -48,50 +136,37 @@ final class FulfillmentOptions
             session.selectedOption = null;
             return;
         }
-        if (!deliverable)
+        if (options.isEmpty())
         {
             session.messages.add(new Session.Message("address_undeliverable", "$.fulfillment_details.address",
                 "No carrier delivers these items to " + country + " " + session.address.postalCode + "."));
             session.selectedOption = null;
             return;
         }
-        if (promised.isEmpty())
+        final String chosen = session.selectedOption;
+        session.selectedOption = options.stream().anyMatch(o -> o.id.equals(chosen)) ? chosen : options.get(0).id;
+    }
+
+    /** The session's selected option, or null. */
+    static Session.Option selected(final Session session)
+    {
+        for (final Session.Option option : session.options)
         {
-            session.selectedOption = null;
-            return;
-        }
-        Session.Shipment last = promised.get(0);
-        long earliest = Long.MAX_VALUE;
-        for (final Session.Shipment shipment : promised)
-        {
-            earliest = Math.min(earliest, shipment.earliestMillis);
-            if (shipment.latestMillis > last.latestMillis)
+            if (option.id.equals(session.selectedOption))
             {
-                last = shipment;
+                return option;
             }
         }
-        final Session.Option option = new Session.Option();
-        option.id = "ship_" + last.carrier + "_" + last.service;
-        option.carrier = last.carrier;
-        option.service = last.service;
-        final var carrier = engine.carriers().get(last.carrier);
-        final String carrierName = carrier == null ? last.carrier : carrier.name();
-        String serviceName = last.service;
-        if (carrier != null)
+        return null;
+    }
+
+    private RoutePlan plan()
+    {
+        final RoutePlan[] holder = PLANS.get();
+        if (holder[0] == null || holder[0].maxLocations() < engine.config().maxLocations())
         {
-            for (final var service : carrier.services())
-            {
-                if (service.id().equals(last.service) && service.name() != null)
-                {
-                    serviceName = service.name();
-                }
-            }
+            holder[0] = engine.newRoutePlan();
         }
-        option.title = carrierName + " " + serviceName;
-        option.earliestMillis = earliest;
-        option.latestMillis = last.latestMillis;
-        option.amountMinor = 0;
-        session.options.add(option);
-        session.selectedOption = option.id;
+        return holder[0];
     }
 }

@@ -193,17 +193,9 @@ public final class Api
             {
                 // The MCP endpoint (Streamable HTTP) takes the same bearer keys as the API.
                 exchange.route("mcp");
+                // The endpoint spends the key's rate limit itself once it has read which tool a call names: a tool
+                // that writes spends a write, anything else a read.
                 final Principal caller = authenticate(request);
-                try
-                {
-                    // Every MCP call spends a read: a tool that writes submits through the same handlers as /v1.
-                    admit(exchange, caller, HttpMethod.GET);
-                }
-                catch (final ApiException refusal)
-                {
-                    extensions.get("mcp").refuse(exchange, refusal);
-                    return;
-                }
                 extensions.get("mcp").handle(exchange, caller, path, uri);
                 return;
             }
@@ -306,11 +298,17 @@ public final class Api
         if (waitNanos > 0)
         {
             exchange.route("rate_limited");
-            throw new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
-                "this key's " + (kind == RateLimit.Kind.READ ? "reads" : "writes") +
-                " are over their rate limit; retry after the Retry-After delay", null,
-                KeyGuard.retryAfterSeconds(waitNanos));
+            throw rateLimited(kind, waitNanos);
         }
+    }
+
+    /** The refusal of a request over its key's rate limit: 429 {@code rate_limited} with {@code Retry-After}. */
+    public static ApiException rateLimited(final RateLimit.Kind kind, final long waitNanos)
+    {
+        return new ApiException(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited",
+            "this key's " + (kind == RateLimit.Kind.READ ? "reads" : "writes") +
+            " are over their rate limit; retry after the Retry-After delay", null,
+            KeyGuard.retryAfterSeconds(waitNanos));
     }
 
     /**

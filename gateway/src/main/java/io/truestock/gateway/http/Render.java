@@ -568,6 +568,8 @@ public final class Render
             case QUOTE_MISMATCH ->
                 "a cited quote is not for a SKU of this reservation on its channel, or cites a SKU twice";
             case CARRIER_LIMIT -> "the carrier limit is reached";
+            case DELIVERY_OPTION_UNAVAILABLE ->
+                "the chosen carrier service cannot deliver every shipment to this destination; choose another option";
         };
     }
 }

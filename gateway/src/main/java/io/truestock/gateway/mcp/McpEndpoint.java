@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
@@ -24,7 +25,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
+import io.truestock.gateway.auth.RateLimit;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
@@ -36,9 +39,11 @@ import reactor.core.publisher.Mono;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The MCP endpoint, {@code /mcp} on the gateway's HTTP port: the MCP Java SDK's stateless server (tools only) over
@@ -73,14 +78,17 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
         "http://[::1]:*", "https://[::1]:*");
 
     private final ObjectMapper mapper;
+    private final KeyGuard keys;
+    private final Set<String> writeTools = new HashSet<>();
     private final JacksonMcpJsonMapper jsonMapper;
     private final ServerHttpHeaderValidator security;
     private volatile McpStatelessServerHandler handler;
     private volatile boolean closing;
 
-    private McpEndpoint(final ObjectMapper mapper, final List<String> allowedOrigins)
+    private McpEndpoint(final ObjectMapper mapper, final KeyGuard keys, final List<String> allowedOrigins)
     {
         this.mapper = mapper;
+        this.keys = keys;
         this.jsonMapper = new JacksonMcpJsonMapper(mapper);
         final List<String> origins = new ArrayList<>(LOOPBACK_ORIGINS);
         origins.addAll(allowedOrigins);
@@ -102,14 +110,26 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
      * the API's {@code mcp} extension.
      *
      * @param mapper         from {@link #newMapper()}; tool handlers share it.
+     * @param keys           spends each caller's rate limit: a {@code tools/call} of a tool that is not
+     *                       {@code readOnlyHint} is a write, every other message a read.
      * @param allowedOrigins browser origins allowed besides loopback ones, e.g. {@code https://console.example.com}
      *                       ({@code :*} at the end allows any port).
+     * @param validateResults whether each successful result is checked against its tool's output schema.
      */
     public static McpEndpoint start(
-        final ObjectMapper mapper, final McpToolRegistry registry, final List<String> allowedOrigins,
-        final String serverVersion)
+        final ObjectMapper mapper, final McpToolRegistry registry, final KeyGuard keys,
+        final List<String> allowedOrigins, final boolean validateResults, final String serverVersion)
     {
-        final McpEndpoint endpoint = new McpEndpoint(mapper, allowedOrigins);
+        final McpEndpoint endpoint = new McpEndpoint(mapper, keys, allowedOrigins);
+        final List<AsyncToolSpecification> tools = registry.seal();
+        for (final AsyncToolSpecification tool : tools)
+        {
+            final McpSchema.ToolAnnotations annotations = tool.tool().annotations();
+            if (annotations == null || !Boolean.TRUE.equals(annotations.readOnlyHint()))
+            {
+                endpoint.writeTools.add(tool.tool().name());
+            }
+        }
         McpServer.async(endpoint)
             .serverInfo("truestock", serverVersion)
             .instructions("Truestock answers stock, price and delivery for a SKU on a sales channel from live " +
@@ -118,11 +138,11 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
                 "prices. Refusals come back as tool errors whose structuredContent.code says why.")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .jsonMapper(endpoint.jsonMapper)
-            .jsonSchemaValidator(new ToolSchemaValidator(mapper))
+            .jsonSchemaValidator(new ToolSchemaValidator(mapper, validateResults))
             // Arguments are read by each tool as strictly as the HTTP API reads bodies, so a refusal names the
             // offending field with the same problem code; the schemas describe the same rules to the agent.
             .validateToolInputs(false)
-            .tools(registry.seal())
+            .tools(tools)
             .build();
         return endpoint;
     }
@@ -197,6 +217,14 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
             return;
         }
         final JsonRpc.Message message = JsonRpc.read(mapper, ByteBufUtil.getBytes(request.content()));
+        final RateLimit.Kind kind = isWrite(message) ? RateLimit.Kind.WRITE : RateLimit.Kind.READ;
+        final long waitNanos = keys.acquire(principal, kind);
+        if (waitNanos > 0)
+        {
+            exchange.route("rate_limited");
+            refuse(exchange, Api.rateLimited(kind, waitNanos));
+            return;
+        }
         if (message.error() != null)
         {
             exchange.respond(json(exchange, HttpResponseStatus.BAD_REQUEST, message.error()));
@@ -220,6 +248,18 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
             // A response to a request this server never sends: nothing to do with it.
             exchange.respond(accepted());
         }
+    }
+
+    /** Whether a message calls a tool that changes state (an unknown tool is refused later; it counts as a read). */
+    private boolean isWrite(final JsonRpc.Message message)
+    {
+        final McpSchema.JSONRPCRequest rpc = message.request();
+        if (rpc == null || !McpSchema.METHOD_TOOLS_CALL.equals(rpc.method()) || !(rpc.params() instanceof Map<?, ?>))
+        {
+            return false;
+        }
+        final Object name = ((Map<?, ?>)rpc.params()).get("name");
+        return name instanceof String && writeTools.contains(name);
     }
 
     private void request(final Exchange exchange, final McpTransportContext context, final McpSchema.JSONRPCRequest rpc)

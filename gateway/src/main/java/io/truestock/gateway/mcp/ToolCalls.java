@@ -27,6 +27,7 @@ import io.truestock.gateway.http.Responses;
 import reactor.core.publisher.Mono;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -103,20 +104,22 @@ public final class ToolCalls
     /** A successful result: {@code structured} (a JSON object) and its text. */
     public static CallToolResult success(final JsonNode structured)
     {
-        return CallToolResult.builder()
-            .content(List.of(TextContent.builder(structured.toString()).build()))
-            .structuredContent(structured)
-            .isError(false)
-            .build();
+        return result(structured, structured.toString(), false);
     }
 
     /** A refusal: {@code isError: true}, the problem (with its {@code code}) in structuredContent and as text. */
     public static CallToolResult refusal(final JsonNode problem)
     {
+        return result(problem, problem.toString(), true);
+    }
+
+    /** A result whose text is already at hand ({@code text} is {@code structured} as JSON). */
+    private static CallToolResult result(final JsonNode structured, final String text, final boolean error)
+    {
         return CallToolResult.builder()
-            .content(List.of(TextContent.builder(problem.toString()).build()))
-            .structuredContent(problem)
-            .isError(true)
+            .content(List.of(TextContent.builder(text).build()))
+            .structuredContent(structured)
+            .isError(error)
             .build();
     }
 
@@ -219,7 +222,8 @@ public final class ToolCalls
         {
             throw new IllegalStateException("the API answered " + status + " without a JSON object");
         }
-        return status >= 200 && status < 300 ? success(json) : refusal(json);
+        // The API's body is the object's JSON already: it is the text, not a second rendering of the tree.
+        return result(json, new String(body, StandardCharsets.UTF_8), status < 200 || status >= 300);
     }
 
     private static void continueOn(final Executor executor, final Runnable work)

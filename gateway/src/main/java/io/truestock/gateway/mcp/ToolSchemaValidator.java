@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tool's schemas when the server is built ({@link #validateSchema}) and every successful tool result against its
  * output schema ({@link #validate}); a result that breaks its schema reaches the agent as a tool error, never as
  * data. Compiled schemas are kept by identity (tools hold theirs for the server's life), at most
- * {@link #MAX_COMPILED}; past the bound a schema is compiled for the one call. Thread safe.
+ * {@link #MAX_COMPILED}; past the bound a schema is compiled for the one call. Results are checked only when asked
+ * at construction ({@code mcp.validate_results}); tool schemas always are. Thread safe.
  */
 public final class ToolSchemaValidator implements JsonSchemaValidator
 {
@@ -28,6 +29,7 @@ public final class ToolSchemaValidator implements JsonSchemaValidator
     private static final int MAX_REPORTED_ERRORS = 5;
 
     private final ObjectMapper mapper;
+    private final boolean checkResults;
     private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final Map<Identity, Schema> compiled = new ConcurrentHashMap<>();
     private final Schema metaSchema;
@@ -48,15 +50,24 @@ public final class ToolSchemaValidator implements JsonSchemaValidator
         }
     }
 
-    public ToolSchemaValidator(final ObjectMapper mapper)
+    /**
+     * @param checkResults whether {@link #validate} checks results; when false it passes every result unread (the
+     *                     SDK then uses the tool's own text content, which every tool here sets).
+     */
+    public ToolSchemaValidator(final ObjectMapper mapper, final boolean checkResults)
     {
         this.mapper = mapper;
+        this.checkResults = checkResults;
         this.metaSchema = registry.getSchema(SchemaLocation.of(META_SCHEMA));
     }
 
     @Override
     public ValidationResponse validate(final Map<String, Object> schema, final Object structuredContent)
     {
+        if (!checkResults)
+        {
+            return ValidationResponse.asValid(null);
+        }
         final String json;
         try
         {

@@ -128,6 +128,82 @@ class AcpCheckoutApiTest
     }
 
     @Test
+    void everyCarrierServiceIsAnOptionAndTheChosenOneIsWhatTheOrderShipsBy()
+    {
+        api.expect(200, "PUT", "/v1/carriers/fedex", "{\"name\":\"FedEx\",\"services\":[" +
+            "{\"id\":\"express\",\"name\":\"Express\",\"working_days\":" + WEEKDAYS + ",\"zones\":[" +
+            "{\"location\":\"oak\",\"country\":\"US\",\"min_transit_days\":0,\"max_transit_days\":0}]}," +
+            "{\"id\":\"economy\",\"name\":\"Economy\",\"working_days\":" + WEEKDAYS + ",\"zones\":[" +
+            "{\"location\":\"oak\",\"country\":\"US\",\"min_transit_days\":4,\"max_transit_days\":6}]}," +
+            "{\"id\":\"uk\",\"name\":\"UK only\",\"working_days\":" + WEEKDAYS + ",\"zones\":[" +
+            "{\"location\":\"oak\",\"country\":\"GB\",\"min_transit_days\":1,\"max_transit_days\":2}]}]}");
+        final JsonNode session = acp.create(createBody("shoe", 2, "US", "94607"));
+        final JsonNode options = session.path("fulfillment_options");
+        assertThat(options).as("every service that reaches the US, fastest first; none that does not").hasSize(3);
+        assertThat(options.get(0).path("id").asText()).isEqualTo("ship_fedex_express");
+        assertThat(options.get(1).path("id").asText()).isEqualTo("ship_ups_ground");
+        assertThat(options.get(2).path("id").asText()).isEqualTo("ship_fedex_economy");
+        assertThat(session.path("selected_fulfillment_options").get(0).path("option_id").asText())
+            .as("the fastest is selected until the buyer chooses").isEqualTo("ship_fedex_express");
+        final JsonNode economy = options.get(2);
+        final String id = session.path("id").asText();
+
+        final ApiHarness.Reply chosen = acp.post("/acp/checkout_sessions/" + id, "{\"selected_fulfillment_options\":" +
+            "[{\"type\":\"shipping\",\"shipping\":{\"option_id\":\"ship_fedex_economy\",\"item_ids\":" +
+            "[\"li_1\"]}}]}");
+        assertThat(chosen.status()).as("%s", chosen.body()).isEqualTo(200);
+        assertThat(chosen.json().path("selected_fulfillment_options").get(0).path("option_id").asText())
+            .isEqualTo("ship_fedex_economy");
+        final ApiHarness.Reply unknown = acp.post("/acp/checkout_sessions/" + id, "{\"selected_fulfillment_options\":" +
+            "[{\"type\":\"shipping\",\"option_id\":\"ship_fedex_uk\",\"item_ids\":[\"li_1\"]}]}");
+        assertThat(unknown.status()).as("an option this session was not offered").isEqualTo(400);
+
+        final JsonNode done = acp.complete(id, "tok_sandbox_success").json();
+        assertThat(done.path("status").asText()).isEqualTo("completed");
+        final JsonNode order = api.expect(200, "GET", "/v1/orders/" + done.path("order").path("id").asText() +
+            "?channel=shop", null);
+        final JsonNode delivery = order.path("shipments").get(0).path("delivery");
+        assertThat(delivery.path("carrier").asText()).isEqualTo("fedex");
+        assertThat(delivery.path("service").asText()).isEqualTo("economy");
+        assertThat(Instant.parse(delivery.path("earliest").asText()))
+            .isEqualTo(Instant.parse(economy.path("earliest_delivery_time").asText()));
+        assertThat(Instant.parse(delivery.path("latest").asText()))
+            .isEqualTo(Instant.parse(economy.path("latest_delivery_time").asText()));
+    }
+
+    @Test
+    void aCartNoOneServiceReachesShipsByEachLocationsFastestService()
+    {
+        api.expect(200, "PUT", "/v1/locations/nyc", "{\"name\":\"New York\",\"timezone\":\"America/New_York\"," +
+            "\"country\":\"US\",\"priority\":2,\"cutoff\":\"14:00\",\"handling_days\":0,\"working_days\":" +
+            WEEKDAYS + "}");
+        api.expect(200, "PUT", "/v1/carriers/usps", "{\"name\":\"USPS\",\"services\":[{\"id\":\"priority\"," +
+            "\"name\":\"Priority\",\"working_days\":" + WEEKDAYS + ",\"zones\":[{\"location\":\"nyc\"," +
+            "\"country\":\"US\",\"min_transit_days\":2,\"max_transit_days\":3}]}]}");
+        api.defineSku("lace", 300);
+        api.receive("lace", "nyc", 5);
+        final JsonNode session = acp.create("{\"currency\":\"usd\",\"capabilities\":{}," +
+            "\"line_items\":[{\"id\":\"shoe\"},{\"id\":\"lace\"}]," +
+            "\"fulfillment_details\":{\"address\":{\"name\":\"Ada\",\"line_one\":\"1 Main St\"," +
+            "\"city\":\"Oakland\",\"state\":\"CA\",\"country\":\"US\",\"postal_code\":\"94607\"}}}");
+        assertThat(session.path("status").asText()).as("%s", session).isEqualTo("ready_for_payment");
+        final JsonNode options = session.path("fulfillment_options");
+        assertThat(options).as("UPS reaches only oak, USPS only nyc: one option, each shipment by its own").hasSize(1);
+        assertThat(options.get(0).path("id").asText()).isEqualTo("ship_mixed");
+
+        final JsonNode done = acp.complete(session.path("id").asText(), "tok_sandbox_success").json();
+        assertThat(done.path("status").asText()).isEqualTo("completed");
+        final JsonNode shipments = api.expect(200, "GET", "/v1/orders/" + done.path("order").path("id").asText() +
+            "?channel=shop", null).path("shipments");
+        assertThat(shipments).hasSize(2);
+        final java.util.Set<String> carriers = new java.util.HashSet<>();
+        shipments.forEach(shipment -> carriers.add(shipment.path("delivery").path("carrier").asText()));
+        assertThat(carriers).containsExactlyInAnyOrder("ups", "usps");
+        assertThat(Instant.parse(shipments.get(1).path("delivery").path("latest").asText()).toEpochMilli())
+            .isLessThanOrEqualTo(Instant.parse(options.get(0).path("latest_delivery_time").asText()).toEpochMilli());
+    }
+
+    @Test
     void aPriceChangeAfterTheCheckoutDoesNotChangeWhatIsCharged()
     {
         final JsonNode offer = api.expect(200, "GET", "/v1/offers/shoe?channel=shop&qty=1", null);

@@ -147,7 +147,7 @@ final class ApiHarness implements BeforeAllCallback, AfterAllCallback, BeforeEac
             return;
         }
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1)
-            .adminToken(ADMIN_TOKEN).ioThreads(4);
+            .adminToken(ADMIN_TOKEN).ioThreads(4).mcpValidateResults(true);
         config.engine().maxSkus(1024).maxLocations(8).maxChannels(8);
         config.runtime().tickIntervalMillis(20);
         customize.accept(config);

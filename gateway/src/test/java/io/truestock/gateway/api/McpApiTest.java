@@ -349,6 +349,31 @@ class McpApiTest
     }
 
     @Test
+    void aToolThatWritesSpendsAWriteAndEveryOtherMessageARead()
+    {
+        api.standardCatalog(10, "shoe");
+        final String key = api.expect(201, "POST", "/v1/api-keys", "{\"scope\":\"agent\",\"rate_limit\":" +
+            "{\"reads_per_second\":100,\"read_burst\":100,\"writes_per_second\":1,\"write_burst\":1}}")
+            .path("key").asText();
+        final String reserve = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":" +
+            "\"reserve\",\"arguments\":{\"channel\":\"shopify\",\"lines\":[{\"sku\":\"shoe\",\"qty\":1}]}}}";
+        assertThat(post(key, reserve).status()).isEqualTo(200);
+        final long availableAfterOne = api.available("shoe", "shopify");
+        final ApiHarness.Reply limited = post(key, reserve);
+        assertThat(limited.status()).as("the second reserve is the second write").isEqualTo(429);
+        assertThat(ApiHarness.parse(limited.body()).path("error").path("message").asText())
+            .startsWith("rate_limited").contains("writes");
+        assertThat(api.available("shoe", "shopify")).as("the refused call reserved nothing")
+            .isEqualTo(availableAfterOne);
+        for (int i = 0; i < 5; i++)
+        {
+            success(callAs(key, "get_offer", "{\"sku\":\"shoe\",\"channel\":\"shopify\"}"));
+            assertThat(post(key, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").status())
+                .as("reads are counted apart from writes").isEqualTo(200);
+        }
+    }
+
+    @Test
     void aForeignOriginIs403AndALoopbackOrConfiguredOneIsServed()
     {
         final String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}";

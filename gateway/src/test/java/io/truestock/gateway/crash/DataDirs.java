@@ -36,6 +36,16 @@ final class DataDirs
     /** The config file the crash tests run the server with: frequent snapshots and small bounds. */
     static Path writeServerConfig(final Path file, final long snapshotEveryCommands)
     {
+        return writeServerConfig(file, snapshotEveryCommands, 65536, 65536);
+    }
+
+    /**
+     * As {@link #writeServerConfig(Path, long)} with room for {@code openAndKeys} open reservations and idempotency
+     * keys and {@code retained} orders and finished reservations.
+     */
+    static Path writeServerConfig(
+        final Path file, final long snapshotEveryCommands, final int openAndKeys, final int retained)
+    {
         final String yaml = String.join("\n",
             "snapshot_every_commands: " + snapshotEveryCommands,
             "snapshots_kept: 2",
@@ -45,10 +55,10 @@ final class DataDirs
             "  max_skus: 64",
             "  max_locations: 4",
             "  max_channels: 4",
-            "  max_open_reservations: 65536",
-            "  max_retained_reservations: 65536",
-            "  max_orders: 65536",
-            "  max_idempotency_entries: 65536",
+            "  max_open_reservations: " + openAndKeys,
+            "  max_retained_reservations: " + retained,
+            "  max_orders: " + retained,
+            "  max_idempotency_entries: " + openAndKeys,
             "");
         try
         {

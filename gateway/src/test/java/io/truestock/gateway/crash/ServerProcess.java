@@ -208,10 +208,16 @@ final class ServerProcess implements AutoCloseable
     /** Waits (bounded) for the ready line, then for {@code GET /health} to answer 200; returns the HTTP port. */
     int awaitReady()
     {
+        return awaitReady(START_TIMEOUT_SECONDS);
+    }
+
+    /** {@link #awaitReady()} with a bound of its own for the ready line. */
+    int awaitReady(final long timeoutSeconds)
+    {
         final int httpPort;
         try
         {
-            httpPort = port.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            httpPort = port.get(timeoutSeconds, TimeUnit.SECONDS);
         }
         catch (final InterruptedException ex)
         {
@@ -223,7 +229,7 @@ final class ServerProcess implements AutoCloseable
             return fail("the server did not start (alive: " + process.isAlive() + "):\n" + outputTail(), ex);
         }
         final HttpCalls http = new HttpCalls(httpPort);
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline && process.isAlive())
         {
             try
@@ -251,6 +257,12 @@ final class ServerProcess implements AutoCloseable
             return fail("the server logged no recovered sequence:\n" + outputTail());
         }
         return sequence;
+    }
+
+    /** The server JVM's process id. */
+    long pid()
+    {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no drain, no final snapshot. Waits (bounded) for the process to be gone. */

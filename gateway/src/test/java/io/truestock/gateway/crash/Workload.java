@@ -33,8 +33,11 @@ final class Workload
     /** Bundle SKU -> (component SKU -> units of it in one bundle). */
     static final Map<String, Map<String, Long>> BUNDLES = bundles();
     static final long INITIAL_UNITS = 300;
-    /** Most reservations outlive the test; the rest expire within seconds, through the engine's ticks. */
-    static final int TTL_SECONDS = 3600;
+    /**
+     * Most reservations outlive the test (the hour-long soak included); the rest expire within seconds, through the
+     * engine's ticks.
+     */
+    static final int TTL_SECONDS = 4 * 3600;
     static final int MAX_SHORT_TTL_SECONDS = 3;
     private static final int SHORT_TTL_PERCENT = 15;
     static final long JOIN_TIMEOUT_SECONDS = 60;
@@ -50,6 +53,7 @@ final class Workload
     private final AtomicBoolean serverGoingAway = new AtomicBoolean();
     private final AtomicReference<String> unexpected = new AtomicReference<>();
     private volatile long endedAtMillis;
+    private volatile long intervalNanos;
 
     /** @param run names this run in every order id and idempotency key, so that runs on one data dir never collide. */
     Workload(final String run)
@@ -164,6 +168,19 @@ final class Workload
 
     // ---- the run ----
 
+    /** Paces each client to at most {@code perSecond} requests a second (0, the default: as fast as answered). */
+    Workload pace(final int perSecond)
+    {
+        intervalNanos = perSecond <= 0 ? 0 : 1_000_000_000L / perSecond;
+        return this;
+    }
+
+    /** Answers the clients have had so far. */
+    int answered()
+    {
+        return answered.get();
+    }
+
     /** Starts {@code clientCount} clients against the server on {@code port}; each is seeded from {@code seed}. */
     void start(final int port, final long seed, final int clientCount)
     {
@@ -276,8 +293,14 @@ final class Workload
         @Override
         public void run()
         {
+            long dueNanos = System.nanoTime();
             while (!stopped)
             {
+                if (intervalNanos > 0)
+                {
+                    dueNanos += intervalNanos;
+                    java.util.concurrent.locks.LockSupport.parkNanos(dueNanos - System.nanoTime());
+                }
                 final Request request = next();
                 final int index = calls.size();
                 final Reply reply;

@@ -3,6 +3,7 @@ package io.truestock.gateway.mcp;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
+import io.truestock.gateway.auth.KeyGuard;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -14,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The seam other parts add their tools through: one name each, closed once the endpoint is built. */
 class McpToolRegistryTest
 {
+    /** Keys that know no one and limit nothing: these tests never serve a request. */
+    private static final KeyGuard OPEN = KeyGuard.of(token -> null);
+
     @Test
     void aNameIsTakenOnceAndTheRegistryClosesWhenTheEndpointIsBuilt()
     {
@@ -21,7 +25,7 @@ class McpToolRegistryTest
         assertThat(registry.names()).containsExactly("a", "b");
         assertThatThrownBy(() -> registry.add(tool("a"))).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("'a'");
-        McpEndpoint.start(McpEndpoint.newMapper(), registry, java.util.List.of(), "test");
+        McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), true, "test");
         assertThatThrownBy(() -> registry.add(tool("c"))).isInstanceOf(IllegalStateException.class);
         assertThat(registry.names()).containsExactly("a", "b");
     }
@@ -32,7 +36,8 @@ class McpToolRegistryTest
         final McpToolRegistry registry = new McpToolRegistry().add(AsyncToolSpecification.builder()
             .tool(Tool.builder("broken", Map.of("type", "object", "required", "sku")).build())
             .callHandler((context, request) -> Mono.just(CallToolResult.builder().build())).build());
-        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, java.util.List.of(), "test"))
+        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), true,
+            "test"))
             .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ToolSchemaValidatorTest
 {
     private final ObjectMapper mapper = McpEndpoint.newMapper();
-    private final ToolSchemaValidator validator = new ToolSchemaValidator(mapper);
+    private final ToolSchemaValidator validator = new ToolSchemaValidator(mapper, true);
     private final ToolSchemas schemas = new ToolSchemas(mapper);
 
     @Test
@@ -27,6 +27,15 @@ class ToolSchemaValidatorTest
         assertThat(invalid.valid()).isFalse();
         assertThat(invalid.errorMessage()).contains("amount").contains("currency");
         assertThat(validator.validate(money, Map.of("amount", 1, "currency", "USD", "extra", true)).valid()).isFalse();
+    }
+
+    @Test
+    void withResultChecksOffEveryResultPassesButSchemasAreStillChecked()
+    {
+        final ToolSchemaValidator unchecked = new ToolSchemaValidator(mapper, false);
+        final Map<String, Object> money = schemas.component("Money");
+        assertThat(unchecked.validate(money, Map.of("amount", -1, "currency", "usd")).valid()).isTrue();
+        assertThat(unchecked.validateSchema(Map.of("type", 5)).valid()).isFalse();
     }
 
     @Test

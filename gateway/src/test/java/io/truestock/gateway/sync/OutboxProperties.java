@@ -1,18 +1,19 @@
 package io.truestock.gateway.sync;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
  * The outbox against a model, over random interleavings of engine publications, takes, acknowledgements,
@@ -40,17 +41,23 @@ class OutboxProperties
         }
     };
 
-    @Provide
-    Arbitrary<List<int[]>> actions()
+    private static Gen<List<int[]>> actions()
     {
         // [kind, a, b]: 0 offer(sku a, qty b), 1 take(max a), 2 ack(in-flight index a), 3 retry(a), 4 reject(a),
         // 5 advance time by a * 10 ms, 6 reconcile sku a
-        return Arbitraries.integers().between(0, 6).flatMap(kind -> Arbitraries.integers().between(0, 40)
-            .flatMap(a -> Arbitraries.integers().between(0, 5).map(b -> new int[] {kind, a, b}))).list().ofMaxSize(300);
+        final Gen<int[]> action = integers().between(0, 6).zip(integers().between(0, 40), integers().between(0, 5),
+            (kind, a, b) -> new int[] {kind, a, b});
+        return lists().of(action).ofType(lists().<int[], List<int[]>>arrayList()).ofSizeBetween(0, 300)
+            .describedAs(list -> list.stream().map(Arrays::toString).collect(Collectors.joining(", ", "[", "]")));
     }
 
-    @Property(tries = 300, edgeCases = EdgeCasesMode.NONE)
-    void convergesWithoutRegressionOrDuplicateFlight(@ForAll("actions") final List<int[]> actions)
+    @Test
+    void convergesWithoutRegressionOrDuplicateFlight()
+    {
+        qt().withExamples(300).forAll(actions()).checkAssert(OutboxProperties::converges);
+    }
+
+    private static void converges(final List<int[]> actions)
     {
         final Outbox outbox = new Outbox(SKUS);
         final long[] engineQty = new long[SKUS];
