@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 
@@ -129,12 +130,19 @@ class FramingApiTest
         assertThat(api.stockAt("shoe", "oak").path("on_hand").asLong()).isEqualTo(onHand + 1);
     }
 
-    /** True when the next read finds the connection closed (an orderly close or a reset), false on more bytes. */
+    /**
+     * True when the next read finds the connection closed (an orderly close or a reset); false on more bytes, or
+     * when the connection is still open at the read timeout.
+     */
     private static boolean closedByServer(final InputStream in) throws IOException
     {
         try
         {
             return in.read() == -1;
+        }
+        catch (final SocketTimeoutException open)
+        {
+            return false;
         }
         catch (final SocketException reset)
         {
