@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -22,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Per-connection request handling: hands each request to the {@link Api} and writes the answers strictly in
- * request order (HTTP/1.1 pipelining). At most {@link #MAX_IN_FLIGHT} requests are outstanding per connection;
+ * request order (HTTP/1.1 pipelining); requests pipelined after one that closes the connection are not served. At most {@link #MAX_IN_FLIGHT} requests are outstanding per connection;
  * at that bound the connection stops reading from the socket, and requests the codec had already decoded from
  * the last read wait (at most one read buffer's worth) until answers drain: nothing is dropped, nothing grows
  * without bound.
@@ -30,8 +31,8 @@ import java.util.concurrent.TimeUnit;
  * A request the codec could not frame (a decoder failure: request line or headers too long or malformed, both
  * {@code Content-Length} and {@code Transfer-Encoding}, a broken chunked encoding, a body over the bound) ends the
  * connection: its answer ({@code 400}, {@code 413}, {@code 414} or {@code 431}) says {@code Connection: close},
- * nothing received after it is served, and the connection closes a moment after the answer is written (so that a
- * client still sending reads the answer rather than a reset). Where one request ends is unknown after such a
+ * nothing received after it is served, and the connection's output ends right after the answer while its input is
+ * drained for a moment before the close (so that a client still sending reads the answer rather than a reset). Where one request ends is unknown after such a
  * failure, so anything that follows could be misread as a request of its own.
  */
 final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> implements Exchange.Sink
@@ -52,7 +53,7 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     private long nextToWrite;
     private boolean closing;
     private long unframedSequence = -1;
-    private boolean unframedSeen;
+    private boolean finalRequestSeen;
     private Exchange streaming;
 
     HttpConnection(final Api api, final Metrics metrics)
@@ -82,11 +83,13 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     protected void channelRead0(final ChannelHandlerContext context, final FullHttpRequest request)
     {
-        if (closing || streaming != null || unframedSeen)
+        if (closing || streaming != null || finalRequestSeen)
         {
             return;
         }
-        unframedSeen = request.decoderResult().isFailure();
+        // RFC 9112 section 9.6: nothing after a request that closes the connection (Connection: close, HTTP/1.0
+        // without keep-alive) or that could not be framed is processed.
+        finalRequestSeen = request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request);
         if (nextSequence - nextToWrite >= MAX_IN_FLIGHT || !waiting.isEmpty())
         {
             context.channel().config().setAutoRead(false);
@@ -196,8 +199,7 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
             {
                 next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 final ChannelHandlerContext context = ctx;
-                context.writeAndFlush(next).addListener(written ->
-                    context.executor().schedule(() -> context.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
+                context.writeAndFlush(next).addListener(written -> lingeringClose(context));
                 closing = true;
             }
             else
@@ -219,6 +221,20 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
         {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Ends the output at once (the client reads the answer, then the end of the stream) but keeps reading, and
+     * discarding, for {@link #LINGER_MILLIS} before closing: a close with unread input would reset the connection,
+     * and a reset can destroy the answer before the client has read it.
+     */
+    private static void lingeringClose(final ChannelHandlerContext context)
+    {
+        if (context.channel() instanceof DuplexChannel duplex && duplex.isActive())
+        {
+            duplex.shutdownOutput();
+        }
+        context.executor().schedule(() -> context.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

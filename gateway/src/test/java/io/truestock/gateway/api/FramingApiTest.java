@@ -23,7 +23,8 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 /**
  * A request the server cannot frame ends its connection: the answer ({@code 400}, {@code 413}, {@code 414} or
  * {@code 431} problem+json) says {@code Connection: close}, the server closes the connection, and a valid stock
- * receive sent right behind it on the same socket is never executed. Where the broken request ends is unknown, so
+ * receive sent right behind it on the same socket is never executed. The same holds behind a request that closes
+ * the connection itself ({@code Connection: close}, HTTP/1.0). Where the broken request ends is unknown, so
  * whatever follows it could otherwise be read as a request of its own (request smuggling).
  */
 class FramingApiTest
@@ -105,6 +106,38 @@ class FramingApiTest
         assertThat(api.stockAt("shoe", "oak").path("on_hand").asLong()).as(what + ": the receive behind it")
             .isEqualTo(onHand);
         assertThat(api.sequence()).as(what + ": no command reached the writer").isEqualTo(sequence);
+    }
+
+    static Stream<Arguments> closing()
+    {
+        return Stream.of(
+            arguments("Connection: close", "GET /v1/skus/shoe HTTP/1.1\r\n" + HEAD + "Connection: close\r\n\r\n"),
+            arguments("HTTP/1.0 without keep-alive", "GET /v1/skus/shoe HTTP/1.0\r\n" + HEAD + "\r\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("closing")
+    void nothingPipelinedAfterARequestThatClosesTheConnectionIsServed(final String what, final String request)
+        throws IOException
+    {
+        final long onHand = api.stockAt("shoe", "oak").path("on_hand").asLong();
+
+        final RawResponse answer;
+        final boolean closed;
+        try (Socket socket = new Socket("127.0.0.1", api.port()))
+        {
+            socket.setSoTimeout((int)ApiHarness.REQUEST_TIMEOUT.toMillis());
+            socket.getOutputStream().write((request + FOLLOWER).getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            answer = ApiHarness.readResponse(socket.getInputStream());
+            closed = closedByServer(socket.getInputStream());
+        }
+
+        assertThat(answer.status()).as(what).isEqualTo(200);
+        assertThat(answer.headers().get("connection")).as(what).isEqualToIgnoringCase("close");
+        assertThat(closed).as(what + ": closed after the answer, the receive behind it unanswered").isTrue();
+        assertThat(api.stockAt("shoe", "oak").path("on_hand").asLong()).as(what + ": the receive behind it")
+            .isEqualTo(onHand);
     }
 
     @org.junit.jupiter.api.Test

@@ -1,6 +1,8 @@
 package io.truestock.gateway.api;
 
+import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -175,6 +177,16 @@ class HttpEdgeFuzzTest
 
     @FuzzTest(maxDuration = "10m")
     void refusedRequestsChangeNothingAndNothingFails(final FuzzedDataProvider data) throws Exception
+    {
+        // The test talks to its own server on loopback, never to a host the input names.
+        try (SilentCloseable loopback = BugDetectors.allowNetworkConnections((host, port) ->
+            host.equals("127.0.0.1") || host.equals("localhost")))
+        {
+            exchange(data);
+        }
+    }
+
+    private static void exchange(final FuzzedDataProvider data) throws Exception
     {
         final int count = data.consumeInt(1, 3);
         final ByteArrayOutputStream wire = new ByteArrayOutputStream();
@@ -481,13 +493,13 @@ class HttpEdgeFuzzTest
      * request must come within the answer timeout; a half-written answer is a hang.
      */
     private static void read(final Socket socket, final boolean mustAnswer, final List<Answer> answers)
-        throws IOException
+        throws IOException, InterruptedException
     {
         final InputStream in = socket.getInputStream();
         boolean closeSaid = false;
         while (true)
         {
-            socket.setSoTimeout(mustAnswer && answers.isEmpty() ? ANSWER_MILLIS : QUIET_MILLIS);
+            socket.setSoTimeout(mustAnswer && answers.isEmpty() || closeSaid ? ANSWER_MILLIS : QUIET_MILLIS);
             final int first;
             try
             {
@@ -499,13 +511,15 @@ class HttpEdgeFuzzTest
                 {
                     fail("a well-formed request was not answered within " + ANSWER_MILLIS + " ms");
                 }
+                if (closeSaid)
+                {
+                    fail("the connection stays open " + ANSWER_MILLIS + " ms after an answer said Connection: close");
+                }
                 if (server.runtime().backlog() > 0)
                 {
                     awaitQuiet();
                     continue;
                 }
-                assertThat(closeSaid).as("the connection stays open after an answer said Connection: close")
-                    .isFalse();
                 return;
             }
             catch (final SocketException reset)
