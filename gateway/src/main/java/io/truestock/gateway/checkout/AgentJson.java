@@ -1,6 +1,5 @@
 package io.truestock.gateway.checkout;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
+import io.truestock.gateway.http.JsonBody;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,12 +27,8 @@ public final class AgentJson
 {
     /** Longest free text a protocol field may carry. */
     public static final int MAX_TEXT = 256;
-    public static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
-    static
-    {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
-    }
+    public static final ObjectMapper JSON =
+        JsonBody.strictMapper(StreamReadConstraints.builder().maxNestingDepth(32).build());
 
     private AgentJson()
     {

@@ -4,28 +4,42 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.truestock.gateway.metrics.Metrics;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Per-connection request handling: hands each request to the {@link Api} and writes the answers strictly in
- * request order (HTTP/1.1 pipelining). At most {@link #MAX_IN_FLIGHT} requests are outstanding per connection;
+ * request order (HTTP/1.1 pipelining); requests pipelined after one that closes the connection are not served. At most {@link #MAX_IN_FLIGHT} requests are outstanding per connection;
  * at that bound the connection stops reading from the socket, and requests the codec had already decoded from
  * the last read wait (at most one read buffer's worth) until answers drain: nothing is dropped, nothing grows
  * without bound.
+ * <p>
+ * A request the codec could not frame (a decoder failure: request line or headers too long or malformed, both
+ * {@code Content-Length} and {@code Transfer-Encoding}, a broken chunked encoding, a body over the bound) ends the
+ * connection: its answer ({@code 400}, {@code 413}, {@code 414} or {@code 431}) says {@code Connection: close},
+ * nothing received after it is served, and the connection's output ends right after the answer while its input is
+ * drained for a moment before the close (so that a client still sending reads the answer rather than a reset). Where one request ends is unknown after such a
+ * failure, so anything that follows could be misread as a request of its own.
  */
 final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> implements Exchange.Sink
 {
     static final int MAX_IN_FLIGHT = 64;
+    /** How long a connection keeps reading (and discarding) after answering a request it could not frame. */
+    static final long LINGER_MILLIS = 1000;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HttpConnection.class);
     private static final int MASK = MAX_IN_FLIGHT - 1;
 
@@ -38,6 +52,8 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     private long nextSequence;
     private long nextToWrite;
     private boolean closing;
+    private long unframedSequence = -1;
+    private boolean finalRequestSeen;
     private Exchange streaming;
 
     HttpConnection(final Api api, final Metrics metrics)
@@ -67,10 +83,13 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     @Override
     protected void channelRead0(final ChannelHandlerContext context, final FullHttpRequest request)
     {
-        if (closing || streaming != null)
+        if (closing || streaming != null || finalRequestSeen)
         {
             return;
         }
+        // RFC 9112 section 9.6: nothing after a request that closes the connection (Connection: close, HTTP/1.0
+        // without keep-alive) or that could not be framed is processed.
+        finalRequestSeen = request.decoderResult().isFailure() || !HttpUtil.isKeepAlive(request);
         if (nextSequence - nextToWrite >= MAX_IN_FLIGHT || !waiting.isEmpty())
         {
             context.channel().config().setAutoRead(false);
@@ -83,20 +102,44 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void serve(final ChannelHandlerContext context, final FullHttpRequest request)
     {
         final long start = System.nanoTime();
-        final Exchange exchange = new Exchange(this, nextSequence++, request, start, HttpUtil.isKeepAlive(request));
+        final boolean unframed = request.decoderResult().isFailure();
+        final Exchange exchange = new Exchange(this, nextSequence++, request, start,
+            !unframed && HttpUtil.isKeepAlive(request));
         exchanges[(int)(exchange.sequence() & MASK)] = exchange;
         if (nextSequence - nextToWrite >= MAX_IN_FLIGHT)
         {
             context.channel().config().setAutoRead(false);
         }
-        if (request.decoderResult().isFailure())
+        if (unframed)
         {
-            exchange.respond(Responses.problem(context.alloc(), HttpResponseStatus.BAD_REQUEST, "invalid_request",
-                "malformed HTTP request", null));
-            closing = true;
+            unframedSequence = exchange.sequence();
+            exchange.route("unframed");
+            exchange.respond(unframedProblem(context, request.decoderResult().cause()));
             return;
         }
         api.handle(exchange);
+    }
+
+    /** The answer to a request the codec could not frame, by what failed. */
+    private static FullHttpResponse unframedProblem(final ChannelHandlerContext context, final Throwable cause)
+    {
+        if (cause instanceof TooLongHttpContentException)
+        {
+            return Responses.problem(context.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "payload_too_large", "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes", null);
+        }
+        if (cause instanceof TooLongHttpHeaderException)
+        {
+            return Responses.problem(context.alloc(), HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "invalid_request", "the request's header section is too large", null);
+        }
+        if (cause instanceof TooLongHttpLineException)
+        {
+            return Responses.problem(context.alloc(), HttpResponseStatus.REQUEST_URI_TOO_LONG, "invalid_request",
+                "the request line is too long", null);
+        }
+        return Responses.problem(context.alloc(), HttpResponseStatus.BAD_REQUEST, "invalid_request",
+            "malformed HTTP request", null);
     }
 
     private void serveWaiting()
@@ -152,6 +195,13 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
                 next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
                 ctx.write(next);
             }
+            else if (done.sequence() == unframedSequence)
+            {
+                next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                final ChannelHandlerContext context = ctx;
+                context.writeAndFlush(next).addListener(written -> lingeringClose(context));
+                closing = true;
+            }
             else
             {
                 next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -171,6 +221,20 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
         {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Ends the output at once (the client reads the answer, then the end of the stream) but keeps reading, and
+     * discarding, for {@link #LINGER_MILLIS} before closing: a close with unread input would reset the connection,
+     * and a reset can destroy the answer before the client has read it.
+     */
+    private static void lingeringClose(final ChannelHandlerContext context)
+    {
+        if (context.channel() instanceof DuplexChannel duplex && duplex.isActive())
+        {
+            duplex.shutdownOutput();
+        }
+        context.executor().schedule(() -> context.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     @Override

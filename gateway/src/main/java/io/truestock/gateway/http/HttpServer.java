@@ -7,14 +7,17 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.truestock.gateway.metrics.Metrics;
 import io.truestock.gateway.net.Transport;
@@ -26,7 +29,8 @@ import java.util.function.Consumer;
 /**
  * The Netty HTTP/1.1 server: codec, the browser security headers on every response ({@link SecurityHeaders}), a
  * 64 KiB body bound answered with {@code 413 payload_too_large}, an idle timeout, then {@link HttpConnection} per
- * connection.
+ * connection. A request the codec cannot frame (request line, headers, chunked encoding, body length) is answered
+ * with {@code Connection: close} and ends the connection.
  */
 public final class HttpServer implements AutoCloseable
 {
@@ -36,7 +40,6 @@ public final class HttpServer implements AutoCloseable
      * once, the rest wait (see {@link HttpConnection}); past this bound the codec closes the connection.
      */
     public static final int MAX_PIPELINE_DEPTH = 256;
-    private static final long LINGER_MILLIS = 1000;
 
     private final Channel channel;
 
@@ -93,7 +96,12 @@ public final class HttpServer implements AutoCloseable
         channel.close().syncUninterruptibly();
     }
 
-    /** Aggregates bodies up to the API's bound and answers anything larger with problem+json, then closes. */
+    /**
+     * Aggregates bodies up to the API's bound. A body over it (announced, sent, or announced with
+     * {@code Expect: 100-continue}) goes on to {@link HttpConnection} as a request that failed to decode, with a
+     * {@link TooLongHttpContentException}: the connection answers it in order with {@code 413 payload_too_large}
+     * and closes, like every other request it cannot frame, so nothing sent after it is served.
+     */
     private static final class BoundedAggregator extends HttpObjectAggregator
     {
         BoundedAggregator(final int maxContentLength)
@@ -109,12 +117,10 @@ public final class HttpServer implements AutoCloseable
             if (answer instanceof FullHttpResponse response &&
                 response.status().code() == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code())
             {
+                // No interim answer: the aggregator then finds the announced length over the bound and hands the
+                // request to handleOversizedMessage, which answers it the one way.
                 response.release();
-                final FullHttpResponse problem = Responses.problem(pipeline.channel().alloc(),
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large",
-                    "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes", null);
-                problem.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                return problem;
+                return null;
             }
             return answer;
         }
@@ -122,14 +128,13 @@ public final class HttpServer implements AutoCloseable
         @Override
         protected void handleOversizedMessage(final ChannelHandlerContext ctx, final HttpMessage oversized)
         {
-            final FullHttpResponse response = Responses.problem(ctx.alloc(), HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "payload_too_large", "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes", null);
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            // Close a moment after answering, not at once: the client may still be sending the body, and a close
-            // under its feet resets the connection before it reads the 413. Meanwhile the aggregator discards
-            // whatever of the body still arrives.
-            ctx.writeAndFlush(response).addListener(written ->
-                ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS));
+            // A server's codec decodes requests only. The oversized message is released after this returns.
+            final HttpRequest request = (HttpRequest)oversized;
+            final DefaultFullHttpRequest refused = new DefaultFullHttpRequest(request.protocolVersion(),
+                request.method(), request.uri(), Unpooled.EMPTY_BUFFER);
+            refused.setDecoderResult(DecoderResult.failure(new TooLongHttpContentException(
+                "request bodies are limited to " + Api.MAX_BODY_BYTES + " bytes")));
+            ctx.fireChannelRead(refused);
         }
     }
 }

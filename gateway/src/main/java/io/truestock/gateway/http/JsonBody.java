@@ -3,6 +3,7 @@ package io.truestock.gateway.http;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,15 +17,13 @@ import java.util.Set;
 
 /**
  * Strict reading of a JSON request body: unknown fields, wrong types, fractions, numbers out of range and
- * duplicate keys are all {@code 400 invalid_request} naming the offending field as a JSON path.
+ * duplicate keys are all {@code 400 invalid_request} naming the offending field as a JSON path; anything but
+ * whitespace after the body's one JSON value is malformed JSON.
  */
 public final class JsonBody
 {
-    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
-        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).maxNumberLength(32)
-            .maxStringLength(64 * 1024).build())
-        .build())
-        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper MAPPER = strictMapper(StreamReadConstraints.builder().maxNestingDepth(16)
+        .maxNumberLength(32).maxStringLength(64 * 1024).build());
 
     private final ObjectNode node;
     private final String path;
@@ -55,6 +54,19 @@ public final class JsonBody
             throw ApiException.invalid("request body must be a JSON object", "$");
         }
         return new JsonBody((ObjectNode)root, "$");
+    }
+
+    /**
+     * A mapper that reads a request body as exactly one JSON value within {@code constraints}: a duplicate key, or
+     * anything but whitespace after the value ({@code {...} xx}, a second value), fails the read as malformed JSON.
+     * Every JSON body the server accepts from a client (the API, the agent protocols, MCP, channel webhooks) is read
+     * with one, so that no endpoint acts on a prefix of what it was sent.
+     */
+    public static ObjectMapper strictMapper(final StreamReadConstraints constraints)
+    {
+        return new ObjectMapper(JsonFactory.builder().streamReadConstraints(constraints).build())
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /** Strict reading of a JSON object parsed elsewhere (an agent tool's arguments), fields named from {@code $}. */

@@ -1,7 +1,5 @@
 package io.truestock.gateway.mcp;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -31,6 +29,7 @@ import io.truestock.gateway.auth.RateLimit;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
+import io.truestock.gateway.http.JsonBody;
 import io.truestock.gateway.http.JsonOut;
 import io.truestock.gateway.http.Responses;
 import org.slf4j.Logger;
@@ -98,11 +97,8 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
     /** The mapper MCP messages are read and written with: strict (duplicate keys refused) and bounded. */
     public static ObjectMapper newMapper()
     {
-        return new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(32)
-                .maxStringLength(Api.MAX_BODY_BYTES).build())
-            .build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        return JsonBody.strictMapper(StreamReadConstraints.builder().maxNestingDepth(32).maxNumberLength(32)
+            .maxStringLength(Api.MAX_BODY_BYTES).build());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.truestock.gateway.sync.inbound;
 
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,6 +17,7 @@ import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.http.Exchange;
+import io.truestock.gateway.http.JsonBody;
 import io.truestock.gateway.http.JsonOut;
 import io.truestock.gateway.http.Render;
 import io.truestock.gateway.rules.Limits;
@@ -53,7 +55,7 @@ import java.util.function.LongSupplier;
  */
 public final class OrderWebhookEndpoint implements Api.Extension
 {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonBody.strictMapper(StreamReadConstraints.defaults());
 
     private final Engine engine;
     private final EngineRuntime runtime;
