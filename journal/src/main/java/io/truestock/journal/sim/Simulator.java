@@ -26,7 +26,7 @@ import java.util.stream.Stream;
 public final class Simulator
 {
     /** Default steps per epoch. */
-    public static final int DEFAULT_EPOCH_STEPS = 5_000;
+    public static final int DEFAULT_EPOCH_STEPS = 2_500;
     /** Default budget of replays spent shrinking a failing trace. */
     public static final int DEFAULT_SHRINK_RUNS = 300;
 
