@@ -44,9 +44,8 @@ public record SimResult(
         b.append("steps: ").append(stepsRun).append(" of ").append(steps).append('\n');
         b.append("commands:");
         commands.forEach((type, count) -> b.append(' ').append(type).append('=').append(count));
-        b.append('\n').append("faults injected:");
-        faults.forEach((fault, count) -> b.append(' ').append(fault.cliName()).append('=').append(count));
-        b.append('\n').append("recoveries: ").append(recoveries).append(" (from a snapshot: ").append(snapshotRestores)
+        b.append('\n').append("faults injected:").append(counts(faults)).append('\n');
+        b.append("recoveries: ").append(recoveries).append(" (from a snapshot: ").append(snapshotRestores)
             .append(")\n");
         if (passed())
         {
@@ -62,6 +61,14 @@ public record SimResult(
         {
             b.append("  ").append(i + 1).append(": ").append(trace.get(i)).append('\n');
         }
+        return b.toString();
+    }
+
+    /** " kind=count" for every fault, in the enum's order. */
+    static String counts(final Map<Fault, Long> faults)
+    {
+        final StringBuilder b = new StringBuilder();
+        faults.forEach((fault, count) -> b.append(' ').append(fault.cliName()).append('=').append(count));
         return b.toString();
     }
 

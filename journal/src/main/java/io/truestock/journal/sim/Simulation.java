@@ -15,20 +15,30 @@ import java.util.Locale;
  */
 public final class Simulation
 {
+    /** Steps between progress lines. */
+    public static final long PROGRESS_EVERY = 250_000;
+
     private Simulation()
     {
     }
 
     /**
-     * @param workDir where the simulated data directories go, or null for a fresh temporary directory (deleted after).
+     * @param workDir  where the simulated data directories go, or null for a fresh temporary directory (deleted after).
+     * @param out      where the report goes: the same bytes for the same seed, but for the last line.
+     * @param progress where a long run says how far it is, every {@value #PROGRESS_EVERY} steps (timings included).
      * @return the process exit code.
      */
     public static int run(
-        final long seed, final long steps, final EnumSet<Fault> faults, final Path workDir, final PrintStream out)
+        final long seed, final long steps, final EnumSet<Fault> faults, final Path workDir, final PrintStream out,
+        final PrintStream progress)
     {
         final Path dir = workDir != null ? workDir : temporaryDirectory();
         final long start = System.nanoTime();
-        final SimResult result = new Simulator(seed, steps, faults, dir).run();
+        final SimResult result = new Simulator(seed, steps, faults, dir)
+            .progress(PROGRESS_EVERY, (done, injected, recoveries) -> progress.printf(Locale.ROOT,
+                "progress: %d of %d steps, %.0f steps/s, %d recoveries, faults injected:%s%n", done, steps,
+                done / ((System.nanoTime() - start) / 1e9), recoveries, SimResult.counts(injected)))
+            .run();
         final double seconds = (System.nanoTime() - start) / 1e9;
         out.print(result.text());
         out.printf(Locale.ROOT, "throughput: %.0f steps/s (%d steps in %.1f s; wall clock, differs between runs)%n",

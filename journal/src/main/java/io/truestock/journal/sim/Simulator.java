@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -47,6 +48,15 @@ public final class Simulator
     private int epochSteps = DEFAULT_EPOCH_STEPS;
     private int shrinkRuns = DEFAULT_SHRINK_RUNS;
     private CommandTamper tamper;
+    private Progress progress;
+    private long progressEvery;
+
+    /** Told how a long run is going: steps done, faults injected so far by kind, recoveries so far. */
+    @FunctionalInterface
+    public interface Progress
+    {
+        void at(long steps, Map<Fault, Long> faults, long recoveries);
+    }
 
     /**
      * @param workDir where the data directories go; emptied of them afterwards.
@@ -85,6 +95,14 @@ public final class Simulator
         return this;
     }
 
+    /** Reports progress every {@code everySteps} steps (a long run prints it; the report itself stays the same). */
+    public Simulator progress(final long everySteps, final Progress value)
+    {
+        progressEvery = everySteps;
+        progress = value;
+        return this;
+    }
+
     /** Runs every step, or up to the first violation (then shrinks it). */
     public SimResult run()
     {
@@ -107,6 +125,10 @@ public final class Simulator
                     final SimOp op = generator.next();
                     epochOps.add(op);
                     run.execute(op);
+                    if (progress != null && (step + 1) % progressEvery == 0)
+                    {
+                        progress.at(step + 1, run.faults, run.recoveries);
+                    }
                 }
             }
             catch (final RuntimeException ex)
