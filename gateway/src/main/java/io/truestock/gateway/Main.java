@@ -250,12 +250,15 @@ public final class Main
         @Option(names = "--work-dir", description = "where the simulated data dirs go (default: a temporary directory)")
         Path workDir;
 
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call()
         {
             if (steps < 1)
             {
-                throw new CommandLine.ParameterException(new CommandLine(this), "--steps must be at least 1");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1");
             }
             final EnumSet<Fault> parsed;
             try
@@ -264,7 +267,7 @@ public final class Main
             }
             catch (final IllegalArgumentException ex)
             {
-                throw new CommandLine.ParameterException(new CommandLine(this), ex.getMessage());
+                throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
             }
             return Simulation.run(seed, steps, parsed, workDir, System.out, System.err);
         }
