@@ -145,16 +145,7 @@ public final class JournalVerifier
             // Torn by a crash while it was written if it is the last record, or the Abandon record that follows
             // chains its bytes; edited if anything else follows (run() reports it then).
             torn = failure;
-            if (batchCount == 0)
-            {
-                batchFirst = expected;
-                batchFirstIndex = cursor.index();
-                sha.update(chainHash);
-            }
-            sha.update(cursor.bytes(), 0, cursor.length());
-            batchCount++;
-            expected++;
-            return null;
+            return addToBatch(cursor);
         }
         if (template == JournalCodec.ABANDON_TEMPLATE)
         {
@@ -198,9 +189,15 @@ public final class JournalVerifier
             return failure(Kind.INSERTED, cursor.index(), sequence, "sequence " + sequence + " appears again where " +
                 expected + " belongs");
         }
+        return addToBatch(cursor);
+    }
+
+    /** Counts the record (of the expected sequence) into the open batch and its chain hash. @return null. */
+    private Failure addToBatch(final RecordCursor cursor)
+    {
         if (batchCount == 0)
         {
-            batchFirst = sequence;
+            batchFirst = expected;
             batchFirstIndex = cursor.index();
             sha.update(chainHash);
         }

@@ -31,13 +31,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * One simulated deployment: the real engine and the real journal in a data directory, driven on one thread by
@@ -591,22 +589,7 @@ final class SimRun implements AutoCloseable
 
     private void deleteEpoch(final int which)
     {
-        final Path epochDir = dir.resolve("epoch-" + which);
-        if (!Files.exists(epochDir))
-        {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(epochDir))
-        {
-            for (final Path file : files.sorted(Comparator.reverseOrder()).toList())
-            {
-                Files.delete(file);
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot delete " + epochDir, ex);
-        }
+        Simulator.deleteTree(dir.resolve("epoch-" + which));
     }
 
     @Override

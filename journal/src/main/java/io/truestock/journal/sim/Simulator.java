@@ -244,7 +244,7 @@ public final class Simulator
         return ex.getClass().getSimpleName() + ": " + ex.getMessage();
     }
 
-    private static void deleteTree(final Path dir)
+    static void deleteTree(final Path dir)
     {
         if (!Files.exists(dir))
         {
