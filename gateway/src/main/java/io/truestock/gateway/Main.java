@@ -1,5 +1,7 @@
 package io.truestock.gateway;
 
+import io.truestock.journal.sim.Fault;
+import io.truestock.journal.sim.Simulation;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,15 +12,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The {@code truestock} command line: {@code server}, {@code demo} and {@code audit verify}.
+ * The {@code truestock} command line: {@code server}, {@code demo}, {@code audit verify} and {@code simulate}.
  */
 @Command(name = "truestock", mixinStandardHelpOptions = true, version = "truestock 0.1.0",
     description = "Low-latency, journaled inventory engine for multichannel sellers.",
-    subcommands = {Main.Server.class, Main.Demo.class, Main.Audit.class})
+    subcommands = {Main.Server.class, Main.Demo.class, Main.Audit.class, Main.Simulate.class})
 public final class Main
 {
     public static void main(final String[] args)
@@ -225,6 +228,49 @@ public final class Main
         public Integer call()
         {
             return JournalTools.verify(dataDir, System.out);
+        }
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = "Run the deterministic simulator: the engine and journal in virtual time, many clients with " +
+            "retries, injected crashes and damage, every step checked against an independent model. The same seed " +
+            "prints the same report; on a violation it prints the seed, the step and a minimal trace, and exits 1.")
+    static final class Simulate implements Callable<Integer>
+    {
+        @Option(names = "--seed", required = true, description = "seed of the run")
+        long seed;
+
+        @Option(names = "--steps", required = true, description = "steps to run")
+        long steps;
+
+        @Option(names = "--faults", description = "comma-separated faults to inject (all, none, crash-before-append, " +
+            "crash-after-append, crash-after-seal, crash-after-apply, torn-record, corrupt-snapshot, missing-snapshot, " +
+            "restart, downtime; default: ${DEFAULT-VALUE})")
+        String faults = "all";
+
+        @Option(names = "--work-dir", description = "where the simulated data dirs go (default: a temporary directory)")
+        Path workDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            if (steps < 1)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least 1");
+            }
+            final EnumSet<Fault> parsed;
+            try
+            {
+                parsed = Fault.parse(faults);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw new CommandLine.ParameterException(spec.commandLine(), ex.getMessage());
+            }
+            return Simulation.run(seed, steps, parsed, workDir, System.out, System.err);
         }
     }
 

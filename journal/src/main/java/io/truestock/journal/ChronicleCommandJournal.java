@@ -40,7 +40,9 @@ import java.util.NavigableSet;
  * <h2>Restart after a crash</h2>
  * Records after the last seal were never applied nor acknowledged. {@link #open} finds such a tail and writes an
  * Abandon record naming its sequence range and chaining its bytes, so replay and verification skip it, and the
- * journal continues after the last sealed sequence, reusing the abandoned numbers.
+ * journal continues after the last sealed sequence, reusing the abandoned numbers. The tail's last record may be
+ * torn (the crash came while it was written: its bytes fail their checksum); it is abandoned with the rest. Damage
+ * anywhere else is an edit, never taken for a tear.
  *
  * <h2>Threads</h2>
  * {@code append} and {@code endOfBatch} are called by one thread (the ingress stage); {@link #close} by any thread
@@ -88,7 +90,7 @@ public final class ChronicleCommandJournal implements CommandJournal
      *                            exactly where the engine's state is.
      * @throws JournalException if the directory belongs to another instance ({@code WRONG_INSTANCE}), was written
      *                          with an unknown schema version ({@code UNKNOWN_VERSION}), has queue files without
-     *                          metadata, holds a damaged record at its end, or ends at another sequence than
+     *                          metadata, holds a damaged record in its last batch (a torn last record excepted), or ends at another sequence than
      *                          {@code lastAppliedSequence} ({@code SEQUENCE_MISMATCH}).
      */
     public static ChronicleCommandJournal open(final JournalConfig config, final long lastAppliedSequence)

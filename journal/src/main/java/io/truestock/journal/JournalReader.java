@@ -105,7 +105,9 @@ public final class JournalReader implements AutoCloseable
      * @param handler      receives the commands and the abandoned ranges.
      * @return what was seen, including any unsealed tail.
      * @throws JournalException if {@code fromSequence} was released or lies beyond the journal's end
-     *                          ({@code SEQUENCE_MISMATCH}), a record is damaged, truncated or of an unknown schema
+     *                          ({@code SEQUENCE_MISMATCH}), a record is damaged, truncated (except the queue's last
+     *                          record after the last seal, torn by a crash, which is reported as unsealed; or such a
+     *                          record followed by the Abandon record that covers it) or of an unknown schema
      *                          version, or the records do not form a writer's history ({@code BROKEN_HISTORY});
      *                          the message names the record.
      */
@@ -139,9 +141,36 @@ public final class JournalReader implements AutoCloseable
             {
                 cursor.fromCycle(meta.firstRetainedCycle);
             }
+            JournalException torn = null;
             while (cursor.next())
             {
-                final int template = wrap(cursor);
+                final int template;
+                try
+                {
+                    template = wrap(cursor);
+                }
+                catch (final JournalException ex)
+                {
+                    if (torn != null || !isDamage(ex))
+                    {
+                        throw torn != null ? torn : ex;
+                    }
+                    // Torn if it is the queue's last record, or the Abandon record that covers it follows; an edit
+                    // (and an error) if anything else follows.
+                    torn = ex;
+                    if (batchCount == 0)
+                    {
+                        batchFirst = expected;
+                    }
+                    batchCount++;
+                    expected++;
+                    continue;
+                }
+                if (torn != null && template != JournalCodec.ABANDON_TEMPLATE)
+                {
+                    throw torn;
+                }
+                torn = null;
                 if (template == JournalCodec.COMMAND_TEMPLATE)
                 {
                     final long sequence = codec.commandSequence();
@@ -310,6 +339,11 @@ public final class JournalReader implements AutoCloseable
             return codec.abandon().resumeAfterSequence();
         }
         return -1;
+    }
+
+    private static boolean isDamage(final JournalException ex)
+    {
+        return ex.problem() == Problem.CHECKSUM_MISMATCH || ex.problem() == Problem.TRUNCATED;
     }
 
     private int wrap(final RecordCursor cursor)

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
 /**
  * Where a journal's history ends: the last seal or Abandon record (the head of the hash chain and the last sequence
  * that may have been acknowledged), and the records after it, which no seal covers. Found by walking backwards from
- * the end, so the cost is one batch, not the whole journal.
+ * the end, so the cost is one batch, not the whole journal. The queue's last record may be torn by a crash while it
+ * was written; after the last seal that is a tail record like any other (see {@link #isTorn}).
  */
 final class JournalTail
 {
@@ -42,7 +43,8 @@ final class JournalTail
     }
 
     /**
-     * @throws JournalException if a record of the last batch or the tail is damaged, or the tail does not continue
+     * @throws JournalException if a record of the last batch or the tail is damaged (other than a torn last record),
+     *                          or the tail does not continue
      *                          the sealed history.
      */
     static JournalTail scan(final SingleChronicleQueue queue, final JournalMetadata meta, final int maxRecordBytes)
@@ -52,6 +54,7 @@ final class JournalTail
         byte[] head = meta.anchorHash.clone();
         int unsealed = 0;
         long firstUnsealedIndex = -1;
+        boolean tornLast = false;
         try (RecordCursor cursor = new RecordCursor(queue, maxRecordBytes).fromEndBackwards())
         {
             while (cursor.next())
@@ -59,6 +62,15 @@ final class JournalTail
                 if (meta.firstRetainedCycle != JournalMetadata.NO_CYCLE && cursor.cycle() < meta.firstRetainedCycle)
                 {
                     break;
+                }
+                if (unsealed == 0 && isTorn(codec, cursor))
+                {
+                    // The last record of the queue, cut short by a crash while it was written: never sealed, so
+                    // never applied nor acknowledged; it is abandoned with the rest of the tail.
+                    tornLast = true;
+                    unsealed++;
+                    firstUnsealedIndex = cursor.index();
+                    continue;
                 }
                 final int template = wrap(codec, cursor);
                 if (template == JournalCodec.SEAL_TEMPLATE)
@@ -105,6 +117,12 @@ final class JournalTail
                 {
                     throw new IllegalStateException("unsealed tail shrank while opening the journal");
                 }
+                if (tornLast && i == unsealed - 1)
+                {
+                    expected++;
+                    sha.update(cursor.bytes(), 0, cursor.length());
+                    break;
+                }
                 wrap(codec, cursor);
                 final long sequence = codec.commandSequence();
                 if (sequence != expected)
@@ -117,6 +135,24 @@ final class JournalTail
             }
         }
         return new JournalTail(lastSealed, head, unsealed, lastSealed + 1, expected - 1, sha.digest());
+    }
+
+    /**
+     * Whether the record under the cursor is torn: its bytes end before its checksum says they should (a crash in
+     * the middle of writing it). Only the last record of a queue can be torn; anywhere else the same damage is an
+     * edit, and {@link #wrap} reports it.
+     */
+    static boolean isTorn(final JournalCodec codec, final RecordCursor cursor)
+    {
+        try
+        {
+            codec.wrap(cursor.bytes(), cursor.length());
+            return false;
+        }
+        catch (final JournalException ex)
+        {
+            return ex.problem() == Problem.CHECKSUM_MISMATCH || ex.problem() == Problem.TRUNCATED;
+        }
     }
 
     private static int wrap(final JournalCodec codec, final RecordCursor cursor)

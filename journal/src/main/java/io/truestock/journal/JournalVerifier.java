@@ -53,6 +53,8 @@ public final class JournalVerifier
     private int batchCount;
     private long batchFirst;
     private long batchFirstIndex;
+    /** A damaged record that is torn if nothing but the Abandon record covering it follows; else an edit. */
+    private Failure torn;
 
     private JournalVerifier(final Path dir, final JournalMetadata meta, final SingleChronicleQueue queue)
     {
@@ -88,6 +90,10 @@ public final class JournalVerifier
         {
             while (cursor.next())
             {
+                if (torn != null && !isAbandon(cursor))
+                {
+                    return result(torn);
+                }
                 final Failure failure = check(cursor);
                 if (failure != null)
                 {
@@ -97,6 +103,18 @@ public final class JournalVerifier
             }
         }
         return result(null);
+    }
+
+    private boolean isAbandon(final RecordCursor cursor)
+    {
+        try
+        {
+            return codec.wrap(cursor.bytes(), cursor.length()) == JournalCodec.ABANDON_TEMPLATE;
+        }
+        catch (final JournalException ex)
+        {
+            return false;
+        }
     }
 
     private VerifyResult result(final Failure failure)
@@ -119,7 +137,19 @@ public final class JournalVerifier
                 case CHECKSUM_MISMATCH, TRUNCATED -> Kind.EDITED;
                 default -> Kind.UNREADABLE;
             };
-            return failure(kind, cursor.index(), peekSequence(cursor), ex.getMessage());
+            final Failure failure = failure(kind, cursor.index(), peekSequence(cursor), ex.getMessage());
+            if (kind != Kind.EDITED || torn != null)
+            {
+                return failure;
+            }
+            // Torn by a crash while it was written if it is the last record, or the Abandon record that follows
+            // chains its bytes; edited if anything else follows (run() reports it then).
+            torn = failure;
+            return addToBatch(cursor);
+        }
+        if (template == JournalCodec.ABANDON_TEMPLATE)
+        {
+            torn = null;
         }
         return switch (template)
         {
@@ -159,9 +189,15 @@ public final class JournalVerifier
             return failure(Kind.INSERTED, cursor.index(), sequence, "sequence " + sequence + " appears again where " +
                 expected + " belongs");
         }
+        return addToBatch(cursor);
+    }
+
+    /** Counts the record (of the expected sequence) into the open batch and its chain hash. @return null. */
+    private Failure addToBatch(final RecordCursor cursor)
+    {
         if (batchCount == 0)
         {
-            batchFirst = sequence;
+            batchFirst = expected;
             batchFirstIndex = cursor.index();
             sha.update(chainHash);
         }

@@ -193,12 +193,51 @@ class JournalReaderTest
     }
 
     @Test
-    void truncatedLastRecordIsAClearError() throws IOException
+    void tornLastRecordIsAnUnsealedTailThatReopeningAbandons()
     {
         JournalSurgery.writeJournal(dir, 2, 2);
         final JournalCodec codec = new JournalCodec(JournalConfig.DEFAULT_MAX_RECORD_BYTES);
         final int length = codec.encodeCommand(Commands.nth(new Command(8), 5));
         appendRaw(dir, Arrays.copyOf(codec.encodedBytes(), length - 9));
+
+        final List<Long> sequences = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final ReplayResult result = reader.replay(1, new Command(8), c -> sequences.add(c.sequence()));
+            assertThat(result.lastSequence()).isEqualTo(4);
+            assertThat(result.unsealedRecords()).as("the torn record, never sealed").isEqualTo(1);
+        }
+        assertThat(sequences).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(JournalVerifier.verify(dir).ok()).as("a torn tail is not an edit").isTrue();
+
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(dir), 4))
+        {
+            journal.append(Commands.nth(new Command(8), 5));
+            journal.endOfBatch();
+        }
+        sequences.clear();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            final ReplayResult result = reader.replay(1, new Command(8), c -> sequences.add(c.sequence()));
+            assertThat(result.abandonedRecords()).isEqualTo(1);
+            assertThat(result.unsealedRecords()).isZero();
+        }
+        assertThat(sequences).containsExactly(1L, 2L, 3L, 4L, 5L);
+        final VerifyResult verified = JournalVerifier.verify(dir);
+        assertThat(verified.ok()).as(String.valueOf(verified.failure())).isTrue();
+        assertThat(verified.abandonedRecords()).isEqualTo(1);
+        assertThat(verified.lastSequence()).isEqualTo(5);
+    }
+
+    @Test
+    void truncatedRecordWithRecordsAfterItIsAClearError() throws IOException
+    {
+        JournalSurgery.writeJournal(dir, 2, 2);
+        final JournalCodec codec = new JournalCodec(JournalConfig.DEFAULT_MAX_RECORD_BYTES);
+        final int length = codec.encodeCommand(Commands.nth(new Command(8), 5));
+        appendRaw(dir, Arrays.copyOf(codec.encodedBytes(), length - 9));
+        final int next = codec.encodeCommand(Commands.nth(new Command(8), 6));
+        appendRaw(dir, Arrays.copyOf(codec.encodedBytes(), next));
 
         try (JournalReader reader = JournalReader.open(dir))
         {
@@ -210,9 +249,8 @@ class JournalReaderTest
                 .hasMessageContaining("truncated or edited")
                 .extracting(ex -> ((JournalException)ex).problem()).isEqualTo(Problem.CHECKSUM_MISMATCH);
         }
-        assertThatThrownBy(() -> ChronicleCommandJournal.open(JournalSurgery.config(dir), 4))
-            .isInstanceOf(JournalException.class)
-            .hasMessageContaining("truncated or edited");
+        assertThat(JournalVerifier.verify(dir).ok()).isFalse();
+        assertThat(JournalVerifier.verify(dir).failure().kind()).isEqualTo(VerifyResult.Kind.EDITED);
     }
 
     @Test
@@ -220,6 +258,9 @@ class JournalReaderTest
     {
         JournalSurgery.writeJournal(dir, 1, 2);
         appendRaw(dir, new byte[] {1, 2, 3});
+        // Followed by another record, so it is not a write torn by a crash at the end of the queue.
+        final JournalCodec codec = new JournalCodec(JournalConfig.DEFAULT_MAX_RECORD_BYTES);
+        appendRaw(dir, Arrays.copyOf(codec.encodedBytes(), codec.encodeCommand(Commands.nth(new Command(8), 3))));
 
         try (JournalReader reader = JournalReader.open(dir))
         {
