@@ -45,6 +45,7 @@ public final class Command
     private PriceSpec priceSpec;
     private String carrier;
     private CarrierSpec carrierSpec;
+    private StockImportSpec stockImport;
 
     private int quoteCount;
     private final String[] quoteSkus;
@@ -105,6 +106,7 @@ public final class Command
         priceSpec = null;
         carrier = null;
         carrierSpec = null;
+        stockImport = null;
         return this;
     }
 
@@ -144,6 +146,7 @@ public final class Command
         priceSpec = other.priceSpec;
         carrier = other.carrier;
         carrierSpec = other.carrierSpec;
+        stockImport = other.stockImport;
     }
 
     // ---- builders, one per command type ----
@@ -187,6 +190,18 @@ public final class Command
         type = CommandType.DEFINE_CARRIER;
         carrier = carrierId;
         carrierSpec = spec;
+        return this;
+    }
+
+    /**
+     * Sets the on hand of every row of an inventory import, all rows or none. Accepted, the outcome's
+     * {@link Outcome#onHand()} is the number of stock records whose on hand changed (its SKU and location are -1);
+     * rejected, its {@link Outcome#rejectedLine()} is the first row at fault.
+     */
+    public Command importStock(final StockImportSpec spec)
+    {
+        type = CommandType.IMPORT_STOCK;
+        stockImport = spec;
         return this;
     }
 
@@ -402,6 +417,18 @@ public final class Command
     public CarrierSpec carrierSpec()
     {
         return carrierSpec;
+    }
+
+    /** The rows of an {@link CommandType#IMPORT_STOCK} command, or null. */
+    public StockImportSpec stockImport()
+    {
+        return stockImport;
+    }
+
+    public Command stockImport(final StockImportSpec value)
+    {
+        stockImport = value;
+        return this;
     }
 
     public Command destination(final String country, final String postalCode)
