@@ -110,6 +110,9 @@ public final class Api
         resources.put("orders", new OrdersHandler(this));
         resources.put("carriers", new CarriersHandler(this));
         resources.put("api-keys", new ApiKeysHandler(this, keys));
+        final InventoryEndpoint inventory = new InventoryEndpoint(this);
+        resources.put("import", inventory);
+        resources.put("export", inventory);
     }
 
     public Render render()
@@ -395,6 +398,14 @@ public final class Api
         final OnOutcome onAccepted)
     {
         final String key = exchange.request().method().equals(HttpMethod.POST) ? idempotencyKey(exchange) : null;
+        submit(exchange, principal, filler, linesPath, onAccepted, key);
+    }
+
+    /** As {@link #submit(Exchange, Principal, CommandFiller, String, OnOutcome)} under the given key (or none). */
+    void submit(
+        final Exchange exchange, final Principal principal, final CommandFiller filler, final String linesPath,
+        final OnOutcome onAccepted, final String key)
+    {
         final ByteBufAllocator allocator = exchange.allocator();
         final boolean published = runtime.tryPublish(
             command ->

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The Netty HTTP/1.1 server: codec, a 64 KiB body bound answered with {@code 413 payload_too_large}, an idle
- * timeout, then {@link HttpConnection} per connection.
+ * The Netty HTTP/1.1 server: codec, a 64 KiB body bound answered with {@code 413 payload_too_large} (inventory
+ * imports excepted: {@link ImportBodies}), an idle timeout, then {@link HttpConnection} per connection.
  */
 public final class HttpServer implements AutoCloseable
 {
@@ -38,6 +38,8 @@ public final class HttpServer implements AutoCloseable
     private static final long LINGER_MILLIS = 1000;
 
     private final Channel channel;
+    private final java.util.concurrent.atomic.AtomicInteger importsReceiving =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     public HttpServer(
         final Transport transport, final EventLoopGroup boss, final EventLoopGroup workers, final String host,
@@ -69,6 +71,7 @@ public final class HttpServer implements AutoCloseable
                         })
                         .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
                             .setMaxHeaderSize(8192).setMaxChunkSize(8192), MAX_PIPELINE_DEPTH))
+                        .addLast("import", new ImportBodies(importsReceiving))
                         .addLast("aggregator", new BoundedAggregator(Api.MAX_BODY_BYTES));
                     if (extra != null)
                     {
