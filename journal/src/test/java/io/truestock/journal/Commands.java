@@ -72,6 +72,7 @@ final class Commands
         assertThat(actual.priceSpec()).as("priceSpec").isEqualTo(expected.priceSpec());
         assertThat(actual.carrier()).as("carrier").isEqualTo(expected.carrier());
         assertThat(actual.carrierSpec()).as("carrierSpec").isEqualTo(expected.carrierSpec());
+        assertThat(actual.stockImport()).as("stockImport").isEqualTo(expected.stockImport());
         assertThat(actual.quoteCount()).as("quoteCount").isEqualTo(expected.quoteCount());
         for (int i = 0; i < expected.quoteCount(); i++)
         {

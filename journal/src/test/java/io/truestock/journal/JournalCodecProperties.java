@@ -5,6 +5,7 @@ import io.truestock.engine.Command;
 import io.truestock.engine.CommandType;
 import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
+import io.truestock.engine.StockImportSpec;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Builders;
@@ -159,6 +160,7 @@ class JournalCodecProperties
             .use(priceSpecs(text).injectNull(0.6)).inSetter(Command::priceSpec)
             .use(maybe).inSetter(Command::carrier)
             .use(carrierSpecs(text).injectNull(0.6)).inSetter(Command::carrierSpec)
+            .use(stockImports(text, maybe).injectNull(0.6)).inSetter(Command::stockImport)
             .use(quotes(text).list().ofMaxSize(4)).inSetter((c, quotes) -> quotes.forEach(q ->
                 c.addQuote(q.sku, q.channel, q.amountMinor, q.currency, q.expiresAtMillis)))
             .build();
@@ -191,6 +193,21 @@ class JournalCodecProperties
                     sales.list().ofMaxSize(4))
                 .as(PriceSpec::new);
         });
+    }
+
+    private record ImportRow(String sku, String location, long onHand, String title)
+    {
+    }
+
+    private static Arbitrary<StockImportSpec> stockImports(final Arbitrary<String> text, final Arbitrary<String> maybe)
+    {
+        final Arbitrary<ImportRow> rows = Combinators.combine(text, text, Arbitraries.longs(), maybe)
+            .as(ImportRow::new);
+        return Combinators.combine(rows.list().ofMaxSize(40), Arbitraries.of("USD", "EUR", "JPY"))
+            .as((list, currency) -> new StockImportSpec(list.stream().map(ImportRow::sku).toArray(String[]::new),
+                list.stream().map(ImportRow::location).toArray(String[]::new),
+                list.stream().mapToLong(ImportRow::onHand).toArray(),
+                list.stream().map(ImportRow::title).toArray(String[]::new), currency));
     }
 
     private static Arbitrary<CarrierSpec> carrierSpecs(final Arbitrary<String> text)
