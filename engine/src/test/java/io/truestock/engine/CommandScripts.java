@@ -168,6 +168,20 @@ final class CommandScripts
         }
     }
 
+    record ImportRow(String sku, String location, long onHand)
+    {
+    }
+
+    record ImportStock(List<ImportRow> rows) implements Action
+    {
+        public void fill(final Command c, final Engine engine)
+        {
+            c.importStock(new StockImportSpec(rows.stream().map(ImportRow::sku).toArray(String[]::new),
+                rows.stream().map(ImportRow::location).toArray(String[]::new),
+                rows.stream().mapToLong(ImportRow::onHand).toArray(), new String[rows.size()], "USD"));
+        }
+    }
+
     record Reserve(String channel, int ttlSeconds, List<Line> lines) implements Action
     {
         public void fill(final Command c, final Engine engine)
@@ -472,6 +486,9 @@ final class CommandScripts
                 Arbitraries.of(Command.ABSENT, Command.ABSENT, 0L, 1L, 3L, 40L),
                 Arbitraries.of(Guard.values()))
             .as(SetStock::new);
+        final Arbitrary<Action> importStock = Combinators.combine(anySku(), anyLocation(),
+                Arbitraries.of(0L, 5L, 12L, 30L, -1L))
+            .as(ImportRow::new).list().ofMinSize(1).ofMaxSize(3).map(ImportStock::new);
         final Arbitrary<Action> reserve = Combinators.combine(anyChannel(), ttl(), lines()).as(Reserve::new);
         final Arbitrary<Action> extend = Combinators.combine(back(), ttl(), optionalChannel()).as(Extend::new);
         final Arbitrary<Action> release = Combinators.combine(back(), optionalChannel()).as(Release::new);
@@ -503,6 +520,7 @@ final class CommandScripts
             Tuple.of(5, receive),
             Tuple.of(2, adjust),
             Tuple.of(2, set),
+            Tuple.of(1, importStock),
             Tuple.of(10, reserve),
             Tuple.of(3, extend),
             Tuple.of(3, release),

@@ -31,11 +31,6 @@ public final class AdjustCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final var body = Remote.JSON.createObjectNode().put("sku", sku).put("location", location).put("delta", delta);
-        if (reason != null)
-        {
-            body.put("reason", reason);
-        }
-        return StockRecords.print(remote, remote.send("POST", "/v1/stock/adjust", body));
+        return StockRecords.change(remote, "/v1/stock/adjust", sku, location, "delta", delta, reason);
     }
 }

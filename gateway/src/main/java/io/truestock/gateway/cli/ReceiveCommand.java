@@ -31,11 +31,6 @@ public final class ReceiveCommand implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final var body = Remote.JSON.createObjectNode().put("sku", sku).put("location", location).put("qty", qty);
-        if (reason != null)
-        {
-            body.put("reason", reason);
-        }
-        return StockRecords.print(remote, remote.send("POST", "/v1/stock/receive", body));
+        return StockRecords.change(remote, "/v1/stock/receive", sku, location, "qty", qty, reason);
     }
 }

@@ -398,13 +398,17 @@ public final class Api
         final OnOutcome onAccepted)
     {
         final String key = exchange.request().method().equals(HttpMethod.POST) ? idempotencyKey(exchange) : null;
-        submit(exchange, principal, filler, linesPath, onAccepted, key);
+        submit(exchange, principal, filler, linesPath, onAccepted, key, null);
     }
 
-    /** As {@link #submit(Exchange, Principal, CommandFiller, String, OnOutcome)} under the given key (or none). */
+    /**
+     * As {@link #submit(Exchange, Principal, CommandFiller, String, OnOutcome)} under the given key (or none), with
+     * {@code onRejected} (when not null) answering a rejection instead of the standard problem; it may return null
+     * to keep the standard one.
+     */
     void submit(
         final Exchange exchange, final Principal principal, final CommandFiller filler, final String linesPath,
-        final OnOutcome onAccepted, final String key)
+        final OnOutcome onAccepted, final String key, final OnOutcome onRejected)
     {
         final ByteBufAllocator allocator = exchange.allocator();
         final boolean published = runtime.tryPublish(
@@ -418,8 +422,10 @@ public final class Api
                 FullHttpResponse response;
                 try
                 {
+                    final FullHttpResponse special = outcome.accepted() || onRejected == null ? null :
+                        onRejected.render(outcome);
                     response = outcome.accepted() ? onAccepted.render(outcome) :
-                        render.rejection(allocator, outcome, linesPath);
+                        special != null ? special : render.rejection(allocator, outcome, linesPath);
                 }
                 catch (final RuntimeException ex)
                 {

@@ -116,7 +116,8 @@ final class InventoryEndpoint implements Api.Extension
                 return;
             }
             api.submit(exchange, principal, c -> c.importStock(plan.spec()), null, outcome ->
-                report(exchange, HttpResponseStatus.OK, plan, outcome, false), key);
+                report(exchange, HttpResponseStatus.OK, plan, outcome, false), key,
+                outcome -> rejected(exchange, plan, outcome));
         });
     }
 
@@ -168,6 +169,44 @@ final class InventoryEndpoint implements Api.Extension
         out.field("version", outcome == null ? engine.lastSequence() : outcome.version());
         out.endObject();
         return Responses.withBody(status, out.finish(), problem ? Responses.PROBLEM_JSON : "application/json");
+    }
+
+    /**
+     * The answer to an import the engine refused after the plan found no fault: a file too large for one journal
+     * record, or a row the state changed under (a new reservation, say) named by its line. Null for refusals the
+     * standard problem says best (an idempotency conflict, an engine at capacity).
+     */
+    private FullHttpResponse rejected(
+        final Exchange exchange, final InventoryImport.Plan plan, final io.truestock.engine.Outcome outcome)
+    {
+        final RejectReason reason = outcome.reason();
+        final HttpResponseStatus status;
+        final String code;
+        final String detail;
+        if (reason == RejectReason.COMMAND_TOO_LARGE)
+        {
+            status = HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
+            code = "payload_too_large";
+            detail = "the file's " + plan.rows() + " rows do not fit in one journal record; split the file (each " +
+                "part is applied all or nothing)";
+        }
+        else if (outcome.rejectedLine() >= 0 && outcome.rejectedLine() < plan.specLines().length)
+        {
+            status = Render.statusOf(reason);
+            code = Render.codeOf(reason);
+            detail = "line " + plan.specLines()[outcome.rejectedLine()] + ": " + Render.detailOf(reason) +
+                " (the stock changed after the file was checked); nothing was applied";
+        }
+        else
+        {
+            return null;
+        }
+        final JsonOut out = new JsonOut(exchange.allocator());
+        out.startObject();
+        Responses.problemFields(out, status, code, detail, null);
+        out.field("reason", reason.code()).field("version", outcome.version());
+        out.endObject();
+        return Responses.withBody(status, out.finish(), Responses.PROBLEM_JSON);
     }
 
     /** Runs on the endpoint's thread; answers the engine's rejections of an import with the row's line. */

@@ -177,6 +177,17 @@ class InventoryImportApiTest
         final JsonNode rows = importFile("plain", "&create_skus=true", many.toString(), 400);
         assertThat(rows.path("errors").get(0).path("message").asText()).contains("more than 100000 rows");
 
+        final StringBuilder wide = new StringBuilder(SHOPIFY_HEADER).append('\n');
+        final String title = "T".repeat(200);
+        for (int i = 0; i < 2_000; i++)
+        {
+            wide.append(",").append(title).append(",,,,,,,wide-").append(i).append(",,,oak,,0,0,0,0,0,1\n");
+        }
+        final JsonNode record = importFile("shopify", "&create_skus=true", wide.toString(), 413);
+        assertThat(record.path("code").asText()).isEqualTo("payload_too_large");
+        assertThat(record.path("detail").asText()).contains("2000 rows do not fit in one journal record");
+        assertThat(api.send("GET", "/v1/skus/wide-0", null).status()).isEqualTo(404);
+
         assertThat(importReply("csv", "", "sku,location,on_hand\n").status()).isEqualTo(400);
         final String agent = api.expect(201, "POST", "/v1/api-keys", "{\"scope\":\"agent\"}").path("key").asText();
         assertThat(api.sendAs(agent, "GET", "/v1/export/inventory", null).status()).isEqualTo(403);
