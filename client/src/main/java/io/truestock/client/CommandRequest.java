@@ -232,6 +232,7 @@ public final class CommandRequest
         e.priceSpecCount(0);
         e.carrierSpecCount(0);
         e.quotesCount(0);
+        e.stockImportCount(0);
         e.principal("");
         e.idempotencyKey(text(idempotencyKey));
         e.reason(text(reason));
