@@ -193,7 +193,9 @@ public final class InventoryImport
             {
                 current = -1;
             }
-            add(sku, location, target, s >= 0 ? null : titleOf(row), line);
+            // The title goes with every row of a create_skus import, whether the SKU exists now or not, so the
+            // command is a function of the file alone and a re-import is an idempotent repeat.
+            add(sku, location, target, createSkus ? titleOf(row) : null, line);
             if (current != target)
             {
                 changeCount++;

@@ -61,6 +61,9 @@ class InventoryImportApiTest
         assertThat(done.path("errors")).isEmpty();
         final long nonZero = expected.values().stream().filter(q -> q != 0).count();
         assertThat(done.path("changed").asLong()).isEqualTo(nonZero);
+        final Reply again = importReply("shopify", "&create_skus=true", file.toString());
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
 
         final Map<String, Long> plain = new HashMap<>();
         final List<List<String>> plainRows = rows(api.send("GET", "/v1/export/inventory?format=plain", null).body());
