@@ -7,7 +7,7 @@ const STATUS_ORDER = { out_of_stock: 0, low_stock: 1, in_stock: 2 };
 
 /** Stock: SKUs x channels, live from one multiplexed stream of every channel, rendering only the visible rows. */
 async function stock(view, signal) {
-  const channels = (await api('GET', '/v1/channels', undefined, signal)).channels.map((c) => c.id);
+  const channels = (await api('GET', '/v1/channels', undefined, signal)).items.map((c) => c.id);
   const cells = new Map();
   let order = [];
   let dirtyOrder = true;
@@ -205,7 +205,7 @@ async function channelsPage(view, signal) {
   const result = el('p', { class: 'muted', id: 'reconcile-result' });
   view.append(el('h1', { text: 'Channels' }), list, result);
   async function refresh() {
-    const channels = (await api('GET', '/v1/channels', undefined, signal)).channels;
+    const channels = (await api('GET', '/v1/channels', undefined, signal)).items;
     const syncs = await Promise.all(channels.map((c) =>
       api('GET', '/v1/channels/' + encodeURIComponent(c.id) + '/sync', undefined, signal)
         .catch((error) => ({ missing: error.status === 404 ? 'no connector' : error.status === 403 ?

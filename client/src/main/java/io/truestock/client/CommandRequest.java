@@ -232,6 +232,7 @@ public final class CommandRequest
         e.priceSpecCount(0);
         e.carrierSpecCount(0);
         e.quotesCount(0);
+        e.stockImportCount(0);
         e.principal("");
         e.idempotencyKey(text(idempotencyKey));
         e.reason(text(reason));
@@ -243,6 +244,7 @@ public final class CommandRequest
         e.destinationCountry(text(destinationCountry));
         e.destinationPostalCode(text(destinationPostalCode));
         e.carrier("");
+        e.service("");
         return MessageHeaderEncoder.ENCODED_LENGTH + e.encodedLength();
     }
 

@@ -71,6 +71,7 @@ class CommandRequestTest
         assertThat(d.priceSpec().count()).isZero();
         assertThat(d.carrierSpec().count()).isZero();
         assertThat(d.quotes().count()).isZero();
+        assertThat(d.stockImport().count()).isZero();
         assertThat(d.principal()).isEmpty();
         assertThat(d.idempotencyKey()).isEqualTo("cart-7");
         assertThat(d.reason()).isEmpty();
@@ -108,6 +109,7 @@ class CommandRequestTest
         d.priceSpec();
         d.carrierSpec();
         d.quotes();
+        d.stockImport();
         assertThat(d.principal()).isEmpty();
         assertThat(d.idempotencyKey()).isEmpty();
         assertThat(d.reason()).isEqualTo("checkout");

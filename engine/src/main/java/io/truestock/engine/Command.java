@@ -46,6 +46,7 @@ public final class Command
     private String carrier;
     private String service;
     private CarrierSpec carrierSpec;
+    private StockImportSpec stockImport;
 
     private int quoteCount;
     private final String[] quoteSkus;
@@ -107,6 +108,7 @@ public final class Command
         carrier = null;
         service = null;
         carrierSpec = null;
+        stockImport = null;
         return this;
     }
 
@@ -147,6 +149,7 @@ public final class Command
         carrier = other.carrier;
         service = other.service;
         carrierSpec = other.carrierSpec;
+        stockImport = other.stockImport;
     }
 
     // ---- builders, one per command type ----
@@ -190,6 +193,18 @@ public final class Command
         type = CommandType.DEFINE_CARRIER;
         carrier = carrierId;
         carrierSpec = spec;
+        return this;
+    }
+
+    /**
+     * Sets the on hand of every row of an inventory import, all rows or none. Accepted, the outcome's
+     * {@link Outcome#onHand()} is the number of stock records whose on hand changed (its SKU and location are -1);
+     * rejected, its {@link Outcome#rejectedLine()} is the first row at fault.
+     */
+    public Command importStock(final StockImportSpec spec)
+    {
+        type = CommandType.IMPORT_STOCK;
+        stockImport = spec;
         return this;
     }
 
@@ -421,6 +436,18 @@ public final class Command
     public CarrierSpec carrierSpec()
     {
         return carrierSpec;
+    }
+
+    /** The rows of an {@link CommandType#IMPORT_STOCK} command, or null. */
+    public StockImportSpec stockImport()
+    {
+        return stockImport;
+    }
+
+    public Command stockImport(final StockImportSpec value)
+    {
+        stockImport = value;
+        return this;
     }
 
     public Command destination(final String country, final String postalCode)

@@ -50,6 +50,7 @@ final class CommandFingerprint
         h = mix(h, c.carrier());
         h = mix(h, c.service());
         h = mix(h, c.carrierSpec());
+        h = mix(h, c.stockImport());
         h = mix(h, c.quoteCount());
         for (int i = 0; i < c.quoteCount(); i++)
         {
@@ -94,6 +95,20 @@ final class CommandFingerprint
             {
                 x = mix(x, ch);
             }
+        }
+        return x;
+    }
+
+    private static long mix(final long h, final StockImportSpec spec)
+    {
+        if (spec == null)
+        {
+            return mix(h, 0x1b873593L);
+        }
+        long x = mix(mix(h, spec.rowCount()), spec.currency());
+        for (int i = 0; i < spec.rowCount(); i++)
+        {
+            x = mix(mix(mix(mix(x, spec.sku(i)), spec.location(i)), spec.onHand(i)), spec.title(i));
         }
         return x;
     }

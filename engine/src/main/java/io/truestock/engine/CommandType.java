@@ -23,7 +23,8 @@ public enum CommandType
     QUERY_RESERVATION(false),
     QUERY_ORDER(false),
     DEFINE_PRICES(true),
-    DEFINE_CARRIER(true);
+    DEFINE_CARRIER(true),
+    IMPORT_STOCK(true);
 
     private static final CommandType[] VALUES = values();
 

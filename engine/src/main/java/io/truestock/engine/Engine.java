@@ -54,6 +54,7 @@ public final class Engine
     private final OrderBook orderBook;
     private final OrderCommands orders;
     private final IdempotencyWindow idempotency;
+    private final StockImport stockImport;
     private final Outcome definitionOutcome = new Outcome();
     private final Events definitionEvents = new Events();
     private boolean checkInvariants = Boolean.getBoolean(CHECK_INVARIANTS_PROPERTY);
@@ -80,6 +81,7 @@ public final class Engine
         orders = new OrderCommands(this.config, catalog, ledger, publisher, prices, router, writerPlan,
             reservationBook, reservations, orderBook);
         idempotency = new IdempotencyWindow(config.idempotencyWindowMillis(), config.maxIdempotencyEntries());
+        stockImport = new StockImport(this.config, stock, catalog, prices, publisher, ledger);
     }
 
     public EngineConfig config()
@@ -477,6 +479,7 @@ public final class Engine
             case RECEIVE -> receive(c, out, events, seq);
             case ADJUST -> adjust(c, out, events, seq);
             case SET -> set(c, out, events, seq);
+            case IMPORT_STOCK -> stockImport.apply(c, out, events, seq, now);
             case RESERVE -> reservations.reserve(c, out, events, seq, now);
             case EXTEND -> reservations.extend(c, out, seq, now);
             case RELEASE -> reservations.release(c, out, events, seq, now);

@@ -176,6 +176,20 @@ final class CommandScripts
         }
     }
 
+    record ImportRow(String sku, String location, long onHand)
+    {
+    }
+
+    record ImportStock(List<ImportRow> rows) implements Action
+    {
+        public void fill(final Command c, final Engine engine)
+        {
+            c.importStock(new StockImportSpec(rows.stream().map(ImportRow::sku).toArray(String[]::new),
+                rows.stream().map(ImportRow::location).toArray(String[]::new),
+                rows.stream().mapToLong(ImportRow::onHand).toArray(), new String[rows.size()], "USD"));
+        }
+    }
+
     record Reserve(String channel, int ttlSeconds, List<Line> lines) implements Action
     {
         public void fill(final Command c, final Engine engine)
@@ -463,6 +477,8 @@ final class CommandScripts
             of(Command.ABSENT, Command.ABSENT, 0L, 5L, 12L, 30L, -1L),
             of(Command.ABSENT, Command.ABSENT, 0L, 1L, 3L, 40L),
             Generate.enumValues(Guard.class), SetStock::new);
+        final Gen<Action> importStock = lists(anySku().zip(anyLocation(), of(0L, 5L, 12L, 30L, -1L), ImportRow::new),
+            1, 3).map(ImportStock::new);
         final Gen<Action> reserve = anyChannel().zip(ttl(), lines(), Reserve::new);
         final Gen<Action> extend = back().zip(ttl(), optionalChannel(), Extend::new);
         final Gen<Action> release = back().zip(optionalChannel(), Release::new);
@@ -489,6 +505,7 @@ final class CommandScripts
             Pair.of(5, receive),
             Pair.of(2, adjust),
             Pair.of(2, set),
+            Pair.of(1, importStock),
             Pair.of(10, reserve),
             Pair.of(3, extend),
             Pair.of(3, release),

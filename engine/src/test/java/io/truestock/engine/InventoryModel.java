@@ -346,6 +346,7 @@ final class InventoryModel
             case RECEIVE -> receive(c, e);
             case ADJUST -> adjust(c, e);
             case SET -> set(c, e);
+            case IMPORT_STOCK -> importStock(c, e);
             case RESERVE -> reserve(c, e, nowMillis);
             case EXTEND -> extend(c, e, nowMillis);
             case RELEASE -> release(c, e, nowMillis);
@@ -814,6 +815,61 @@ final class InventoryModel
             {
                 ledger.safety = c.safety();
             }
+        }
+    }
+
+    /** Every row or none, rows checked in order: ids, quantity, location, duplicate, SKU, bundle, allocation. */
+    private void importStock(final Command c, final Expected e)
+    {
+        final StockImportSpec spec = c.stockImport();
+        if (spec == null)
+        {
+            e.reason = RejectReason.INVALID_CONFIG;
+            return;
+        }
+        final Set<Cell> seen = new HashSet<>();
+        for (int i = 0; i < spec.rowCount(); i++)
+        {
+            final Cell cell = new Cell(spec.sku(i), spec.location(i));
+            final long onHand = spec.onHand(i);
+            if (!Ids.isValid(cell.sku()) || !Ids.isValid(cell.location()))
+            {
+                e.reason = RejectReason.INVALID_ID;
+            }
+            else if (onHand < 0 || onHand > config.maxOnHand())
+            {
+                e.reason = RejectReason.INVALID_QUANTITY;
+            }
+            else if (!locations.containsKey(cell.location()))
+            {
+                e.reason = RejectReason.UNKNOWN_LOCATION;
+            }
+            else if (!seen.add(cell))
+            {
+                e.reason = RejectReason.INVALID_LINES;
+            }
+            else if (!skus.containsKey(cell.sku()))
+            {
+                e.reason = RejectReason.UNKNOWN_SKU;
+            }
+            else if (isBundle(cell.sku()))
+            {
+                e.reason = RejectReason.BUNDLE_HAS_NO_STOCK;
+            }
+            else if (onHand < reserved(cell) + committed(cell))
+            {
+                e.reason = RejectReason.BELOW_ALLOCATED;
+            }
+            if (e.reason != RejectReason.NONE)
+            {
+                return;
+            }
+        }
+        for (int i = 0; i < spec.rowCount(); i++)
+        {
+            final Ledger ledger = ledger(new Cell(spec.sku(i), spec.location(i)));
+            ledger.setDeltas += spec.onHand(i) - ledger.onHand;
+            ledger.onHand = spec.onHand(i);
         }
     }
 

@@ -58,12 +58,13 @@ public final class RandomCommands
             final String order = "o" + random.nextInt(Math.max(1, i / 4 + 1));
             final String key = random.nextInt(5) == 0 ? "k" + random.nextInt(20) : null;
             final String principal = "p" + random.nextInt(3);
-            final int kind = random.nextInt(15);
+            final int kind = random.nextInt(16);
             final boolean flag = random.nextBoolean();
             final boolean flag2 = random.nextBoolean();
             final int small = random.nextInt(3);
             final int ttl = 1 + random.nextInt(300);
             final String extraSku = pick(random, SKUS);
+            final String otherLocation = pick(random, LOCATIONS);
             final Consumer<Command> filler = switch (kind)
             {
                 case 0, 1 -> c -> c.receive(sku, location, qty);
@@ -85,6 +86,13 @@ public final class RandomCommands
                 case 11 -> c -> c.cancel(flag ? channel : null, order);
                 case 12 -> c -> c.ship(flag ? channel : null, order);
                 case 13 -> Command::tick;
+                case 14 -> c -> c.importStock(flag ?
+                    new StockImportSpec(new String[] {sku, extraSku, anySku},
+                        new String[] {location, flag2 && small == 0 ? "nowhere" : otherLocation, location},
+                        new long[] {qty * 2, small, flag2 && small == 1 ? -1 : qty}, new String[3], "USD") :
+                    new StockImportSpec(new String[] {sku, extraSku},
+                        new String[] {location, flag2 && small == 0 ? "nowhere" : otherLocation},
+                        new long[] {qty * 2, small}, new String[2], "USD"));
                 default -> c -> c.reserve("nowhere", 10).addLine(sku, 1);
             };
             list.add(c ->

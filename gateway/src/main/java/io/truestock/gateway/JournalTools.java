@@ -3,26 +3,27 @@ package io.truestock.gateway;
 import io.truestock.journal.JournalVerifier;
 import io.truestock.journal.VerifyResult;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Offline journal tools for the command line.
  */
-final class JournalTools
+public final class JournalTools
 {
     private JournalTools()
     {
     }
 
     /** @return 0 when the journal verifies, 1 when it does not, 2 when there is no journal. */
-    static int verify(final Path dataDir, final PrintStream out)
+    public static int verify(final Path dataDir, final PrintWriter out)
     {
         final Path journal = dataDir.resolve("journal");
         if (!Files.isDirectory(journal))
         {
             out.println("no journal in " + dataDir);
+            out.flush();
             return 2;
         }
         final VerifyResult result = JournalVerifier.verify(journal);
@@ -36,9 +37,11 @@ final class JournalTools
                     "never applied; abandoned on the next start)");
             }
             out.println("head " + result.headHashHex());
+            out.flush();
             return 0;
         }
         out.println("FAILED after " + result.records() + " good records: " + result.failure());
+        out.flush();
         return 1;
     }
 }

@@ -1,5 +1,19 @@
 package io.truestock.gateway;
 
+import io.truestock.gateway.cli.AdjustCommand;
+import io.truestock.gateway.cli.AuditCommand;
+import io.truestock.gateway.cli.ChannelSyncCommand;
+import io.truestock.gateway.cli.ChannelsCommand;
+import io.truestock.gateway.cli.CliFailure;
+import io.truestock.gateway.cli.ConfirmCommand;
+import io.truestock.gateway.cli.ExportCommand;
+import io.truestock.gateway.cli.ImportCommand;
+import io.truestock.gateway.cli.OfferCommand;
+import io.truestock.gateway.cli.ReceiveCommand;
+import io.truestock.gateway.cli.ReconcileCommand;
+import io.truestock.gateway.cli.Remote;
+import io.truestock.gateway.cli.ReserveCommand;
+import io.truestock.gateway.cli.StockCommand;
 import io.truestock.journal.sim.Fault;
 import io.truestock.journal.sim.Simulation;
 import picocli.CommandLine;
@@ -15,18 +29,73 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 
 /**
- * The {@code truestock} command line: {@code server}, {@code demo}, {@code audit verify} and {@code simulate}.
+ * The {@code truestock} command line: {@code server} and {@code demo} run a server, {@code simulate} runs the
+ * deterministic simulator; the other commands (package
+ * {@code io.truestock.gateway.cli}) talk to a running one over the HTTP API. Exit codes: 0 success, 1 a refusal by
+ * the server, 2 a usage or connection error.
  */
 @Command(name = "truestock", mixinStandardHelpOptions = true, version = "truestock 0.1.0",
-    description = "Low-latency, journaled inventory engine for multichannel sellers.",
-    subcommands = {Main.Server.class, Main.Demo.class, Main.Audit.class, Main.Simulate.class})
-public final class Main
+    description = {"Low-latency, journaled inventory engine for multichannel sellers.",
+        "server and demo run a server; the other commands talk to a running one (--url, default " +
+            "http://127.0.0.1:8080) with a bearer token from --token-file or TRUESTOCK_TOKEN, print tables, or the " +
+            "API's JSON with --json, and exit 0 on success, 1 when the server refuses, 2 on usage or connection " +
+            "errors."},
+    subcommands = {Main.Server.class, Main.Demo.class, StockCommand.class, ReceiveCommand.class,
+        AdjustCommand.class, OfferCommand.class, ReserveCommand.class, ConfirmCommand.class, ChannelsCommand.class,
+        ChannelSyncCommand.class, ReconcileCommand.class, AuditCommand.class, ImportCommand.class,
+        ExportCommand.class, Main.Simulate.class},
+    footer = {"", "Examples:", "  ./truestock demo",
+        "  ./truestock stock trail-shoe-black-m --token-file data/demo/admin.token",
+        "  TRUESTOCK_TOKEN=... ./truestock export inventory.csv --format shopify"})
+public final class Main implements Remote.EnvironmentAware
 {
+    private final Function<String, String> environment;
+
+    public Main()
+    {
+        this(System::getenv);
+    }
+
+    /** @param environment where commands read environment variables (the token) from. */
+    public Main(final Function<String, String> environment)
+    {
+        this.environment = environment;
+    }
+
+    @Override
+    public Function<String, String> environment()
+    {
+        return environment;
+    }
+
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine(new Main()).execute(args));
+    }
+
+    /**
+     * The command line with its error handling: a command that ends with a {@link CliFailure} prints its one line
+     * on standard error and exits with its code; any other failure is a usage or connection error (2).
+     */
+    public static CommandLine commandLine(final Main main)
+    {
+        final CommandLine commandLine = new CommandLine(main);
+        commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
+        {
+            if (ex instanceof CliFailure failure)
+            {
+                line.getErr().println(failure.getMessage());
+                line.getErr().flush();
+                return failure.exitCode();
+            }
+            line.getErr().println("error: " + ex);
+            line.getErr().flush();
+            return CliFailure.USAGE_OR_CONNECTION;
+        });
+        return commandLine;
     }
 
     static class ServerOptions
@@ -210,25 +279,6 @@ public final class Main
         Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         return token;
-    }
-
-    @Command(name = "audit", description = "Audit trail tools.", subcommands = {AuditVerify.class})
-    static final class Audit
-    {
-    }
-
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = "Walk the journal's hash chain and report the first edited, dropped, inserted or reordered record.")
-    static final class AuditVerify implements Callable<Integer>
-    {
-        @Option(names = "--data-dir", description = "data dir of the server (default: data)")
-        Path dataDir = Path.of("data");
-
-        @Override
-        public Integer call()
-        {
-            return JournalTools.verify(dataDir, System.out);
-        }
     }
 
     @Command(name = "simulate", mixinStandardHelpOptions = true,

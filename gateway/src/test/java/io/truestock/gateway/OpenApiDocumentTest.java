@@ -61,7 +61,10 @@ class OpenApiDocumentTest
         "GET /v1/skus/{sku}/prices",
         "GET /v1/carriers",
         "GET /v1/carriers/{id}",
-        "PUT /v1/carriers/{id}");
+        "PUT /v1/carriers/{id}",
+        "GET /v1/channels",
+        "POST /v1/import/inventory",
+        "GET /v1/export/inventory");
 
     /** Routed to extension points that later work fills (404 until then); documented as API.md states them. */
     private static final List<String> PLANNED = List.of(
@@ -189,7 +192,7 @@ class OpenApiDocumentTest
         forEachOperation((path, method, operation) ->
         {
             final JsonNode body = operation.path("requestBody");
-            if (body.isMissingNode() || SIGNED_PATHS.contains(path))
+            if (body.isMissingNode() || SIGNED_PATHS.contains(path) || !body.path("content").has("application/json"))
             {
                 return;
             }

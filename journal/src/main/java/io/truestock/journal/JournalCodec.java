@@ -11,6 +11,7 @@ import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSpec;
 import io.truestock.engine.price.SaleSpec;
 import io.truestock.engine.SkuSpec;
+import io.truestock.engine.StockImportSpec;
 import io.truestock.engine.runtime.CommandTooLargeException;
 import io.truestock.journal.JournalException.Problem;
 import io.truestock.sbe.AbandonDecoder;
@@ -187,6 +188,7 @@ public final class JournalCodec
                 quotes.putChannel(stringBytes, 0, utf8(command.quoteChannel(i)));
                 quotes.putCurrency(stringBytes, 0, utf8(command.quoteCurrency(i)));
             }
+            encodeStockImport(e, command.stockImport());
 
             e.putPrincipal(stringBytes, 0, utf8(command.principal()));
             e.putIdempotencyKey(stringBytes, 0, utf8(command.idempotencyKey()));
@@ -224,7 +226,7 @@ public final class JournalCodec
             text(command.channel(), exact) + text(command.orderId(), exact) +
             text(command.destinationCountry(), exact) + text(command.destinationPostalCode(), exact) +
             text(command.carrier(), exact) + text(command.service(), exact);
-        n += 7L * GROUP_HEADER;
+        n += 8L * GROUP_HEADER;
         for (int i = 0; i < command.quoteCount(); i++)
         {
             n += CommandRecordEncoder.QuotesEncoder.sbeBlockLength() + text(command.quoteSku(i), exact) +
@@ -246,6 +248,17 @@ public final class JournalCodec
                 {
                     n += text(channel, exact);
                 }
+            }
+        }
+        final StockImportSpec stockImport = command.stockImport();
+        if (stockImport != null)
+        {
+            n += GROUP_HEADER + text(stockImport.currency(), exact);
+            for (int i = 0; i < stockImport.rowCount(); i++)
+            {
+                n += CommandRecordEncoder.StockImportEncoder.RowsEncoder.sbeBlockLength() +
+                    text(stockImport.sku(i), exact) + text(stockImport.location(i), exact) +
+                    text(stockImport.title(i), exact);
             }
         }
         final CarrierSpec carrier = command.carrierSpec();
@@ -392,6 +405,26 @@ public final class JournalCodec
             services.putName(stringBytes, 0, utf8(service.name()));
         }
         g.putName(stringBytes, 0, utf8(spec.name()));
+    }
+
+    private void encodeStockImport(final CommandRecordEncoder e, final StockImportSpec spec)
+    {
+        final CommandRecordEncoder.StockImportEncoder g = e.stockImportCount(spec == null ? 0 : 1);
+        if (spec == null)
+        {
+            return;
+        }
+        g.next();
+        final CommandRecordEncoder.StockImportEncoder.RowsEncoder rows = g.rowsCount(spec.rowCount());
+        for (int i = 0; i < spec.rowCount(); i++)
+        {
+            final String title = spec.title(i);
+            rows.next().onHand(spec.onHand(i)).titlePresent(title != null ? BooleanType.TRUE : BooleanType.FALSE);
+            rows.putSku(stringBytes, 0, utf8(spec.sku(i)));
+            rows.putLocation(stringBytes, 0, utf8(spec.location(i)));
+            rows.putTitle(stringBytes, 0, utf8(title));
+        }
+        g.putCurrency(stringBytes, 0, utf8(spec.currency()));
     }
 
     private void encodeLocationSpec(final CommandRecordEncoder e, final LocationSpec spec)
@@ -823,6 +856,7 @@ public final class JournalCodec
                 final long expiresAt = quotes.expiresAtMillis();
                 into.addQuote(quotes.sku(), quotes.channel(), amount, quotes.currency(), expiresAt);
             }
+            into.stockImport(decodeStockImport(d.stockImport()));
 
             into.principal(hasPrincipal ? d.principal() : skipped(d.skipPrincipal()));
             into.idempotencyKey(hasIdempotencyKey ? d.idempotencyKey() : skipped(d.skipIdempotencyKey()));
@@ -982,6 +1016,31 @@ public final class JournalCodec
         }
     }
 
+    private static StockImportSpec decodeStockImport(final CommandRecordDecoder.StockImportDecoder g)
+    {
+        if (requireAtMostOne(g.count(), "stockImport") == 0)
+        {
+            return null;
+        }
+        g.next();
+        final CommandRecordDecoder.StockImportDecoder.RowsDecoder rows = g.rows();
+        final int n = rows.count();
+        final String[] skus = new String[n];
+        final String[] locations = new String[n];
+        final long[] onHand = new long[n];
+        final String[] titles = new String[n];
+        for (int i = 0; i < n; i++)
+        {
+            rows.next();
+            onHand[i] = rows.onHand();
+            final boolean titlePresent = rows.titlePresent() == BooleanType.TRUE;
+            skus[i] = rows.sku();
+            locations[i] = rows.location();
+            titles[i] = titlePresent ? rows.title() : skipped(rows.skipTitle());
+        }
+        return new StockImportSpec(skus, locations, onHand, titles, g.currency());
+    }
+
     private static CarrierSpec decodeCarrierSpec(final CommandRecordDecoder.CarrierSpecDecoder g)
     {
         if (requireAtMostOne(g.count(), "carrierSpec") == 0)
@@ -1061,6 +1120,7 @@ public final class JournalCodec
             case QUERY_ORDER -> CommandCode.QUERY_ORDER;
             case DEFINE_PRICES -> CommandCode.DEFINE_PRICES;
             case DEFINE_CARRIER -> CommandCode.DEFINE_CARRIER;
+            case IMPORT_STOCK -> CommandCode.IMPORT_STOCK;
         };
     }
 
@@ -1100,6 +1160,7 @@ public final class JournalCodec
             case QUERY_ORDER -> CommandType.QUERY_ORDER;
             case DEFINE_PRICES -> CommandType.DEFINE_PRICES;
             case DEFINE_CARRIER -> CommandType.DEFINE_CARRIER;
+            case IMPORT_STOCK -> CommandType.IMPORT_STOCK;
             case NULL_VAL -> throw new JournalException(Problem.MALFORMED, "command record has no command type");
         };
     }

@@ -73,6 +73,7 @@ final class Commands
         assertThat(actual.carrier()).as("carrier").isEqualTo(expected.carrier());
         assertThat(actual.service()).as("service").isEqualTo(expected.service());
         assertThat(actual.carrierSpec()).as("carrierSpec").isEqualTo(expected.carrierSpec());
+        assertThat(actual.stockImport()).as("stockImport").isEqualTo(expected.stockImport());
         assertThat(actual.quoteCount()).as("quoteCount").isEqualTo(expected.quoteCount());
         for (int i = 0; i < expected.quoteCount(); i++)
         {

@@ -5,6 +5,7 @@ import io.truestock.engine.Command;
 import io.truestock.engine.CommandType;
 import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
+import io.truestock.engine.StockImportSpec;
 import io.truestock.engine.delivery.CarrierSpec;
 import io.truestock.engine.delivery.ServiceSpec;
 import io.truestock.engine.delivery.ZoneSpec;
@@ -175,6 +176,7 @@ class JournalCodecProperties
         final Gen<SkuSpec> skuSpecs = nullable(skuSpecs(text, maybe), 60);
         final Gen<PriceSpec> priceSpecs = nullable(priceSpecs(text), 60);
         final Gen<CarrierSpec> carrierSpecs = nullable(carrierSpecs(text), 60);
+        final Gen<StockImportSpec> stockImports = nullable(stockImports(text, maybe), 60);
         final Gen<List<Quote>> quotes = lists(quotes(text), 0, 4);
         return in ->
         {
@@ -205,6 +207,7 @@ class JournalCodecProperties
             c.carrier(maybe.generate(in));
             c.service(maybe.generate(in));
             c.carrierSpec(carrierSpecs.generate(in));
+            c.stockImport(stockImports.generate(in));
             quotes.generate(in).forEach(q ->
                 c.addQuote(q.sku, q.channel, q.amountMinor, q.currency, q.expiresAtMillis));
             return c;
@@ -269,6 +272,20 @@ class JournalCodecProperties
             return prices(currency).zip(maps().of(text, prices(currency)).ofSizeBetween(0, 5), lists(sales, 0, 4),
                 PriceSpec::new);
         });
+    }
+
+    private record ImportRow(String sku, String location, long onHand, String title)
+    {
+    }
+
+    private static Gen<StockImportSpec> stockImports(final Gen<String> text, final Gen<String> maybe)
+    {
+        final Gen<ImportRow> rows = text.zip(text, longs().all(), maybe, ImportRow::new);
+        return lists(rows, 0, 40).zip(pick(List.of("USD", "EUR", "JPY")), (list, currency) -> new StockImportSpec(
+            list.stream().map(ImportRow::sku).toArray(String[]::new),
+            list.stream().map(ImportRow::location).toArray(String[]::new),
+            list.stream().mapToLong(ImportRow::onHand).toArray(),
+            list.stream().map(ImportRow::title).toArray(String[]::new), currency));
     }
 
     private static Gen<CarrierSpec> carrierSpecs(final Gen<String> text)

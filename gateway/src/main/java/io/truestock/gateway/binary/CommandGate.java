@@ -125,6 +125,7 @@ final class CommandGate implements CommandFiller
                 admitted.defineCarrier(request.carrier(), request.carrierSpec());
                 yield null;
             }
+            case IMPORT_STOCK -> invalid("inventory imports go through POST /v1/import/inventory");
             case TICK -> throw new IllegalStateException("the policy admits no tick");
         };
         if (refusal != null)

@@ -110,6 +110,9 @@ public final class Api
         resources.put("orders", new OrdersHandler(this));
         resources.put("carriers", new CarriersHandler(this));
         resources.put("api-keys", new ApiKeysHandler(this, keys));
+        final InventoryEndpoint inventory = new InventoryEndpoint(this);
+        resources.put("import", inventory);
+        resources.put("export", inventory);
     }
 
     public Render render()
@@ -401,6 +404,18 @@ public final class Api
         final OnOutcome onAccepted)
     {
         final String key = exchange.request().method().equals(HttpMethod.POST) ? idempotencyKey(exchange) : null;
+        submit(exchange, principal, filler, linesPath, onAccepted, key, null);
+    }
+
+    /**
+     * As {@link #submit(Exchange, Principal, CommandFiller, String, OnOutcome)} under the given key (or none), with
+     * {@code onRejected} (when not null) answering a rejection instead of the standard problem; it may return null
+     * to keep the standard one.
+     */
+    void submit(
+        final Exchange exchange, final Principal principal, final CommandFiller filler, final String linesPath,
+        final OnOutcome onAccepted, final String key, final OnOutcome onRejected)
+    {
         final ByteBufAllocator allocator = exchange.allocator();
         final boolean published = runtime.tryPublish(
             command ->
@@ -413,8 +428,10 @@ public final class Api
                 FullHttpResponse response;
                 try
                 {
+                    final FullHttpResponse special = outcome.accepted() || onRejected == null ? null :
+                        onRejected.render(outcome);
                     response = outcome.accepted() ? onAccepted.render(outcome) :
-                        render.rejection(allocator, outcome, linesPath);
+                        special != null ? special : render.rejection(allocator, outcome, linesPath);
                 }
                 catch (final RuntimeException ex)
                 {

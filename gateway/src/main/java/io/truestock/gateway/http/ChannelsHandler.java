@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.CommandType;
+import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.rules.CommandPolicy;
@@ -34,18 +35,7 @@ final class ChannelsHandler implements Api.Extension
     {
         if (path.size() == 2)
         {
-            Api.requireMethod(exchange.request().method(), HttpMethod.GET, uri);
-            exchange.route("channels_list");
-            final long version = api.engine().lastSequence();
-            exchange.respond(Api.json(HttpResponseStatus.OK, exchange.allocator(), out ->
-            {
-                out.startObject().startArray("channels");
-                for (int c = 0; c < api.engine().channelCount(); c++)
-                {
-                    api.render().channel(out, api.engine().channelId(c), api.engine().channelSpec(c), c);
-                }
-                out.endArray().field("version", version).endObject();
-            }));
+            list(exchange, uri);
             return;
         }
         Api.requireSize(path.size(), 3, uri);
@@ -76,5 +66,23 @@ final class ChannelsHandler implements Api.Extension
         api.submit(exchange, principal, c -> c.defineChannel(id, spec), null,
             outcome -> Api.json(HttpResponseStatus.OK, exchange.allocator(),
                 out -> api.render().channel(out, id, spec, outcome.channel())));
+    }
+
+    /** {@code GET /v1/channels} (any scope): every channel as {@code PUT} stored it, in the order defined. */
+    private void list(final Exchange exchange, final QueryStringDecoder uri)
+    {
+        Api.requireMethod(exchange.request().method(), HttpMethod.GET, uri);
+        exchange.route("channels_list");
+        final Engine engine = api.engine();
+        final long version = engine.lastSequence();
+        exchange.respond(Api.json(HttpResponseStatus.OK, exchange.allocator(), out ->
+        {
+            out.startObject().startArray("items");
+            for (int ch = 0; ch < engine.channelCount(); ch++)
+            {
+                api.render().channel(out, engine.channelId(ch), engine.channelSpec(ch), ch);
+            }
+            out.endArray().field("version", version).endObject();
+        }));
     }
 }

@@ -28,9 +28,9 @@ import java.util.function.Consumer;
 
 /**
  * The Netty HTTP/1.1 server: codec, the browser security headers on every response ({@link SecurityHeaders}), a
- * 64 KiB body bound answered with {@code 413 payload_too_large}, an idle timeout, then {@link HttpConnection} per
- * connection. A request the codec cannot frame (request line, headers, chunked encoding, body length) is answered
- * with {@code Connection: close} and ends the connection.
+ * 64 KiB body bound answered with {@code 413 payload_too_large} (inventory imports excepted: {@link ImportBodies}),
+ * an idle timeout, then {@link HttpConnection} per connection. A request the codec cannot frame (request line,
+ * headers, chunked encoding, body length) is answered with {@code Connection: close} and ends the connection.
  */
 public final class HttpServer implements AutoCloseable
 {
@@ -42,6 +42,8 @@ public final class HttpServer implements AutoCloseable
     public static final int MAX_PIPELINE_DEPTH = 256;
 
     private final Channel channel;
+    private final java.util.concurrent.atomic.AtomicInteger importsReceiving =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     public HttpServer(
         final Transport transport, final EventLoopGroup boss, final EventLoopGroup workers, final String host,
@@ -74,6 +76,7 @@ public final class HttpServer implements AutoCloseable
                         .addLast("codec", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(4096)
                             .setMaxHeaderSize(8192).setMaxChunkSize(8192), MAX_PIPELINE_DEPTH))
                         .addLast("security-headers", SecurityHeaders.INSTANCE)
+                        .addLast("import", new ImportBodies(importsReceiving))
                         .addLast("aggregator", new BoundedAggregator(Api.MAX_BODY_BYTES));
                     if (extra != null)
                     {

@@ -39,7 +39,7 @@ public final class Responses
         return withBody(status, Unpooled.wrappedBuffer(body), contentType);
     }
 
-    private static FullHttpResponse withBody(final HttpResponseStatus status, final ByteBuf body, final String type)
+    static FullHttpResponse withBody(final HttpResponseStatus status, final ByteBuf body, final String type)
     {
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);

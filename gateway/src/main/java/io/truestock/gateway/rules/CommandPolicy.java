@@ -26,7 +26,8 @@ public final class CommandPolicy
     {
         return switch (type)
         {
-            case DEFINE_LOCATION, DEFINE_CHANNEL, DEFINE_SKU, RECEIVE, ADJUST, SET, DEFINE_PRICES, DEFINE_CARRIER ->
+            case DEFINE_LOCATION, DEFINE_CHANNEL, DEFINE_SKU, RECEIVE, ADJUST, SET, DEFINE_PRICES, DEFINE_CARRIER,
+                IMPORT_STOCK ->
                 requireAdmin(principal);
             case ORDER -> principal.scope() == Principal.Scope.AGENT ? NO_AGENT_ORDERS : null;
             case CANCEL, SHIP -> principal.scope() == Principal.Scope.AGENT ? NO_AGENT_FULFILMENT : null;

@@ -211,10 +211,10 @@ class LiveStreamsApiTest
         api.standardCatalog(1, "shoe");
         final String agent = api.createKey("agent");
         final JsonNode list = api.expectAs(agent, 200, "GET", "/v1/channels", null);
-        assertThat(list.path("channels")).hasSize(2);
-        assertThat(list.path("channels").get(0).path("id").asText()).isEqualTo("shopify");
-        assertThat(list.path("channels").get(1).path("id").asText()).isEqualTo("amazon");
-        assertThat(list.path("channels").get(0).path("locations").get(0).asText()).isEqualTo("oak");
+        assertThat(list.path("items")).hasSize(2);
+        assertThat(list.path("items").get(0).path("id").asText()).isEqualTo("shopify");
+        assertThat(list.path("items").get(1).path("id").asText()).isEqualTo("amazon");
+        assertThat(list.path("items").get(0).path("locations").get(0).asText()).isEqualTo("oak");
         assertThat(list.path("version").asLong()).isPositive();
         ApiHarness.assertProblem(api.sendAs(ADMIN_TOKEN, "POST", "/v1/channels", "{}"), 405, "invalid_request");
     }

@@ -115,6 +115,7 @@ class OpenApiContractTest
         operations(agent);
         catalog(agent);
         stock();
+        inventory(agent);
         reads();
         reservations(agent);
         orders();
@@ -270,6 +271,26 @@ class OpenApiContractTest
         call("POST /v1/stock/set", 409, ADMIN_TOKEN,
             "{\"sku\":\"shoe\",\"location\":\"oak\",\"on_hand\":5,\"expected_on_hand\":1}");
         call("POST /v1/stock/set", 400, ADMIN_TOKEN, "{\"sku\":\"shoe\",\"location\":\"oak\"}");
+    }
+
+    private static void inventory(final String agent)
+    {
+        call("GET /v1/channels", 200, agent, null);
+        call("GET /v1/channels", 401, null, null);
+        final String unchanged = "sku,location,on_hand\nshoe,oak,12\n";
+        call("POST /v1/import/inventory", "/v1/import/inventory?format=plain&dry_run=true", 200, ADMIN_TOKEN,
+            "sku,location,on_hand\nshoe,oak,13\n", "Content-Type", "text/csv");
+        call("POST /v1/import/inventory", "/v1/import/inventory?format=plain", 200, ADMIN_TOKEN, unchanged,
+            "Content-Type", "text/csv");
+        call("POST /v1/import/inventory", "/v1/import/inventory?format=plain", 400, ADMIN_TOKEN,
+            "sku,location,on_hand\nshoe,attic,1\n", "Content-Type", "text/csv");
+        call("POST /v1/import/inventory", "/v1/import/inventory?format=xlsx", 400, ADMIN_TOKEN, unchanged);
+        call("POST /v1/import/inventory", "/v1/import/inventory", 403, agent, unchanged);
+        call("GET /v1/export/inventory", "/v1/export/inventory?format=shopify", 200, ADMIN_TOKEN, null);
+        call("GET /v1/export/inventory", "/v1/export/inventory?location=oak", 200, ADMIN_TOKEN, null);
+        call("GET /v1/export/inventory", "/v1/export/inventory?format=xlsx", 400, ADMIN_TOKEN, null);
+        call("GET /v1/export/inventory", "/v1/export/inventory?location=attic", 404, ADMIN_TOKEN, null);
+        call("GET /v1/export/inventory", "/v1/export/inventory", 403, agent, null);
     }
 
     private static void reads()
