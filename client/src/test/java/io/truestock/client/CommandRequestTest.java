@@ -83,6 +83,7 @@ class CommandRequestTest
         assertThat(d.destinationCountry()).isEmpty();
         assertThat(d.destinationPostalCode()).isEmpty();
         assertThat(d.carrier()).isEmpty();
+        assertThat(d.service()).isEmpty();
         assertThat(MessageHeaderEncoder.ENCODED_LENGTH + d.encodedLength()).as("the length the encoder reported")
             .isEqualTo(encodedLength);
     }
