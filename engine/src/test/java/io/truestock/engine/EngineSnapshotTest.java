@@ -135,4 +135,34 @@ class EngineSnapshotTest
         assertThat(retried.duplicate()).as("the first answer was a duplicate").isTrue();
         assertThat(retried.version()).isEqualTo(redelivered.version());
     }
+
+    @Test
+    void aRememberedAnswerWhoseLinesFillItsArraysDigestsAndRestores()
+    {
+        // An outcome starts with room for 8 lines and 8 allocations: a remembered answer with exactly 8 of each is
+        // the case where reading one entry too many would fail.
+        final EngineDriver driver = new EngineDriver(config());
+        driver.location("east", 1);
+        driver.channel("web", "east");
+        for (int i = 0; i < 8; i++)
+        {
+            driver.sku("sku-" + i);
+            driver.receive("sku-" + i, "east", 3);
+        }
+        final Outcome reserved = driver.apply(c ->
+        {
+            c.reserve("web", 60).principal("agent").idempotencyKey("k-8");
+            for (int i = 0; i < 8; i++)
+            {
+                c.addLine("sku-" + i, 1);
+            }
+        }).copy();
+        assertThat(reserved.lineCount()).isEqualTo(8);
+        assertThat(reserved.allocationCount()).isEqualTo(8);
+
+        final Engine restored = EngineSnapshot.restore(config(), EngineSnapshot.capture(driver.engine),
+            InternedDefinitionCodec.INSTANCE);
+        assertThat(restored.digest()).isEqualTo(driver.engine.digest());
+        assertThat(EngineState.of(restored)).isEqualTo(driver.state());
+    }
 }
