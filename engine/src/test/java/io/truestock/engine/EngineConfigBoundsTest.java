@@ -111,4 +111,15 @@ class EngineConfigBoundsTest
         }
         assertThat(config).usingRecursiveComparison().ignoringFields("concluded").isEqualTo(fresh);
     }
+
+    @Test
+    void anEngineConcludesTheConfigurationItIsGivenAndSoRefusesAnInvalidOne()
+    {
+        final EngineConfig config = new EngineConfig().maxSkus(8);
+        assertThat(config.isConcluded()).isFalse();
+        new Engine(config);
+        assertThat(config.isConcluded()).isTrue();
+        assertThatThrownBy(() -> new Engine(new EngineConfig().maxSkus(0)))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxSkus");
+    }
 }
