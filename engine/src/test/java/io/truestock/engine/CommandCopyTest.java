@@ -51,6 +51,25 @@ class CommandCopyTest
         assertThatThrownBy(() -> command.addQuote("c", "web", 300, "USD", 7)).isInstanceOf(IllegalStateException.class);
         assertThat(command.lineCount()).isEqualTo(2);
         assertThat(command.quoteCount()).isEqualTo(2);
+
+        command.clear();
+        assertThat(fields(command)).isEqualTo(fields(new Command(2)));
+    }
+
+    @Test
+    void everyBuilderReturnsTheCommandItFilledSoThatCallsChain()
+    {
+        final Command c = new Command(2);
+        assertThat(c.tick()).isSameAs(c);
+        assertThat(c.cancel("web", "o-1")).isSameAs(c);
+        assertThat(c.ship("web", "o-1")).isSameAs(c);
+        assertThat(c.set("shoe", "east", 1, Command.ABSENT, Command.ABSENT)).isSameAs(c);
+        assertThat(c.type(CommandType.TICK)).isSameAs(c);
+        assertThat(c.orderId("o-2")).isSameAs(c);
+        assertThat(c.reservationId(9)).isSameAs(c);
+        assertThat(c.type()).isEqualTo(CommandType.TICK);
+        assertThat(c.orderId()).isEqualTo("o-2");
+        assertThat(c.reservationId()).isEqualTo(9);
     }
 
     private static Command full(final Command c)
