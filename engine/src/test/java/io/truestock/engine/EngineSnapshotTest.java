@@ -79,4 +79,90 @@ class EngineSnapshotTest
         assertThatThrownBy(() -> EngineSnapshot.restore(config().maxLocations(8), snapshot, InternedDefinitionCodec.INSTANCE))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxLocations");
     }
+
+    @Test
+    void anEmptyEngineRestoresFromItsSnapshot()
+    {
+        final EngineDriver empty = new EngineDriver(config());
+        final Engine restored = EngineSnapshot.restore(config(), EngineSnapshot.capture(empty.engine),
+            InternedDefinitionCodec.INSTANCE);
+        assertThat(restored.digest()).isEqualTo(empty.engine.digest());
+        assertThat(EngineState.of(restored)).isEqualTo(empty.state());
+    }
+
+    @Test
+    void anEngineWithEveryTableFullRestoresFromItsSnapshot()
+    {
+        final EngineConfig full = new EngineConfig().maxSkus(2).maxLocations(1).maxChannels(1);
+        final EngineDriver driver = new EngineDriver(full);
+        driver.location("east", 1);
+        driver.channel("web", "east");
+        driver.sku("shoe");
+        driver.sku("lace");
+        driver.receive("shoe", "east", 5);
+        driver.receive("lace", "east", 3);
+        driver.reserve("web", 60, "shoe", 2, "lace", 1);
+
+        final Engine restored = EngineSnapshot.restore(
+            new EngineConfig().maxSkus(2).maxLocations(1).maxChannels(1), EngineSnapshot.capture(driver.engine),
+            InternedDefinitionCodec.INSTANCE);
+        assertThat(restored.digest()).isEqualTo(driver.engine.digest());
+        assertThat(EngineState.of(restored)).isEqualTo(driver.state());
+    }
+
+    @Test
+    void aRememberedAnswerToARedeliveredOrderKeepsItsFlagsAcrossASnapshot()
+    {
+        final EngineDriver driver = new EngineDriver(config());
+        driver.location("east", 1);
+        driver.channel("web", "east");
+        driver.sku("shoe");
+        driver.receive("shoe", "east", 5);
+        driver.apply(c -> c.order("web", "o-1").addLine("shoe", 2).principal("shop").idempotencyKey("delivery-1"));
+        final Outcome redelivered = driver.apply(
+            c -> c.order("web", "o-1").addLine("shoe", 2).principal("shop").idempotencyKey("delivery-2")).copy();
+        assertThat(redelivered.duplicate()).isTrue();
+        assertThat(redelivered.replayed()).isTrue();
+
+        final Engine restored = EngineSnapshot.restore(config(), EngineSnapshot.capture(driver.engine),
+            InternedDefinitionCodec.INSTANCE);
+        assertThat(restored.digest()).isEqualTo(driver.engine.digest());
+
+        final EngineDriver resumed = EngineDriver.resume(restored, driver);
+        final Outcome retried = resumed.apply(
+            c -> c.order("web", "o-1").addLine("shoe", 2).principal("shop").idempotencyKey("delivery-2")).copy();
+        assertThat(retried.replayed()).isTrue();
+        assertThat(retried.duplicate()).as("the first answer was a duplicate").isTrue();
+        assertThat(retried.version()).isEqualTo(redelivered.version());
+    }
+
+    @Test
+    void aRememberedAnswerWhoseLinesFillItsArraysDigestsAndRestores()
+    {
+        // An outcome starts with room for 8 lines and 8 allocations: a remembered answer with exactly 8 of each is
+        // the case where reading one entry too many would fail.
+        final EngineDriver driver = new EngineDriver(config());
+        driver.location("east", 1);
+        driver.channel("web", "east");
+        for (int i = 0; i < 8; i++)
+        {
+            driver.sku("sku-" + i);
+            driver.receive("sku-" + i, "east", 3);
+        }
+        final Outcome reserved = driver.apply(c ->
+        {
+            c.reserve("web", 60).principal("agent").idempotencyKey("k-8");
+            for (int i = 0; i < 8; i++)
+            {
+                c.addLine("sku-" + i, 1);
+            }
+        }).copy();
+        assertThat(reserved.lineCount()).isEqualTo(8);
+        assertThat(reserved.allocationCount()).isEqualTo(8);
+
+        final Engine restored = EngineSnapshot.restore(config(), EngineSnapshot.capture(driver.engine),
+            InternedDefinitionCodec.INSTANCE);
+        assertThat(restored.digest()).isEqualTo(driver.engine.digest());
+        assertThat(EngineState.of(restored)).isEqualTo(driver.state());
+    }
 }

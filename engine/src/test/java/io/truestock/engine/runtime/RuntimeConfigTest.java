@@ -1,0 +1,89 @@
+package io.truestock.engine.runtime;
+
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.PhasedBackoffWaitStrategy;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import com.lmax.disruptor.YieldingWaitStrategy;
+import org.agrona.concurrent.EpochClock;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The runtime's settings: their defaults, what {@link RuntimeConfig#conclude()} refuses, and that it freezes them. */
+class RuntimeConfigTest
+{
+    @Test
+    void defaults()
+    {
+        final RuntimeConfig config = new RuntimeConfig().conclude();
+        assertThat(config.ringSize()).isEqualTo(4096);
+        assertThat(config.waitStrategy()).isEqualTo("phased");
+        assertThat(config.tickIntervalMillis()).isEqualTo(100);
+        assertThat(config.clock()).isNotNull();
+        assertThat(config.pipeline()).isEqualTo(
+            Runtime.getRuntime().availableProcessors() >= 4 ? RuntimeConfig.Pipeline.STAGED : RuntimeConfig.Pipeline.FUSED);
+    }
+
+    @Test
+    void theRingIsAPowerOfTwoOfAtLeastTwoSlots()
+    {
+        assertThat(new RuntimeConfig().ringSize(2).conclude().ringSize()).isEqualTo(2);
+        assertThat(new RuntimeConfig().ringSize(1 << 20).conclude().ringSize()).isEqualTo(1 << 20);
+        for (final int size : new int[]{1, 0, -2, 3, 6, 4095})
+        {
+            assertThatThrownBy(() -> new RuntimeConfig().ringSize(size).conclude()).as("%d", size)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ringSize");
+        }
+    }
+
+    @Test
+    void theTickerMayBeOffButNotNegative()
+    {
+        assertThat(new RuntimeConfig().tickIntervalMillis(0).conclude().tickIntervalMillis()).isZero();
+        assertThatThrownBy(() -> new RuntimeConfig().tickIntervalMillis(-1).conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tickIntervalMillis");
+    }
+
+    @Test
+    void anUnknownWaitStrategyIsRefusedAtConclusion()
+    {
+        assertThatThrownBy(() -> new RuntimeConfig().waitStrategy("spinning").conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spinning");
+    }
+
+    @Test
+    void eachNamedWaitStrategyIsTheOneItNames()
+    {
+        assertThat(WaitStrategies.named("phased")).isInstanceOf(PhasedBackoffWaitStrategy.class);
+        assertThat(WaitStrategies.named("blocking")).isInstanceOf(BlockingWaitStrategy.class);
+        assertThat(WaitStrategies.named("sleeping")).isInstanceOf(SleepingWaitStrategy.class);
+        assertThat(WaitStrategies.named("yielding")).isInstanceOf(YieldingWaitStrategy.class);
+        assertThat(WaitStrategies.named("busy-spin")).isInstanceOf(BusySpinWaitStrategy.class);
+        assertThat(WaitStrategies.named(WaitStrategies.DEFAULT)).isInstanceOf(PhasedBackoffWaitStrategy.class);
+    }
+
+    @Test
+    void settersKeepTheirValueAndRefuseOnceConcluded()
+    {
+        final EpochClock clock = () -> 7;
+        final RuntimeConfig config = new RuntimeConfig().ringSize(8).pipeline(RuntimeConfig.Pipeline.STAGED)
+            .waitStrategy("blocking").clock(clock).tickIntervalMillis(5).conclude();
+        assertThat(config.isConcluded()).isTrue();
+        assertThat(config.ringSize()).isEqualTo(8);
+        assertThat(config.pipeline()).isEqualTo(RuntimeConfig.Pipeline.STAGED);
+        assertThat(config.waitStrategy()).isEqualTo("blocking");
+        assertThat(config.clock()).isSameAs(clock);
+        assertThat(config.tickIntervalMillis()).isEqualTo(5);
+        assertThat(new RuntimeConfig().isConcluded()).isFalse();
+
+        assertThatThrownBy(() -> config.ringSize(16)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> config.pipeline(RuntimeConfig.Pipeline.FUSED)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> config.waitStrategy("phased")).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> config.clock(() -> 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> config.tickIntervalMillis(1)).isInstanceOf(IllegalStateException.class);
+        assertThat(config.ringSize()).isEqualTo(8);
+        assertThat(config.pipeline()).isEqualTo(RuntimeConfig.Pipeline.STAGED);
+    }
+}
