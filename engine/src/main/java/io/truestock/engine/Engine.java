@@ -764,11 +764,6 @@ public final class Engine
         return catalog;
     }
 
-    PriceSchedule prices()
-    {
-        return prices;
-    }
-
     StockLedger ledger()
     {
         return ledger;
