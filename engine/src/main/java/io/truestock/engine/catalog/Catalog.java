@@ -494,18 +494,14 @@ public final class Catalog
             out.reject(RejectReason.INVALID_ID, -1, seq);
             return false;
         }
-        if (spec == null || spec.name().isEmpty() || spec.name().length() > MAX_TEXT)
+        // CarrierSpec and ServiceSpec refuse names over MAX_TEXT and invalid service ids when they are built.
+        if (spec == null || spec.name().isEmpty())
         {
             out.reject(RejectReason.INVALID_CONFIG, -1, seq);
             return false;
         }
         for (final ServiceSpec service : spec.services())
         {
-            if (!Ids.isValid(service.id()) || service.name().length() > MAX_TEXT)
-            {
-                out.reject(RejectReason.INVALID_CONFIG, -1, seq);
-                return false;
-            }
             for (final ZoneSpec zone : service.zones())
             {
                 if (zone.location() != null && locations.indexOf(zone.location()) < 0)
