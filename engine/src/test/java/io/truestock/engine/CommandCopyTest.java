@@ -70,6 +70,15 @@ class CommandCopyTest
         assertThat(c.type()).isEqualTo(CommandType.TICK);
         assertThat(c.orderId()).isEqualTo("o-2");
         assertThat(c.reservationId()).isEqualTo(9);
+
+        final StockImportSpec rows = new StockImportSpec(
+            new String[]{"shoe"}, new String[]{"east"}, new long[]{1}, new String[]{"Shoe"}, "USD");
+        assertThat(c.queryOrder("web", "o-3")).isSameAs(c);
+        assertThat(c.type()).isEqualTo(CommandType.QUERY_ORDER);
+        assertThat(c.importStock(rows)).isSameAs(c);
+        assertThat(c.stockImport()).isSameAs(rows);
+        assertThat(c.clear().stockImport(rows)).isSameAs(c);
+        assertThat(c.stockImport()).isSameAs(rows);
     }
 
     private static Command full(final Command c)
