@@ -76,7 +76,10 @@ class PriceScheduleTest
         assertThat(schedule.spec(2)).isNull();
     }
 
-    /** Past 2 x SKUs + 1 024 boundaries, the superseded ones are dropped and the live one is kept. */
+    /**
+     * Past 2 x SKUs + 1 024 boundaries, the superseded ones are dropped and the live one is kept: the 1 027th
+     * definition of one SKU's list is the one that drops them.
+     */
     @Test
     void manyRedefinitionsKeepTheLiveBoundaryOnly()
     {
@@ -84,7 +87,7 @@ class PriceScheduleTest
         final long start = T + 60_000;
         final PriceSpec sale = new PriceSpec(new Price(100, "USD"), Map.of(),
             List.of(new SaleSpec(new Price(80, "USD"), start, start + 60_000, List.of())));
-        for (int i = 0; i < 1_100; i++)
+        for (int i = 0; i < 1_027; i++)
         {
             schedule.define(0, sale, T, new Events(), true);
         }
