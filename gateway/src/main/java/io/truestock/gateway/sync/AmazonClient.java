@@ -38,6 +38,12 @@ final class AmazonClient extends ChannelClient
     }
 
     @Override
+    boolean carriesPrices()
+    {
+        return true;
+    }
+
+    @Override
     String itemId(final String skuId)
     {
         final String mapped = config.itemId(skuId);
@@ -73,6 +79,30 @@ final class AmazonClient extends ChannelClient
         final ObjectNode value = patch.putArray("value").addObject();
         value.put("fulfillment_channel_code", "DEFAULT");
         value.put("quantity", update.qty());
+        final Pricing pricing = update.pricing();
+        if (update.priceChanged() && pricing != null)
+        {
+            // Replacing the whole offer: a sale's discounted price is present while it runs and gone when it ends.
+            final ObjectNode price = root.withArray("patches").addObject();
+            price.put("op", "replace");
+            price.put("path", "/attributes/purchasable_offer");
+            final ObjectNode offer = price.putArray("value").addObject();
+            offer.put("marketplace_id", config.marketplaceId());
+            offer.put("currency", pricing.price().currency());
+            offer.put("audience", "ALL");
+            offer.putArray("our_price").addObject().putArray("schedule").addObject()
+                .put("value_with_tax", new java.math.BigDecimal(decimal(pricing.onSale() ? pricing.regular() : pricing.price())));
+            if (pricing.onSale())
+            {
+                final ObjectNode sale = offer.putArray("discounted_price").addObject().putArray("schedule").addObject();
+                if (pricing.saleEndMillis() > pricing.saleStartMillis())
+                {
+                    sale.put("start_at", java.time.Instant.ofEpochMilli(pricing.saleStartMillis()).toString());
+                    sale.put("end_at", java.time.Instant.ofEpochMilli(pricing.saleEndMillis()).toString());
+                }
+                sale.put("value_with_tax", new java.math.BigDecimal(decimal(pricing.price())));
+            }
+        }
         return root;
     }
 
