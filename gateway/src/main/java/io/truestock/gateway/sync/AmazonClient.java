@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * authorized by an {@code x-amz-access-token} from Login with Amazon ({@code grant_type=refresh_token}), refreshed
  * a minute before it expires or when a request answers 401/403. The engine version travels in
  * {@code X-Truestock-Version}. The seller SKU is the engine SKU unless {@code item_ids} maps it. The default rate
- * is the API's own: 5 requests/s, burst 10.
+ * is the API's own: 5 requests/s, burst 10. When the price differs from the acknowledged one the same request
+ * replaces {@code /attributes/purchasable_offer}: {@code our_price}, and while a sale runs its
+ * {@code discounted_price} with the sale's window.
  */
 final class AmazonClient extends ChannelClient
 {

@@ -93,8 +93,14 @@ abstract class ChannelClient
     /** A fingerprint of where this client sends: a persisted ledger written for another target is ignored. */
     long target()
     {
-        return (config.type().text() + '|' + config.baseUrl() + '|' + config.locationId() + '|' + config.sellerId()
-            + '|' + config.marketplaceId()).hashCode() * 0x9E3779B97F4A7C15L + 1;
+        final String target = config.type().text() + '|' + config.baseUrl() + '|' + config.locationId() + '|'
+            + config.sellerId() + '|' + config.marketplaceId();
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < target.length(); i++)
+        {
+            h = (h ^ target.charAt(i)) * 0x100000001B3L;
+        }
+        return h;
     }
 
     /** The channel's item id for an engine SKU, or null when the SKU is not synced to this channel. */

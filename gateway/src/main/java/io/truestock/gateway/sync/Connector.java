@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  */
 public final class Connector
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
     private final ConnectorConfig config;
     private final ChannelClient client;
     private final Outbox outbox;
@@ -147,7 +148,7 @@ public final class Connector
         }
         if (loaded.distrust() != null || loaded.damaged() > 0)
         {
-            org.slf4j.LoggerFactory.getLogger(Connector.class).warn("channel sync {}: acknowledgement ledger {}: {}{} "
+            LOG.warn("channel sync {}: acknowledgement ledger {}: {}{} "
                 + "damaged records; SKUs it cannot vouch for are resent", config.channel(), ledger.file(),
                 loaded.distrust() == null ? "" : loaded.distrust() + "; ", loaded.damaged());
         }

@@ -496,12 +496,7 @@ public final class Outbox
             {
                 continue;
             }
-            skus[n] = sku;
-            values[n * 4] = ackedQty[sku];
-            values[n * 4 + 1] = ackedVersion[sku];
-            values[n * 4 + 2] = ackedAtMillis[sku];
-            values[n * 4 + 3] = ackedPrice[sku];
-            n++;
+            copyRow(sku, n++, skus, values);
         }
         return n;
     }
@@ -523,15 +518,19 @@ public final class Outbox
             {
                 continue;
             }
-            skus[n] = s;
-            values[n * 4] = ackedQty[s];
-            values[n * 4 + 1] = ackedVersion[s];
-            values[n * 4 + 2] = ackedAtMillis[s];
-            values[n * 4 + 3] = ackedPrice[s];
-            n++;
+            copyRow(s, n++, skus, values);
         }
         counted[0] = n;
         return s >= skuCount ? -1 : s;
+    }
+
+    private void copyRow(final int sku, final int n, final int[] skus, final long[] values)
+    {
+        skus[n] = sku;
+        values[n * 4] = ackedQty[sku];
+        values[n * 4 + 1] = ackedVersion[sku];
+        values[n * 4 + 2] = ackedAtMillis[sku];
+        values[n * 4 + 3] = ackedPrice[sku];
     }
 
     /** Turns a SKU index into the ids (and, for channels whose requests carry prices, the price) put on the wire. */

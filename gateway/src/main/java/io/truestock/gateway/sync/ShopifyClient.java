@@ -32,6 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code COMPARE_QUANTITY_STALE}) makes the client read the items' current levels and write again with them.
  * Cost throttling follows {@code extensions.cost.throttleStatus}: before a request the client waits until the
  * bucket holds the last request's cost; a {@code THROTTLED} error pauses the channel until it refills.
+ * <p>
+ * Prices: for SKUs whose item mapping carries the product and variant, an update whose price differs from the
+ * acknowledged one adds an aliased {@code productVariantsBulkUpdate} per product to the same document (variant
+ * {@code price}, and {@code compareAtPrice} while a sale runs, null otherwise), at most
+ * {@value #MAX_PRICE_CHANGES} a request.
  */
 final class ShopifyClient extends ChannelClient
 {

@@ -87,18 +87,21 @@ class ChannelPricesTest
         return held != null && held.shown() == shown && held.regular() == regular;
     }
 
+    private static final String SHOPIFY = """
+        connectors:
+          shopify:
+            type: shopify
+            base_url: https://example.myshopify.com
+            access_token_env: HOME
+            location_id: "123"
+        """;
+
     @Test
     void shopifyItemMappingsCarryProductAndVariantIds() throws Exception
     {
         Files.writeString(dir.resolve("items.csv"), "sku,inventory_item_id,product_id,variant_id\nsock-1,11,22,33\n");
         final Path file = dir.resolve("truestock.yaml");
-        Files.writeString(file, """
-            connectors:
-              shopify:
-                type: shopify
-                base_url: https://example.myshopify.com
-                access_token_env: HOME
-                location_id: "123"
+        Files.writeString(file, SHOPIFY + """
                 item_ids: {shoe-42: {inventory_item_id: "456", product_id: "789", variant_id: "1011"}, hat-1: "5"}
                 item_ids_file: items.csv
             """);
@@ -110,13 +113,7 @@ class ChannelPricesTest
         assertThat(shopify.variant("sock-1")).containsExactly("gid://shopify/Product/22", "gid://shopify/ProductVariant/33");
         assertThat(shopify.variant("hat-1")).isNull();
 
-        Files.writeString(file, """
-            connectors:
-              shopify:
-                type: shopify
-                base_url: https://example.myshopify.com
-                access_token_env: HOME
-                location_id: "123"
+        Files.writeString(file, SHOPIFY + """
                 item_ids: {shoe-42: {inventory_item_id: "456", product_id: "789"}}
             """);
         assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig()))

@@ -83,15 +83,13 @@ class ChannelSyncStormTest
                 harness.assertInSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS);
                 harness.assertInSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS);
                 assertThat(synced).isTrue();
-                final boolean priced = SyncHarness.await(() ->
-                    harness.pricesInSync(shopify, "shopify", ConnectorConfig.Type.SHOPIFY, SKUS)
-                        && harness.pricesInSync(amazon, "amazon", ConnectorConfig.Type.AMAZON, SKUS)
-                        && harness.pricesInSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS)
-                        && harness.pricesInSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS), 120);
-                harness.assertPricesInSync(shopify, "shopify", ConnectorConfig.Type.SHOPIFY, SKUS);
-                harness.assertPricesInSync(amazon, "amazon", ConnectorConfig.Type.AMAZON, SKUS);
-                harness.assertPricesInSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS);
-                harness.assertPricesInSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS);
+                // Every fake (fakes and configs in the same order) ends showing the engine's final price too.
+                final boolean priced = SyncHarness.await(() -> java.util.stream.IntStream.range(0, fakes.size())
+                    .allMatch(i -> harness.pricesInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS)), 120);
+                for (int i = 0; i < fakes.size(); i++)
+                {
+                    harness.assertPricesInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS);
+                }
                 assertThat(priced).isTrue();
                 for (final FakeChannel fake : fakes)
                 {
