@@ -114,16 +114,22 @@ class LedgerRestartTest
                 assertThat(SyncHarness.await(() -> harness.inSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, 20)
                     && connector.outbox().pendingCount() == 0, 60)).isTrue();
             }
-            // Flip one byte of the first acknowledgement in the file: that SKU's last readable record is now the
-            // request before it, so it is unknown; every other SKU's acknowledgement comes later and still stands.
+            // Damage the earliest record that is some SKU's last one (an acknowledgement, as the ledger was closed
+            // cleanly): that SKU's last readable record is now an older one, so it is unknown; every other SKU's last
+            // record comes later and still stands.
             final Path file = dir.resolve("sync-ledger").resolve(AckLedger.fileName("partner"));
             final byte[] bytes = Files.readAllBytes(file);
-            int slot = 1;
-            while (bytes[slot * AckLedger.RECORD + 12] != AckLedger.ACK)
+            final java.util.Map<String, Integer> last = new java.util.HashMap<>();
+            for (int slot = 1; slot < bytes.length / AckLedger.RECORD; slot++)
             {
-                slot++;
+                final int at = slot * AckLedger.RECORD;
+                if (bytes[at + 12] == AckLedger.ACK || bytes[at + 12] == AckLedger.SENT)
+                {
+                    last.put(new String(bytes, at + 14, bytes[at + 13], java.nio.charset.StandardCharsets.UTF_8), slot);
+                }
             }
-            final int at = slot * AckLedger.RECORD;
+            final int at = java.util.Collections.min(last.values()) * AckLedger.RECORD;
+            assertThat(bytes[at + 12]).isEqualTo(AckLedger.ACK);
             final String damagedSku = new String(bytes, at + 14, bytes[at + 13], java.nio.charset.StandardCharsets.UTF_8);
             // A reserved byte: only the checksum can tell the record was damaged.
             bytes[at + 120] ^= 0x10;
