@@ -38,7 +38,7 @@ import java.util.zip.CRC32C;
  * announce leaves (a crashed process loses nothing) and the disk once a second; after a machine crash (the
  * file was not closed cleanly and the boot id differs) the last second of {@code SENT} records may be missing, so
  * nothing in the file is trusted. The log is rewritten (a temporary file, fsync, atomic rename) at start and when
- * it holds more than four records per SKU, so it never exceeds a few records per SKU.
+ * it holds more than max(4 x SKUs, 16 384) records, so it stays within a few records per SKU.
  */
 final class AckLedger implements AutoCloseable
 {
@@ -306,7 +306,7 @@ final class AckLedger implements AutoCloseable
 
     /**
      * Periodic work on the scheduler thread: appends pending acknowledgements, forces the file to disk once a
-     * second when something was written, and rewrites it when it has grown past four records per SKU.
+     * second when something was written, and rewrites it when it has grown past max(4 x SKUs, 16 384) records.
      *
      * @return true when the file was rewritten.
      */
