@@ -108,7 +108,7 @@ public final class TruestockServer implements AutoCloseable
         listeners.add(catalog);
         sync = new ChannelSync(engine, config.connectors(), letter -> persistence.audit().appendDeadLetter(
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
-            letter.atMillis()));
+            letter.atMillis()), config.dataDir().resolve("sync-ledger"));
         listeners.add(sync);
         runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
             listeners.toArray(new EngineListener[0]));

@@ -18,7 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * authorized by an {@code x-amz-access-token} from Login with Amazon ({@code grant_type=refresh_token}), refreshed
  * a minute before it expires or when a request answers 401/403. The engine version travels in
  * {@code X-Truestock-Version}. The seller SKU is the engine SKU unless {@code item_ids} maps it. The default rate
- * is the API's own: 5 requests/s, burst 10.
+ * is the API's own: 5 requests/s, burst 10. When the price differs from the acknowledged one the same request
+ * replaces {@code /attributes/purchasable_offer}: {@code our_price}, and while a sale runs its
+ * {@code discounted_price} with the sale's window.
  */
 final class AmazonClient extends ChannelClient
 {
@@ -35,6 +37,12 @@ final class AmazonClient extends ChannelClient
     {
         super(config, http);
         this.base = ShopifyClient.stripSlash(config.baseUrl().toString());
+    }
+
+    @Override
+    boolean carriesPrices()
+    {
+        return true;
     }
 
     @Override
@@ -73,6 +81,30 @@ final class AmazonClient extends ChannelClient
         final ObjectNode value = patch.putArray("value").addObject();
         value.put("fulfillment_channel_code", "DEFAULT");
         value.put("quantity", update.qty());
+        final Pricing pricing = update.pricing();
+        if (update.priceChanged() && pricing != null)
+        {
+            // Replacing the whole offer: a sale's discounted price is present while it runs and gone when it ends.
+            final ObjectNode price = root.withArray("patches").addObject();
+            price.put("op", "replace");
+            price.put("path", "/attributes/purchasable_offer");
+            final ObjectNode offer = price.putArray("value").addObject();
+            offer.put("marketplace_id", config.marketplaceId());
+            offer.put("currency", pricing.price().currency());
+            offer.put("audience", "ALL");
+            offer.putArray("our_price").addObject().putArray("schedule").addObject()
+                .put("value_with_tax", new java.math.BigDecimal(decimal(pricing.onSale() ? pricing.regular() : pricing.price())));
+            if (pricing.onSale())
+            {
+                final ObjectNode sale = offer.putArray("discounted_price").addObject().putArray("schedule").addObject();
+                if (pricing.saleEndMillis() > pricing.saleStartMillis())
+                {
+                    sale.put("start_at", java.time.Instant.ofEpochMilli(pricing.saleStartMillis()).toString());
+                    sale.put("end_at", java.time.Instant.ofEpochMilli(pricing.saleEndMillis()).toString());
+                }
+                sale.put("value_with_tax", new java.math.BigDecimal(decimal(pricing.price())));
+            }
+        }
         return root;
     }
 

@@ -69,10 +69,38 @@ abstract class ChannelClient
         };
     }
 
-    /** True when requests carry the SKU's price (the generic webhook); the API connectors carry stock only. */
+    /** True when requests carry prices, so that a price change is worth a request; stock only by default. */
     boolean carriesPrices()
     {
         return false;
+    }
+
+    /** True when requests carry this SKU's price (Shopify only for SKUs whose variant is mapped). */
+    boolean carriesPrice(final String skuId)
+    {
+        return carriesPrices();
+    }
+
+    /**
+     * At most how many updates of one request may carry a changed price (APIs where a price change costs a
+     * mutation of its own); the batch size by default.
+     */
+    int maxPriceChanges()
+    {
+        return config.batchSize();
+    }
+
+    /** A fingerprint of where this client sends: a persisted ledger written for another target is ignored. */
+    long target()
+    {
+        final String target = config.type().text() + '|' + config.baseUrl() + '|' + config.locationId() + '|'
+            + config.sellerId() + '|' + config.marketplaceId();
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < target.length(); i++)
+        {
+            h = (h ^ target.charAt(i)) * 0x100000001B3L;
+        }
+        return h;
     }
 
     /** The channel's item id for an engine SKU, or null when the SKU is not synced to this channel. */

@@ -73,6 +73,17 @@ public final class ChannelSync implements EngineListener, AutoCloseable
 
     public ChannelSync(final Engine engine, final Collection<ConnectorConfig> configs, final DeadLetterAudit audit)
     {
+        this(engine, configs, audit, null);
+    }
+
+    /**
+     * @param ledgerDir where each connector persists what its channel acknowledged (one file per channel, see
+     *                  {@link AckLedger}), so that a restart sends only what changed since; null keeps the ledger in
+     *                  memory only (a restart resends every synced SKU).
+     */
+    public ChannelSync(final Engine engine, final Collection<ConnectorConfig> configs, final DeadLetterAudit audit,
+        final java.nio.file.Path ledgerDir)
+    {
         this.engine = engine;
         this.audit = audit;
         final int maxSkus = engine.config().maxSkus();
@@ -110,7 +121,15 @@ public final class ChannelSync implements EngineListener, AutoCloseable
                 final io.truestock.engine.price.PriceSpec spec = engine.priceSpec(sku);
                 return channel < 0 || spec == null ? null : spec.channels().getOrDefault(config.channel(), spec.base());
             };
-            byChannel.put(config.channel(), new Connector(config, client, maxSkus, now, this::wake, this::deadLettered));
+            final Connector connector = new Connector(config, client, maxSkus, now, this::wake, this::deadLettered);
+            connector.pricing = sku -> pricing(sku, config.channel());
+            byChannel.put(config.channel(), connector);
+            if (ledgerDir != null)
+            {
+                final int restored = connector.persistIn(new AckLedger(ledgerDir, config.channel(), client.target()),
+                    engine::skuIndex, engine.skuCount());
+                LOG.info("channel sync {}: {} acknowledged SKUs restored from the ledger", config.channel(), restored);
+            }
         }
         this.scheduler = new Thread(this::run, "truestock-sync");
         this.scheduler.setDaemon(true);
@@ -217,6 +236,42 @@ public final class ChannelSync implements EngineListener, AutoCloseable
 
     private final ChannelView pricedView = new ChannelView();
 
+    /** A SKU's price on a channel now, with the running sale's window; null when the SKU or channel is unknown. */
+    Pricing pricing(final int sku, final String channelId)
+    {
+        final int channel = engine.channelIndex(channelId);
+        final io.truestock.engine.price.PriceSpec spec = engine.priceSpec(sku);
+        if (channel < 0 || spec == null)
+        {
+            return null;
+        }
+        final long now = Math.max(System.currentTimeMillis(), engine.lastTimestampMillis());
+        final io.truestock.engine.price.Price effective = engine.priceAt(sku, channel, now);
+        if (effective == null)
+        {
+            return null;
+        }
+        final io.truestock.engine.price.Price regular = spec.channels().getOrDefault(channelId, spec.base());
+        long start = 0;
+        long end = 0;
+        if (effective.amountMinor() < regular.amountMinor())
+        {
+            final List<io.truestock.engine.price.SaleSpec> sales = spec.sales();
+            for (int i = 0; i < sales.size(); i++)
+            {
+                final io.truestock.engine.price.SaleSpec sale = sales.get(i);
+                if (sale.price().equals(effective) && sale.startMillis() <= now && now < sale.endMillis()
+                    && (sale.appliesToEveryChannel() || sale.channels().contains(channelId)))
+                {
+                    start = sale.startMillis();
+                    end = sale.endMillis();
+                    break;
+                }
+            }
+        }
+        return new Pricing(effective, regular, start, end);
+    }
+
     /**
      * Queues every SKU whose acknowledged value on the channel differs from the engine's (or is unknown, or was
      * dead-lettered) to be sent again.
@@ -291,6 +346,7 @@ public final class ChannelSync implements EngineListener, AutoCloseable
                 try
                 {
                     next = Math.min(next, connector.pump(now));
+                    connector.maintainLedger(engine.skuCount(), now);
                 }
                 catch (final RuntimeException ex)
                 {
@@ -435,6 +491,8 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
+        // Requests still in flight keep their SENT records: the restart resends those SKUs.
+        byChannel.values().forEach(Connector::closeLedger);
         if (executor != null)
         {
             executor.shutdownNow();

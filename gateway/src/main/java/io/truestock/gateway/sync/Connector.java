@@ -16,6 +16,7 @@ import java.util.function.Consumer;
  */
 public final class Connector
 {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Connector.class);
     private final ConnectorConfig config;
     private final ChannelClient client;
     private final Outbox outbox;
@@ -37,6 +38,9 @@ public final class Connector
     volatile int channelIndex = -1;
     private volatile ChannelSync.AckListener ackListener;
     private volatile String lastError;
+    /** The SKU's price on this channel now, for clients whose requests carry prices; set by {@link ChannelSync}. */
+    volatile java.util.function.IntFunction<Pricing> pricing = sku -> null;
+    private AckLedger ledger;
 
     private static final byte UNRESOLVED = 0;
     private static final byte MAPPED = 1;
@@ -99,7 +103,7 @@ public final class Connector
     /** The SKU's price changed: send its current value again to a channel whose requests carry prices. */
     void offerPriceChange(final int sku, final String skuId, final long qty, final long version, final long nowMillis)
     {
-        if (synced(sku, skuId) && outbox.offerChanged(sku, qty, version, nowMillis))
+        if (synced(sku, skuId) && client.carriesPrice(skuId) && outbox.offerChanged(sku, qty, version, nowMillis))
         {
             wake.run();
         }
@@ -113,7 +117,62 @@ public final class Connector
 
     boolean reconcile(final int sku, final String skuId, final long qty, final long version, final long nowMillis)
     {
-        return synced(sku, skuId) && outbox.reconcile(sku, qty, version, nowMillis);
+        if (!synced(sku, skuId))
+        {
+            return false;
+        }
+        final Pricing now = names.pricing(sku);
+        return outbox.reconcile(sku, qty, now == null ? 0 : now.digest(), version, nowMillis);
+    }
+
+    /**
+     * Persists this connector's acknowledgements in {@code ledger}: first restores what the file says the channel
+     * acknowledged (SKU ids resolved with {@code skuIndex}; SKUs no longer synced are dropped), then starts a
+     * fresh file. Called once, before any value is offered.
+     *
+     * @return the number of SKUs whose acknowledgement was restored.
+     */
+    int persistIn(final AckLedger ledger, final java.util.function.ToIntFunction<String> skuIndex, final int skuCount)
+    {
+        final AckLedger.Loaded loaded = ledger.load();
+        int restored = 0;
+        for (final java.util.Map.Entry<String, AckLedger.Entry> e : loaded.acknowledged().entrySet())
+        {
+            final int sku = skuIndex.applyAsInt(e.getKey());
+            if (sku >= 0 && synced(sku, e.getKey()))
+            {
+                final AckLedger.Entry entry = e.getValue();
+                outbox.restore(sku, entry.qty(), entry.version(), entry.atMillis(), entry.priceDigest());
+                restored++;
+            }
+        }
+        if (loaded.distrust() != null || loaded.damaged() > 0)
+        {
+            LOG.warn("channel sync {}: acknowledgement ledger {}: {}{} "
+                + "damaged records; SKUs it cannot vouch for are resent", config.channel(), ledger.file(),
+                loaded.distrust() == null ? "" : loaded.distrust() + "; ", loaded.damaged());
+        }
+        ledger.rewrite(outbox, names, skuCount);
+        this.ledger = ledger;
+        return restored;
+    }
+
+    /** Appends pending acknowledgements to the ledger, forces it to disk and compacts it when due (scheduler). */
+    void maintainLedger(final int skuCount, final long nowMillis)
+    {
+        if (ledger != null)
+        {
+            ledger.maintain(outbox, names, skuCount, nowMillis);
+        }
+    }
+
+    /** Writes what is pending and closes the ledger cleanly (after the scheduler stopped). */
+    void closeLedger()
+    {
+        if (ledger != null)
+        {
+            ledger.close(outbox, names);
+        }
     }
 
     private final Outbox.SkuNames names = new Outbox.SkuNames()
@@ -134,6 +193,13 @@ public final class Connector
             {
                 return itemIds[sku];
             }
+        }
+
+        @Override
+        public Pricing pricing(final int sku)
+        {
+            final String skuId = skuId(sku);
+            return skuId != null && client.carriesPrice(skuId) ? pricing.apply(sku) : null;
         }
     };
 
@@ -156,9 +222,13 @@ public final class Connector
                 return Math.max(allowed, nowMillis + 1);
             }
             final List<Update> batch = new ArrayList<>(Math.min(config.batchSize(), 256));
-            if (outbox.take(config.batchSize(), nowMillis, names, batch) == 0)
+            if (outbox.take(config.batchSize(), client.maxPriceChanges(), nowMillis, names, batch) == 0)
             {
                 return outbox.nextRetryMillis();
+            }
+            if (ledger != null)
+            {
+                ledger.beforeSend(outbox, names, batch);
             }
             inFlightRequests.incrementAndGet();
             requests.incrementAndGet();

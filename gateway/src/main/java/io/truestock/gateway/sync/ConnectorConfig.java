@@ -88,6 +88,7 @@ public final class ConnectorConfig
     private String marketplaceId;
     private String productType = "PRODUCT";
     private final Map<String, String> itemIds = new HashMap<>();
+    private final Map<String, String[]> variants = new HashMap<>();
     private final Map<String, Secret> secrets = new HashMap<>();
     private double requestsPerSecond = -1;
     private int burst = -1;
@@ -200,6 +201,11 @@ public final class ConnectorConfig
         if (type == Type.SHOPIFY)
         {
             itemIds.replaceAll((sku, id) -> gid("InventoryItem", id));
+            variants.replaceAll((sku, ids) -> new String[] {gid("Product", ids[0]), gid("ProductVariant", ids[1])});
+        }
+        else if (!variants.isEmpty())
+        {
+            throw new IllegalArgumentException(where + "product and variant ids belong to shopify item mappings only");
         }
         return this;
     }
@@ -311,7 +317,7 @@ public final class ConnectorConfig
             {
                 throw new IllegalArgumentException("config: '" + where + ".item_ids' must be a mapping of SKU to item id");
             }
-            items.fields().forEachRemaining(e -> config.itemId(e.getKey(), e.getValue().asText()));
+            items.fields().forEachRemaining(e -> config.item(e.getKey(), e.getValue(), where));
         }
         if (node.has("item_ids_file"))
         {
@@ -506,9 +512,68 @@ public final class ConnectorConfig
             {
                 throw new IllegalArgumentException(file + ":" + (i + 1) + ": expected 'sku,item_id'");
             }
+            final String[] columns = line.split(",", -1);
+            if (columns.length == 4)
+            {
+                itemId(columns[0].strip(), columns[1].strip());
+                variant(columns[0].strip(), columns[2].strip(), columns[3].strip());
+                continue;
+            }
             itemId(line.substring(0, comma).strip(), line.substring(comma + 1).strip());
         }
         return this;
+    }
+
+    /** An {@code item_ids} value: an item id, or (Shopify) {@code {inventory_item_id, product_id, variant_id}}. */
+    private void item(final String sku, final JsonNode value, final String where)
+    {
+        if (!value.isObject())
+        {
+            itemId(sku, value.asText());
+            return;
+        }
+        final JsonNode inventory = value.get("inventory_item_id");
+        final JsonNode product = value.get("product_id");
+        final JsonNode variant = value.get("variant_id");
+        if (value.size() != 3 || inventory == null || product == null || variant == null)
+        {
+            throw new IllegalArgumentException("config: '" + where + ".item_ids." + sku
+                + "' must be an item id or {inventory_item_id, product_id, variant_id}");
+        }
+        itemId(sku, inventory.asText());
+        variant(sku, product.asText(), variant.asText());
+    }
+
+    /**
+     * Maps an engine SKU to its Shopify product and variant (beside the inventory item of {@link #itemId}), so that
+     * its price reaches the variant through {@code productVariantsBulkUpdate}.
+     */
+    public ConnectorConfig variant(final String sku, final String productId, final String variantId)
+    {
+        if (!Ids.isValid(sku) || productId == null || productId.isEmpty() || productId.length() > 256
+            || variantId == null || variantId.isEmpty() || variantId.length() > 256)
+        {
+            throw new IllegalArgumentException("connectors." + channel + ".item_ids: bad product or variant for '" + sku + "'");
+        }
+        if (variants.size() >= MAX_ITEM_IDS && !variants.containsKey(sku))
+        {
+            throw new IllegalArgumentException("connectors." + channel + ".item_ids: at most " + MAX_ITEM_IDS + " entries");
+        }
+        variants.put(sku, new String[] {productId, variantId});
+        return this;
+    }
+
+    /** The SKU's product and variant ids ({@code [product, variant]}), or null when not mapped. */
+    public String[] variant(final String sku)
+    {
+        final String[] ids = variants.get(sku);
+        return ids == null ? null : ids.clone();
+    }
+
+    /** True when some SKU is mapped to a product variant (its connector then carries prices). */
+    public boolean hasVariants()
+    {
+        return !variants.isEmpty();
     }
 
     public ConnectorConfig rate(final double perSecond, final int burstSize)

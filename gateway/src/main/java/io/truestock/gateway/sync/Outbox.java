@@ -36,6 +36,14 @@ public final class Outbox
     private final long[] ackedQty;
     private final long[] ackedVersion;
     private final long[] ackedAtMillis;
+    private final long[] sentPrice;
+    private final long[] ackedPrice;
+    private final boolean[] forced;
+    private final boolean[] sentSinceAck;
+    private final boolean[] ledgerDirty;
+    private final int[] ledgerQueue;
+    private int ledgerHead;
+    private int ledgerSize;
     private final long[] pendingSinceMillis;
     private final long[] newerSinceMillis;
     private final int[] attempts;
@@ -76,6 +84,12 @@ public final class Outbox
         ackedQty = new long[maxSkus];
         ackedVersion = new long[maxSkus];
         ackedAtMillis = new long[maxSkus];
+        sentPrice = new long[maxSkus];
+        ackedPrice = new long[maxSkus];
+        forced = new boolean[maxSkus];
+        sentSinceAck = new boolean[maxSkus];
+        ledgerDirty = new boolean[maxSkus];
+        ledgerQueue = new int[maxSkus];
         pendingSinceMillis = new long[maxSkus];
         newerSinceMillis = new long[maxSkus];
         attempts = new int[maxSkus];
@@ -126,6 +140,7 @@ public final class Outbox
         highWaterVersion = Math.max(highWaterVersion, version);
         wantQty[sku] = qty;
         wantVersion[sku] = version;
+        forced[sku] |= changed;
         switch (state[sku])
         {
             case IN_FLIGHT ->
@@ -186,6 +201,17 @@ public final class Outbox
      */
     public synchronized boolean reconcile(final int sku, final long qty, final long version, final long nowMillis)
     {
+        return reconcile(sku, qty, 0, version, nowMillis);
+    }
+
+    /**
+     * Like {@link #reconcile(int, long, long, long)} for a channel whose requests carry prices: the SKU is sent
+     * unless the channel acknowledged both this quantity and the price whose {@link Pricing#digest()} is
+     * {@code priceDigest} (0 when the channel carries no price for it).
+     */
+    public synchronized boolean reconcile(final int sku, final long qty, final long priceDigest, final long version,
+        final long nowMillis)
+    {
         if (state[sku] == IN_FLIGHT || state[sku] == QUEUED || state[sku] == WAITING)
         {
             if (version > wantVersion[sku])
@@ -194,7 +220,7 @@ public final class Outbox
             }
             return false;
         }
-        if (ackedVersion[sku] >= 0 && ackedQty[sku] == qty)
+        if (ackedVersion[sku] >= 0 && ackedQty[sku] == qty && ackedPrice[sku] == priceDigest)
         {
             if (state[sku] == DEAD)
             {
@@ -205,7 +231,24 @@ public final class Outbox
             ackedVersion[sku] = Math.max(ackedVersion[sku], version);
             return false;
         }
-        return put(sku, qty, Math.max(version, wantVersion[sku]), nowMillis);
+        return put(sku, qty, Math.max(version, wantVersion[sku]), nowMillis, ackedPrice[sku] != priceDigest);
+    }
+
+    /**
+     * Restores what the channel acknowledged before a restart (from the persisted ledger), for a SKU nothing has
+     * been offered for yet. Afterwards the SKU counts as synced at that value until the engine's differs.
+     */
+    public synchronized void restore(final int sku, final long qty, final long version, final long atMillis,
+        final long priceDigest)
+    {
+        if (state[sku] != IDLE || wantVersion[sku] >= 0 || ackedVersion[sku] >= 0)
+        {
+            return;
+        }
+        ackedQty[sku] = qty;
+        ackedVersion[sku] = version;
+        ackedAtMillis[sku] = atMillis;
+        ackedPrice[sku] = priceDigest;
     }
 
     private void enqueue(final int sku)
@@ -223,20 +266,43 @@ public final class Outbox
      */
     public synchronized int take(final int max, final long nowMillis, final SkuNames names, final List<Update> out)
     {
+        return take(max, max, nowMillis, names, out);
+    }
+
+    /**
+     * Like {@link #take(int, long, SkuNames, List)}, taking at most {@code maxPriceChanges} updates whose price
+     * differs from the acknowledged one (for APIs where each price change costs extra in the same request). Each
+     * update carries the SKU's pricing now ({@link SkuNames#pricing}), which the ledger records as sent.
+     */
+    public synchronized int take(final int max, final int maxPriceChanges, final long nowMillis, final SkuNames names,
+        final List<Update> out)
+    {
         promoteDue(nowMillis);
         int taken = 0;
+        int priceChanges = 0;
         while (taken < max && readySize > 0)
         {
             final int sku = ready[readyHead];
+            final Pricing pricing = names.pricing(sku);
+            final long digest = pricing == null ? 0 : pricing.digest();
+            final boolean priceChanged = pricing != null && (ackedVersion[sku] < 0 || ackedPrice[sku] != digest);
+            if (priceChanged && priceChanges == maxPriceChanges)
+            {
+                break;
+            }
+            priceChanges += priceChanged ? 1 : 0;
             readyHead = (readyHead + 1) % capacity;
             readySize--;
             state[sku] = IN_FLIGHT;
             inFlight++;
             sentQty[sku] = wantQty[sku];
             sentVersion[sku] = wantVersion[sku];
+            sentPrice[sku] = digest;
+            forced[sku] = false;
+            sentSinceAck[sku] = true;
             newerSinceMillis[sku] = 0;
             out.add(new Update(sku, names.skuId(sku), names.itemId(sku), sentQty[sku], sentVersion[sku],
-                ackedVersion[sku] >= 0 ? ackedQty[sku] : Update.UNKNOWN, highWaterVersion));
+                ackedVersion[sku] >= 0 ? ackedQty[sku] : Update.UNKNOWN, highWaterVersion, pricing, priceChanged));
             taken++;
         }
         return taken;
@@ -276,9 +342,18 @@ public final class Outbox
         ackedQty[sku] = sentQty[sku];
         ackedVersion[sku] = sentVersion[sku];
         ackedAtMillis[sku] = nowMillis;
+        ackedPrice[sku] = sentPrice[sku];
+        sentSinceAck[sku] = false;
         attempts[sku] = 0;
         lastError[sku] = null;
-        if (wantVersion[sku] > sentVersion[sku] && wantQty[sku] != ackedQty[sku])
+        if (!ledgerDirty[sku])
+        {
+            ledgerDirty[sku] = true;
+            ledgerQueue[(ledgerHead + ledgerSize) % capacity] = sku;
+            ledgerSize++;
+        }
+        // A newer value with another quantity, or whose price changed since this request was built, goes next.
+        if (wantVersion[sku] > sentVersion[sku] && (wantQty[sku] != ackedQty[sku] || forced[sku]))
         {
             pendingSinceMillis[sku] = newerSinceMillis[sku] == 0 ? nowMillis : newerSinceMillis[sku];
             enqueue(sku);
@@ -400,11 +475,75 @@ public final class Outbox
         return drift;
     }
 
-    /** Turns a SKU index into the ids put on the wire. */
+    /**
+     * Copies up to {@code skus.length} acknowledgements recorded since the last call (each SKU once, with its
+     * current acknowledged row) for the persisted ledger, and forgets them. A SKU sent again since its
+     * acknowledgement is skipped: the ledger already holds it as unknown.
+     *
+     * @param values four longs per SKU: quantity, version, acknowledged at, price digest.
+     * @return the number copied.
+     */
+    public synchronized int drainAcknowledged(final int[] skus, final long[] values)
+    {
+        int n = 0;
+        while (ledgerSize > 0 && n < skus.length)
+        {
+            final int sku = ledgerQueue[ledgerHead];
+            ledgerHead = (ledgerHead + 1) % capacity;
+            ledgerSize--;
+            ledgerDirty[sku] = false;
+            if (sentSinceAck[sku] || ackedVersion[sku] < 0)
+            {
+                continue;
+            }
+            copyRow(sku, n++, skus, values);
+        }
+        return n;
+    }
+
+    /**
+     * Like {@link #drainAcknowledged}, but every SKU from {@code fromSku} on whose acknowledgement still stands (no
+     * request for it since), for rewriting the whole ledger.
+     *
+     * @return the SKU to continue from, or -1 when all were copied; {@code counted[0]} is set to the number copied.
+     */
+    public synchronized int copyAcknowledged(final int fromSku, final int skuCount, final int[] skus,
+        final long[] values, final int[] counted)
+    {
+        int n = 0;
+        int s = fromSku;
+        for (; s < skuCount && n < skus.length; s++)
+        {
+            if (ackedVersion[s] < 0 || sentSinceAck[s])
+            {
+                continue;
+            }
+            copyRow(s, n++, skus, values);
+        }
+        counted[0] = n;
+        return s >= skuCount ? -1 : s;
+    }
+
+    private void copyRow(final int sku, final int n, final int[] skus, final long[] values)
+    {
+        skus[n] = sku;
+        values[n * 4] = ackedQty[sku];
+        values[n * 4 + 1] = ackedVersion[sku];
+        values[n * 4 + 2] = ackedAtMillis[sku];
+        values[n * 4 + 3] = ackedPrice[sku];
+    }
+
+    /** Turns a SKU index into the ids (and, for channels whose requests carry prices, the price) put on the wire. */
     public interface SkuNames
     {
         String skuId(int sku);
 
         String itemId(int sku);
+
+        /** The SKU's price on the channel now, or null when the channel carries no price for it. */
+        default Pricing pricing(final int sku)
+        {
+            return null;
+        }
     }
 }

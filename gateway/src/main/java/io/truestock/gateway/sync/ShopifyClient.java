@@ -32,6 +32,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code COMPARE_QUANTITY_STALE}) makes the client read the items' current levels and write again with them.
  * Cost throttling follows {@code extensions.cost.throttleStatus}: before a request the client waits until the
  * bucket holds the last request's cost; a {@code THROTTLED} error pauses the channel until it refills.
+ * <p>
+ * Prices: for SKUs whose item mapping carries the product and variant, an update whose price differs from the
+ * acknowledged one adds an aliased {@code productVariantsBulkUpdate} per product to the same document (variant
+ * {@code price}, and {@code compareAtPrice} while a sale runs, null otherwise), at most
+ * {@value #MAX_PRICE_CHANGES} a request.
  */
 final class ShopifyClient extends ChannelClient
 {
@@ -46,6 +51,8 @@ final class ShopifyClient extends ChannelClient
         + "{ ... on InventoryItem { id inventoryLevel(locationId: $locationId) { quantities(names: [\"available\"]) "
         + "{ name quantity } } } } }";
     private static final double DEFAULT_COST = 10;
+    static final int MAX_PRICE_CHANGES = 25;
+    static final String PRICE_SELECTION = "{ productVariants { id price compareAtPrice } userErrors { field message code } }";
 
     private final URI endpoint;
     private final boolean changeFrom;
@@ -72,6 +79,25 @@ final class ShopifyClient extends ChannelClient
     String itemId(final String skuId)
     {
         return config.itemId(skuId);
+    }
+
+    @Override
+    boolean carriesPrices()
+    {
+        return config.hasVariants();
+    }
+
+    @Override
+    boolean carriesPrice(final String skuId)
+    {
+        return config.variant(skuId) != null;
+    }
+
+    /** Each price change is a {@code productVariantsBulkUpdate} of its own (10 cost points): keep requests cheap. */
+    @Override
+    int maxPriceChanges()
+    {
+        return Math.min(MAX_PRICE_CHANGES, config.batchSize());
     }
 
     @Override
@@ -142,7 +168,7 @@ final class ShopifyClient extends ChannelClient
                     return CompletableFuture.completedFuture(
                         Delivery.all(batch.size(), Delivery.Status.RETRY, "response without data"));
                 }
-                return CompletableFuture.completedFuture(Delivery.all(batch.size(), Delivery.Status.ACKED, null));
+                return CompletableFuture.completedFuture(prices(batch, root.path("data")));
             }
             boolean stale = false;
             final Delivery delivery = new Delivery(batch.size());
@@ -237,16 +263,101 @@ final class ShopifyClient extends ChannelClient
             keySource.append('|').append(update.itemId()).append(':').append(update.qty()).append(':')
                 .append(update.version()).append(':').append(compare[i]);
         }
+        final List<List<Integer>> groups = priceGroups(batch);
+        final StringBuilder declarations = new StringBuilder();
+        final StringBuilder selections = new StringBuilder();
+        for (int g = 0; g < groups.size(); g++)
+        {
+            final List<Integer> group = groups.get(g);
+            variables.put("product" + g, config.variant(batch.get(group.get(0)).skuId())[0]);
+            final ArrayNode variants = variables.putArray("variants" + g);
+            for (final int i : group)
+            {
+                final Update update = batch.get(i);
+                final Pricing pricing = update.pricing();
+                final ObjectNode variant = variants.addObject();
+                variant.put("id", config.variant(update.skuId())[1]);
+                variant.put("price", decimal(pricing.price()));
+                // The compare-at price shows the sale as a reduction; null removes it when the sale ends.
+                if (pricing.onSale())
+                {
+                    variant.put("compareAtPrice", decimal(pricing.regular()));
+                }
+                else
+                {
+                    variant.putNull("compareAtPrice");
+                }
+                keySource.append("|p:").append(variant.path("id").asText()).append(':').append(pricing.digest());
+            }
+            declarations.append(", $product").append(g).append(": ID!, $variants").append(g)
+                .append(": [ProductVariantsBulkInput!]!");
+            selections.append(" prices").append(g).append(": productVariantsBulkUpdate(productId: $product").append(g)
+                .append(", variants: $variants").append(g).append(") ").append(PRICE_SELECTION);
+        }
+        final String query = changeFrom ? MUTATION_IDEMPOTENT : MUTATION_LEGACY;
         if (changeFrom)
         {
-            root.put("query", MUTATION_IDEMPOTENT);
             variables.put("idempotencyKey", idempotencyKey(keySource.toString()));
+        }
+        if (groups.isEmpty())
+        {
+            root.put("query", query);
         }
         else
         {
-            root.put("query", MUTATION_LEGACY);
+            // The same document with the price mutations beside the quantities: one request, one cost bucket charge.
+            final int open = query.indexOf(')');
+            root.put("query", query.substring(0, open) + declarations + query.substring(open, query.length() - 1)
+                + selections + " }");
         }
         return root;
+    }
+
+    /**
+     * The updates whose price changed since the channel acknowledged it and whose variant is mapped, grouped by
+     * product (productVariantsBulkUpdate addresses the variants of one product), in batch order.
+     */
+    private List<List<Integer>> priceGroups(final List<Update> batch)
+    {
+        final Map<String, List<Integer>> byProduct = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++)
+        {
+            final Update update = batch.get(i);
+            final String[] ids = update.priceChanged() && update.pricing() != null ? config.variant(update.skuId()) : null;
+            if (ids != null)
+            {
+                byProduct.computeIfAbsent(ids[0], k -> new java.util.ArrayList<>()).add(i);
+            }
+        }
+        return new java.util.ArrayList<>(byProduct.values());
+    }
+
+    /**
+     * The quantities were set: each update is acknowledged unless its product's price mutation reported a user
+     * error (refused for good) or did not answer (retried).
+     */
+    private Delivery prices(final List<Update> batch, final JsonNode data)
+    {
+        final Delivery delivery = Delivery.all(batch.size(), Delivery.Status.ACKED, null);
+        final List<List<Integer>> groups = priceGroups(batch);
+        for (int g = 0; g < groups.size(); g++)
+        {
+            final JsonNode payload = data.path("prices" + g);
+            final JsonNode errors = payload.path("userErrors");
+            for (final int i : groups.get(g))
+            {
+                if (!payload.isObject())
+                {
+                    delivery.set(i, Delivery.Status.RETRY, "price update without an answer");
+                }
+                else if (errors.isArray() && !errors.isEmpty())
+                {
+                    delivery.set(i, Delivery.Status.REJECTED, "shopify price " + errors.get(0).path("code").asText("")
+                        + ": " + errors.get(0).path("message").asText(""));
+                }
+            }
+        }
+        return delivery;
     }
 
     /** A UUID-shaped key from the batch content: the same values retried give the same key. */

@@ -44,7 +44,7 @@ final class WebhookClient extends ChannelClient
         {
             final ObjectNode update = updates.addObject().put("sku", u.itemId()).put("available", u.qty())
                 .put("version", u.version());
-            final io.truestock.engine.price.Price price = prices.apply(u.sku());
+            final io.truestock.engine.price.Price price = u.pricing() != null ? u.pricing().price() : prices.apply(u.sku());
             if (price != null)
             {
                 update.putObject("price").put("amount", price.amountMinor()).put("currency", price.currency());

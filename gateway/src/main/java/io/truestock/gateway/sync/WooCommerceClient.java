@@ -63,8 +63,9 @@ final class WooCommerceClient extends ChannelClient
             item.put("id", Long.parseLong(u.itemId()));
             item.put("manage_stock", true);
             item.put("stock_quantity", u.qty());
-            final io.truestock.engine.price.Price effective = prices.apply(u.sku());
-            final io.truestock.engine.price.Price regular = regularPrices.apply(u.sku());
+            final io.truestock.engine.price.Price effective = u.pricing() != null ? u.pricing().price() : prices.apply(u.sku());
+            final io.truestock.engine.price.Price regular = u.pricing() != null ? u.pricing().regular() :
+                regularPrices.apply(u.sku());
             if (effective != null && regular != null)
             {
                 // The shop shows a sale as a sale price beside the regular one; an empty sale price ends it.

@@ -10,10 +10,10 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The issue's storm: 10 000 stock changes over 1 000 SKUs while four fake channels (Shopify, Amazon, WooCommerce,
+ * The issue's storm: 10 000 stock and price changes over 1 000 SKUs while four fake channels (Shopify, Amazon, WooCommerce,
  * a signed webhook) throttle with 429s, fail with 5xx, swallow requests until the client times out, and answer
- * slowly. Afterwards every fake holds exactly the engine's final published value of every SKU, no fake ever
- * applied an older version over a newer one, every request had the right auth and shape, and nothing was
+ * slowly. Afterwards every fake holds exactly the engine's final published value and price of every SKU, no fake
+ * ever applied an older version over a newer one, every request had the right auth and shape, and nothing was
  * dead-lettered.
  */
 class ChannelSyncStormTest
@@ -57,7 +57,11 @@ class ChannelSyncStormTest
                 for (int i = 0; i < CHANGES; i++)
                 {
                     final String sku = SyncHarness.sku(i < SKUS ? i : random.nextInt(SKUS));
-                    if (random.nextBoolean())
+                    if (i % 50 == 49)
+                    {
+                        reprice(harness, random, sku);
+                    }
+                    else if (random.nextBoolean())
                     {
                         final long qty = 1 + random.nextInt(20);
                         harness.submit(c -> c.receive(sku, SyncHarness.LOCATION, qty));
@@ -79,10 +83,19 @@ class ChannelSyncStormTest
                 harness.assertInSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS);
                 harness.assertInSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS);
                 assertThat(synced).isTrue();
+                // Every fake (fakes and configs in the same order) ends showing the engine's final price too.
+                final boolean priced = SyncHarness.await(() -> java.util.stream.IntStream.range(0, fakes.size())
+                    .allMatch(i -> harness.pricesInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS)), 120);
+                for (int i = 0; i < fakes.size(); i++)
+                {
+                    harness.assertPricesInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS);
+                }
+                assertThat(priced).isTrue();
                 for (final FakeChannel fake : fakes)
                 {
                     assertThat(fake.shapeErrors).as(fake.getClass().getSimpleName()).isEmpty();
                     assertThat(fake.regressions.get()).as(fake.getClass().getSimpleName()).isZero();
+                    assertThat(fake.priceRegressions.get()).as(fake.getClass().getSimpleName()).isZero();
                     assertThat(fake.authFailures.get()).as(fake.getClass().getSimpleName()).isZero();
                     assertThat(fake.throttled.get()).as("429s injected").isPositive();
                     assertThat(fake.serverErrors.get()).as("5xx injected").isPositive();
@@ -98,5 +111,19 @@ class ChannelSyncStormTest
                 }
             }
         }
+    }
+
+    /** A new price list for the SKU: a new base, sometimes a channel override, sometimes a sale running for an hour. */
+    private static void reprice(final SyncHarness harness, final Random random, final String sku) throws Exception
+    {
+        final java.time.Instant now = java.time.Instant.now();
+        final long base = 500 + random.nextInt(2_000);
+        final String override = random.nextBoolean() ? "" :
+            ",\"channels\":{\"amazon\":{\"amount\":" + (base + 100) + ",\"currency\":\"USD\"}}";
+        final String sale = random.nextBoolean() ? "" : ",\"sales\":[{\"amount\":" + (base / 2) +
+            ",\"currency\":\"USD\",\"start\":\"" + now.minusSeconds(60) + "\",\"end\":\"" + now.plusSeconds(3_600) + "\"}]";
+        final var answer = harness.http("PUT", "/v1/skus/" + sku + "/prices", SyncHarness.ADMIN,
+            "{\"base\":{\"amount\":" + base + ",\"currency\":\"USD\"}" + override + sale + "}");
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 }

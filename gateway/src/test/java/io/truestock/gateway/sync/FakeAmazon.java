@@ -82,7 +82,12 @@ final class FakeAmazon extends FakeChannel
         final JsonNode patches = root.path("patches");
         final JsonNode patch = patches.path(0);
         final JsonNode value = patch.path("value").path(0);
-        if (patches.size() != 1 || !patch.path("op").asText().equals("replace")
+        final JsonNode offerPatch = patches.path(1);
+        if (patches.size() == 2 && !offer(offerPatch))
+        {
+            return shapeError("bad purchasable_offer patch: " + root);
+        }
+        if (patches.size() < 1 || patches.size() > 2 || !patch.path("op").asText().equals("replace")
             || !patch.path("path").asText().equals("/attributes/fulfillment_availability")
             || patch.path("value").size() != 1
             || !value.path("fulfillment_channel_code").asText().equals("DEFAULT")
@@ -91,8 +96,35 @@ final class FakeAmazon extends FakeChannel
             return shapeError("bad fulfillment_availability patch: " + root);
         }
         apply(sku, value.path("quantity").asLong(), Long.parseLong(versionHeader));
+        if (patches.size() == 2)
+        {
+            final JsonNode offer = offerPatch.path("value").path(0);
+            final long our = minor(offer.path("our_price").path(0).path("schedule").path(0).path("value_with_tax"));
+            final JsonNode sale = offer.path("discounted_price").path(0).path("schedule").path(0);
+            applyPrice(sku, sale.isMissingNode() ? our : minor(sale.path("value_with_tax")), our,
+                Long.parseLong(versionHeader));
+        }
         return Answer.json(HttpResponseStatus.OK, Map.of("sku", sku, "status", "ACCEPTED",
             "submissionId", Long.toHexString(applied.get()), "issues", java.util.List.of()));
+    }
+
+    /**
+     * The shape of a {@code purchasable_offer} replace: one offer for the marketplace with currency and audience,
+     * an {@code our_price} schedule with a {@code value_with_tax} number, and optionally a {@code discounted_price}
+     * schedule with its value and a window ({@code start_at} before {@code end_at}).
+     */
+    private static boolean offer(final JsonNode patch)
+    {
+        final JsonNode offer = patch.path("value").path(0);
+        final JsonNode our = offer.path("our_price").path(0).path("schedule").path(0);
+        final JsonNode sale = offer.path("discounted_price").path(0).path("schedule").path(0);
+        final boolean saleOk = offer.path("discounted_price").isMissingNode() || (sale.path("value_with_tax").isNumber()
+            && java.time.Instant.parse(sale.path("start_at").asText("1970-01-01T00:00:00Z"))
+            .isBefore(java.time.Instant.parse(sale.path("end_at").asText("1970-01-01T00:00:00Z"))));
+        return patch.path("op").asText().equals("replace") && patch.path("path").asText().equals("/attributes/purchasable_offer")
+            && patch.path("value").size() == 1 && offer.path("marketplace_id").asText().equals(MARKETPLACE)
+            && offer.path("currency").asText().length() == 3 && offer.path("audience").asText().equals("ALL")
+            && our.path("value_with_tax").isNumber() && saleOk;
     }
 
     private Answer token(final FullHttpRequest request, final byte[] body)

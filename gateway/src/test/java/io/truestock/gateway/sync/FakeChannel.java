@@ -78,11 +78,22 @@ abstract class FakeChannel implements AutoCloseable
     {
     }
 
+    /**
+     * The price a channel shows for one item (minor units): {@code shown} is what a buyer pays, {@code regular} the
+     * price without the sale (equal to {@code shown} when no sale runs).
+     */
+    record HeldPrice(long shown, long regular, long version)
+    {
+    }
+
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel server;
     private final Random random;
     volatile Faults faults = Faults.none();
     final Map<String, Held> held = new ConcurrentHashMap<>();
+    final Map<String, HeldPrice> heldPrices = new ConcurrentHashMap<>();
+    final AtomicLong priceRegressions = new AtomicLong();
+    final AtomicLong pricesApplied = new AtomicLong();
     final List<String> shapeErrors = Collections.synchronizedList(new ArrayList<>());
     final AtomicLong requests = new AtomicLong();
     final AtomicLong authFailures = new AtomicLong();
@@ -236,6 +247,33 @@ abstract class FakeChannel implements AutoCloseable
             }
             return new Held(qty, version);
         });
+    }
+
+    /** Applies a price at a version, counting a regression when the version is older than the one held. */
+    void applyPrice(final String item, final long shown, final long regular, final long version)
+    {
+        pricesApplied.incrementAndGet();
+        heldPrices.compute(item, (k, old) ->
+        {
+            if (old != null && version < old.version())
+            {
+                priceRegressions.incrementAndGet();
+            }
+            return new HeldPrice(shown, regular, version);
+        });
+    }
+
+    /** A decimal price text ("12.50") as minor units of a two-decimal currency; -1 when it is not one. */
+    static long minor(final JsonNode value)
+    {
+        try
+        {
+            return new java.math.BigDecimal(value.asText()).movePointRight(2).longValueExact();
+        }
+        catch (final ArithmeticException | NumberFormatException ex)
+        {
+            return -1;
+        }
     }
 
     Answer shapeError(final String error)

@@ -51,6 +51,17 @@ final class FakeShopify extends FakeChannel
         return "gid://shopify/InventoryItem/" + (1000 + n);
     }
 
+    /** Two variants a product, so that price updates of one request group variants by product. */
+    static String product(final int n)
+    {
+        return "gid://shopify/Product/" + (2000 + n / 2);
+    }
+
+    static String variant(final int n)
+    {
+        return "gid://shopify/ProductVariant/" + (3000 + n);
+    }
+
     private synchronized boolean pay(final ObjectNode extensions)
     {
         final long now = System.currentTimeMillis();
@@ -160,14 +171,79 @@ final class FakeShopify extends FakeChannel
                 payload.putNull("inventoryAdjustmentGroup");
                 return Answer.json(HttpResponseStatus.OK, response);
             }
+            final java.util.List<Runnable> priceUpdates = new java.util.ArrayList<>();
+            final String priceError = prices(query, variables, version, response.with("data"), priceUpdates);
+            if (priceError != null)
+            {
+                return shapeError(priceError);
+            }
             for (final JsonNode q : quantities)
             {
                 apply(q.path("inventoryItemId").asText(), q.path("quantity").asLong(), version);
             }
+            priceUpdates.forEach(Runnable::run);
             payload.putObject("inventoryAdjustmentGroup").put("id", "gid://shopify/InventoryAdjustmentGroup/" + key.hashCode());
             idempotent.put(key, response.deepCopy());
             return Answer.json(HttpResponseStatus.OK, response);
         }
+    }
+
+    private static final Pattern PRICE_MUTATION = Pattern.compile(
+        "prices([0-9]+): productVariantsBulkUpdate\\(productId: \\$product\\1, variants: \\$variants\\1\\) \\{ "
+        + "productVariants \\{ id price compareAtPrice \\} userErrors \\{ field message code \\} \\}");
+
+    /**
+     * Checks the aliased {@code productVariantsBulkUpdate} mutations of a request (declared variables, product and
+     * variant gids, each variant of its product, decimal prices, a compare-at price or null) and queues their
+     * application; answers each alias's payload. Returns a shape error, or null.
+     */
+    private String prices(final String query, final JsonNode variables, final long version, final ObjectNode data,
+        final java.util.List<Runnable> updates)
+    {
+        final Matcher m = PRICE_MUTATION.matcher(query);
+        int count = 0;
+        while (m.find())
+        {
+            count++;
+            final String g = m.group(1);
+            if (!query.contains("$product" + g + ": ID!") || !query.contains("$variants" + g + ": [ProductVariantsBulkInput!]!"))
+            {
+                return "price mutation " + g + " lacks its variable declarations";
+            }
+            final String product = variables.path("product" + g).asText("");
+            final JsonNode variants = variables.path("variants" + g);
+            if (!product.startsWith("gid://shopify/Product/") || !variants.isArray() || variants.isEmpty())
+            {
+                return "productVariantsBulkUpdate needs a product gid and variants: " + variables;
+            }
+            final ObjectNode payload = data.putObject("prices" + g);
+            final ArrayNode out = payload.putArray("productVariants");
+            payload.putArray("userErrors");
+            for (final JsonNode v : variants)
+            {
+                final String id = v.path("id").asText("");
+                final long price = minor(v.path("price"));
+                final JsonNode compareAt = v.path("compareAtPrice");
+                final long regular = compareAt.isNull() ? price : minor(compareAt);
+                if (!id.startsWith("gid://shopify/ProductVariant/") || !v.path("price").isTextual() || price < 0
+                    || !(compareAt.isNull() || compareAt.isTextual()) || regular < 0 || v.size() != 3)
+                {
+                    return "bad variant " + v;
+                }
+                final int n = Integer.parseInt(id.substring("gid://shopify/ProductVariant/".length())) - 3000;
+                if (!product(n).equals(product))
+                {
+                    return "variant " + id + " is not a variant of " + product;
+                }
+                out.addObject().put("id", id).put("price", v.path("price").asText()).set("compareAtPrice", compareAt);
+                updates.add(() -> applyPrice(id, price, regular, version));
+            }
+        }
+        if (count != (query.length() - query.replace("productVariantsBulkUpdate", "").length()) / 25)
+        {
+            return "unexpected productVariantsBulkUpdate selection: " + query;
+        }
+        return null;
     }
 
     private Answer levels(final JsonNode variables, final ObjectNode response)

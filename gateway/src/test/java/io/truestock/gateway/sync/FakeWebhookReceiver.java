@@ -58,6 +58,8 @@ final class FakeWebhookReceiver extends FakeChannel
             {
                 prices.put(u.path("sku").asText(), u.path("price").path("amount").asLong() + " " +
                     u.path("price").path("currency").asText());
+                final long amount = u.path("price").path("amount").asLong();
+                applyPrice(u.path("sku").asText(), amount, amount, u.path("version").asLong());
             }
         }
         return Answer.json(HttpResponseStatus.OK, Map.of("received", updates.size()));

@@ -73,6 +73,10 @@ final class FakeWooCommerce extends FakeChannel
             if (u.has("regular_price"))
             {
                 prices.put(Long.toString(id), u.path("regular_price").asText() + "/" + u.path("sale_price").asText());
+                final long regular = minor(u.path("regular_price"));
+                final String sale = u.path("sale_price").asText();
+                applyPrice(Long.toString(id), sale.isEmpty() ? regular : minor(u.path("sale_price")), regular,
+                    Long.parseLong(meta.path("value").asText()));
             }
             out.addObject().put("id", id).put("manage_stock", true).put("stock_quantity", u.path("stock_quantity").asLong());
         }

@@ -44,9 +44,15 @@ final class SyncHarness implements AutoCloseable
 
     static SyncHarness start(final Path dataDir, final List<ConnectorConfig> connectors) throws Exception
     {
+        return start(dataDir, connectors, 2048);
+    }
+
+    static SyncHarness start(final Path dataDir, final List<ConnectorConfig> connectors, final int maxSkus)
+        throws Exception
+    {
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1).adminToken(ADMIN)
             .ioThreads(2);
-        config.engine().maxSkus(2048).maxLocations(4).maxChannels(8);
+        config.engine().maxSkus(maxSkus).maxLocations(4).maxChannels(8);
         config.connectors().addAll(connectors);
         return new SyncHarness(TruestockServer.start(config));
     }
@@ -93,7 +99,8 @@ final class SyncHarness implements AutoCloseable
         {
             switch (config.type())
             {
-                case SHOPIFY -> config.itemId(sku(n), FakeShopify.item(n));
+                case SHOPIFY -> config.itemId(sku(n), FakeShopify.item(n))
+                    .variant(sku(n), FakeShopify.product(n), FakeShopify.variant(n));
                 case WOOCOMMERCE -> config.itemId(sku(n), Long.toString(5000 + n));
                 default ->
                 {
@@ -187,6 +194,55 @@ final class SyncHarness implements AutoCloseable
             }
         }
         return true;
+    }
+
+    /** The item a fake records SKU n's price under (Shopify: the variant). */
+    static String priceItemOf(final ConnectorConfig.Type type, final int n)
+    {
+        return type == ConnectorConfig.Type.SHOPIFY ? FakeShopify.variant(n) : itemOf(type, n);
+    }
+
+    /**
+     * The price SKU n should show on the channel per the engine, as the fakes hold it: {shown, regular} minor units
+     * (regular equals shown when no sale runs).
+     */
+    long[] enginePrice(final String channel, final int n)
+    {
+        final Pricing pricing = server.sync().pricing(server.engine().skuIndex(sku(n)), channel);
+        return new long[] {pricing.price().amountMinor(),
+            pricing.onSale() ? pricing.regular().amountMinor() : pricing.price().amountMinor()};
+    }
+
+    /** True when the fake shows the engine's price of every one of the first {@code skus} SKUs. */
+    boolean pricesInSync(final FakeChannel fake, final String channel, final ConnectorConfig.Type type, final int skus)
+    {
+        for (int n = 0; n < skus; n++)
+        {
+            if (!priceMatches(fake.heldPrices.get(priceItemOf(type, n)), type, enginePrice(channel, n)))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void assertPricesInSync(final FakeChannel fake, final String channel, final ConnectorConfig.Type type, final int skus)
+    {
+        for (int n = 0; n < skus; n++)
+        {
+            final FakeChannel.HeldPrice held = fake.heldPrices.get(priceItemOf(type, n));
+            assertThat(priceMatches(held, type, enginePrice(channel, n)))
+                .as("%s price of %s: held %s, engine %s", channel, sku(n), held,
+                    java.util.Arrays.toString(enginePrice(channel, n))).isTrue();
+        }
+    }
+
+    /** The generic webhook carries the effective price only; the shops carry the regular price beside it. */
+    private static boolean priceMatches(final FakeChannel.HeldPrice held, final ConnectorConfig.Type type,
+        final long[] engine)
+    {
+        return held != null && held.shown() == engine[0]
+            && (type == ConnectorConfig.Type.WEBHOOK || held.regular() == engine[1]);
     }
 
     void assertInSync(final FakeChannel fake, final String channel, final ConnectorConfig.Type type, final int skus)
