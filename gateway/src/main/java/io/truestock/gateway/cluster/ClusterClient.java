@@ -37,7 +37,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * has waited {@link ClusterConfig#commandTimeoutMillis()}, every unanswered command is sent again. A command with an
  * idempotency key, and any query, is safe to send twice: the engine answers a repeat with the first outcome. A
  * mutation without a key is not sent twice: it is answered {@link RejectReason#ENGINE_HALTED} (outcome unknown) so
- * that nothing is ever applied twice.
+ * that nothing is ever applied twice. A command still unanswered after the whole timeout is answered the same way.
+ * <p>
+ * An outcome is handed to its handler only once this node's own engine has applied the command too (its sequence has
+ * reached the outcome's version), because handlers render from the local state: a client reads its own writes on
+ * whichever node it wrote through.
  */
 public final class ClusterClient implements Sequencer, AutoCloseable
 {
@@ -55,6 +59,8 @@ public final class ClusterClient implements Sequencer, AutoCloseable
     private final ManyToManyConcurrentArrayQueue<Pending> free;
     private final ManyToOneConcurrentArrayQueue<Pending> submitted;
     private final Long2ObjectHashMap<Pending> inFlight = new Long2ObjectHashMap<>();
+    private final java.util.ArrayDeque<Pending> applying = new java.util.ArrayDeque<>();
+    private final java.util.function.LongSupplier localSequence;
     private final JournalCodec codec;
     private final ExpandableArrayBuffer message = new ExpandableArrayBuffer(4096);
     private final IdleStrategy idle = ClusterNode.idle().get();
@@ -88,12 +94,14 @@ public final class ClusterClient implements Sequencer, AutoCloseable
 
     /**
      * @param aeronDir the local media driver's directory (the node's own driver).
-     * @param capacity the most commands in flight.
+     * @param capacity      the most commands in flight.
+     * @param localSequence the sequence this node's engine has applied.
      */
     public ClusterClient(
         final String aeronDir, final ClusterConfig config, final int capacity, final int maxLines,
-        final int maxRecordBytes)
+        final int maxRecordBytes, final java.util.function.LongSupplier localSequence)
     {
+        this.localSequence = localSequence;
         ingressEndpoints = config.ingressEndpoints();
         commandTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis());
         newLeaderTimeoutNanos = config.leaderHeartbeatTimeoutNanos() * 3;
@@ -209,6 +217,7 @@ public final class ClusterClient implements Sequencer, AutoCloseable
                 int work = takeSubmitted();
                 work += cluster.pollEgress();
                 work += send(System.nanoTime());
+                work += release(System.nanoTime());
                 idle.idle(work);
             }
             catch (final RuntimeException ex)
@@ -399,7 +408,34 @@ public final class ClusterClient implements Sequencer, AutoCloseable
             pending.command.stamp(sequence, timestamp);
         }
         OutcomeCodec.decode(buffer, offset + ClusterMessages.OUTCOME_HEADER_LENGTH, pending.outcome);
-        answer(pending);
+        pending.sentAtNanos = System.nanoTime();
+        applying.addLast(pending);
+    }
+
+    /** Answers the outcomes this node has applied too, in order; past the timeout, answers 503 (outcome unknown). */
+    private int release(final long now)
+    {
+        int released = 0;
+        Pending head;
+        while ((head = applying.peekFirst()) != null)
+        {
+            if (head.outcome.version() <= localSequence.getAsLong())
+            {
+                applying.pollFirst();
+                answer(head);
+            }
+            else if (now - head.sentAtNanos > commandTimeoutNanos)
+            {
+                applying.pollFirst();
+                unknown(head);
+            }
+            else
+            {
+                break;
+            }
+            released++;
+        }
+        return released;
     }
 
     private void unknown(final Pending pending)
@@ -435,6 +471,11 @@ public final class ClusterClient implements Sequencer, AutoCloseable
     private void failAll()
     {
         takeSubmitted();
+        for (final Pending pending : applying)
+        {
+            answerRejected(pending, RejectReason.ENGINE_HALTED);
+        }
+        applying.clear();
         for (final Pending pending : inFlight.values())
         {
             answerRejected(pending, RejectReason.ENGINE_HALTED);

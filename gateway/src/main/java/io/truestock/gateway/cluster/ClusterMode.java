@@ -68,7 +68,7 @@ public final class ClusterMode implements AutoCloseable
         node = launched;
         lastSnapshotSequence = engine.lastSequence();
         client = new ClusterClient(node.aeronDir(), config, IN_FLIGHT, engineConfig.maxLinesPerCommand(),
-            maxRecordBytes);
+            maxRecordBytes, service::appliedSequence);
         snapshots = Executors.newSingleThreadScheduledExecutor(task ->
         {
             final Thread thread = new Thread(task, "truestock-cluster-snapshots");
@@ -205,5 +205,8 @@ public final class ClusterMode implements AutoCloseable
         CloseHelper.quietClose(node);
         journal.close();
         audit.close();
+        // The service has stopped, so this is a quiet state: nodes that applied the same log print the same digest.
+        LOG.info("cluster node {} stopped at sequence {} with state digest {}", config.nodeId(), engine.lastSequence(),
+            java.util.HexFormat.of().formatHex(engine.digest()));
     }
 }

@@ -70,6 +70,7 @@ final class EngineService implements ClusteredService
     private volatile EngineListener[] listeners;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long logPosition;
+    private volatile long appliedSequence;
     private Cluster cluster;
     private Engine engine;
     private long scheduledExpiry = Long.MIN_VALUE;
@@ -144,6 +145,7 @@ final class EngineService implements ClusteredService
                 engine.snapshotCodec(definitions);
             }
             onEngine.accept(engine);
+            appliedSequence = engine.lastSequence();
             started.complete(engine);
         }
         catch (final RuntimeException ex)
@@ -268,6 +270,13 @@ final class EngineService implements ClusteredService
                 LOG.error("listener {} failed at {}", listener, command, ex);
             }
         }
+        appliedSequence = engine.lastSequence();
+    }
+
+    /** The engine sequence this node has applied and shown to every listener. */
+    long appliedSequence()
+    {
+        return appliedSequence;
     }
 
     private void reply(final ClientSession session, final long correlationId, final long sequence, final long at)

@@ -45,6 +45,7 @@ public final class Api
 
     private final Engine engine;
     private final Sequencer runtime;
+    private final MinVersion minVersion;
     private volatile java.util.function.Supplier<String> clusterRole;
     private volatile java.util.function.IntSupplier clusterLeader;
     private final ApiKeys keys;
@@ -93,6 +94,7 @@ public final class Api
         final long quoteTtlMillis)
     {
         this.engine = engine;
+        minVersion = new MinVersion(engine::lastSequence);
         this.runtime = runtime;
         this.keys = keys;
         this.metrics = metrics;
@@ -222,6 +224,11 @@ public final class Api
             }
             final Principal principal = authenticate(request);
             admit(exchange, principal, method);
+            if (method.equals(HttpMethod.GET))
+            {
+                minVersion.await(exchange, uri, () -> route(exchange, principal, path, uri));
+                return;
+            }
             route(exchange, principal, path, uri);
         }
         catch (final ApiException ex)

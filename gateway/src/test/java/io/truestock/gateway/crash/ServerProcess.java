@@ -78,6 +78,25 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
+    /**
+     * Starts {@code truestock server} as one node of a cluster: its ports come from the config's {@code cluster:}
+     * section; the admin token is in its environment. Does not wait for it.
+     */
+    static ServerProcess startClusterNode(final Path dataDir, final Path config, final Path log)
+    {
+        final ProcessBuilder builder = new ProcessBuilder(javaCommand(Main.class.getName(), "server", "--data-dir",
+            dataDir.toString(), "--config", config.toString())).redirectErrorStream(true);
+        builder.environment().put("TRUESTOCK_ADMIN_TOKEN", ADMIN_TOKEN);
+        try
+        {
+            return new ServerProcess(builder.start(), log);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start a cluster node JVM", ex);
+        }
+    }
+
     /** What a finished command printed and the code it exited with. */
     record Finished(int exitCode, String output)
     {
@@ -276,6 +295,16 @@ final class ServerProcess implements AutoCloseable
     int terminate()
     {
         process.destroy();
+        return awaitExit();
+    }
+
+    /**
+     * SIGTERM as {@link #terminate()}, sent through the process handle, which (unlike {@link Process#destroy()})
+     * leaves the output pipe open: what the server logs while it stops is kept. Returns the exit code.
+     */
+    int terminateKeepingOutput()
+    {
+        process.toHandle().destroy();
         return awaitExit();
     }
 
