@@ -53,6 +53,7 @@ public final class ClusterClient implements Sequencer, AutoCloseable
     private static final long REFUSED = Long.MIN_VALUE;
 
     private final String ingressEndpoints;
+    private final String egressChannel;
     private final long commandTimeoutNanos;
     private final long newLeaderTimeoutNanos;
     private final Aeron aeron;
@@ -103,6 +104,8 @@ public final class ClusterClient implements Sequencer, AutoCloseable
     {
         this.localSequence = localSequence;
         ingressEndpoints = config.ingressEndpoints();
+        // The leader sends outcomes here, so it must be this node's address as the other members reach it.
+        egressChannel = "aeron:udp?endpoint=" + config.self().host() + ":0|term-length=256k";
         commandTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(config.commandTimeoutMillis());
         newLeaderTimeoutNanos = config.leaderHeartbeatTimeoutNanos() * 3;
         codec = new JournalCodec(maxRecordBytes);
@@ -246,7 +249,7 @@ public final class ClusterClient implements Sequencer, AutoCloseable
                 .egressListener(listener)
                 .ingressChannel("aeron:udp?term-length=256k")
                 .ingressEndpoints(ingressEndpoints)
-                .egressChannel("aeron:udp?endpoint=localhost:0|term-length=256k")
+                .egressChannel(egressChannel)
                 .newLeaderTimeoutNs(newLeaderTimeoutNanos)
                 .idleStrategy(ClusterNode.idle().get()));
         }

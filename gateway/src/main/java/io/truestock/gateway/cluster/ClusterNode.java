@@ -47,6 +47,7 @@ final class ClusterNode implements AutoCloseable
     private static final int IPC_TERM = 1024 * 1024;
     private static final long SESSION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long STARTUP_CANVASS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
+    private static final long MARK_FILE_WAIT_MILLIS = 30_000;
 
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -77,8 +78,36 @@ final class ClusterNode implements AutoCloseable
         return base + File.separator + "truestock-" + nodeId + "-" + tag;
     }
 
-    /** Starts every part; the service's {@link EngineService#onStart} follows on the container's thread. */
+    /**
+     * Starts every part; the service's {@link EngineService#onStart} follows on the container's thread. A node
+     * restarted right after it was killed finds the mark files of its previous run still fresh: Aeron refuses them
+     * until their heartbeat is older than its timeout (about 10 s), so the start is tried again until
+     * {@link #MARK_FILE_WAIT_MILLIS}.
+     */
     static ClusterNode launch(final ClusterConfig config, final Path dataDir, final EngineService service)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MARK_FILE_WAIT_MILLIS);
+        while (true)
+        {
+            try
+            {
+                return launchOnce(config, dataDir, service);
+            }
+            catch (final RuntimeException ex)
+            {
+                final String message = String.valueOf(ex.getMessage());
+                if (!message.contains("active mark file detected") || System.nanoTime() - deadline > 0)
+                {
+                    throw ex;
+                }
+                LOG.info("the previous run's mark file is still fresh ({}); trying again in 1 s", message);
+                Thread.sleep(1_000);
+            }
+        }
+    }
+
+    private static ClusterNode launchOnce(final ClusterConfig config, final Path dataDir, final EngineService service)
     {
         final ClusterConfig.Member self = config.self();
         final String host = self.host();

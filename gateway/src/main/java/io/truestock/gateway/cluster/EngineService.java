@@ -2,6 +2,7 @@ package io.truestock.gateway.cluster;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
+import io.aeron.ImageFragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.cluster.codecs.CloseReason;
 import io.aeron.cluster.service.ClientSession;
@@ -159,7 +160,8 @@ final class EngineService implements ClusteredService
     {
         final byte[][] bytes = new byte[1][];
         final int[] filled = {0};
-        final FragmentHandler handler = (buffer, offset, length, header) ->
+        // A chunk is longer than the MTU, so it arrives in fragments: the assembler hands over whole chunks.
+        final FragmentHandler chunks = (buffer, offset, length, header) ->
         {
             final int total = buffer.getInt(offset, ORDER);
             final int at = buffer.getInt(offset + 4, ORDER);
@@ -170,6 +172,7 @@ final class EngineService implements ClusteredService
             buffer.getBytes(offset + SNAPSHOT_CHUNK_HEADER, bytes[0], at, length - SNAPSHOT_CHUNK_HEADER);
             filled[0] = at + length - SNAPSHOT_CHUNK_HEADER;
         };
+        final ImageFragmentAssembler handler = new ImageFragmentAssembler(chunks);
         while (bytes[0] == null || filled[0] < bytes[0].length)
         {
             if (image.isEndOfStream() || image.isClosed())

@@ -37,11 +37,25 @@ final class ClusterNodes implements AutoCloseable
     private final int[] httpPorts = new int[SIZE];
     private final int[] aeronBases = new int[SIZE];
     private final ServerProcess[] nodes = new ServerProcess[SIZE];
-    private final int[] starts = new int[SIZE];
+    private final String[] hosts;
+    private final List<List<String>> launchers;
 
     ClusterNodes(final Path dir, final long snapshotEveryCommands)
     {
+        this(dir, snapshotEveryCommands, new String[] {"127.0.0.1", "127.0.0.1", "127.0.0.1"},
+            List.of(List.of(), List.of(), List.of()));
+    }
+
+    /**
+     * @param hosts     each node's address (its HTTP edge and its Aeron ports listen there).
+     * @param launchers what each node's java runs under (see {@link ServerProcess#startClusterNode}).
+     */
+    ClusterNodes(
+        final Path dir, final long snapshotEveryCommands, final String[] hosts, final List<List<String>> launchers)
+    {
         this.dir = dir;
+        this.hosts = hosts.clone();
+        this.launchers = List.copyOf(launchers);
         final Random random = new Random();
         for (int i = 0; i < SIZE; i++)
         {
@@ -50,11 +64,13 @@ final class ClusterNodes implements AutoCloseable
         }
         for (int i = 0; i < SIZE; i++)
         {
-            final StringBuilder yaml = new StringBuilder("cluster:\n  node_id: ").append(i)
+            final StringBuilder yaml = new StringBuilder("host: ").append(hosts[i]).append("\ncluster:\n  node_id: ")
+                .append(i)
                 .append("\n  snapshot_every_commands: ").append(snapshotEveryCommands).append("\n  members:\n");
             for (int m = 0; m < SIZE; m++)
             {
-                yaml.append("    - {id: ").append(m).append(", host: 127.0.0.1, http_port: ").append(httpPorts[m])
+                yaml.append("    - {id: ").append(m).append(", host: ").append(hosts[m]).append(", http_port: ")
+                    .append(httpPorts[m])
                     .append(", binary_port: -1, aeron_port_base: ").append(aeronBases[m]).append("}\n");
             }
             try
@@ -130,20 +146,19 @@ final class ClusterNodes implements AutoCloseable
         }
         for (int i = 0; i < SIZE; i++)
         {
-            nodes[i].awaitReady(AWAIT_SECONDS);
+            nodes[i].awaitReady(hosts[i], AWAIT_SECONDS);
         }
     }
 
     /** Starts one node; does not wait. */
     void start(final int node)
     {
-        starts[node]++;
-        nodes[node] = ServerProcess.startClusterNode(dataDir(node), config(node), log(node));
+        nodes[node] = ServerProcess.startClusterNode(dataDir(node), config(node), log(node), launchers.get(node));
     }
 
     void awaitReady(final int node)
     {
-        nodes[node].awaitReady(AWAIT_SECONDS);
+        nodes[node].awaitReady(hosts[node], AWAIT_SECONDS);
     }
 
     void kill(final int node)
@@ -202,7 +217,7 @@ final class ClusterNodes implements AutoCloseable
 
     HttpCalls http(final int node)
     {
-        return new HttpCalls(httpPorts[node]);
+        return new HttpCalls(hosts[node], httpPorts[node]);
     }
 
     /** GET /health of a node, or null when it does not answer. */

@@ -26,7 +26,10 @@ final class ClusterWriters
     static final String LOCATION = "oak";
     private static final long REQUEST_DEADLINE_SECONDS = 60;
 
-    private final ClusterNodes nodes;
+    private final java.util.function.IntFunction<HttpCalls> nodes;
+    private final org.HdrHistogram.ConcurrentHistogram reserveMicros =
+        new org.HdrHistogram.ConcurrentHistogram(TimeUnit.SECONDS.toMicros(120), 3);
+    private final int[] via;
     private final List<String> skus;
     private final String run;
     private final List<Thread> threads = new ArrayList<>();
@@ -42,6 +45,24 @@ final class ClusterWriters
 
     ClusterWriters(final ClusterNodes nodes, final List<String> skus, final String run)
     {
+        this(nodes::http, skus, run, new int[] {0, 1, 2});
+    }
+
+    /** @param via the nodes the writers send through (each writer starts at one and moves on after a miss). */
+    ClusterWriters(final ClusterNodes nodes, final List<String> skus, final String run, final int[] via)
+    {
+        this(nodes::http, skus, run, via);
+    }
+
+    /**
+     * @param nodes the HTTP edge of each node by id.
+     * @param via   the nodes the writers send through (each writer starts at one and moves on after a miss).
+     */
+    ClusterWriters(
+        final java.util.function.IntFunction<HttpCalls> nodes, final List<String> skus, final String run,
+        final int[] via)
+    {
+        this.via = via.clone();
         this.nodes = nodes;
         this.skus = skus;
         this.run = run;
@@ -74,7 +95,7 @@ final class ClusterWriters
 
     private void write(final int id, final int pairs)
     {
-        int node = id % ClusterNodes.SIZE;
+        int node = id % via.length;
         for (int n = 0; n < pairs && running && failure.get() == null; n++)
         {
             final String sku = skus.get((id + n) % skus.size());
@@ -85,7 +106,7 @@ final class ClusterWriters
             {
                 return;
             }
-            node = reserved.node;
+            node = reserved.index;
             if (reserved.reply.status() == 409 && reserved.reply.body().contains("out_of_stock"))
             {
                 outOfStock.incrementAndGet();
@@ -97,6 +118,8 @@ final class ClusterWriters
                 return;
             }
             reservations.incrementAndGet();
+            reserveMicros.recordValue(Math.min(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - sent),
+                reserveMicros.getHighestTrackableValue()));
             acknowledged(sent);
             final String reservation = reserved.reply.json().path("id").asText();
             final String order = run + "-o-" + id + "-" + n;
@@ -107,7 +130,7 @@ final class ClusterWriters
             {
                 return;
             }
-            node = confirmed.node;
+            node = confirmed.index;
             if (confirmed.reply.status() / 100 != 2)
             {
                 failure.compareAndSet(null, "confirm answered " + confirmed.reply.status() + ": " +
@@ -128,23 +151,24 @@ final class ClusterWriters
         }
     }
 
-    private record Answer(int node, Reply reply)
+    /** @param index where in {@link #via} the answer came from. */
+    private record Answer(int index, Reply reply)
     {
     }
 
     /** Sends until a definite answer (not 503, not silence), moving to the next node after each miss. */
-    private Answer call(final int firstNode, final String path, final String body, final String key)
+    private Answer call(final int firstIndex, final String path, final String body, final String key)
     {
-        int node = firstNode;
+        int index = firstIndex;
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REQUEST_DEADLINE_SECONDS);
         while (System.nanoTime() < deadline)
         {
             try
             {
-                final Reply reply = nodes.http(node).send("POST", path, body, key, ServerProcess.ADMIN_TOKEN);
+                final Reply reply = nodes.apply(via[index]).send("POST", path, body, key, ServerProcess.ADMIN_TOKEN);
                 if (reply.status() != 503)
                 {
-                    return new Answer(node, reply);
+                    return new Answer(index, reply);
                 }
             }
             catch (final IOException ex)
@@ -152,7 +176,7 @@ final class ClusterWriters
                 // The node is gone or not answering: try the next.
             }
             retried.incrementAndGet();
-            node = (node + 1) % ClusterNodes.SIZE;
+            index = (index + 1) % via.length;
             ServerProcess.pause(50);
         }
         failure.compareAndSet(null, "POST " + path + " (key " + key + ") got no definite answer in " +
@@ -205,6 +229,12 @@ final class ClusterWriters
             assertThat(thread.isAlive()).as("writer %s still running", thread.getName()).isFalse();
         }
         assertThat(failure.get()).as("a writer's surprise").isNull();
+    }
+
+    /** Time from sending a reservation to its acknowledgement (retries included), in microseconds. */
+    org.HdrHistogram.Histogram reserveMicros()
+    {
+        return reserveMicros.copy();
     }
 
     int reservations()
