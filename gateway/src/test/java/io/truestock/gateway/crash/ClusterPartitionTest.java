@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A minority partition, not a stop: node 2 runs in a network namespace of its own (a veth pair to this one), and
- * the test drops every UDP packet between it and the rest with iptables, while all three keep running and the
+ * the test drops every UDP packet between it and the rest with iptables (on arrival, in both namespaces), while all three keep running and the
  * test still reaches every node's HTTP edge. The majority keeps accepting writes; the isolated node answers a write
  * 503 and a read with its (older) version; when the rules are removed it catches up to the same journal head and
  * state digest. Needs root, {@code ip} and {@code iptables} ({@code .ci/run} installs iptables); skipped otherwise.
@@ -42,9 +42,11 @@ class ClusterPartitionTest
         final String namespace = "ts-part-" + net;
         final String outer = "10.213." + net + ".1";
         final String inner = "10.213." + net + ".2";
+        // Dropped where they arrive, on each side: a drop on the way out fails the sender's send (EPERM), which a
+        // real partition does not do.
         final List<String[]> rules = List.of(
             new String[] {"INPUT", "-s", inner, "-p", "udp", "-j", "DROP"},
-            new String[] {"OUTPUT", "-d", inner, "-p", "udp", "-j", "DROP"});
+            new String[] {"ip", "netns", "exec", namespace, "INPUT", "-s", outer, "-p", "udp", "-j", "DROP"});
         boolean partitioned = false;
         try
         {
@@ -73,7 +75,19 @@ class ClusterPartitionTest
                 partitioned = true;
                 final ClusterWriters majority = new ClusterWriters(nodes, SKUS, "majority", new int[] {0, 1});
                 majority.start(4, 5);
-                majority.finish();
+                try
+                {
+                    majority.finish();
+                }
+                catch (final AssertionError ex)
+                {
+                    for (int node = 0; node < ClusterNodes.SIZE; node++)
+                    {
+                        System.out.println("node " + node + " (leader before: " + leader + "): " + nodes.health(node) +
+                            "\n" + nodes.outputTail(node));
+                    }
+                    throw ex;
+                }
                 assertThat(majority.confirmations()).as("orders through the majority").isEqualTo(20);
 
                 final HttpCalls.Reply refused = nodes.http(ISOLATED).send("POST", "/v1/stock/receive",
@@ -121,13 +135,15 @@ class ClusterPartitionTest
         }
     }
 
+    /** {@code iptables ACTION RULE}, run in the namespace a rule starting {@code ip netns exec NS} names. */
     private static String[] iptables(final String action, final String[] rule)
     {
-        final String[] command = new String[rule.length + 2];
-        command[0] = "iptables";
-        command[1] = action;
-        System.arraycopy(rule, 0, command, 2, rule.length);
-        return command;
+        final int prefix = rule[0].equals("ip") ? 4 : 0;
+        final List<String> command = new ArrayList<>(List.of(rule).subList(0, prefix));
+        command.add("iptables");
+        command.add(action);
+        command.addAll(List.of(rule).subList(prefix, rule.length));
+        return command.toArray(new String[0]);
     }
 
     private static void sh(final String... command) throws IOException, InterruptedException
