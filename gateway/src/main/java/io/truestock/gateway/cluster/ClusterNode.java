@@ -48,6 +48,12 @@ final class ClusterNode implements AutoCloseable
     private static final long SESSION_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long STARTUP_CANVASS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(20);
     private static final long MARK_FILE_WAIT_MILLIS = 30_000;
+    /**
+     * Followers learn the commit position from the leader's heartbeats when no new log arrives; the gateway answers a
+     * write through a follower only once that follower has applied it, so this bounds that wait (Aeron's default is
+     * 200 ms).
+     */
+    private static final long LEADER_HEARTBEAT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final ClusteredMediaDriver driver;
     private final ClusteredServiceContainer container;
@@ -159,6 +165,7 @@ final class ClusterNode implements AutoCloseable
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
             .archiveContext(localArchive.clone())
             .leaderHeartbeatTimeoutNs(config.leaderHeartbeatTimeoutNanos())
+            .leaderHeartbeatIntervalNs(LEADER_HEARTBEAT_INTERVAL_NANOS)
             .electionTimeoutNs(config.electionTimeoutNanos())
             .sessionTimeoutNs(SESSION_TIMEOUT_NANOS)
             .startupCanvassTimeoutNs(STARTUP_CANVASS_TIMEOUT_NANOS)
