@@ -33,8 +33,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * every {@link OutcomeHandler}.
  * <p>
  * At most {@code capacity} commands are in flight; past that {@link #tryPublish} answers false (backpressure, as a
- * full ring does). The client follows the leader: when a new leader is announced, the session is lost, or a command
- * has waited {@link ClusterConfig#commandTimeoutMillis()}, every unanswered command is sent again. A command with an
+ * full ring does). The client follows the leader: when a new leader is announced or the session is lost, every
+ * unanswered command is sent again, and so is one that has waited a quarter of
+ * {@link ClusterConfig#commandTimeoutMillis()}. A command with an
  * idempotency key, and any query, is safe to send twice: the engine answers a repeat with the first outcome. A
  * mutation without a key is not sent twice: it is answered {@link RejectReason#ENGINE_HALTED} (outcome unknown) so
  * that nothing is ever applied twice. A command still unanswered after the whole timeout is answered the same way.
