@@ -26,7 +26,7 @@ public final class ConfigFile
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
         "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
         "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds", "connectors",
-        "rate_limits", "agents", "payments", "mcp");
+        "rate_limits", "agents", "payments", "mcp", "cluster");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
         "max_lines_per_command", "max_components_per_bundle", "max_open_reservations", "max_retained_reservations",
         "max_orders", "max_idempotency_entries", "idempotency_window_hours", "max_ttl_seconds");
@@ -61,6 +61,10 @@ public final class ConfigFile
             throw new IllegalArgumentException(file + ": the config file must be a YAML mapping");
         }
         check(root, TOP, "");
+        if (root.has("cluster"))
+        {
+            config.cluster(io.truestock.gateway.cluster.ClusterConfig.parse(root.get("cluster")));
+        }
         if (root.has("data_dir"))
         {
             config.dataDir(file.toAbsolutePath().getParent().resolve(text(root, "data_dir")));

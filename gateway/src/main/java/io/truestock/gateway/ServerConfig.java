@@ -42,9 +42,15 @@ public final class ServerConfig
     private final RuntimeConfig runtime = new RuntimeConfig();
     private final java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors = new java.util.ArrayList<>();
     private final java.util.Map<Principal.Scope, RateLimit> rateLimits = ApiKeys.defaultLimits();
+    private io.truestock.gateway.cluster.ClusterConfig cluster;
 
     public ServerConfig conclude()
     {
+        if (cluster != null && (httpPort != cluster.self().httpPort() || binaryPort != cluster.self().binaryPort()))
+        {
+            throw new IllegalArgumentException("in cluster mode the HTTP and binary ports must be the member's (" +
+                cluster.self().httpPort() + ", " + cluster.self().binaryPort() + ")");
+        }
         engine.conclude();
         runtime.conclude();
         checkout.conclude();
@@ -344,5 +350,23 @@ public final class ServerConfig
     public java.util.List<io.truestock.gateway.sync.ConnectorConfig> connectors()
     {
         return connectors;
+    }
+
+    /** Cluster mode's settings, or null for a single node (the default). */
+    public io.truestock.gateway.cluster.ClusterConfig cluster()
+    {
+        return cluster;
+    }
+
+    /** Runs this server as one node of a cluster; its HTTP and binary ports become the member's. */
+    public ServerConfig cluster(final io.truestock.gateway.cluster.ClusterConfig value)
+    {
+        cluster = value;
+        if (value != null)
+        {
+            httpPort = value.self().httpPort();
+            binaryPort = value.self().binaryPort();
+        }
+        return this;
     }
 }

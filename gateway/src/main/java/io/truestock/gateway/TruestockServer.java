@@ -6,6 +6,9 @@ import io.truestock.engine.Engine;
 import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.engine.runtime.Sequencer;
+import io.truestock.gateway.cluster.ClusterMode;
+import io.truestock.journal.audit.AuditLog;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.acp.AcpHandler;
 import io.truestock.gateway.ucp.CheckoutTools;
@@ -73,6 +76,9 @@ public final class TruestockServer implements AutoCloseable
     private final ChannelStreams streams;
     private final ChannelSync sync;
     private final EngineRuntime runtime;
+    private final ClusterMode cluster;
+    private final Sequencer sequencer;
+    private final AuditLog audit;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final HttpServer http;
@@ -95,25 +101,41 @@ public final class TruestockServer implements AutoCloseable
         this.config = config.conclude();
         keys = new ApiKeys(config.dataDir(), config.adminToken() != null ?
             config.adminToken() : System.getenv("TRUESTOCK_ADMIN_TOKEN"), config.clock(), config.rateLimits());
-        persistence = new Persistence(config);
-        engine = persistence.engine();
+        cluster = config.cluster() == null ? null : ClusterMode.start(config.cluster(), config.dataDir(),
+            config.engine(), config.journalRetainedCycles());
+        persistence = cluster == null ? new Persistence(config) : null;
+        engine = cluster == null ? persistence.engine() : cluster.engine();
+        audit = cluster == null ? persistence.audit() : cluster.audit();
         metrics = new Metrics();
         streams = new ChannelStreams(engine, config.streamBufferPerSubscriber(), config.maxStreamSubscribers());
         final List<EngineListener> listeners = new ArrayList<>();
-        listeners.add(persistence.audit());
-        listeners.add(persistence);
+        if (cluster == null)
+        {
+            listeners.add(persistence.audit());
+            listeners.add(persistence);
+        }
         listeners.add(metrics);
         listeners.add(streams);
         final CatalogIndex catalog = new CatalogIndex(engine);
         listeners.add(catalog);
-        sync = new ChannelSync(engine, config.connectors(), letter -> persistence.audit().appendDeadLetter(
+        sync = new ChannelSync(engine, config.connectors(), letter -> audit.appendDeadLetter(
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
             letter.atMillis()), config.dataDir().resolve("sync-ledger"));
         listeners.add(sync);
-        runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
-            listeners.toArray(new EngineListener[0]));
-        persistence.runtime(runtime);
-        runtime.start();
+        if (cluster == null)
+        {
+            runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
+                listeners.toArray(new EngineListener[0]));
+            persistence.runtime(runtime);
+            runtime.start();
+            sequencer = runtime;
+        }
+        else
+        {
+            runtime = null;
+            cluster.listeners(listeners.toArray(new EngineListener[0]));
+            sequencer = cluster.sequencer();
+        }
         applyCatalog();
 
         transport = new Transport(config.preferNativeTransport());
@@ -126,14 +148,15 @@ public final class TruestockServer implements AutoCloseable
         extensions.put("updates", updates);
         extensions.put("openapi.json", new OpenApiEndpoint());
         extensions.put("console", new ConsoleEndpoint());
-        metricsStream = new MetricsStreamEndpoint(new LiveSamples(metrics, runtime::backlog, runtime::ringSize,
+        metricsStream = new MetricsStreamEndpoint(new LiveSamples(metrics, this::backlog, this::ringSize,
             engine::lastSequence), keys, clock, workers.next(), MetricsStreamEndpoint.DEFAULT_MAX_SUBSCRIBERS);
         extensions.put("metrics", metricsStream);
-        extensions.put("audit", new AuditEndpoint(persistence.audit(), persistence.journalDir()));
+        extensions.put("audit", new AuditEndpoint(audit, cluster == null ? persistence.journalDir() :
+            cluster.journalDir()));
         final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
         extensions.put("channels/reconcile", syncEndpoint);
         extensions.put("channels/sync", syncEndpoint);
-        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, runtime, sync, clock::time));
+        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, sequencer, sync, clock::time));
         final Quotes quotes = new Quotes(keys.quoteKey());
         final long quoteTtlMillis = config.quoteTtlSeconds() * 1000L;
         checkout = agentCheckout(config, clock, quotes, quoteTtlMillis);
@@ -146,7 +169,12 @@ public final class TruestockServer implements AutoCloseable
             new ReadClock(clock, engine));
         extensions.put("ucp", ucp);
         extensions.put(".well-known/ucp", ucp);
-        final Api api = new Api(engine, runtime, keys, metrics, extensions, clock, quotes, quoteTtlMillis);
+        final Api api = new Api(engine, sequencer, keys, metrics, extensions, clock, quotes, quoteTtlMillis);
+        if (cluster != null)
+        {
+            api.clusterStatus(cluster::role, cluster::leader);
+            metrics.section(cluster::renderMetrics);
+        }
         mcpTools = new McpToolRegistry();
         final ObjectMapper mcpMapper = McpEndpoint.newMapper();
         final ToolCalls toolCalls = new ToolCalls(mcpMapper, api);
@@ -162,18 +190,21 @@ public final class TruestockServer implements AutoCloseable
         }
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
-            config.binaryPort(), engine, runtime::tryPublish, keys, clock, quotes, quoteTtlMillis);
+            config.binaryPort(), engine, sequencer::tryPublish, keys, clock, quotes, quoteTtlMillis);
 
-        metrics.gauge("truestock_ring_occupancy", runtime::backlog);
-        metrics.gauge("truestock_ring_size", runtime::ringSize);
-        metrics.counter("truestock_listener_failures_total",
-            "Output-stage listener calls that threw; each was logged and the other listeners still ran.",
-            runtime::listenerFailures);
-        metrics.counter("truestock_outcome_handler_failures_total",
-            "Calls answering a caller's command that threw; each was logged.", runtime::handlerFailures);
+        metrics.gauge("truestock_ring_occupancy", this::backlog);
+        metrics.gauge("truestock_ring_size", this::ringSize);
+        if (runtime != null)
+        {
+            metrics.counter("truestock_listener_failures_total",
+                "Output-stage listener calls that threw; each was logged and the other listeners still ran.",
+                runtime::listenerFailures);
+            metrics.counter("truestock_outcome_handler_failures_total",
+                "Calls answering a caller's command that threw; each was logged.", runtime::handlerFailures);
+            metrics.gauge("truestock_journal_sequence", persistence.journal()::lastSequence);
+        }
         metrics.gauge("truestock_engine_sequence", engine::lastSequence);
-        metrics.gauge("truestock_journal_sequence", persistence.journal()::lastSequence);
-        metrics.gauge("truestock_audit_sequence", persistence.audit()::lastSequence);
+        metrics.gauge("truestock_audit_sequence", audit::lastSequence);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
         metrics.gauge("truestock_metrics_stream_subscribers", metricsStream::subscriberCount);
@@ -211,7 +242,7 @@ public final class TruestockServer implements AutoCloseable
         }
         final Limits limits = new Limits(engine.config());
         final OfferQuery offers = new OfferQuery(engine, limits, new ReadClock(clock, engine), quotes, quoteTtlMillis);
-        return new CheckoutService(engine, runtime, offers, new QuoteVerifier(engine, quotes), clock, settings,
+        return new CheckoutService(engine, sequencer, offers, new QuoteVerifier(engine, quotes), clock, settings,
             new PaymentHandlers(handlers.toArray(new PaymentHandler[0])), config.dataDir());
     }
 
@@ -226,7 +257,7 @@ public final class TruestockServer implements AutoCloseable
             final int index = engine.locationIndex(location.getKey());
             if (index < 0 || !engine.locationSpec(index).equals(location.getValue()))
             {
-                requireAccepted("catalog.locations." + location.getKey(), runtime.submit(c -> c
+                requireAccepted("catalog.locations." + location.getKey(), sequencer.submit(c -> c
                     .defineLocation(location.getKey(), location.getValue()).principal("config")).get());
             }
         }
@@ -234,7 +265,7 @@ public final class TruestockServer implements AutoCloseable
         {
             if (!carrier.getValue().equals(engine.carriers().get(carrier.getKey())))
             {
-                requireAccepted("catalog.carriers." + carrier.getKey(), runtime.submit(c -> c
+                requireAccepted("catalog.carriers." + carrier.getKey(), sequencer.submit(c -> c
                     .defineCarrier(carrier.getKey(), carrier.getValue()).principal("config")).get());
             }
         }
@@ -245,8 +276,7 @@ public final class TruestockServer implements AutoCloseable
         if (!outcome.accepted())
         {
             // Nothing listens yet: stop the writer and release the data dir before refusing to start.
-            runtime.close();
-            persistence.close();
+            closeCore();
             throw new IllegalArgumentException(what + " was refused: " + outcome.reason().code());
         }
     }
@@ -288,9 +318,45 @@ public final class TruestockServer implements AutoCloseable
         return engine;
     }
 
+    /** The single-node ring, or null in cluster mode. */
     public EngineRuntime runtime()
     {
         return runtime;
+    }
+
+    /** Where the edges send commands: the ring, or the cluster client in cluster mode. */
+    public Sequencer sequencer()
+    {
+        return sequencer;
+    }
+
+    /** This node's part of a cluster, or null for a single node. */
+    public ClusterMode cluster()
+    {
+        return cluster;
+    }
+
+    private long backlog()
+    {
+        return runtime != null ? runtime.backlog() : cluster.inFlight();
+    }
+
+    private long ringSize()
+    {
+        return runtime != null ? runtime.ringSize() : ClusterMode.IN_FLIGHT;
+    }
+
+    private void closeCore()
+    {
+        if (cluster != null)
+        {
+            cluster.close();
+        }
+        else
+        {
+            runtime.close();
+            persistence.close();
+        }
     }
 
     public ServerConfig config()
@@ -323,8 +389,7 @@ public final class TruestockServer implements AutoCloseable
         keys.flushUsage();
         checkout.close();
         idempotency.close();
-        runtime.close();
-        persistence.close();
+        closeCore();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         LOG.info("truestock stopped at sequence {}", engine.lastSequence());

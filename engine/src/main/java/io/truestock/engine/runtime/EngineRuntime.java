@@ -13,7 +13,6 @@ import org.agrona.concurrent.EpochClock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Producers never block: {@link #tryPublish} answers false when the ring is full, and the edge turns that into
  * backpressure (503 with Retry-After), so there is no unbounded queue in front of the writer.
  */
-public final class EngineRuntime implements AutoCloseable
+public final class EngineRuntime implements Sequencer, AutoCloseable
 {
     private static final long SHUTDOWN_TIMEOUT_SECONDS = 30;
     private static final Logger LOG = LoggerFactory.getLogger(EngineRuntime.class);
@@ -131,6 +130,7 @@ public final class EngineRuntime implements AutoCloseable
      *
      * @return false when the ring is full or the runtime is not running: nothing was published.
      */
+    @Override
     public boolean tryPublish(final CommandFiller filler, final OutcomeHandler handler)
     {
         if (!running)
@@ -168,20 +168,6 @@ public final class EngineRuntime implements AutoCloseable
     }
 
     /**
-     * Convenience for callers that want a future: completes with a copy of the outcome, or exceptionally with
-     * {@link OverloadedException} when the ring is full.
-     */
-    public CompletableFuture<Outcome> submit(final CommandFiller filler)
-    {
-        final CompletableFuture<Outcome> future = new CompletableFuture<>();
-        if (!tryPublish(filler, (command, outcome) -> future.complete(outcome.copy())))
-        {
-            future.completeExceptionally(new OverloadedException());
-        }
-        return future;
-    }
-
-    /**
      * Asks the writer to capture a snapshot after the command it applies next (so it is taken between commands,
      * with no lock); {@code sink} receives the bytes on the writer thread and must hand them off, not write them.
      * A request made while one is pending replaces it.
@@ -214,7 +200,7 @@ public final class EngineRuntime implements AutoCloseable
         return handlerFailures.get();
     }
 
-    /** The error that stopped the writer, or null while healthy. */
+    @Override
     public Throwable halted()
     {
         return halted;

@@ -3,7 +3,7 @@ package io.truestock.gateway.checkout;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.RejectReason;
 import io.truestock.engine.runtime.CommandFiller;
-import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.rules.CommandPolicy;
 import io.truestock.gateway.rules.Limits;
@@ -26,11 +26,11 @@ final class CheckoutHolds
     private static final Logger LOG = LoggerFactory.getLogger(CheckoutService.class);
     private static final long RING_TIMEOUT_SECONDS = 10;
 
-    private final EngineRuntime runtime;
+    private final Sequencer runtime;
     private final CheckoutConfig config;
     private final Limits limits;
 
-    CheckoutHolds(final EngineRuntime runtime, final CheckoutConfig config, final Limits limits)
+    CheckoutHolds(final Sequencer runtime, final CheckoutConfig config, final Limits limits)
     {
         this.runtime = runtime;
         this.config = config;

@@ -5,7 +5,7 @@ import io.truestock.engine.Ids;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.RejectReason;
 import io.truestock.engine.price.Quotes;
-import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.offer.Offer;
 import io.truestock.gateway.offer.OfferQuery;
@@ -81,7 +81,7 @@ public final class CheckoutService implements AutoCloseable
      * @param dataDir  sessions live in {@code checkout/sessions} under it.
      */
     public CheckoutService(
-        final Engine engine, final EngineRuntime runtime, final OfferQuery offers, final QuoteVerifier quoteVerifier,
+        final Engine engine, final Sequencer runtime, final OfferQuery offers, final QuoteVerifier quoteVerifier,
         final EpochClock clock, final CheckoutConfig config, final PaymentHandlers payments, final Path dataDir)
     {
         this.engine = engine;

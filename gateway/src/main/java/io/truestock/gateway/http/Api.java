@@ -13,7 +13,7 @@ import io.truestock.engine.Ids;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.CommandFiller;
-import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
@@ -44,7 +44,10 @@ public final class Api
     public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Engine engine;
-    private final EngineRuntime runtime;
+    private final Sequencer runtime;
+    private final MinVersion minVersion;
+    private volatile java.util.function.Supplier<String> clusterRole;
+    private volatile java.util.function.IntSupplier clusterLeader;
     private final ApiKeys keys;
     private final Metrics metrics;
     private final Render render;
@@ -86,11 +89,12 @@ public final class Api
      * @param quoteTtlMillis how long a quote holds its price.
      */
     public Api(
-        final Engine engine, final EngineRuntime runtime, final ApiKeys keys, final Metrics metrics,
+        final Engine engine, final Sequencer runtime, final ApiKeys keys, final Metrics metrics,
         final Map<String, Extension> extensions, final EpochClock clock, final Quotes quotes,
         final long quoteTtlMillis)
     {
         this.engine = engine;
+        minVersion = new MinVersion(engine::lastSequence);
         this.runtime = runtime;
         this.keys = keys;
         this.metrics = metrics;
@@ -220,6 +224,11 @@ public final class Api
             }
             final Principal principal = authenticate(request);
             admit(exchange, principal, method);
+            if (method.equals(HttpMethod.GET))
+            {
+                minVersion.await(exchange, uri, () -> route(exchange, principal, path, uri));
+                return;
+            }
             route(exchange, principal, path, uri);
         }
         catch (final ApiException ex)
@@ -264,12 +273,24 @@ public final class Api
         return response;
     }
 
+    /** In cluster mode: {@code GET /health} adds this node's role and the leader's id. */
+    public void clusterStatus(final java.util.function.Supplier<String> role, final java.util.function.IntSupplier leader)
+    {
+        clusterRole = role;
+        clusterLeader = leader;
+    }
+
     private void health(final Exchange exchange)
     {
         exchange.route("health");
         final boolean halted = runtime.halted() != null;
         final JsonOut out = new JsonOut(exchange.allocator());
-        out.startObject().field("status", halted ? "halted" : "ok").field("sequence", engine.lastSequence()).endObject();
+        out.startObject().field("status", halted ? "halted" : "ok").field("sequence", engine.lastSequence());
+        if (clusterRole != null)
+        {
+            out.field("role", clusterRole.get()).field("leader", clusterLeader.getAsInt());
+        }
+        out.endObject();
         exchange.respond(Responses.json(halted ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
             out.finish()));
     }

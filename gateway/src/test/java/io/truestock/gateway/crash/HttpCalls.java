@@ -23,11 +23,18 @@ final class HttpCalls
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final String host;
     private final int port;
     private final HttpClient client;
 
     HttpCalls(final int port)
     {
+        this("127.0.0.1", port);
+    }
+
+    HttpCalls(final String host, final int port)
+    {
+        this.host = host;
         this.port = port;
         client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(REQUEST_TIMEOUT).build();
     }
@@ -45,7 +52,7 @@ final class HttpCalls
     Reply send(final String method, final String path, final String body, final String key, final String token)
         throws IOException
     {
-        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path))
             .timeout(REQUEST_TIMEOUT)
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody() :
                 HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));

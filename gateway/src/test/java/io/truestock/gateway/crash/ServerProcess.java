@@ -78,6 +78,31 @@ final class ServerProcess implements AutoCloseable
         }
     }
 
+    /**
+     * Starts {@code truestock server} as one node of a cluster: its ports come from the config's {@code cluster:}
+     * section; the admin token is in its environment. Does not wait for it.
+     *
+     * @param launcher what the java command runs under (as {@code ip netns exec NS}), empty for nothing; it must
+     *                 exec java in place, so that killing the process kills the server.
+     */
+    static ServerProcess startClusterNode(
+        final Path dataDir, final Path config, final Path log, final List<String> launcher)
+    {
+        final List<String> command = new ArrayList<>(launcher);
+        command.addAll(javaCommand(Main.class.getName(), "server", "--data-dir", dataDir.toString(), "--config",
+            config.toString()));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("TRUESTOCK_ADMIN_TOKEN", ADMIN_TOKEN);
+        try
+        {
+            return new ServerProcess(builder.start(), log);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot start a cluster node JVM", ex);
+        }
+    }
+
     /** What a finished command printed and the code it exited with. */
     record Finished(int exitCode, String output)
     {
@@ -214,6 +239,12 @@ final class ServerProcess implements AutoCloseable
     /** {@link #awaitReady()} with a bound of its own for the ready line. */
     int awaitReady(final long timeoutSeconds)
     {
+        return awaitReady("127.0.0.1", timeoutSeconds);
+    }
+
+    /** {@link #awaitReady(long)} of a server listening on {@code host}. */
+    int awaitReady(final String host, final long timeoutSeconds)
+    {
         final int httpPort;
         try
         {
@@ -228,7 +259,7 @@ final class ServerProcess implements AutoCloseable
         {
             return fail("the server did not start (alive: " + process.isAlive() + "):\n" + outputTail(), ex);
         }
-        final HttpCalls http = new HttpCalls(httpPort);
+        final HttpCalls http = new HttpCalls(host, httpPort);
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
         while (System.nanoTime() < deadline && process.isAlive())
         {
@@ -276,6 +307,16 @@ final class ServerProcess implements AutoCloseable
     int terminate()
     {
         process.destroy();
+        return awaitExit();
+    }
+
+    /**
+     * SIGTERM as {@link #terminate()}, sent through the process handle, which (unlike {@link Process#destroy()})
+     * leaves the output pipe open: what the server logs while it stops is kept. Returns the exit code.
+     */
+    int terminateKeepingOutput()
+    {
+        process.toHandle().destroy();
         return awaitExit();
     }
 

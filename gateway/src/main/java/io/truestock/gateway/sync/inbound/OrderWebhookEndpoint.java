@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.truestock.engine.Engine;
 import io.truestock.engine.Ids;
-import io.truestock.engine.runtime.EngineRuntime;
+import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.ApiException;
@@ -58,14 +58,14 @@ public final class OrderWebhookEndpoint implements Api.Extension
     private static final ObjectMapper JSON = JsonBody.strictMapper(StreamReadConstraints.defaults());
 
     private final Engine engine;
-    private final EngineRuntime runtime;
+    private final Sequencer runtime;
     private final ChannelSync sync;
     private final Render render;
     private final LongSupplier clockMillis;
     private final Limits limits;
     private final Map<String, Map<String, String>> reverseItemIds = new ConcurrentHashMap<>();
 
-    public OrderWebhookEndpoint(final Engine engine, final EngineRuntime runtime, final ChannelSync sync,
+    public OrderWebhookEndpoint(final Engine engine, final Sequencer runtime, final ChannelSync sync,
         final LongSupplier clockMillis)
     {
         this.engine = engine;
