@@ -46,7 +46,7 @@ final class SyncHarness implements AutoCloseable
     {
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1).adminToken(ADMIN)
             .ioThreads(2);
-        config.engine().maxSkus(2048).maxLocations(4).maxChannels(8);
+        config.engine().maxSkus(2048).maxLocations(4).maxChannels(16);
         config.connectors().addAll(connectors);
         return new SyncHarness(TruestockServer.start(config));
     }
@@ -95,9 +95,7 @@ final class SyncHarness implements AutoCloseable
             {
                 case SHOPIFY -> config.itemId(sku(n), FakeShopify.item(n));
                 case WOOCOMMERCE -> config.itemId(sku(n), Long.toString(5000 + n));
-                default ->
-                {
-                }
+                default -> Marketplaces.mapItem(config, n);
             }
         }
     }
@@ -109,7 +107,7 @@ final class SyncHarness implements AutoCloseable
         {
             case SHOPIFY -> FakeShopify.item(n);
             case WOOCOMMERCE -> Long.toString(5000 + n);
-            default -> sku(n);
+            default -> Marketplaces.itemOf(type, n);
         };
     }
 

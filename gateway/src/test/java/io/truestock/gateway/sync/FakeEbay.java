@@ -1,0 +1,112 @@
+package io.truestock.gateway.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+import java.util.Map;
+
+/**
+ * eBay's OAuth refresh-token grant and Sell Inventory {@code bulk_update_price_quantity}: Basic client credentials
+ * with {@code grant_type=refresh_token}, the refresh token and a scope including sell.inventory; a live bearer
+ * token; 1 to 25 requests, each a SKU whose {@code shipToLocationAvailability.quantity} equals its one offer's
+ * {@code availableQuantity}, the offer id mapped for that SKU ({@code off-<n>} for {@code sku-<n>}), and a price
+ * as decimal text with a currency. An offer id ending in {@code -gone} answers 404 for its SKU (207 overall).
+ */
+final class FakeEbay extends FakeMarketplace
+{
+    static final String TOKEN_PATH = "/identity/v1/oauth2/token";
+
+    FakeEbay(final long seed)
+    {
+        super(seed);
+    }
+
+    static String offer(final int n)
+    {
+        return "off-" + n;
+    }
+
+    @Override
+    boolean control(final FullHttpRequest request)
+    {
+        return request.uri().equals(TOKEN_PATH);
+    }
+
+    @Override
+    Answer handle(final FullHttpRequest request, final byte[] body)
+    {
+        final String path = new QueryStringDecoder(request.uri()).path();
+        if (path.equals(TOKEN_PATH))
+        {
+            final Map<String, String> form = form(body);
+            if (!request.method().equals(HttpMethod.POST) || !basic(request)
+                || !"refresh_token".equals(form.get("grant_type")) || !REFRESH_TOKEN.equals(form.get("refresh_token"))
+                || !String.valueOf(form.get("scope")).contains("sell.inventory"))
+            {
+                return tokenRefused();
+            }
+            return tokenAnswer();
+        }
+        if (!bearer(request))
+        {
+            return unauthorized();
+        }
+        return extra(path, request, body);
+    }
+
+    Answer extra(final String path, final FullHttpRequest request, final byte[] body)
+    {
+        if (!request.method().equals(HttpMethod.POST) || !path.equals(EbayClient.PATH))
+        {
+            return shapeError("unexpected " + request.method() + " " + path);
+        }
+        final JsonNode root = parse(body);
+        final JsonNode requests = root == null ? null : root.path("requests");
+        if (requests == null || !requests.isArray() || requests.isEmpty() || requests.size() > 25 || version(request) < 0)
+        {
+            return shapeError("bulk_update_price_quantity takes 1 to 25 requests");
+        }
+        for (final JsonNode r : requests)
+        {
+            final JsonNode offer = r.path("offers").path(0);
+            final String sku = r.path("sku").asText("");
+            final long qty = r.path("shipToLocationAvailability").path("quantity").asLong(-1);
+            if (r.path("offers").size() != 1 || qty < 0 || offer.path("availableQuantity").asLong(-2) != qty
+                || !offer.path("offerId").asText("").startsWith("off-" + sku.substring(sku.indexOf('-') + 1))
+                || (offer.has("price") && (!offer.path("price").path("value").asText("").matches("[0-9]+\\.[0-9]{2}")
+                || !offer.path("price").path("currency").asText("").matches("[A-Z]{3}"))))
+            {
+                return shapeError("bad price-quantity request " + r);
+            }
+        }
+        final ObjectNode answer = JSON.createObjectNode();
+        final ArrayNode responses = answer.putArray("responses");
+        boolean partial = false;
+        for (final JsonNode r : requests)
+        {
+            final JsonNode offer = r.path("offers").path(0);
+            final ObjectNode entry = responses.addObject().put("sku", r.path("sku").asText())
+                .put("offerId", offer.path("offerId").asText());
+            if (offer.path("offerId").asText().endsWith("-gone"))
+            {
+                partial = true;
+                entry.put("statusCode", 404).putArray("errors").addObject().put("errorId", 25713)
+                    .put("message", "This Offer is not available.");
+                continue;
+            }
+            apply(r.path("sku").asText(), r.path("shipToLocationAvailability").path("quantity").asLong(), version(request));
+            if (offer.has("price"))
+            {
+                prices.put(r.path("sku").asText(), offer.path("price").path("value").asText() + " "
+                    + offer.path("price").path("currency").asText());
+            }
+            entry.put("statusCode", 200);
+        }
+        return Answer.json(partial ? HttpResponseStatus.MULTI_STATUS : HttpResponseStatus.OK, answer);
+    }
+}
