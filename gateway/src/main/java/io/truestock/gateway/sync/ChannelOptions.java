@@ -40,10 +40,11 @@ final class ChannelOptions
         return ALLOWED.getOrDefault(type, Set.of());
     }
 
-    /** Credentials that may be left out: inbound-only secrets. */
+    /** Credentials that may be left out: the secrets only inbound orders need. */
     static boolean optionalCredential(final ConnectorConfig.Type type, final String name)
     {
-        return name.equals("webhook_secret") || (type == ConnectorConfig.Type.META && name.equals("app_secret"));
+        return name.equals("webhook_secret") || (type == ConnectorConfig.Type.META
+            && (name.equals("app_secret") || name.equals("verify_token")));
     }
 
     /**

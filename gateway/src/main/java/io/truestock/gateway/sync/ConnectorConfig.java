@@ -34,7 +34,7 @@ public final class ConnectorConfig
         WEBHOOK("webhook", 50, 50, 100, 4, Set.of("secret")),
         TIKTOK("tiktok", 5, 5, 1, 2, Set.of("app_key", "app_secret", "refresh_token")),
         FLIPKART("flipkart", 5, 5, 10, 2, Set.of("client_id", "client_secret")),
-        META("meta", 1, 2, 5000, 1, Set.of("access_token", "app_secret")),
+        META("meta", 1, 2, 5000, 1, Set.of("access_token", "app_secret", "verify_token")),
         EBAY("ebay", 5, 10, 25, 2, Set.of("client_id", "client_secret", "refresh_token")),
         WALMART("walmart", 5, 5, 10_000, 2, Set.of("client_id", "client_secret"));
 

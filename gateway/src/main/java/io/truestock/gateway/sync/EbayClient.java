@@ -21,9 +21,16 @@ import java.util.concurrent.CompletableFuture;
  * eBay SKU is the engine SKU; {@code item_ids} maps it to its published offer id, without which it is not synced.
  * The offer price is the SKU's effective price on the channel (eBay shows a sale as a markdown promotion, not a
  * second price), so a price change, a sale starting or ending included, is sent at its engine version.
+ * <p>
+ * Orders are polled (eBay's order notifications belong to the legacy platform notifications, not to this API):
+ * Fulfillment API {@code GET /sell/fulfillment/v1/order?filter=creationdate:[<since>..]&limit=100&offset=N}, each
+ * order's {@code lineItems[].sku} and {@code quantity} and its ship-to country and postal code.
  */
-final class EbayClient extends MarketplaceClient
+final class EbayClient extends MarketplaceClient implements OrderSource
 {
+    static final String ORDERS_PATH = "/sell/fulfillment/v1/order";
+    static final int ORDERS_PAGE = 100;
+
     static final String PATH = "/sell/inventory/v1/bulk_update_price_quantity";
 
     private final URI endpoint;
@@ -117,9 +124,43 @@ final class EbayClient extends MarketplaceClient
         return delivery;
     }
 
-    /** The current access token, for the order poller. */
-    CompletableFuture<String> accessToken()
+    @Override
+    public CompletableFuture<Page> orders(final long sinceMillis, final String page)
     {
-        return token.get();
+        final int offset = page == null ? 0 : Integer.parseInt(page);
+        final URI uri = URI.create(ShopifyClient.stripSlash(config.baseUrl().toString()) + ORDERS_PATH + "?filter="
+            + encode("creationdate:[" + java.time.Instant.ofEpochMilli(sinceMillis) + "..]") + "&limit=" + ORDERS_PAGE
+            + "&offset=" + offset);
+        return token.get().thenCompose(accessToken -> accessToken == null ? CompletableFuture.completedFuture(null) :
+            exchange(request(uri).header("Authorization", "Bearer " + accessToken).GET().build()))
+            .thenApply(response ->
+            {
+                if (response == null || response.statusCode() != 200)
+                {
+                    return null;
+                }
+                try
+                {
+                    final JsonNode root = JSON.readTree(response.body());
+                    final List<Order> orders = new java.util.ArrayList<>();
+                    for (final JsonNode order : root.path("orders"))
+                    {
+                        final Map<String, Long> lines = new java.util.LinkedHashMap<>();
+                        order.path("lineItems").forEach(line ->
+                            OrderSource.add(lines, line.path("sku").asText(""), line.path("quantity").asLong(0)));
+                        final JsonNode address = order.path("fulfillmentStartInstructions").path(0).path("shippingStep")
+                            .path("shipTo").path("contactAddress");
+                        orders.add(new Order(order.path("orderId").asText(""), lines,
+                            java.time.Instant.parse(order.path("creationDate").asText()).toEpochMilli(),
+                            address.path("countryCode").asText(null), address.path("postalCode").asText(null)));
+                    }
+                    final boolean more = root.hasNonNull("next") && !orders.isEmpty();
+                    return new Page(orders, more ? Integer.toString(offset + orders.size()) : null);
+                }
+                catch (final java.io.IOException | java.time.format.DateTimeParseException ex)
+                {
+                    return null;
+                }
+            });
     }
 }

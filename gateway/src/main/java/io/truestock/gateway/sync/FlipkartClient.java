@@ -16,10 +16,16 @@ import java.util.concurrent.CompletableFuture;
  * each SKU to a {@code status}: SUCCESS and WARNING acknowledge it, FAILURE refuses it. The seller SKU is the
  * engine SKU; {@code item_ids} maps it to the Flipkart product id (FSN), without which it is not synced. Prices are
  * not sent (the listing's price is a separate update).
+ * <p>
+ * Orders are polled (the Seller API has no order push): {@code POST /v3/shipments/filter} with
+ * {@code {"filter": {"type": "preDispatch", "states": ["APPROVED"], "orderDate": {"from", "to"}}}}, then the
+ * answer's {@code nextPageUrl} while {@code hasMore}; the order items ({@code orderId}, {@code sku},
+ * {@code quantity}, {@code orderDate}) are grouped into orders.
  */
-final class FlipkartClient extends MarketplaceClient
+final class FlipkartClient extends MarketplaceClient implements OrderSource
 {
     static final String PATH = "/listings/v3/update/inventory";
+    static final String ORDERS_PATH = "/v3/shipments/filter";
 
     private final URI endpoint;
     private final OAuthToken token;
@@ -89,9 +95,53 @@ final class FlipkartClient extends MarketplaceClient
         return delivery;
     }
 
-    /** The current access token, for the order poller. */
-    CompletableFuture<String> accessToken()
+    @Override
+    public CompletableFuture<Page> orders(final long sinceMillis, final String page)
     {
-        return token.get();
+        final String base = ShopifyClient.stripSlash(config.baseUrl().toString());
+        final ObjectNode filter = JSON.createObjectNode();
+        final ObjectNode criteria = filter.putObject("filter").put("type", "preDispatch");
+        criteria.putArray("states").add("APPROVED");
+        criteria.putObject("orderDate").put("from", java.time.Instant.ofEpochMilli(sinceMillis).toString())
+            .put("to", java.time.Instant.now().toString());
+        return token.get().thenCompose(accessToken ->
+        {
+            if (accessToken == null)
+            {
+                return CompletableFuture.completedFuture(null);
+            }
+            final HttpRequest.Builder request = request(URI.create(base + (page == null ? ORDERS_PATH : page)))
+                .header("Authorization", "Bearer " + accessToken).header("Content-Type", "application/json");
+            return exchange(page == null ? request.POST(body(json(filter))).build() : request.GET().build());
+        }).thenApply(response ->
+        {
+            if (response == null || response.statusCode() != 200)
+            {
+                return null;
+            }
+            try
+            {
+                final JsonNode root = JSON.readTree(response.body());
+                final java.util.Map<String, Order> byId = new java.util.LinkedHashMap<>();
+                for (final JsonNode shipment : root.path("shipments"))
+                {
+                    for (final JsonNode item : shipment.path("orderItems"))
+                    {
+                        final String orderId = item.path("orderId").asText("");
+                        final Order order = byId.computeIfAbsent(orderId, id -> new Order(id,
+                            new java.util.LinkedHashMap<>(), java.time.Instant.parse(item.path("orderDate").asText())
+                            .toEpochMilli(), null, null));
+                        OrderSource.add(order.lines(), item.path("sku").asText(""), item.path("quantity").asLong(0));
+                    }
+                }
+                final String next = root.path("nextPageUrl").asText("");
+                return new Page(new java.util.ArrayList<>(byId.values()),
+                    root.path("hasMore").asBoolean(false) && next.startsWith("/") ? next : null);
+            }
+            catch (final java.io.IOException | java.time.format.DateTimeParseException ex)
+            {
+                return null;
+            }
+        });
     }
 }

@@ -27,8 +27,13 @@ import java.util.concurrent.TimeUnit;
  * secret, refreshed before it expires or on a 401), a fresh {@code WM_QOS.CORRELATION_ID}, {@code WM_SVC.NAME}
  * and, when configured, {@code WM_CONSUMER.CHANNEL.TYPE}. The SKU is the engine SKU unless {@code item_ids} maps
  * it. Prices are not sent (Walmart takes them on its price API).
+ * <p>
+ * Orders are polled: {@code GET /v3/orders?createdStartDate=<since>&limit=100}, then the answer's
+ * {@code list.meta.nextCursor} (a query string) for the next page; each purchase order's {@code purchaseOrderId},
+ * {@code orderDate}, {@code orderLines.orderLine[].item.sku} and {@code orderLineQuantity.amount}, and its postal
+ * code (Walmart's three-letter country is mapped for the US only).
  */
-final class WalmartClient extends MarketplaceClient
+final class WalmartClient extends MarketplaceClient implements OrderSource
 {
     static final int MAX_FEED_POLLS = 120;
 
@@ -250,9 +255,42 @@ final class WalmartClient extends MarketplaceClient
         }
     }
 
-    /** The current access token, for the order poller. */
-    CompletableFuture<String> accessToken()
+    @Override
+    public CompletableFuture<Page> orders(final long sinceMillis, final String page)
     {
-        return token.get();
+        final URI uri = URI.create(base + "/v3/orders" + (page != null ? page : "?createdStartDate="
+            + encode(java.time.Instant.ofEpochMilli(sinceMillis).toString()) + "&limit=100"));
+        return token.get().thenCompose(accessToken -> accessToken == null ? CompletableFuture.completedFuture(null) :
+            exchange(walmart(request(uri)).header("WM_SEC.ACCESS_TOKEN", accessToken).GET().build()))
+            .thenApply(response ->
+            {
+                if (response == null || response.statusCode() != 200)
+                {
+                    return null;
+                }
+                try
+                {
+                    final JsonNode list = JSON.readTree(response.body()).path("list");
+                    final List<Order> orders = new ArrayList<>();
+                    for (final JsonNode order : list.path("elements").path("order"))
+                    {
+                        final Map<String, Long> lines = new java.util.LinkedHashMap<>();
+                        order.path("orderLines").path("orderLine").forEach(line -> OrderSource.add(lines,
+                            line.path("item").path("sku").asText(""),
+                            line.path("orderLineQuantity").path("amount").asLong(0)));
+                        final JsonNode address = order.path("shippingInfo").path("postalAddress");
+                        orders.add(new Order(order.path("purchaseOrderId").asText(""), lines,
+                            order.path("orderDate").asLong(0),
+                            "USA".equals(address.path("country").asText()) ? "US" : null,
+                            address.path("postalCode").asText(null)));
+                    }
+                    final String next = list.path("meta").path("nextCursor").asText("");
+                    return new Page(orders, next.startsWith("?") && !orders.isEmpty() ? next : null);
+                }
+                catch (final java.io.IOException ex)
+                {
+                    return null;
+                }
+            });
     }
 }

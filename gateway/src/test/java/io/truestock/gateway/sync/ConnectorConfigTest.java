@@ -19,6 +19,12 @@ class ConnectorConfigTest
 
     private ServerConfig load(final String yaml) throws Exception
     {
+        return load(dir, yaml);
+    }
+
+    /** The server config of this YAML written to {@code dir}/truestock.yaml. */
+    static ServerConfig load(final Path dir, final String yaml) throws Exception
+    {
         final Path file = dir.resolve("truestock.yaml");
         Files.writeString(file, yaml);
         final ServerConfig config = new ServerConfig();

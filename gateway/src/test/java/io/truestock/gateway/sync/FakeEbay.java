@@ -61,6 +61,33 @@ final class FakeEbay extends FakeMarketplace
 
     Answer extra(final String path, final FullHttpRequest request, final byte[] body)
     {
+        if (path.equals(EbayClient.ORDERS_PATH) && request.method().equals(HttpMethod.GET))
+        {
+            final java.util.regex.Matcher filter = java.util.regex.Pattern.compile("creationdate:\\[(.+)\\.\\.\\]")
+                .matcher(String.valueOf(query(request, "filter")));
+            if (!filter.matches() || !"100".equals(query(request, "limit")))
+            {
+                return shapeError("getOrders needs filter=creationdate:[<from>..] and limit: " + request.uri());
+            }
+            final long since = java.time.Instant.parse(filter.group(1)).toEpochMilli();
+            final int offset = Integer.parseInt(String.valueOf(query(request, "offset")));
+            final ObjectNode answer = JSON.createObjectNode();
+            final ArrayNode list = answer.putArray("orders");
+            for (final FakeOrder order : page(since, offset))
+            {
+                final ObjectNode o = list.addObject().put("orderId", order.id())
+                    .put("creationDate", java.time.Instant.ofEpochMilli(order.createdMillis()).toString());
+                final ArrayNode items = o.putArray("lineItems");
+                order.lines().forEach((sku, qty) -> items.addObject().put("sku", sku).put("quantity", qty));
+                o.putArray("fulfillmentStartInstructions").addObject().putObject("shippingStep").putObject("shipTo")
+                    .putObject("contactAddress").put("countryCode", "US").put("postalCode", "95125");
+            }
+            if (more(since, offset))
+            {
+                answer.put("next", "https://api.ebay.com" + EbayClient.ORDERS_PATH + "?offset=" + (offset + pageSize));
+            }
+            return Answer.json(HttpResponseStatus.OK, answer);
+        }
         if (!request.method().equals(HttpMethod.POST) || !path.equals(EbayClient.PATH))
         {
             return shapeError("unexpected " + request.method() + " " + path);

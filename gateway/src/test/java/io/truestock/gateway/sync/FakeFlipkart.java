@@ -60,6 +60,44 @@ final class FakeFlipkart extends FakeMarketplace
 
     Answer extra(final String path, final FullHttpRequest request, final byte[] body)
     {
+        if (path.equals(FlipkartClient.ORDERS_PATH))
+        {
+            final long since;
+            final int offset;
+            if (request.method().equals(HttpMethod.POST))
+            {
+                final JsonNode filter = parse(body);
+                final JsonNode f = filter == null ? null : filter.path("filter");
+                if (f == null || !"preDispatch".equals(f.path("type").asText()) || !f.path("orderDate").has("from"))
+                {
+                    return shapeError("shipments filter needs type preDispatch and orderDate");
+                }
+                since = java.time.Instant.parse(f.path("orderDate").path("from").asText()).toEpochMilli();
+                offset = 0;
+            }
+            else
+            {
+                since = Long.parseLong(String.valueOf(query(request, "from")));
+                offset = Integer.parseInt(String.valueOf(query(request, "offset")));
+            }
+            final ObjectNode answer = JSON.createObjectNode();
+            final com.fasterxml.jackson.databind.node.ArrayNode shipments = answer.putArray("shipments");
+            for (final FakeOrder order : page(since, offset))
+            {
+                final com.fasterxml.jackson.databind.node.ArrayNode items = shipments.addObject()
+                    .put("shipmentId", "S" + order.id()).putArray("orderItems");
+                order.lines().forEach((sku, qty) -> items.addObject().put("orderItemId", order.id() + sku)
+                    .put("orderId", order.id()).put("sku", sku).put("quantity", qty)
+                    .put("orderDate", java.time.Instant.ofEpochMilli(order.createdMillis()).toString()));
+            }
+            final boolean more = more(since, offset);
+            answer.put("hasMore", more);
+            if (more)
+            {
+                answer.put("nextPageUrl", FlipkartClient.ORDERS_PATH + "?from=" + since + "&offset=" + (offset + pageSize));
+            }
+            return Answer.json(HttpResponseStatus.OK, answer);
+        }
         if (!request.method().equals(HttpMethod.POST) || !path.equals(FlipkartClient.PATH))
         {
             return shapeError("unexpected " + request.method() + " " + path);

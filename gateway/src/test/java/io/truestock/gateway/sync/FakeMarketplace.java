@@ -24,6 +24,16 @@ abstract class FakeMarketplace extends FakeChannel
     static final String CLIENT_SECRET = "client-secret";
     static final String REFRESH_TOKEN = "refresh-token";
 
+    /** An order the channel holds: its id, creation instant and lines by channel SKU. */
+    record FakeOrder(String id, long createdMillis, Map<String, Long> lines)
+    {
+    }
+
+    /** The channel's orders, served by its order API (oldest first), {@link #pageSize} a page. */
+    final List<FakeOrder> orders = new java.util.concurrent.CopyOnWriteArrayList<>();
+    volatile int pageSize = 2;
+    final AtomicLong orderReads = new AtomicLong();
+
     private final Set<String> liveTokens = ConcurrentHashMap.newKeySet();
     final AtomicLong tokensIssued = new AtomicLong();
     /** The last price text each item was sent with. */
@@ -32,6 +42,20 @@ abstract class FakeMarketplace extends FakeChannel
     FakeMarketplace(final long seed)
     {
         super(seed);
+    }
+
+    /** The orders created at or after {@code sinceMillis}, from {@code offset}, one page. */
+    List<FakeOrder> page(final long sinceMillis, final int offset)
+    {
+        orderReads.incrementAndGet();
+        final List<FakeOrder> since = orders.stream().filter(o -> o.createdMillis() >= sinceMillis).toList();
+        return since.subList(Math.min(offset, since.size()), Math.min(offset + pageSize, since.size()));
+    }
+
+    /** Whether more orders follow the page at {@code offset}. */
+    boolean more(final long sinceMillis, final int offset)
+    {
+        return orders.stream().filter(o -> o.createdMillis() >= sinceMillis).count() > offset + pageSize;
     }
 
     void revokeTokens()

@@ -103,6 +103,32 @@ final class FakeTikTokShop extends FakeMarketplace
     /** The inventory update; subclasses of the test (orders) add other paths. */
     Answer extra(final String path, final FullHttpRequest request, final byte[] body)
     {
+        if (path.equals(TikTokShopClient.ORDERS_PATH) && request.method().equals(HttpMethod.POST))
+        {
+            final JsonNode root = parse(body);
+            if (root == null || !root.path("create_time_ge").isIntegralNumber() || !"ASC".equals(query(request, "sort_order")))
+            {
+                return shapeError("order search needs create_time_ge and ascending order");
+            }
+            final long since = root.path("create_time_ge").asLong() * 1000;
+            final int offset = query(request, "page_token") == null ? 0 : Integer.parseInt(query(request, "page_token"));
+            final java.util.List<Map<String, Object>> list = new java.util.ArrayList<>();
+            for (final FakeOrder order : page(since, offset))
+            {
+                final java.util.List<Map<String, Object>> items = new java.util.ArrayList<>();
+                // TikTok lists one line item per unit.
+                order.lines().forEach((sku, qty) ->
+                {
+                    for (int i = 0; i < qty; i++)
+                    {
+                        items.add(Map.of("id", order.id() + "-" + items.size(), "seller_sku", sku));
+                    }
+                });
+                list.add(Map.of("id", order.id(), "create_time", order.createdMillis() / 1000, "line_items", items,
+                    "recipient_address", Map.of("region_code", "GB", "postal_code", "SW1A 1AA")));
+            }
+            return ok(Map.of("orders", list, "next_page_token", more(since, offset) ? Integer.toString(offset + pageSize) : ""));
+        }
         if (!request.method().equals(HttpMethod.POST) || !path.startsWith(PREFIX) || !path.endsWith("/inventory/update"))
         {
             return shapeError("unexpected " + request.method() + " " + path);

@@ -66,6 +66,37 @@ final class FakeWalmart extends FakeMarketplace
 
     Answer extra(final String path, final FullHttpRequest request, final byte[] body)
     {
+        if (path.equals("/v3/orders") && request.method().equals(HttpMethod.GET))
+        {
+            final String start = query(request, "createdStartDate");
+            if (start == null)
+            {
+                return shapeError("orders need createdStartDate: " + request.uri());
+            }
+            final long since = java.time.Instant.parse(start).toEpochMilli();
+            final int offset = query(request, "cursor") == null ? 0 : Integer.parseInt(query(request, "cursor"));
+            final ObjectNode answer = JSON.createObjectNode();
+            final ObjectNode list = answer.putObject("list");
+            final ArrayNode out = list.putObject("elements").putArray("order");
+            for (final FakeOrder order : page(since, offset))
+            {
+                final ObjectNode o = out.addObject().put("purchaseOrderId", order.id()).put("orderDate", order.createdMillis());
+                o.putObject("shippingInfo").putObject("postalAddress").put("postalCode", "72716").put("country", "USA");
+                final ArrayNode lines = o.putObject("orderLines").putArray("orderLine");
+                order.lines().forEach((sku, qty) ->
+                {
+                    final ObjectNode line = lines.addObject();
+                    line.putObject("item").put("sku", sku);
+                    line.putObject("orderLineQuantity").put("unitOfMeasurement", "EACH").put("amount", Long.toString(qty));
+                });
+            }
+            final ObjectNode meta = list.putObject("meta").put("limit", pageSize);
+            if (more(since, offset))
+            {
+                meta.put("nextCursor", "?cursor=" + (offset + pageSize) + "&createdStartDate=" + start);
+            }
+            return Answer.json(HttpResponseStatus.OK, answer);
+        }
         if (path.equals("/v3/inventory") && request.method().equals(HttpMethod.PUT))
         {
             final JsonNode root = parse(body);

@@ -1,6 +1,5 @@
 package io.truestock.gateway.sync;
 
-import io.truestock.gateway.ConfigFile;
 import io.truestock.gateway.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,11 +21,7 @@ class MarketplaceConfigTest
 
     private ServerConfig load(final String yaml) throws Exception
     {
-        final Path file = dir.resolve("truestock.yaml");
-        Files.writeString(file, yaml);
-        final ServerConfig config = new ServerConfig();
-        ConfigFile.apply(file, config);
-        return config;
+        return ConnectorConfigTest.load(dir, yaml);
     }
 
     @Test
