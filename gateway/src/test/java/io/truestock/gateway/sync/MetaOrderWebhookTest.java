@@ -77,7 +77,7 @@ class MetaOrderWebhookTest
                 assertThat(challenge.statusCode()).isEqualTo(200);
                 assertThat(challenge.body()).isEqualTo("1158201444");
                 assertThat(harness.http("GET", PATH + "?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1", null, null)
-                    .statusCode()).isEqualTo(403);
+                    .statusCode()).isEqualTo(401);
 
                 final String wamid = "wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQUFERjg0NDEyNDgyN0M3OTc5NwA=";
                 final String body = delivery(message(wamid, "sku-0", 2));

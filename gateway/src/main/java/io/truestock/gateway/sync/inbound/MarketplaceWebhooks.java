@@ -35,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
  * message id, or {@code wa:} and a SHA-256 prefix of it when it does not fit an order id; lines are
  * {@code product_items[].product_retailer_id} and {@code quantity}); other messages are ignored. The subscription
  * handshake ({@code GET ?hub.mode=subscribe&hub.verify_token=...&hub.challenge=...}) answers the challenge when
- * the token is the connector's {@code verify_token}.</li>
+ * the token is the connector's {@code verify_token} (any other is 401).</li>
  * <li>TikTok Shop: {@code Authorization: <hex HMAC-SHA256(app_secret, app_key + raw body)>}; the push carries
  * only an order id and status, so it makes the order poller read the channel at once.</li>
  * </ul>
@@ -112,7 +112,8 @@ final class MarketplaceWebhooks
         if (verifyToken == null || mode == null || !mode.get(0).equals("subscribe") || token == null
             || challenge == null || !Signatures.matches(verifyToken.reveal(), token.get(0)))
         {
-            throw new ApiException(HttpResponseStatus.FORBIDDEN, "forbidden", "the verify token does not match", null);
+            throw new ApiException(HttpResponseStatus.UNAUTHORIZED, "unauthorized", "the verify token does not match",
+                null);
         }
         exchange.respond(Responses.text(HttpResponseStatus.OK, challenge.get(0), "text/plain; charset=utf-8"));
     }
