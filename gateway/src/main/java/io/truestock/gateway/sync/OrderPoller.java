@@ -33,7 +33,8 @@ import java.util.zip.CRC32;
  * a temporary file, forced to disk and renamed over the old one, with a checksum; it moves only after every order
  * of the poll was recorded, so a crash re-reads orders (absorbed as duplicates) and never skips one. Each poll asks
  * from {@link #OVERLAP_MILLIS} before the cursor (orders the channel indexes late), at most {@link #MAX_PAGES} pages;
- * a poll that did not finish leaves the cursor where it was. A new connector starts at its first poll; a cursor
+ * a poll that did not finish leaves the cursor where it was and is tried again within 5 s, and a channel the engine
+ * does not define yet is not read. A new connector starts at its first poll; a cursor
  * that does not read back (corrupted) restarts {@link #LOOKBACK_MILLIS} back. One thread polls every channel in turn; nothing spins.
  */
 public final class OrderPoller implements AutoCloseable
@@ -41,6 +42,7 @@ public final class OrderPoller implements AutoCloseable
     static final long OVERLAP_MILLIS = 60_000;
     static final long LOOKBACK_MILLIS = 24 * 3_600_000L;
     static final int MAX_PAGES = 50;
+    static final long RETRY_MILLIS = 5_000;
     private static final long REQUEST_TIMEOUT_MILLIS = 60_000;
 
     private final Engine engine;
@@ -49,6 +51,8 @@ public final class OrderPoller implements AutoCloseable
     private final Limits limits;
     private final Map<String, OrderSource> sources = new LinkedHashMap<>();
     private final Map<String, ConnectorConfig> configs = new HashMap<>();
+    /** Per channel, item id -> engine SKU (the item ids are fixed once the server runs). */
+    private final Map<String, Map<String, String>> reverseItemIds = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> woken = new ConcurrentHashMap<>();
     private final ScheduledExecutorService scheduler;
     /** Orders recorded (first time) per channel; duplicates and refusals are counted apart. */
@@ -69,6 +73,9 @@ public final class OrderPoller implements AutoCloseable
             {
                 sources.put(connector.config().channel(), source);
                 configs.put(connector.config().channel(), connector.config());
+                final Map<String, String> reverse = new HashMap<>();
+                connector.config().itemIds().forEach((sku, item) -> reverse.put(item, sku));
+                reverseItemIds.put(connector.config().channel(), reverse);
                 recorded.put(connector.config().channel(), new AtomicLong());
                 duplicates.put(connector.config().channel(), new AtomicLong());
                 refused.put(connector.config().channel(), new AtomicLong());
@@ -104,27 +111,38 @@ public final class OrderPoller implements AutoCloseable
     /** Polls the channel soon (once, however many pushes arrive meanwhile). */
     public void wake(final String channel)
     {
+        wakeIn(channel, 0);
+    }
+
+    private void wakeIn(final String channel, final long delayMillis)
+    {
         if (sources.containsKey(channel))
         {
             woken.computeIfAbsent(channel, c -> scheduler.schedule(() ->
             {
                 woken.remove(c);
                 pollQuietly(c);
-            }, 0, TimeUnit.MILLISECONDS));
+            }, delayMillis, TimeUnit.MILLISECONDS));
         }
     }
 
+    /** A poll; one that did not finish is tried again within {@link #RETRY_MILLIS} rather than a whole interval. */
     private void pollQuietly(final String channel)
     {
+        boolean finished = false;
         try
         {
-            poll(channel);
+            finished = poll(channel);
         }
         catch (final RuntimeException ex)
         {
-            // A failed poll leaves the cursor; the next one asks again.
+            // A failed poll leaves the cursor; the retry asks again.
             System.getLogger(OrderPoller.class.getName()).log(System.Logger.Level.WARNING,
                 "order poll of " + channel + " failed: " + ex.getClass().getSimpleName());
+        }
+        if (!finished)
+        {
+            wakeIn(channel, Math.min(RETRY_MILLIS, ChannelOptions.number(configs.get(channel), "orders_poll_seconds", 60) * 1000));
         }
     }
 
@@ -132,6 +150,11 @@ public final class OrderPoller implements AutoCloseable
     boolean poll(final String channel)
     {
         polls.incrementAndGet();
+        if (engine.channelIndex(channel) < 0)
+        {
+            // The channel is not defined yet: its orders could not be recorded, so they are not read.
+            return false;
+        }
         final OrderSource source = sources.get(channel);
         final long cursor = readCursor(channel);
         long newest = cursor;
@@ -175,8 +198,7 @@ public final class OrderPoller implements AutoCloseable
     {
         final String orderId = Ids.isValid(order.orderId()) ? order.orderId() : null;
         final Map<String, Long> lines = new LinkedHashMap<>();
-        final Map<String, String> reverse = new HashMap<>();
-        configs.get(channel).itemIds().forEach((sku, item) -> reverse.put(item, sku));
+        final Map<String, String> reverse = reverseItemIds.get(channel);
         order.lines().forEach((channelSku, qty) ->
         {
             final String sku = engine.skuIndex(channelSku) >= 0 ? channelSku : reverse.get(channelSku);
