@@ -97,7 +97,7 @@ class ConnectorConfigTest
             + "    acess_token_env: X\n")).hasMessageContaining("unknown key 'connectors.s.acess_token_env'");
         assertThatThrownBy(() -> load("connectors:\n  s:\n    type: shopify\n    base_url: https://x\n    location_id: '1'\n"))
             .hasMessageContaining("credential 'access_token' is required");
-        assertThatThrownBy(() -> load("connectors:\n  s:\n    type: ebay\n")).hasMessageContaining("unknown connector type");
+        assertThatThrownBy(() -> load("connectors:\n  s:\n    type: etsy\n")).hasMessageContaining("unknown connector type");
         assertThatThrownBy(() -> load("connectors:\n  w:\n    type: woocommerce\n    base_url: https://x\n"
             + "    consumer_key_env: TRUESTOCK_TEST_UNSET_VARIABLE\n    consumer_secret_env: TRUESTOCK_TEST_UNSET_VARIABLE\n"))
             .hasMessageContaining("TRUESTOCK_TEST_UNSET_VARIABLE is not set");
