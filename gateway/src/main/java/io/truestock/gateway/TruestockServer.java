@@ -43,6 +43,7 @@ import io.truestock.gateway.stream.ChannelStreams;
 import io.truestock.gateway.stream.MetricsStreamEndpoint;
 import io.truestock.gateway.stream.StreamEndpoint;
 import io.truestock.gateway.sync.ChannelSync;
+import io.truestock.gateway.sync.OrderPoller;
 import io.truestock.gateway.sync.SyncEndpoint;
 import io.truestock.gateway.sync.inbound.OrderWebhookEndpoint;
 import org.agrona.concurrent.EpochClock;
@@ -75,6 +76,7 @@ public final class TruestockServer implements AutoCloseable
     private final Persistence persistence;
     private final ChannelStreams streams;
     private final ChannelSync sync;
+    private final OrderPoller orderPoller;
     private final EngineRuntime runtime;
     private final ClusterMode cluster;
     private final Sequencer sequencer;
@@ -156,7 +158,8 @@ public final class TruestockServer implements AutoCloseable
         final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
         extensions.put("channels/reconcile", syncEndpoint);
         extensions.put("channels/sync", syncEndpoint);
-        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, sequencer, sync, clock::time));
+        orderPoller = OrderPoller.start(engine, sequencer, sync, config.dataDir());
+        extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, sequencer, sync, clock::time, orderPoller));
         final Quotes quotes = new Quotes(keys.quoteKey());
         final long quoteTtlMillis = config.quoteTtlSeconds() * 1000L;
         checkout = agentCheckout(config, clock, quotes, quoteTtlMillis);
@@ -365,6 +368,11 @@ public final class TruestockServer implements AutoCloseable
     }
 
     /** Outbound channel sync (empty when no connector is configured). */
+    public OrderPoller orderPoller()
+    {
+        return orderPoller;
+    }
+
     public ChannelSync sync()
     {
         return sync;
@@ -384,6 +392,7 @@ public final class TruestockServer implements AutoCloseable
         {
             binary.close();
         }
+        orderPoller.close();
         sync.close();
         keyUsage.shutdown();
         keys.flushUsage();

@@ -36,6 +36,7 @@ class OpenApiDocumentTest
         "GET /v1/metrics/stream",
         "POST /v1/channels/{id}/reconcile",
         "GET /v1/channels/{id}/sync",
+        "GET /v1/channels/{id}/webhooks/orders",
         "POST /v1/channels/{id}/webhooks/orders",
         "GET /v1/skus/{sku}",
         "PUT /v1/skus/{sku}",

@@ -26,24 +26,58 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
- * From a confirmed order to every channel's acknowledgement: 40 channels, each with a connector (a quarter each
- * Shopify GraphQL, Amazon SP-API Listings, WooCommerce batch and signed webhook) talking to its own fake API on
- * loopback that accepts at once. An order ({@code POST /v1/orders}, one unit of one SKU) is sent every
+ * From a confirmed order to every channel's acknowledgement: 45 channels, each with a connector (in turn Shopify
+ * GraphQL, Amazon SP-API Listings, WooCommerce batch, signed webhook, TikTok Shop, Flipkart, Meta catalog, eBay and
+ * Walmart: five of each type) talking to its own fake API on loopback that accepts at once. An order ({@code POST /v1/orders}, one unit of one SKU) is sent every
  * {@code 1 / rate} seconds; its answer carries the engine version of the change; each connector reports when its
  * channel acknowledged that version. One sample per order: from the order request being sent to the 40th
  * acknowledgement, on one clock (everything is in this JVM). The connectors keep their APIs' default rate limits
- * (Amazon 5 requests/s, burst 10; Shopify and WooCommerce 5/s, burst 10) unless {@code --unlimited}, so the order
- * rate defaults below them.
+ * (Amazon 5 requests/s, burst 10; Shopify and WooCommerce 5/s, burst 10; Meta 1/s, burst 2) unless
+ * {@code --unlimited}, so the order rate defaults below them. It reports order -> acknowledged per connector type
+ * as well, and the time each type's default rate and batch limits need to send 10 000 changed SKUs (computed, not
+ * measured).
  * <p>
- * Usage: {@code ConnectorPropagation [--channels 40] [--orders 300] [--warmup 40] [--rate 4] [--unlimited]}
+ * Usage: {@code ConnectorPropagation [--channels 45] [--orders 300] [--warmup 40] [--rate 4] [--unlimited]}
  */
 public final class ConnectorPropagation
 {
     private static final String SKU = "hot";
     private static final String LOCATION = "wh";
 
+    /** The connector types in turn: channel c speaks {@code TYPES[c % TYPES.length]}. */
+    private static final ConnectorConfig.Type[] TYPES = ConnectorConfig.Type.values();
+
     private ConnectorPropagation()
     {
+    }
+
+    private static ConnectorConfig connector(final String id, final ConnectorConfig.Type type, final URI base)
+    {
+        final ConnectorConfig config = new ConnectorConfig(id, type);
+        return switch (type)
+        {
+            case SHOPIFY -> config.baseUrl(base).locationId("1").secret("access_token", Secret.of("shpat_bench"))
+                .itemId(SKU, "1");
+            case AMAZON -> config.baseUrl(base).tokenUrl(URI.create(base + "/auth/o2/token"))
+                .seller("A2SELLER", "ATVPDKIKX0DER").secret("client_id", Secret.of("id"))
+                .secret("client_secret", Secret.of("secret")).secret("refresh_token", Secret.of("refresh"));
+            case WOOCOMMERCE -> config.baseUrl(base).secret("consumer_key", Secret.of("ck"))
+                .secret("consumer_secret", Secret.of("cs")).itemId(SKU, "101");
+            case WEBHOOK -> config.baseUrl(URI.create(base + "/hook")).secret("secret", Secret.of("whsec"));
+            case TIKTOK -> config.baseUrl(base).tokenUrl(URI.create(base + "/api/v2/token/refresh"))
+                .secret("app_key", Secret.of("key")).secret("app_secret", Secret.of("secret"))
+                .secret("refresh_token", Secret.of("refresh")).option("shop_cipher", "ROW_bench")
+                .itemId(SKU, "1729592969712207013/1729592969712207014");
+            case FLIPKART -> config.baseUrl(base).tokenUrl(URI.create(base + "/oauth-service/oauth/token"))
+                .locationId("LOCbench").secret("client_id", Secret.of("id")).secret("client_secret", Secret.of("secret"))
+                .itemId(SKU, "UMBF5D4DEAFDEWSG");
+            case META -> config.baseUrl(base).secret("access_token", Secret.of("EAAG")).option("catalog_id", "1");
+            case EBAY -> config.baseUrl(base).tokenUrl(URI.create(base + "/identity/v1/oauth2/token"))
+                .secret("client_id", Secret.of("id")).secret("client_secret", Secret.of("secret"))
+                .secret("refresh_token", Secret.of("refresh")).itemId(SKU, "off-1");
+            case WALMART -> config.baseUrl(base).secret("client_id", Secret.of("id"))
+                .secret("client_secret", Secret.of("secret"));
+        };
     }
 
     private static final class Sample
@@ -65,7 +99,7 @@ public final class ConnectorPropagation
 
     public static void main(final String[] args) throws Exception
     {
-        int channels = 40;
+        int channels = 45;
         int orders = 300;
         int warmup = 40;
         double rate = 4;
@@ -79,7 +113,7 @@ public final class ConnectorPropagation
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--rate" -> rate = Double.parseDouble(args[++i]);
                 case "--unlimited" -> unlimited = true;
-                default -> throw new IllegalArgumentException("usage: ConnectorPropagation [--channels 40] "
+                default -> throw new IllegalArgumentException("usage: ConnectorPropagation [--channels 45] "
                     + "[--orders 300] [--warmup 40] [--rate 4] [--unlimited]");
             }
         }
@@ -91,20 +125,7 @@ public final class ConnectorPropagation
             {
                 final String id = String.format(Locale.ROOT, "ch-%02d", c);
                 final URI base = fakes.start();
-                final ConnectorConfig config = switch (c % 4)
-                {
-                    case 0 -> new ConnectorConfig(id, ConnectorConfig.Type.SHOPIFY).baseUrl(base).locationId("1")
-                        .secret("access_token", Secret.of("shpat_bench")).itemId(SKU, "1");
-                    case 1 -> new ConnectorConfig(id, ConnectorConfig.Type.AMAZON).baseUrl(base)
-                        .tokenUrl(URI.create(base + "/auth/o2/token")).seller("A2SELLER", "ATVPDKIKX0DER")
-                        .secret("client_id", Secret.of("id")).secret("client_secret", Secret.of("secret"))
-                        .secret("refresh_token", Secret.of("refresh"));
-                    case 2 -> new ConnectorConfig(id, ConnectorConfig.Type.WOOCOMMERCE).baseUrl(base)
-                        .secret("consumer_key", Secret.of("ck")).secret("consumer_secret", Secret.of("cs"))
-                        .itemId(SKU, "101");
-                    default -> new ConnectorConfig(id, ConnectorConfig.Type.WEBHOOK).baseUrl(URI.create(base + "/hook"))
-                        .secret("secret", Secret.of("whsec"));
-                };
+                final ConnectorConfig config = connector(id, TYPES[c % TYPES.length], base);
                 if (unlimited)
                 {
                     config.rate(10_000, 10_000);
@@ -147,6 +168,11 @@ public final class ConnectorPropagation
         final Histogram all = new Histogram(60_000_000_000L, 3);
         final Histogram each = new Histogram(60_000_000_000L, 3);
         final Histogram roundTrip = new Histogram(60_000_000_000L, 3);
+        final Histogram[] byType = new Histogram[TYPES.length];
+        for (int t = 0; t < TYPES.length; t++)
+        {
+            byType[t] = new Histogram(60_000_000_000L, 3);
+        }
         final boolean[] measuring = {false};
         server.sync().ackListener((channel, sku, available, version) ->
         {
@@ -169,6 +195,7 @@ public final class ConnectorPropagation
                         if (measuring[0])
                         {
                             each.recordValue(now - sample.sentNanos);
+                            byType[index % TYPES.length].recordValue(now - sample.sentNanos);
                         }
                         if (sample.remaining == 0)
                         {
@@ -238,6 +265,7 @@ public final class ConnectorPropagation
                         if (i >= warmup)
                         {
                             each.recordValue(answered - sent);
+                            byType[c % TYPES.length].recordValue(answered - sent);
                         }
                     }
                 }
@@ -265,6 +293,21 @@ public final class ConnectorPropagation
         print("order sent -> one channel acknowledged", each);
         print("order round trip (POST /v1/orders)", roundTrip);
         System.out.println("missed (never acknowledged): " + pending.size());
+        for (int t = 0; t < TYPES.length; t++)
+        {
+            print("order sent -> one " + TYPES[t].text() + " channel acknowledged", byType[t]);
+        }
+        System.out.println("10 000 changed SKUs at each type's default rate and batch limits (computed):");
+        for (final ConnectorConfig.Type type : TYPES)
+        {
+            final ConnectorConfig config = connector("x", type, URI.create("http://127.0.0.1:1")).conclude();
+            final long requests = (10_000 + config.batchSize() - 1) / config.batchSize();
+            final double drain = Math.max(0, requests - config.burst()) / config.requestsPerSecond();
+            System.out.printf(Locale.ROOT, "  %-12s %6.1f requests/s (burst %d) x %5d SKUs a request: %6d requests, %8.1f s%s%n",
+                type.text(), config.requestsPerSecond(), config.burst(), config.batchSize(), requests, drain,
+                type == ConnectorConfig.Type.WALMART ? " (one bulk feed: Walmart processes it asynchronously, up to 30 min)"
+                    : type == ConnectorConfig.Type.META ? " (the catalog ingests the batch asynchronously)" : "");
+        }
 
     }
 

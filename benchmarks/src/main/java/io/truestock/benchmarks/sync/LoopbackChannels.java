@@ -33,7 +33,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Channel APIs on loopback that accept every well-formed stock update at once: Shopify GraphQL (with a cost
  * bucket that never runs dry), the Login-with-Amazon token endpoint and Listings patches, WooCommerce batches
- * (echoing each product's new stock) and a webhook receiver. One server per channel, all on one Netty event loop,
+ * (echoing each product's new stock), a webhook receiver, and the marketplace APIs (TikTok Shop, Flipkart, Meta
+ * items_batch, eBay bulk_update_price_quantity, Walmart inventory and feeds) with their token endpoints and empty
+ * order lists for the order pollers. One server per channel, all on one Netty event loop,
  * so the measurement is the connectors' own path, not a slow fake.
  */
 final class LoopbackChannels implements AutoCloseable
@@ -88,7 +90,7 @@ final class LoopbackChannels implements AutoCloseable
         {
             body = TOKEN;
         }
-        else if (uri.startsWith("/listings/"))
+        else if (uri.startsWith("/listings/2021-08-01/"))
         {
             body = AMAZON_OK;
         }
@@ -96,11 +98,78 @@ final class LoopbackChannels implements AutoCloseable
         {
             body = wooEcho(request);
         }
+        else
+        {
+            body = marketplace(uri, request);
+        }
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
             Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return response;
+    }
+
+    private static final byte[] TIKTOK_OK = "{\"code\":0,\"message\":\"Success\",\"data\":{\"orders\":[],\"next_page_token\":\"\"}}"
+        .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] META_OK = "{\"handles\":[\"AczL\"],\"validation_status\":[]}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NO_ORDERS = ("{\"orders\":[],\"shipments\":[],\"hasMore\":false,"
+        + "\"list\":{\"meta\":{},\"elements\":{\"order\":[]}}}").getBytes(StandardCharsets.UTF_8);
+
+    /** The marketplace APIs' answers: tokens, acceptance of every item, no orders. */
+    private static byte[] marketplace(final String uri, final FullHttpRequest request)
+    {
+        if (uri.startsWith("/api/v2/token/refresh"))
+        {
+            return ("{\"code\":0,\"data\":{\"access_token\":\"tts\",\"access_token_expire_in\":"
+                + (System.currentTimeMillis() / 1000 + 86_400) + "}}").getBytes(StandardCharsets.UTF_8);
+        }
+        if (uri.startsWith("/oauth-service/oauth/token") || uri.equals("/identity/v1/oauth2/token") || uri.equals("/v3/token"))
+        {
+            return TOKEN;
+        }
+        if (uri.startsWith("/product/") || uri.startsWith("/order/"))
+        {
+            return TIKTOK_OK;
+        }
+        if (uri.endsWith("/items_batch"))
+        {
+            return META_OK;
+        }
+        final JsonNode root = read(request);
+        final ObjectNode out = JSON.createObjectNode();
+        if (uri.equals("/listings/v3/update/inventory"))
+        {
+            root.fieldNames().forEachRemaining(sku -> out.putObject(sku).put("status", "SUCCESS"));
+        }
+        else if (uri.equals("/sell/inventory/v1/bulk_update_price_quantity"))
+        {
+            final ArrayNode responses = out.putArray("responses");
+            root.path("requests").forEach(r -> responses.addObject().put("sku", r.path("sku").asText()).put("statusCode", 200));
+        }
+        else if (uri.startsWith("/v3/inventory"))
+        {
+            return root.isMissingNode() ? EMPTY_OK : root.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        else
+        {
+            return NO_ORDERS;
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode read(final FullHttpRequest request)
+    {
+        try
+        {
+            final byte[] in = new byte[request.content().readableBytes()];
+            request.content().readBytes(in);
+            final JsonNode root = JSON.readTree(in);
+            return root == null ? JSON.missingNode() : root;
+        }
+        catch (final Exception ex)
+        {
+            return JSON.missingNode();
+        }
     }
 
     private static byte[] wooEcho(final FullHttpRequest request)

@@ -66,6 +66,11 @@ abstract class ChannelClient
             case AMAZON -> new AmazonClient(config, http);
             case WOOCOMMERCE -> new WooCommerceClient(config, http);
             case WEBHOOK -> new WebhookClient(config, http);
+            case TIKTOK -> new TikTokShopClient(config, http);
+            case FLIPKART -> new FlipkartClient(config, http);
+            case META -> new MetaCatalogClient(config, http);
+            case EBAY -> new EbayClient(config, http);
+            case WALMART -> new WalmartClient(config, http);
         };
     }
 

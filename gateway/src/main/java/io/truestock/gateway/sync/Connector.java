@@ -70,6 +70,11 @@ public final class Connector
         return outbox;
     }
 
+    ChannelClient client()
+    {
+        return client;
+    }
+
     /**
      * Whether the SKU is synced to this channel (it has an item id), resolving and caching its ids the first
      * time. The resolution is deterministic, so concurrent first calls agree.

@@ -31,7 +31,12 @@ public final class ConnectorConfig
         SHOPIFY("shopify", 5, 10, 250, 2, Set.of("access_token", "webhook_secret")),
         AMAZON("amazon", 5, 10, 1, 4, Set.of("client_id", "client_secret", "refresh_token")),
         WOOCOMMERCE("woocommerce", 5, 10, 100, 2, Set.of("consumer_key", "consumer_secret", "webhook_secret")),
-        WEBHOOK("webhook", 50, 50, 100, 4, Set.of("secret"));
+        WEBHOOK("webhook", 50, 50, 100, 4, Set.of("secret")),
+        TIKTOK("tiktok", 5, 5, 1, 2, Set.of("app_key", "app_secret", "refresh_token")),
+        FLIPKART("flipkart", 5, 5, 10, 2, Set.of("client_id", "client_secret")),
+        META("meta", 1, 2, 5000, 1, Set.of("access_token", "app_secret", "verify_token")),
+        EBAY("ebay", 5, 10, 25, 2, Set.of("client_id", "client_secret", "refresh_token")),
+        WALMART("walmart", 5, 5, 10_000, 2, Set.of("client_id", "client_secret"));
 
         final String text;
         final double defaultRate;
@@ -70,7 +75,8 @@ public final class ConnectorConfig
                     return type;
                 }
             }
-            throw new IllegalArgumentException("unknown connector type '" + text + "' (shopify, amazon, woocommerce, webhook)");
+            throw new IllegalArgumentException("unknown connector type '" + text
+                + "' (shopify, amazon, woocommerce, webhook, tiktok, flipkart, meta, ebay, walmart)");
         }
     }
 
@@ -81,7 +87,7 @@ public final class ConnectorConfig
     private final String channel;
     private final Type type;
     private URI baseUrl;
-    private URI tokenUrl = URI.create("https://api.amazon.com/auth/o2/token");
+    private URI tokenUrl;
     private String apiVersion = "2026-04";
     private String locationId;
     private String sellerId;
@@ -90,6 +96,7 @@ public final class ConnectorConfig
     private final Map<String, String> itemIds = new HashMap<>();
     private final Map<String, String[]> variants = new HashMap<>();
     private final Map<String, Secret> secrets = new HashMap<>();
+    private final Map<String, String> options = new HashMap<>();
     private double requestsPerSecond = -1;
     private int burst = -1;
     private int maxAttempts = 10;
@@ -127,7 +134,7 @@ public final class ConnectorConfig
         }
         for (final String name : type.credentials)
         {
-            if (!secrets.containsKey(name) && !name.equals("webhook_secret"))
+            if (!secrets.containsKey(name) && !ChannelOptions.optionalCredential(type, name))
             {
                 throw new IllegalArgumentException(where + "credential '" + name + "' is required (" + name + "_env or "
                     + name + "_file)");
@@ -154,9 +161,7 @@ public final class ConnectorConfig
                     throw new IllegalArgumentException(where + "'seller_id' and 'marketplace_id' are required");
                 }
             }
-            default ->
-            {
-            }
+            default -> ChannelOptions.conclude(this, where);
         }
         if (requestsPerSecond < 0)
         {
@@ -262,6 +267,11 @@ public final class ConnectorConfig
             final String key = keys.next();
             if (COMMON.contains(key))
             {
+                continue;
+            }
+            if (ChannelOptions.allowed(config.type).contains(key))
+            {
+                config.option(key, node.get(key).isIntegralNumber() ? node.get(key).asText() : text(node, key, where));
                 continue;
             }
             final String credential = key.endsWith("_env") ? key.substring(0, key.length() - 4) :
@@ -642,9 +652,27 @@ public final class ConnectorConfig
         return baseUrl;
     }
 
+    /** The OAuth token endpoint: the configured one, else the channel's public one. */
     public URI tokenUrl()
     {
-        return tokenUrl;
+        return tokenUrl != null ? tokenUrl : ChannelOptions.defaultTokenUrl(type);
+    }
+
+    /** Sets a per-type option ({@link ChannelOptions} lists them: shop_cipher, catalog_id, ...). */
+    public ConnectorConfig option(final String name, final String value)
+    {
+        if (!ChannelOptions.allowed(type).contains(name))
+        {
+            throw new IllegalArgumentException("a " + type.text + " connector has no option '" + name + "'");
+        }
+        options.put(name, value);
+        return this;
+    }
+
+    /** A per-type option, or null when it is not set. */
+    public String option(final String name)
+    {
+        return options.get(name);
     }
 
     public String apiVersion()

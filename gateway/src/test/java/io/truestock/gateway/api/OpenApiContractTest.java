@@ -26,6 +26,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -51,10 +52,19 @@ class OpenApiContractTest
     private static final HttpServer PARTNER_RECEIVER = partnerReceiver();
 
     @RegisterExtension
-    static final ApiHarness api = new ApiHarness(config -> config.connectors().add(
+    static final ApiHarness api = new ApiHarness(config -> config.connectors().addAll(List.of(
         new ConnectorConfig("partner", ConnectorConfig.Type.WEBHOOK)
             .baseUrl(URI.create("http://127.0.0.1:" + PARTNER_RECEIVER.getAddress().getPort() + "/stock"))
-            .secret("secret", Secret.of(WEBHOOK_SECRET))));
+            .secret("secret", Secret.of(WEBHOOK_SECRET)),
+        new ConnectorConfig("whatsapp", ConnectorConfig.Type.META)
+            .baseUrl(URI.create("http://127.0.0.1:" + PARTNER_RECEIVER.getAddress().getPort()))
+            .secret("access_token", Secret.of("EAAG")).secret("app_secret", Secret.of(WEBHOOK_SECRET))
+            .secret("verify_token", Secret.of("verify")).option("catalog_id", "1"),
+        new ConnectorConfig("tiktok", ConnectorConfig.Type.TIKTOK)
+            .baseUrl(URI.create("http://127.0.0.1:" + PARTNER_RECEIVER.getAddress().getPort()))
+            .secret("app_key", Secret.of("key")).secret("app_secret", Secret.of(WEBHOOK_SECRET))
+            .secret("refresh_token", Secret.of("refresh")).option("shop_cipher", "c")
+            .option("orders_poll_seconds", "86400"))));
     private static OpenApiContract contract;
     private static OpenApiContract closedContract;
 
@@ -217,7 +227,7 @@ class OpenApiContractTest
         call("PUT /v1/locations/{id}", "/v1/locations/oak", 401, null, "{\"name\":\"x\"}");
         call("PUT /v1/locations/{id}", "/v1/locations/oak", 403, agent, "{\"name\":\"x\"}");
 
-        for (final String channel : new String[] {"shopify", "amazon", "partner"})
+        for (final String channel : new String[] {"shopify", "amazon", "partner", "whatsapp"})
         {
             call("PUT /v1/channels/{id}", "/v1/channels/" + channel, 200, ADMIN_TOKEN,
                 "{\"name\":\"" + channel + "\",\"locations\":[\"oak\",\"nj\"],\"percent\":100,\"buffer\":0," +
@@ -413,6 +423,24 @@ class OpenApiContractTest
         call(webhook, partnerHook, 401, null, order, Signatures.TIMESTAMP_HEADER, timestamp,
             Signatures.SIGNATURE_HEADER, "v1=00");
         call(webhook, "/v1/channels/amazon/webhooks/orders", 404, null, order);
+
+        final String handshake = "GET /v1/channels/{id}/webhooks/orders";
+        call(handshake, "/v1/channels/whatsapp/webhooks/orders?hub.mode=subscribe&hub.verify_token=verify&hub.challenge=42",
+            200, null, null);
+        call(handshake, "/v1/channels/whatsapp/webhooks/orders?hub.mode=subscribe&hub.verify_token=no&hub.challenge=42",
+            401, null, null);
+        call(handshake, partnerHook, 405, null, null);
+        final String message = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\",\"changes\":[{"
+            + "\"value\":{\"messages\":[{\"id\":\"wamid.C1\",\"type\":\"order\",\"order\":{\"product_items\":["
+            + "{\"product_retailer_id\":\"shoe\",\"quantity\":1}]}}]},\"field\":\"messages\"}]}]}";
+        final String hub = "sha256=" + java.util.HexFormat.of().formatHex(Signatures.hmac(Secret.of(WEBHOOK_SECRET),
+            message.getBytes(StandardCharsets.UTF_8)));
+        call(webhook, "/v1/channels/whatsapp/webhooks/orders", 201, null, message, "X-Hub-Signature-256", hub);
+        call(webhook, "/v1/channels/whatsapp/webhooks/orders", 401, null, message, "X-Hub-Signature-256", "sha256=00");
+        final String push = "{\"type\":1,\"shop_id\":\"7494\",\"data\":{\"order_id\":\"576461413038785752\"}}";
+        final String pushSignature = java.util.HexFormat.of().formatHex(Signatures.hmac(Secret.of(WEBHOOK_SECRET),
+            "key".getBytes(StandardCharsets.UTF_8), push.getBytes(StandardCharsets.UTF_8)));
+        call(webhook, "/v1/channels/tiktok/webhooks/orders", 200, null, push, "Authorization", pushSignature);
 
         final String updates = "GET /v1/channels/{id}/updates";
         call(updates, "/v1/channels/shopify/updates", 406, agent, null);

@@ -10,9 +10,10 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The issue's storm: 10 000 stock and price changes over 1 000 SKUs while four fake channels (Shopify, Amazon, WooCommerce,
- * a signed webhook) throttle with 429s, fail with 5xx, swallow requests until the client times out, and answer
- * slowly. Afterwards every fake holds exactly the engine's final published value and price of every SKU, no fake
+ * The issue's storm: 10 000 stock and price changes over 1 000 SKUs while nine fake channels (Shopify, Amazon,
+ * WooCommerce, a signed webhook, TikTok Shop, Flipkart, a Meta catalog, eBay and Walmart) throttle with 429s, fail with
+ * 5xx, swallow requests until the client times out, and answer slowly. Afterwards every fake holds exactly the
+ * engine's final published value of every SKU (and its final price, on the channels that carry prices), no fake
  * ever applied an older version over a newer one, every request had the right auth and shape, and nothing was
  * dead-lettered.
  */
@@ -30,9 +31,14 @@ class ChannelSyncStormTest
         try (FakeShopify shopify = new FakeShopify(1, "2026-04", 400, 2_000);
              FakeAmazon amazon = new FakeAmazon(2);
              FakeWooCommerce woo = new FakeWooCommerce(3);
-             FakeWebhookReceiver partner = new FakeWebhookReceiver(4))
+             FakeWebhookReceiver partner = new FakeWebhookReceiver(4);
+             FakeTikTokShop tiktok = new FakeTikTokShop(5);
+             FakeFlipkart flipkart = new FakeFlipkart(6);
+             FakeMetaCatalog meta = new FakeMetaCatalog(7);
+             FakeEbay ebay = new FakeEbay(8);
+             FakeWalmart walmart = new FakeWalmart(9))
         {
-            final List<FakeChannel> fakes = List.of(shopify, amazon, woo, partner);
+            final List<FakeChannel> fakes = List.of(shopify, amazon, woo, partner, tiktok, flipkart, meta, ebay, walmart);
             fakes.forEach(f ->
             {
                 f.faults = FakeChannel.Faults.storm();
@@ -43,16 +49,19 @@ class ChannelSyncStormTest
             final ConnectorConfig amazonConfig = SyncHarness.amazon(amazon).rate(2_000, 50).maxInFlight(8);
             final ConnectorConfig wooConfig = SyncHarness.woo(woo).batchSize(100);
             final ConnectorConfig partnerConfig = SyncHarness.webhook(partner).batchSize(100);
-            final List<ConnectorConfig> configs = List.of(shopifyConfig, amazonConfig, wooConfig, partnerConfig);
+            final List<ConnectorConfig> configs = List.of(shopifyConfig, amazonConfig, wooConfig, partnerConfig,
+                Marketplaces.tiktok(tiktok).maxInFlight(8), Marketplaces.flipkart(flipkart).maxInFlight(4),
+                Marketplaces.meta(meta).batchSize(100).maxInFlight(2), Marketplaces.ebay(ebay).maxInFlight(4),
+                Marketplaces.walmart(walmart).batchSize(100).option("feed_threshold", "20").option("feed_poll_millis", "20"));
             for (final ConnectorConfig config : configs)
             {
                 SyncHarness.mapItems(config, SKUS);
-                config.rate(Math.max(config.type() == ConnectorConfig.Type.AMAZON ? 2_000 : 200, 1), 50)
-                    .retry(1000, 5, 200).timeoutMillis(250);
+                final boolean single = config.type().maxBatch() == 1;
+                config.rate(single ? 2_000 : 200, 50).retry(1000, 5, 200).timeoutMillis(250);
             }
             try (SyncHarness harness = SyncHarness.start(dir, configs))
             {
-                harness.catalog(SKUS, "shopify", "amazon", "woo", "partner");
+                harness.catalog(SKUS, "shopify", "amazon", "woo", "partner", "tiktok", "flipkart", "meta", "ebay", "walmart");
                 final Random random = new Random(42);
                 for (int i = 0; i < CHANGES; i++)
                 {
@@ -77,16 +86,27 @@ class ChannelSyncStormTest
                     harness.inSync(shopify, "shopify", ConnectorConfig.Type.SHOPIFY, SKUS)
                         && harness.inSync(amazon, "amazon", ConnectorConfig.Type.AMAZON, SKUS)
                         && harness.inSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS)
-                        && harness.inSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS), 240);
+                        && harness.inSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS)
+                        && configs.stream().skip(4).allMatch(c -> harness.inSync(fakes.get(configs.indexOf(c)),
+                            c.channel(), c.type(), SKUS)), 240);
                 harness.assertInSync(shopify, "shopify", ConnectorConfig.Type.SHOPIFY, SKUS);
                 harness.assertInSync(amazon, "amazon", ConnectorConfig.Type.AMAZON, SKUS);
                 harness.assertInSync(woo, "woo", ConnectorConfig.Type.WOOCOMMERCE, SKUS);
                 harness.assertInSync(partner, "partner", ConnectorConfig.Type.WEBHOOK, SKUS);
+                for (int i = 4; i < configs.size(); i++)
+                {
+                    harness.assertInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS);
+                }
                 assertThat(synced).isTrue();
-                // Every fake (fakes and configs in the same order) ends showing the engine's final price too.
-                final boolean priced = SyncHarness.await(() -> java.util.stream.IntStream.range(0, fakes.size())
+                // Every fake whose channel carries prices (fakes and configs in the same order) ends showing the
+                // engine's final price too; TikTok Shop, Flipkart and Walmart take prices on endpoints not used.
+                final List<Integer> pricedChannels = java.util.stream.IntStream.range(0, fakes.size())
+                    .filter(i -> harness.server.sync().connector(configs.get(i).channel()).carriesPrices())
+                    .boxed().toList();
+                assertThat(pricedChannels).hasSize(6);
+                final boolean priced = SyncHarness.await(() -> pricedChannels.stream()
                     .allMatch(i -> harness.pricesInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS)), 120);
-                for (int i = 0; i < fakes.size(); i++)
+                for (final int i : pricedChannels)
                 {
                     harness.assertPricesInSync(fakes.get(i), configs.get(i).channel(), configs.get(i).type(), SKUS);
                 }

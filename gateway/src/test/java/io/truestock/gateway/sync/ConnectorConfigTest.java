@@ -19,6 +19,12 @@ class ConnectorConfigTest
 
     private ServerConfig load(final String yaml) throws Exception
     {
+        return load(dir, yaml);
+    }
+
+    /** The server config of this YAML written to {@code dir}/truestock.yaml. */
+    static ServerConfig load(final Path dir, final String yaml) throws Exception
+    {
         final Path file = dir.resolve("truestock.yaml");
         Files.writeString(file, yaml);
         final ServerConfig config = new ServerConfig();
@@ -91,7 +97,7 @@ class ConnectorConfigTest
             + "    acess_token_env: X\n")).hasMessageContaining("unknown key 'connectors.s.acess_token_env'");
         assertThatThrownBy(() -> load("connectors:\n  s:\n    type: shopify\n    base_url: https://x\n    location_id: '1'\n"))
             .hasMessageContaining("credential 'access_token' is required");
-        assertThatThrownBy(() -> load("connectors:\n  s:\n    type: ebay\n")).hasMessageContaining("unknown connector type");
+        assertThatThrownBy(() -> load("connectors:\n  s:\n    type: etsy\n")).hasMessageContaining("unknown connector type");
         assertThatThrownBy(() -> load("connectors:\n  w:\n    type: woocommerce\n    base_url: https://x\n"
             + "    consumer_key_env: TRUESTOCK_TEST_UNSET_VARIABLE\n    consumer_secret_env: TRUESTOCK_TEST_UNSET_VARIABLE\n"))
             .hasMessageContaining("TRUESTOCK_TEST_UNSET_VARIABLE is not set");

@@ -52,7 +52,7 @@ final class SyncHarness implements AutoCloseable
     {
         final ServerConfig config = new ServerConfig().dataDir(dataDir).httpPort(0).binaryPort(-1).adminToken(ADMIN)
             .ioThreads(2);
-        config.engine().maxSkus(maxSkus).maxLocations(4).maxChannels(8);
+        config.engine().maxSkus(maxSkus).maxLocations(4).maxChannels(16);
         config.connectors().addAll(connectors);
         return new SyncHarness(TruestockServer.start(config));
     }
@@ -102,9 +102,7 @@ final class SyncHarness implements AutoCloseable
                 case SHOPIFY -> config.itemId(sku(n), FakeShopify.item(n))
                     .variant(sku(n), FakeShopify.product(n), FakeShopify.variant(n));
                 case WOOCOMMERCE -> config.itemId(sku(n), Long.toString(5000 + n));
-                default ->
-                {
-                }
+                default -> Marketplaces.mapItem(config, n);
             }
         }
     }
@@ -116,7 +114,7 @@ final class SyncHarness implements AutoCloseable
         {
             case SHOPIFY -> FakeShopify.item(n);
             case WOOCOMMERCE -> Long.toString(5000 + n);
-            default -> sku(n);
+            default -> Marketplaces.itemOf(type, n);
         };
     }
 
@@ -237,12 +235,12 @@ final class SyncHarness implements AutoCloseable
         }
     }
 
-    /** The generic webhook carries the effective price only; the shops carry the regular price beside it. */
+    /** The generic webhook and eBay carry the effective price only; the shops carry the regular price beside it. */
     private static boolean priceMatches(final FakeChannel.HeldPrice held, final ConnectorConfig.Type type,
         final long[] engine)
     {
         return held != null && held.shown() == engine[0]
-            && (type == ConnectorConfig.Type.WEBHOOK || held.regular() == engine[1]);
+            && (type == ConnectorConfig.Type.WEBHOOK || type == ConnectorConfig.Type.EBAY || held.regular() == engine[1]);
     }
 
     void assertInSync(final FakeChannel fake, final String channel, final ConnectorConfig.Type type, final int skus)

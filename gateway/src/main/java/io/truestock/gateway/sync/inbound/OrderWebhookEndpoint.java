@@ -26,6 +26,7 @@ import io.truestock.gateway.http.Responses;
 import io.truestock.gateway.sync.ChannelSync;
 import io.truestock.gateway.sync.Connector;
 import io.truestock.gateway.sync.ConnectorConfig;
+import io.truestock.gateway.sync.OrderPoller;
 import io.truestock.gateway.sync.Secret;
 import io.truestock.gateway.sync.Signatures;
 
@@ -51,7 +52,8 @@ import java.util.function.LongSupplier;
  * refused).</li>
  * </ul>
  * A missing or wrong signature is 401 and changes nothing; a redelivered order answers 200 with the first outcome
- * and {@code Idempotent-Replayed: true}, and changes nothing.
+ * and {@code Idempotent-Replayed: true}, and changes nothing. The marketplace channels' pushes (Meta, TikTok Shop)
+ * are answered by {@link MarketplaceWebhooks}.
  */
 public final class OrderWebhookEndpoint implements Api.Extension
 {
@@ -64,10 +66,19 @@ public final class OrderWebhookEndpoint implements Api.Extension
     private final LongSupplier clockMillis;
     private final Limits limits;
     private final Map<String, Map<String, String>> reverseItemIds = new ConcurrentHashMap<>();
+    private final MarketplaceWebhooks marketplaces;
 
     public OrderWebhookEndpoint(final Engine engine, final Sequencer runtime, final ChannelSync sync,
         final LongSupplier clockMillis)
     {
+        this(engine, runtime, sync, clockMillis, null);
+    }
+
+    /** With the order poller that a TikTok Shop push wakes (null when no channel's orders are polled). */
+    public OrderWebhookEndpoint(final Engine engine, final Sequencer runtime, final ChannelSync sync,
+        final LongSupplier clockMillis, final OrderPoller poller)
+    {
+        this.marketplaces = new MarketplaceWebhooks(this, runtime, poller);
         this.engine = engine;
         this.runtime = runtime;
         this.sync = sync;
@@ -90,15 +101,20 @@ public final class OrderWebhookEndpoint implements Api.Extension
         {
             throw ApiException.notFound("no such resource: " + query.path());
         }
-        if (!exchange.request().method().equals(HttpMethod.POST))
-        {
-            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request", "use POST", null);
-        }
         final String channel = path.get(2);
         final Connector connector = Ids.isValid(channel) ? sync.connector(channel) : null;
         if (connector == null || connector.config().type() == ConnectorConfig.Type.AMAZON)
         {
             throw ApiException.notFound("channel '" + channel + "' has no order webhook");
+        }
+        if (MarketplaceWebhooks.handles(connector.config().type()))
+        {
+            marketplaces.handle(exchange, connector.config(), query);
+            return;
+        }
+        if (!exchange.request().method().equals(HttpMethod.POST))
+        {
+            throw new ApiException(HttpResponseStatus.METHOD_NOT_ALLOWED, "invalid_request", "use POST", null);
         }
         final ConnectorConfig config = connector.config();
         final byte[] body = ByteBufUtil.getBytes(exchange.request().content());
@@ -186,6 +202,25 @@ public final class OrderWebhookEndpoint implements Api.Extension
         }
     }
 
+    /** The body as a JSON object, or a 400 naming the problem. */
+    JsonNode parse(final byte[] body)
+    {
+        final JsonNode root;
+        try
+        {
+            root = JSON.readTree(body);
+        }
+        catch (final IOException ex)
+        {
+            throw ApiException.invalid("the body is not valid JSON", "$");
+        }
+        if (root == null || !root.isObject())
+        {
+            throw ApiException.invalid("the body must be a JSON object", "$");
+        }
+        return root;
+    }
+
     private ChannelOrder shopify(final JsonNode root, final ConnectorConfig config)
     {
         final String orderId = orderId(root.path("id"), "$.id");
@@ -253,7 +288,7 @@ public final class OrderWebhookEndpoint implements Api.Extension
     }
 
     /** Lines without a SKU (gift cards, custom items) are not stock and are skipped; duplicates are summed. */
-    private void addLine(final Map<String, Long> lines, final String sku, final JsonNode quantity,
+    void addLine(final Map<String, Long> lines, final String sku, final JsonNode quantity,
         final String param)
     {
         if (sku == null)
@@ -277,7 +312,7 @@ public final class OrderWebhookEndpoint implements Api.Extension
     }
 
     /** The engine SKU of a line: its SKU text (or the SKU whose item id it is), else its product id mapped back. */
-    private String sku(final ConnectorConfig config, final String lineSku, final String productId)
+    String sku(final ConnectorConfig config, final String lineSku, final String productId)
     {
         final Map<String, String> reverse = reverseItemIds.computeIfAbsent(config.channel(), c ->
         {
@@ -309,14 +344,14 @@ public final class OrderWebhookEndpoint implements Api.Extension
         return text.isEmpty() || text.length() > 32 ? null : text;
     }
 
-    private static void ignored(final Exchange exchange, final String why)
+    static void ignored(final Exchange exchange, final String why)
     {
         final JsonOut out = new JsonOut(exchange.allocator());
         out.startObject().field("ignored", true).field("detail", why).endObject();
         exchange.respond(Responses.json(HttpResponseStatus.OK, out.finish()));
     }
 
-    private void submit(final Exchange exchange, final String channel, final ChannelOrder order)
+    void submit(final Exchange exchange, final String channel, final ChannelOrder order)
     {
         final String key = exchange.request().headers().get("Idempotency-Key");
         if (key != null && (key.isEmpty() || key.length() > 255))

@@ -1,0 +1,126 @@
+package io.truestock.gateway.sync;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the marketplace connectors (TikTok Shop, Flipkart, Meta catalog, eBay, Walmart) share: the engine version
+ * of a batch on the wire ({@code X-Truestock-Version}: every value in the batch is the engine's latest as of that
+ * version, and a later batch never carries a lower one; the channels ignore the header, a proxy or the tests' fakes
+ * read it), form and Basic encodings for token requests, and a SKU-keyed item id split.
+ */
+abstract class MarketplaceClient extends ChannelClient
+{
+    static final String VERSION_HEADER = "X-Truestock-Version";
+
+    MarketplaceClient(final ConnectorConfig config, final java.net.http.HttpClient http)
+    {
+        super(config, http);
+    }
+
+    /** The batch's engine version: the highest of its values' versions and of the versions the outbox had seen. */
+    static long asOf(final List<Update> batch)
+    {
+        long version = 0;
+        for (final Update u : batch)
+        {
+            version = Math.max(version, Math.max(u.version(), u.asOfVersion()));
+        }
+        return version;
+    }
+
+    HttpRequest.Builder versioned(final java.net.URI uri, final List<Update> batch)
+    {
+        return request(uri).header(VERSION_HEADER, Long.toString(asOf(batch)));
+    }
+
+    static String encode(final String text)
+    {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** {@code Basic base64(id:secret)} of two credentials. */
+    String basic(final String id, final String secret)
+    {
+        return "Basic " + Base64.getEncoder().encodeToString((config.secret(id).reveal() + ':'
+            + config.secret(secret).reveal()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An {@code application/x-www-form-urlencoded} body of name/value pairs. */
+    static HttpRequest.BodyPublisher form(final String... pairs)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (int i = 0; i < pairs.length; i += 2)
+        {
+            text.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
+                .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return HttpRequest.BodyPublishers.ofString(text.toString(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Sends one request for {@code size} updates: a transport failure or a retryable status retries them all, a
+     * 401 answers {@link OAuthToken#UNAUTHORIZED} (the token is dropped and the batch retried), any other non-2xx
+     * refuses them, and a 2xx body is read by {@code answer}, which retries the batch when the body is unreadable.
+     */
+    CompletableFuture<Delivery> call(final int size, final HttpRequest request, final Answer answer)
+    {
+        return exchange(request).handle((response, failure) ->
+        {
+            if (failure != null)
+            {
+                return transportFailure(size, failure);
+            }
+            if (response.statusCode() == 401)
+            {
+                return OAuthToken.UNAUTHORIZED;
+            }
+            final Delivery byStatus = byStatus(size, response, System.currentTimeMillis());
+            if (byStatus != null)
+            {
+                return byStatus;
+            }
+            try
+            {
+                return answer.read(JSON.readTree(response.body()));
+            }
+            catch (final java.io.IOException ex)
+            {
+                return Delivery.all(size, Delivery.Status.RETRY, "unreadable response");
+            }
+        });
+    }
+
+    /** Reads a channel's 2xx answer into the fate of each update. */
+    interface Answer
+    {
+        Delivery read(JsonNode root) throws java.io.IOException;
+    }
+
+    /** The mapped item id, else the engine SKU itself. */
+    String mappedOrSku(final String skuId)
+    {
+        final String mapped = config.itemId(skuId);
+        return mapped == null ? skuId : mapped;
+    }
+
+    /** The item id's part before the first '/', or the whole id (ids like {@code product/sku}). */
+    static String head(final String itemId)
+    {
+        final int slash = itemId.indexOf('/');
+        return slash < 0 ? itemId : itemId.substring(0, slash);
+    }
+
+    /** The item id's part after the first '/', or null. */
+    static String tail(final String itemId)
+    {
+        final int slash = itemId.indexOf('/');
+        return slash < 0 ? null : itemId.substring(slash + 1);
+    }
+}

@@ -1,0 +1,309 @@
+package io.truestock.gateway.sync;
+
+import io.truestock.engine.Engine;
+import io.truestock.engine.Ids;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.runtime.Sequencer;
+import io.truestock.gateway.rules.Limits;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
+
+/**
+ * Reads the orders of the channels without an order push (TikTok Shop, whose push carries no lines, Flipkart,
+ * eBay, Walmart) every {@code orders_poll_seconds} (60 by default), and on a verified push ({@link #wake}). Each
+ * order becomes the engine's idempotent channel order ({@code POST /v1/orders} semantics: keyed by channel and
+ * order id, never refused for stock), principal {@code poller:<channel>}. The cursor (the creation instant up to
+ * which every order was recorded) is persisted per channel in {@code <data dir>/orders/<channel>.cursor}, written to
+ * a temporary file, forced to disk and renamed over the old one, with a checksum; it moves only after every order
+ * of the poll was recorded, so a crash re-reads orders (absorbed as duplicates) and never skips one. Each poll asks
+ * from {@link #OVERLAP_MILLIS} before the cursor (orders the channel indexes late), at most {@link #MAX_PAGES} pages;
+ * a poll that did not finish leaves the cursor where it was and is tried again within 5 s, and a channel the engine
+ * does not define yet is not read. A new connector starts at its first poll; a cursor
+ * that does not read back (corrupted) restarts {@link #LOOKBACK_MILLIS} back. One thread polls every channel in turn; nothing spins.
+ */
+public final class OrderPoller implements AutoCloseable
+{
+    static final long OVERLAP_MILLIS = 60_000;
+    static final long LOOKBACK_MILLIS = 24 * 3_600_000L;
+    static final int MAX_PAGES = 50;
+    static final long RETRY_MILLIS = 5_000;
+    private static final long REQUEST_TIMEOUT_MILLIS = 60_000;
+
+    private final Engine engine;
+    private final Sequencer runtime;
+    private final Path dir;
+    private final Limits limits;
+    private final Map<String, OrderSource> sources = new LinkedHashMap<>();
+    private final Map<String, ConnectorConfig> configs = new HashMap<>();
+    /** Per channel, item id -> engine SKU (the item ids are fixed once the server runs). */
+    private final Map<String, Map<String, String>> reverseItemIds = new HashMap<>();
+    private final Map<String, ScheduledFuture<?>> woken = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService scheduler;
+    /** Orders recorded (first time) per channel; duplicates and refusals are counted apart. */
+    final Map<String, AtomicLong> recorded = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> duplicates = new ConcurrentHashMap<>();
+    final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
+    final AtomicLong polls = new AtomicLong();
+
+    private OrderPoller(final Engine engine, final Sequencer runtime, final ChannelSync sync, final Path dataDir)
+    {
+        this.engine = engine;
+        this.runtime = runtime;
+        this.dir = dataDir.resolve("orders");
+        this.limits = new Limits(engine.config());
+        for (final Connector connector : sync.connectors())
+        {
+            if (connector.client() instanceof OrderSource source)
+            {
+                sources.put(connector.config().channel(), source);
+                configs.put(connector.config().channel(), connector.config());
+                final Map<String, String> reverse = new HashMap<>();
+                connector.config().itemIds().forEach((sku, item) -> reverse.put(item, sku));
+                reverseItemIds.put(connector.config().channel(), reverse);
+                recorded.put(connector.config().channel(), new AtomicLong());
+                duplicates.put(connector.config().channel(), new AtomicLong());
+                refused.put(connector.config().channel(), new AtomicLong());
+            }
+        }
+        this.scheduler = sources.isEmpty() ? null : Executors.newSingleThreadScheduledExecutor(r ->
+        {
+            final Thread thread = new Thread(r, "truestock-orders");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts polling every channel whose connector reads orders by polling. */
+    public static OrderPoller start(final Engine engine, final Sequencer runtime, final ChannelSync sync,
+        final Path dataDir)
+    {
+        final OrderPoller poller = new OrderPoller(engine, runtime, sync, dataDir);
+        poller.configs.forEach((channel, config) ->
+        {
+            final long seconds = ChannelOptions.number(config, "orders_poll_seconds", 60);
+            poller.scheduler.scheduleWithFixedDelay(() -> poller.pollQuietly(channel), 0, seconds, TimeUnit.SECONDS);
+        });
+        return poller;
+    }
+
+    /** True when this channel's orders are polled (a push for it should call {@link #wake}). */
+    public boolean polls(final String channel)
+    {
+        return sources.containsKey(channel);
+    }
+
+    /** Polls the channel soon (once, however many pushes arrive meanwhile). */
+    public void wake(final String channel)
+    {
+        wakeIn(channel, 0);
+    }
+
+    private void wakeIn(final String channel, final long delayMillis)
+    {
+        if (sources.containsKey(channel))
+        {
+            woken.computeIfAbsent(channel, c -> scheduler.schedule(() ->
+            {
+                woken.remove(c);
+                pollQuietly(c);
+            }, delayMillis, TimeUnit.MILLISECONDS));
+        }
+    }
+
+    /** A poll; one that did not finish is tried again within {@link #RETRY_MILLIS} rather than a whole interval. */
+    private void pollQuietly(final String channel)
+    {
+        boolean finished = false;
+        try
+        {
+            finished = poll(channel);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A failed poll leaves the cursor; the retry asks again.
+            System.getLogger(OrderPoller.class.getName()).log(System.Logger.Level.WARNING,
+                "order poll of " + channel + " failed: " + ex.getClass().getSimpleName());
+        }
+        if (!finished)
+        {
+            wakeIn(channel, Math.min(RETRY_MILLIS, ChannelOptions.number(configs.get(channel), "orders_poll_seconds", 60) * 1000));
+        }
+    }
+
+    /** One poll: every page since the cursor, each order recorded, then the cursor moved. False if unfinished. */
+    boolean poll(final String channel)
+    {
+        polls.incrementAndGet();
+        if (engine.channelIndex(channel) < 0)
+        {
+            // The channel is not defined yet: its orders could not be recorded, so they are not read.
+            return false;
+        }
+        final OrderSource source = sources.get(channel);
+        final long cursor = readCursor(channel);
+        long newest = cursor;
+        String page = null;
+        for (int pages = 0; pages < MAX_PAGES; pages++)
+        {
+            final OrderSource.Page result;
+            try
+            {
+                result = source.orders(Math.max(0, cursor - OVERLAP_MILLIS), page)
+                    .get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            }
+            catch (final Exception ex)
+            {
+                return false;
+            }
+            if (result == null)
+            {
+                return false;
+            }
+            for (final OrderSource.Order order : result.orders())
+            {
+                if (!record(channel, order))
+                {
+                    return false;
+                }
+                newest = Math.max(newest, order.createdAtMillis());
+            }
+            if (result.next() == null)
+            {
+                writeCursor(channel, newest);
+                return true;
+            }
+            page = result.next();
+        }
+        return false;
+    }
+
+    /** Records one order; false when the engine could not take it now (overloaded), so the poll stops. */
+    private boolean record(final String channel, final OrderSource.Order order)
+    {
+        final String orderId = Ids.isValid(order.orderId()) ? order.orderId() : null;
+        final Map<String, Long> lines = new LinkedHashMap<>();
+        final Map<String, String> reverse = reverseItemIds.get(channel);
+        order.lines().forEach((channelSku, qty) ->
+        {
+            final String sku = engine.skuIndex(channelSku) >= 0 ? channelSku : reverse.get(channelSku);
+            if (sku != null && engine.skuIndex(sku) >= 0)
+            {
+                lines.merge(sku, qty, Long::sum);
+            }
+        });
+        final boolean valid = orderId != null && !lines.isEmpty() && lines.size() <= limits.maxLines()
+            && lines.values().stream().allMatch(limits::isQuantity);
+        if (!valid)
+        {
+            // Not stock of this engine (unknown SKUs only) or not an order the API would take: nothing to record.
+            refused.get(channel).incrementAndGet();
+            return true;
+        }
+        final Outcome outcome;
+        try
+        {
+            outcome = runtime.submit(command ->
+            {
+                command.order(channel, orderId).destination(order.country(), order.postalCode());
+                lines.forEach(command::addLine);
+                command.principal("poller:" + channel);
+            }).get(REQUEST_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception ex)
+        {
+            return false;
+        }
+        (outcome.accepted() ? outcome.duplicate() ? duplicates : recorded : refused).get(channel).incrementAndGet();
+        return true;
+    }
+
+    /**
+     * The persisted cursor; now when there is none (a new connector reads orders from its start), and
+     * {@link #LOOKBACK_MILLIS} before now when it does not verify.
+     */
+    long readCursor(final String channel)
+    {
+        final Path file = dir.resolve(channel + ".cursor");
+        if (!Files.exists(file))
+        {
+            return System.currentTimeMillis();
+        }
+        try
+        {
+            final String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+            if (parts.length == 3 && parts[0].equals("v1") && Long.toHexString(crc(parts[1])).equals(parts[2]))
+            {
+                return Long.parseLong(parts[1]);
+            }
+        }
+        catch (final IOException | NumberFormatException ex)
+        {
+            // no cursor yet, or unreadable: start from the lookback
+        }
+        return System.currentTimeMillis() - LOOKBACK_MILLIS;
+    }
+
+    private void writeCursor(final String channel, final long millis)
+    {
+        try
+        {
+            Files.createDirectories(dir);
+            final Path tmp = dir.resolve(channel + ".cursor.tmp");
+            final String text = "v1 " + millis + " " + Long.toHexString(crc(Long.toString(millis))) + "\n";
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING))
+            {
+                out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
+                out.force(true);
+            }
+            Files.move(tmp, dir.resolve(channel + ".cursor"), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (final IOException ex)
+        {
+            // The cursor stays where it was: the next poll reads the same orders again, recorded as duplicates.
+            System.getLogger(OrderPoller.class.getName()).log(System.Logger.Level.WARNING,
+                "cannot write the order cursor of " + channel + ": " + ex.getMessage());
+        }
+    }
+
+    private static long crc(final String text)
+    {
+        final CRC32 crc = new CRC32();
+        crc.update(text.getBytes(StandardCharsets.US_ASCII));
+        return crc.getValue();
+    }
+
+    @Override
+    public void close()
+    {
+        if (scheduler != null)
+        {
+            scheduler.shutdownNow();
+            try
+            {
+                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
