@@ -63,12 +63,9 @@ final class CommandFingerprint
         return h;
     }
 
+    /** Never given null: a price list's base, channel prices and sale prices are all required. */
     private static long mix(final long h, final Price price)
     {
-        if (price == null)
-        {
-            return mix(h, 0x1b873593L);
-        }
         return mix(mix(h, price.amountMinor()), price.currency());
     }
 

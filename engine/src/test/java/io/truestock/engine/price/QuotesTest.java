@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -55,5 +56,12 @@ class QuotesTest
         assertThat(quotes.verify("q_" + "!".repeat(Quotes.ID_LENGTH - 2))).isNull();
         assertThat(quotes.verify(null)).isNull();
         assertThat(quotes.verify(id)).isNotNull();
+    }
+
+    @Test
+    void aKeyOfSixteenBytesIsTheShortestTaken()
+    {
+        assertThat(new Quotes(new byte[16])).isNotNull();
+        assertThatThrownBy(() -> new Quotes(new byte[15])).isInstanceOf(IllegalArgumentException.class);
     }
 }
