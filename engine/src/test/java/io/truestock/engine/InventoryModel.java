@@ -402,7 +402,7 @@ final class InventoryModel
         return Arrays.asList(c.type(), c.sku(), c.location(), c.channel(), c.quantity(), c.expected(), c.safety(),
             c.ttlSeconds(), c.reservationId(), c.orderId(), c.destinationCountry(), c.destinationPostalCode(),
             c.reason(), c.reference(), lines, c.locationSpec(), c.channelSpec(), c.skuSpec(), c.priceSpec(),
-            c.carrier(), c.carrierSpec(), quotes(c));
+            c.carrier(), c.carrierSpec(), quotes(c), c.service(), c.stockImport());
     }
 
     private static List<List<Object>> quotes(final Command c)

@@ -17,8 +17,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,12 +81,22 @@ public final class OrderPoller implements AutoCloseable
                 refused.put(connector.config().channel(), new AtomicLong());
             }
         }
-        this.scheduler = sources.isEmpty() ? null : Executors.newSingleThreadScheduledExecutor(r ->
+        if (sources.isEmpty())
         {
-            final Thread thread = new Thread(r, "truestock-orders");
-            thread.setDaemon(true);
-            return thread;
-        });
+            this.scheduler = null;
+        }
+        else
+        {
+            final ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r ->
+            {
+                final Thread thread = new Thread(r, "truestock-orders");
+                thread.setDaemon(true);
+                return thread;
+            });
+            // At close only the poll under way finishes; polls not yet due are dropped.
+            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            this.scheduler = executor;
+        }
     }
 
     /** Starts polling every channel whose connector reads orders by polling. */
@@ -295,10 +305,16 @@ public final class OrderPoller implements AutoCloseable
     {
         if (scheduler != null)
         {
-            scheduler.shutdownNow();
+            // A poll under way finishes (its cursor written whole) before the channel reader stops; one stuck on
+            // the channel is interrupted after 5 s, and its orders are read again at the next start.
+            scheduler.shutdown();
             try
             {
-                scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                if (!scheduler.awaitTermination(5, TimeUnit.SECONDS))
+                {
+                    scheduler.shutdownNow();
+                    scheduler.awaitTermination(5, TimeUnit.SECONDS);
+                }
             }
             catch (final InterruptedException ex)
             {
