@@ -73,6 +73,22 @@ class EngineRuntimeLifecycleTest
         return tickers;
     }
 
+    /**
+     * Builds and starts a runtime on a thread that is not a daemon: a new thread inherits that flag from the thread
+     * creating it, so only there does a missing {@code setDaemon(true)} show.
+     */
+    private static EngineRuntime startedOnUserThread(
+        final Engine engine, final RuntimeConfig config, final CommandJournal journal, final EngineListener... listeners)
+        throws Exception
+    {
+        final CompletableFuture<EngineRuntime> started = new CompletableFuture<>();
+        final Thread creator = new Thread(() ->
+            started.complete(new EngineRuntime(engine, config, journal, listeners).start()));
+        creator.setDaemon(false);
+        creator.start();
+        return started.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
     /** A journal that keeps nothing and counts its closes. */
     private static class CountingJournal implements CommandJournal
     {
@@ -238,8 +254,8 @@ class EngineRuntimeLifecycleTest
         final CountingJournal journal = new CountingJournal();
         final AtomicReference<Thread> output = new AtomicReference<>();
         final EngineListener listener = (command, outcome, events) -> output.set(Thread.currentThread());
-        try (EngineRuntime runtime = new EngineRuntime(
-            engine(), quiet(RuntimeConfig.Pipeline.STAGED), journal, listener).start())
+        try (EngineRuntime runtime = startedOnUserThread(
+            engine(), quiet(RuntimeConfig.Pipeline.STAGED), journal, listener))
         {
             runtime.requestSnapshot(snapshot ->
             {
@@ -297,7 +313,7 @@ class EngineRuntimeLifecycleTest
             }
             return 1_800_000_000_000L;
         });
-        try (EngineRuntime runtime = new EngineRuntime(engine(), config, CommandJournal.NONE).start())
+        try (EngineRuntime runtime = startedOnUserThread(engine(), config, CommandJournal.NONE))
         {
             assertThat(ticked.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
             assertThat(ticker.get().isDaemon()).isTrue();
@@ -334,6 +350,58 @@ class EngineRuntimeLifecycleTest
         assertThat(journal.closes.get()).isEqualTo(1);
         runtime.close();
         assertThat(journal.closes.get()).as("a second close does nothing").isEqualTo(1);
+    }
+
+    @Test
+    void closeWaitsForTheTickerToEndBeforeClosingTheJournal() throws Exception
+    {
+        final CountDownLatch inClock = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final AtomicReference<Thread> ticker = new AtomicReference<>();
+        final RuntimeConfig config = new RuntimeConfig().ringSize(8).tickIntervalMillis(1).clock(() ->
+        {
+            if ("truestock-ticker".equals(Thread.currentThread().getName()) && ticker.compareAndSet(null,
+                Thread.currentThread()))
+            {
+                // The ticker is held here, deaf to the interrupt of close(), until the test lets it go.
+                inClock.countDown();
+                boolean interrupted = false;
+                while (true)
+                {
+                    try
+                    {
+                        release.await(WAIT_SECONDS, TimeUnit.SECONDS);
+                        break;
+                    }
+                    catch (final InterruptedException ex)
+                    {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 1_800_000_000_000L;
+        });
+        final CountingJournal journal = new CountingJournal();
+        final AtomicReference<Boolean> tickerAliveAtJournalClose = new AtomicReference<>();
+        journal.onClose = () -> tickerAliveAtJournalClose.compareAndSet(null, ticker.get().isAlive());
+        final EngineRuntime runtime = new EngineRuntime(engine(), config, journal).start();
+        assertThat(inClock.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+        final Thread closer = new Thread(runtime::close);
+        closer.start();
+        // Let the ticker go once close() waits for it (or, were it not to wait, has already reached the journal).
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (tickerAliveAtJournalClose.get() == null && closer.getState() != Thread.State.TIMED_WAITING &&
+            System.nanoTime() < deadline)
+        {
+            Thread.onSpinWait();
+        }
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertThat(tickerAliveAtJournalClose.get()).isFalse();
     }
 
     @Test
