@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,14 +84,7 @@ final class EbayClient extends MarketplaceClient implements OrderSource
     @Override
     CompletableFuture<Delivery> send(final List<Update> batch)
     {
-        return token.with(batch.size(), accessToken ->
-        {
-            final HttpRequest request = versioned(endpoint, batch)
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + accessToken)
-                .POST(body(json(body(batch)))).build();
-            return call(batch.size(), request, root -> perSku(batch, root));
-        });
+        return postWithToken(token, endpoint, batch, "application/json", body(batch), root -> perSku(batch, root));
     }
 
     private static Delivery perSku(final List<Update> batch, final JsonNode root)

@@ -60,14 +60,7 @@ final class FlipkartClient extends MarketplaceClient implements OrderSource
     @Override
     CompletableFuture<Delivery> send(final List<Update> batch)
     {
-        return token.with(batch.size(), accessToken ->
-        {
-            final HttpRequest request = versioned(endpoint, batch)
-                .header("Content-Type", "application/json; charset=utf-8")
-                .header("Authorization", "Bearer " + accessToken)
-                .POST(body(json(body(batch)))).build();
-            return call(batch.size(), request, root -> perSku(batch, root));
-        });
+        return postWithToken(token, endpoint, batch, "application/json; charset=utf-8", body(batch), root -> perSku(batch, root));
     }
 
     private static Delivery perSku(final List<Update> batch, final JsonNode root)

@@ -65,6 +65,19 @@ abstract class MarketplaceClient extends ChannelClient
     }
 
     /**
+     * POSTs {@code payload} (JSON of {@code contentType}) for the batch to {@code uri} with a bearer token from
+     * {@code token}: a 401 drops the token, so the batch's retry fetches a new one.
+     */
+    CompletableFuture<Delivery> postWithToken(final OAuthToken token, final java.net.URI uri, final List<Update> batch,
+        final String contentType, final Object payload, final Answer answer)
+    {
+        return token.with(batch.size(), accessToken -> call(batch.size(), versioned(uri, batch)
+            .header("Content-Type", contentType)
+            .header("Authorization", "Bearer " + accessToken)
+            .POST(body(json(payload))).build(), answer));
+    }
+
+    /**
      * Sends one request for {@code size} updates: a transport failure or a retryable status retries them all, a
      * 401 answers {@link OAuthToken#UNAUTHORIZED} (the token is dropped and the batch retried), any other non-2xx
      * refuses them, and a 2xx body is read by {@code answer}, which retries the batch when the body is unreadable.
