@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * Truestock's binary protocol and its HTTP edge, Redis (Lua reserve script) and PostgreSQL (conditional UPDATE), one
  * after the other in one run, then the propagation of an order to live stream subscribers on Truestock. Writes the
  * results as Markdown and JSON. Servers for the peers are started by the caller ({@code benchmarks/run-peers.sh}); Truestock is
- * started here, in-process.
+ * started here, in-process. The script's C load generator phase, where every server runs in its own process, is
+ * measured by the script and rendered into the same results ({@code --c-phase}, {@link CPhase}).
  */
 @Command(name = "flash-sale", mixinStandardHelpOptions = true,
     description = "Flash-sale comparison of Truestock (binary protocol and HTTP) against Redis and PostgreSQL on one " +
@@ -129,6 +130,17 @@ public final class FlashSaleComparison implements Callable<Integer>
     @Option(names = "--command", description = "the command line to record in the results")
     String command;
 
+    @Option(names = "--c-phase", description = "rows of the C load generator phase, measured by " +
+        "benchmarks/run-peers.sh (tab-separated, see CPhase), to render into the results")
+    Path cPhaseFile;
+
+    @Option(names = "--c-phase-note", description = "key=value recorded with the C load generator phase (repeatable)")
+    Map<String, String> cPhaseNotes = new LinkedHashMap<>();
+
+    @Option(names = "--c-only", description = "run none of the harness's own sales: report the C load generator " +
+        "phase (--c-phase) alone")
+    boolean cOnly;
+
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(new FlashSaleComparison()).execute(args));
@@ -174,12 +186,12 @@ public final class FlashSaleComparison implements Callable<Integer>
             System.out.println("wrote " + out + ".md and " + out + ".json");
         }
         System.out.println(markdown);
-        return results.truestockOversold() ? 2 : 0;
+        return results.truestockOversold() || results.cPhase() != null && results.cPhase().oversold() ? 2 : 0;
     }
 
-    /** Everything one run measured. */
+    /** Everything one run measured; {@code cPhase} is null when the C load generator phase did not run. */
     public record Results(String date, String command, Map<String, String> machine, Map<String, Object> scenario,
-        Map<String, String> notes, List<TargetRun> targets)
+        Map<String, String> notes, List<TargetRun> targets, CPhase cPhase)
     {
         /** The run of one system, by name. */
         public TargetRun target(final String name)
@@ -211,6 +223,11 @@ public final class FlashSaleComparison implements Callable<Integer>
     public Results run() throws Exception
     {
         validate();
+        if (cOnly)
+        {
+            targets = new ArrayList<>();
+            unavailable.clear();
+        }
         final Map<String, String> machine = Machine.describe();
         final List<TargetRun> runs = new ArrayList<>();
         for (final String name : targets)
@@ -244,9 +261,11 @@ public final class FlashSaleComparison implements Callable<Integer>
         scenario.put("open_loop_seconds", openSeconds);
         scenario.put("time_limit_s", timeLimitSeconds);
         scenario.put("smoke", smoke);
+        scenario.put("c_only", cOnly);
         machine.put("load_average_at_end", Machine.loadAverage() + " (1, 5, 15 min)");
+        final CPhase cPhase = cPhaseFile == null ? null : CPhase.read(cPhaseFile, cPhaseNotes);
         return new Results(LocalDate.now(ZoneOffset.UTC).toString(), command, machine, scenario,
-            new LinkedHashMap<>(notes), runs);
+            new LinkedHashMap<>(notes), runs, cPhase);
     }
 
     private void validate()
@@ -259,6 +278,10 @@ public final class FlashSaleComparison implements Callable<Integer>
         if (truestockClientIoThreads < 1 || truestockClientIoThreads > 64)
         {
             throw new IllegalArgumentException("--truestock-client-io-threads must be in [1, 64]");
+        }
+        if (cOnly && cPhaseFile == null)
+        {
+            throw new IllegalArgumentException("--c-only needs --c-phase");
         }
         for (final String name : targets)
         {

@@ -1,6 +1,9 @@
 package io.truestock.benchmarks.peers;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,18 +24,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RedisTarget implements Target
 {
     /**
-     * KEYS[1] the SKU's stock counter, KEYS[2] the new reservation's key; ARGV[1] quantity, ARGV[2] TTL seconds.
-     * Answers 1 when held, 0 when not enough is left.
+     * The reservation script, {@code redis/reserve.lua} on the class path (the C load generator phase of
+     * {@code benchmarks/run-peers.sh} loads the same file): KEYS[1] the SKU's stock counter, KEYS[2] the new
+     * reservation's key; ARGV[1] quantity, ARGV[2] TTL seconds. Answers 1 when held, 0 when not enough is left.
      */
-    static final String RESERVE_SCRIPT = String.join("\n",
-        "local left = tonumber(redis.call('GET', KEYS[1]))",
-        "local qty = tonumber(ARGV[1])",
-        "if left == nil or left < qty then",
-        "  return 0",
-        "end",
-        "redis.call('DECRBY', KEYS[1], qty)",
-        "redis.call('SET', KEYS[2], qty, 'EX', ARGV[2])",
-        "return 1");
+    static final String RESERVE_SCRIPT = reserveScript();
     private static final int TIMEOUT_MILLIS = 10_000;
     private static final int PIPELINE = 1000;
 
@@ -51,6 +47,22 @@ public final class RedisTarget implements Target
         this.pool = new ConnectionPool<>(() -> new RespConnection(host, port, TIMEOUT_MILLIS), connections,
             TIMEOUT_MILLIS);
         this.scriptSha = (String)pool.with(c -> c.call("SCRIPT", "LOAD", RESERVE_SCRIPT));
+    }
+
+    private static String reserveScript()
+    {
+        try (InputStream in = RedisTarget.class.getResourceAsStream("/redis/reserve.lua"))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("redis/reserve.lua is not on the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     static String stockKey(final String sku)

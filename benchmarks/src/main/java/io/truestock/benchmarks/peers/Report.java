@@ -65,6 +65,10 @@ final class Report
         }
         root.put("targets", targets);
         root.put("ratios_truestock_over_peer", ratios(results));
+        if (results.cPhase() != null)
+        {
+            root.put("c_phase", results.cPhase().toMap());
+        }
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root);
     }
 
@@ -137,10 +141,18 @@ final class Report
         {
             md.append("Command: `").append(results.command()).append("`\n\n");
         }
+        if (Boolean.TRUE.equals(scenario.get("c_only")))
+        {
+            md.append("The C load generator phase alone (`--c-only`): the harness's own sales did not run.\n\n");
+            machine(md, results);
+            md.append('\n');
+            results.cPhase().markdown(md);
+            return md.toString();
+        }
         summary(md, results);
-        md.append("## Machine\n\n");
-        results.machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
-        md.append("- The load generator and every server share these cores, over loopback. Truestock runs inside " +
+        machine(md, results);
+        md.append("- The harness's load generator and every server share these cores, over loopback. In the harness's " +
+            "own sales Truestock runs inside " +
             "the load generator's JVM (started with `TruestockServer.start`, a fresh server for each edge), so it " +
             "also shares that JVM's heap and " +
             "GC; Redis and PostgreSQL run as their own processes. The load averages show how much other work " +
@@ -316,7 +328,18 @@ final class Report
             propagationRow(md, "order HTTP round trip", r.orderRoundTrip());
             md.append("\nDeliveries missed: ").append(r.missed()).append(" of ").append(r.expected()).append(".\n");
         }
+        if (results.cPhase() != null)
+        {
+            md.append('\n');
+            results.cPhase().markdown(md);
+        }
         return md.toString();
+    }
+
+    private static void machine(final StringBuilder md, final FlashSaleComparison.Results results)
+    {
+        md.append("## Machine\n\n");
+        results.machine().forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
     }
 
     /** The few figures a reader looks for first, one row per system. */
@@ -366,7 +389,7 @@ final class Report
             .append(" |\n");
     }
 
-    private static String us(final double micros)
+    static String us(final double micros)
     {
         return micros >= 100 ? String.format(Locale.ROOT, "%,d", Math.round(micros)) :
             String.format(Locale.ROOT, "%.1f", micros);
