@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Flash-sale comparison: Truestock (HTTP/JSON, in-process) against Redis (Lua reserve script, AOF everysec) and
-# PostgreSQL (conditional UPDATE, synchronous_commit on), one run, one load generator, same concurrency.
+# PostgreSQL (conditional UPDATE, synchronous_commit on), one run, one load generator, same concurrency; first, the
+# C load generator and pipelined phase (c-phase.sh): every server in its own process started as its users start it
+# (./truestock server, redis-server), wrk and redis-benchmark (and the harness's Java generator for the binary
+# protocol) in their own processes, servers pinned to CPU 0 and generators to CPU 1.
 #
 #   benchmarks/run-peers.sh                 the default comparison (a few minutes on 2 cores); writes
 #                                           benchmarks/results/<date>-flash-sale.md and .json
+#   benchmarks/run-peers.sh --c-only        the C load generator phase alone (about two minutes); writes
+#                                           benchmarks/results/<date>-flash-sale-c-only.md and .json
+#   benchmarks/run-peers.sh --no-c-phase    the harness's sales alone
+#   benchmarks/run-peers.sh --c-seconds N   measured seconds of each C phase measurement (default 10)
+#   benchmarks/run-peers.sh --no-pin        no taskset pinning in the C phase
 #   benchmarks/run-peers.sh --long          10x longer open-loop sales and a longer propagation run
 #   benchmarks/run-peers.sh --smoke         seconds-long, Truestock only, nothing installed or written
 #   benchmarks/run-peers.sh [--] OPTIONS    any option of the harness (--clients, --attempts, --open-rates, ...;
@@ -21,11 +29,21 @@ flags_file="$here/target/jvm.flags"
 
 smoke=0
 long=0
+c_mode=with
+c_flags=()
+# shellcheck source=benchmarks/c-phase.sh
+. "$here/c-phase.sh"
 harness_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --smoke) smoke=1 ;;
     --long) long=1 ;;
+    --c-only) c_mode=only; c_flags+=("$1") ;;
+    --no-c-phase) c_mode=without; c_flags+=("$1") ;;
+    --no-pin) c_pin=0; c_flags+=("$1") ;;
+    --c-seconds)
+      [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "run-peers: --c-seconds needs a positive number" >&2; exit 2; }
+      c_seconds="$2"; c_flags+=("$1" "$2"); shift ;;
     --) shift; harness_args+=("$@"); break ;;
     *) harness_args+=("$1") ;;
   esac
@@ -44,6 +62,7 @@ run_as=()
 cleanup() {
   local status=$?
   set +e
+  c_stop_server
   if [ -n "$harness_pid" ] && kill -0 "$harness_pid" 2>/dev/null; then
     log "stopping the harness (pid $harness_pid)"
     kill "$harness_pid"
@@ -71,10 +90,14 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Builds the harness's jar and, in the same reactor build, the server jars ./truestock runs, so that the launcher
+# finds them current (its own check covers resources and the client too) and does not build by itself.
 build_if_needed() {
-  if [ -f "$jar" ] && [ -f "$flags_file" ] && [ -z "$(find "$root/pom.xml" "$root/engine" "$root/journal" \
-      "$root/gateway" "$root/benchmarks" -type f -newer "$jar" \( -name '*.java' -o -name 'pom.xml' \) \
-      -not -path '*/target/*' -print -quit)" ]; then
+  local gateway_jar="$root/gateway/target/truestock-gateway.jar"
+  if [ -f "$jar" ] && [ -f "$flags_file" ] && [ -f "$gateway_jar" ] && [ -d "$root/gateway/target/lib" ] &&
+      [ -z "$(find "$root/pom.xml" "$root/protocol" "$root/engine" "$root/journal" "$root/client" "$root/gateway" \
+      "$root/benchmarks" -type f \( -newer "$jar" -o -newer "$gateway_jar" \) \( -name '*.java' -o -name '*.xml' \
+      -o -name '*.properties' -o -path '*/src/main/resources/*' \) -not -path '*/target/*' -print -quit)" ]; then
     return
   fi
   log "building the benchmarks jar"
@@ -191,8 +214,9 @@ if commit="$(git -C "$root" rev-parse --short HEAD 2>/dev/null)"; then
   notes+=("--note" "truestock commit=$commit")
 fi
 java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+jvm_flags="$(cat "$flags_file")"
 # shellcheck disable=SC2207
-jvm=($(cat "$flags_file") -Xms2g -Xmx2g -XX:+UseG1GC)
+jvm=($jvm_flags -Xms2g -Xmx2g -XX:+UseG1GC)
 main=io.truestock.benchmarks.peers.FlashSaleComparison
 
 if [ "$smoke" = 1 ]; then
@@ -200,26 +224,39 @@ if [ "$smoke" = 1 ]; then
 fi
 
 work="$(mktemp -d -t truestock-peers.XXXXXX)"
-start_redis
-start_postgres
+c_args=()
+if [ "$c_mode" != without ]; then
+  # First, while nothing else of this run is up: the servers it starts run alone.
+  run_c_phase
+  c_args=(--c-phase "$c_rows" "${c_notes[@]}")
+  [ "$c_mode" = only ] && c_args+=(--c-only)
+fi
+if [ "$c_mode" != only ]; then
+  start_redis
+  start_postgres
+fi
 
 mode_args=()
 if [ "$long" = 1 ]; then
   mode_args=(--open-seconds 100 --propagation-orders 10000 --warmup-attempts 20000)
 fi
 out_args=(--out "$here/results/$(date -u +%F)-flash-sale")
+[ "$c_mode" = only ] && out_args=(--out "$here/results/$(date -u +%F)-flash-sale-c-only")
 for arg in "${harness_args[@]}"; do
   case "$arg" in --out|--out=*) out_args=() ;; esac
 done
 command_line="benchmarks/run-peers.sh"
 [ "$long" = 1 ] && command_line+=" --long"
+for arg in "${c_flags[@]}"; do
+  command_line+=" $arg"
+done
 for arg in "${harness_args[@]}"; do
   command_line+=" $arg"
 done
 # In the background and waited for, so that a signal runs the cleanup at once (and stops the harness too).
 "$java_bin" "${jvm[@]}" -cp "$jar" "$main" \
   --redis "127.0.0.1:${redis_port:-0}" --postgres "127.0.0.1:${pg_port:-0}" --postgres-user bench \
-  "${unavailable[@]}" "${notes[@]}" "${mode_args[@]}" \
+  "${unavailable[@]}" "${notes[@]}" "${mode_args[@]}" "${c_args[@]}" \
   --note "jvm options=-Xms2g -Xmx2g -XX:+UseG1GC plus the project's jvm.flags" \
   --work-dir "$work" --command "$command_line" "${out_args[@]}" "${harness_args[@]}" &
 harness_pid=$!

@@ -31,6 +31,8 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
      *
      * @param depth           requests written at once on each connection (1: no pipelining).
      * @param requests        answers counted in the measured window, errors included.
+     * @param p50Micros       latency percentiles; negative when the generator's figure is not trustworthy (wrk's
+     *                        percentiles under pipelining).
      * @param serverCpuTicks  the server process's utime + stime over the window, in {@code clockTicks} a second.
      * @param errors          answers that were neither a hold nor a refusal for stock, and socket errors.
      * @param conflicts       refusals for stock (409 out_of_stock, a script's 0): the stock never runs out, so any
@@ -69,9 +71,9 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
             map.put("requests", requests);
             map.put("seconds", seconds);
             map.put("throughput_per_s", Math.round(throughputPerSecond()));
-            map.put("p50_us", Latency.round(p50Micros));
-            map.put("p99_us", Latency.round(p99Micros));
-            map.put("p99_9_us", Latency.round(p999Micros));
+            map.put("p50_us", p50Micros < 0 ? null : Latency.round(p50Micros));
+            map.put("p99_us", p99Micros < 0 ? null : Latency.round(p99Micros));
+            map.put("p99_9_us", p999Micros < 0 ? null : Latency.round(p999Micros));
             map.put("server_cpu_us_per_request", Latency.round(cpuMicrosPerRequest()));
             map.put("server_context_switches_per_request", Math.round(contextSwitchesPerRequest() * 1000) / 1000.0);
             map.put("errors", errors);
@@ -160,14 +162,22 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
 
     private static void compare(final Map<String, Object> ratios, final String name, final Row ours, final Row theirs)
     {
-        if (ours == null || theirs == null || theirs.throughputPerSecond() <= 0 || theirs.p99Micros() <= 0)
+        if (ours == null || theirs == null || theirs.throughputPerSecond() <= 0)
         {
             return;
         }
         final Map<String, Object> r = new LinkedHashMap<>();
         r.put("throughput", round(ours.throughputPerSecond() / theirs.throughputPerSecond()));
-        r.put("p99", round(ours.p99Micros() / theirs.p99Micros()));
+        if (ours.p99Micros() > 0 && theirs.p99Micros() > 0)
+        {
+            r.put("p99", round(ours.p99Micros() / theirs.p99Micros()));
+        }
         ratios.put(name, r);
+    }
+
+    private static String latency(final double micros)
+    {
+        return micros < 0 ? "n/a" : Report.us(micros);
     }
 
     private static double round(final double value)
@@ -201,9 +211,12 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
             "(utime + stime of the server process) and context switches (voluntary + involuntary over its " +
             "threads) come from `/proc` before and after each measured window, divided by the requests in it.\n\n");
         md.append("Depth is the requests written at once on each connection (HTTP/1.1 or RESP pipelining). " +
-            "`wrk` records one latency per pipelined batch (send to last answer); `redis-benchmark` and " +
-            "`PipelinedLoad` one per request, from its batch's send. `redis-benchmark`'s p99.9 is its first " +
-            "reported percentile at or above 99.9 (99.902 %).\n\n");
+            "`redis-benchmark` and `PipelinedLoad` record one latency per request, from its batch's send; " +
+            "`redis-benchmark`'s p99.9 is its first reported percentile at or above 99.9 (99.902 %). `wrk` " +
+            "records one per batch and then corrects its histogram for coordinated omission with the mean " +
+            "interval between answers on a connection; pipelined, that interval is a fraction of a batch's " +
+            "latency, the correction's samples fall below the recorded minimum where its percentiles do not " +
+            "look, and so its latencies at depth above 1 are not reported (n/a).\n\n");
         notes.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
         md.append('\n');
         md.append("| system | edge | operation | generator | connections | depth | req/s | p50 us | p99 us " +
@@ -218,9 +231,9 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
                 .append(" | ").append(r.connections())
                 .append(" | ").append(r.depth())
                 .append(" | ").append(String.format(Locale.ROOT, "%,d", Math.round(r.throughputPerSecond())))
-                .append(" | ").append(Report.us(r.p50Micros()))
-                .append(" | ").append(Report.us(r.p99Micros()))
-                .append(" | ").append(Report.us(r.p999Micros()))
+                .append(" | ").append(latency(r.p50Micros()))
+                .append(" | ").append(latency(r.p99Micros()))
+                .append(" | ").append(latency(r.p999Micros()))
                 .append(" | ").append(String.format(Locale.ROOT, "%.1f", r.cpuMicrosPerRequest()))
                 .append(" | ").append(String.format(Locale.ROOT, "%.2f", r.contextSwitchesPerRequest()))
                 .append(" | ").append(r.errors() == 0 ? "0" : "**" + r.errors() + "**")
@@ -234,7 +247,21 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
         {
             md.append("Ratios, Truestock over Redis (throughput above 1 and p99 below 1 favour Truestock), and " +
                 "the HTTP edge's read rate over its reservation rate (what a reservation costs against a read):\n\n");
-            ratios.forEach((k, v) -> md.append("- ").append(k).append(": ").append(v).append('\n'));
+            ratios.forEach((k, v) ->
+            {
+                md.append("- ").append(k).append(": ");
+                if (v instanceof Map<?, ?> figures)
+                {
+                    final List<String> parts = new ArrayList<>();
+                    figures.forEach((what, ratio) -> parts.add(what + " " + ratio + "x"));
+                    md.append(String.join(", ", parts));
+                }
+                else
+                {
+                    md.append(v).append('x');
+                }
+                md.append('\n');
+            });
             md.append('\n');
         }
         md.append("Final state read back after each measurement (the oversell check):\n\n");
