@@ -39,7 +39,7 @@ c_stop_server() {
 # "cpu_ticks context_switches" of a process: utime + stime (fields 14 and 15 of /proc/PID/stat, counted after the
 # command's closing parenthesis) and voluntary + nonvoluntary switches summed over its threads.
 c_proc_cost() {
-  local stat rest switches=0 key value
+  local stat rest switches=0 key value status
   local -a fields
   if ! stat="$(cat "/proc/$1/stat" 2>/dev/null)"; then
     log "the server (pid $1) is gone"
@@ -53,7 +53,7 @@ c_proc_cost() {
       case "$key" in
         voluntary_ctxt_switches:|nonvoluntary_ctxt_switches:) switches=$(( switches + value )) ;;
       esac
-    done <"$status" 2>/dev/null || true
+    done 2>/dev/null <"$status" || true
   done
   echo "$(( fields[11] + fields[12] )) $switches"
 }
@@ -332,6 +332,8 @@ c_redis() {
 run_c_phase() {
   c_rows="$work/c-phase.tsv"
   printf 'system\tedge\toperation\tgenerator\tconnections\tdepth\trequests\tseconds\tp50_us\tp99_us\tp999_us\tserver_cpu_ticks\tclock_ticks\tserver_context_switches\terrors\tconflicts\toversells\tcheck\n' >"$c_rows"
+  local load_start
+  load_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)"
   c_setup_pinning
   c_install
   c_notes+=(--c-phase-note "fairness=each system ran as its own server process, started as its users start it, alone on the machine's share this script uses (one system at a time); each load generator ran in its own process; $c_connections connections; $c_seconds s measured after a $c_warmup_seconds s warm-up")
@@ -341,4 +343,5 @@ run_c_phase() {
   else
     c_notes+=(--c-phase-note "redis=not run: redis-server is not installed")
   fi
+  c_notes+=(--c-phase-note "load_average=$load_start at the start of this phase, $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown) at its end (1, 5, 15 min: how much other work competed for the cores)")
 }

@@ -229,14 +229,15 @@ public final class LoadGenerator
                 firstError.compareAndSet(null, "read: " + ex);
             }
         }
+    }
 
-        private static void parkUntil(final long dueNanos)
+    /** Parks the calling thread until {@code dueNanos} of {@link System#nanoTime}; nothing spins. */
+    static void parkUntil(final long dueNanos)
+    {
+        long now;
+        while ((now = System.nanoTime()) < dueNanos)
         {
-            long now;
-            while ((now = System.nanoTime()) < dueNanos)
-            {
-                LockSupport.parkNanos(dueNanos - now);
-            }
+            LockSupport.parkNanos(dueNanos - now);
         }
     }
 }

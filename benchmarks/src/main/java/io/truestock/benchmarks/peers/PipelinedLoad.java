@@ -18,7 +18,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * A closed-loop reservation load generator that runs in its own process against a server running in its own, for
@@ -117,9 +116,9 @@ public final class PipelinedLoad implements Callable<Integer>
                 threads.add(thread);
                 thread.start();
             }
-            parkUntil(measureFrom);
+            LoadGenerator.parkUntil(measureFrom);
             final ProcessCost before = serverPid > 0 ? ProcessCost.of(serverPid) : null;
-            parkUntil(measureTo);
+            LoadGenerator.parkUntil(measureTo);
             final ProcessCost cost = serverPid > 0 ? ProcessCost.of(serverPid).since(before) : null;
             for (final Thread thread : threads)
             {
@@ -215,15 +214,6 @@ public final class PipelinedLoad implements Callable<Integer>
             {
             }
         };
-    }
-
-    private static void parkUntil(final long dueNanos)
-    {
-        long now;
-        while ((now = System.nanoTime()) < dueNanos)
-        {
-            LockSupport.parkNanos(dueNanos - now);
-        }
     }
 
     /** One connection's way of sending a batch of reservations and waiting for their answers. */
