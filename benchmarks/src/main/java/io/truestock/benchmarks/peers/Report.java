@@ -39,8 +39,9 @@ final class Report
         root.put("date", results.date());
         root.put("command", results.command());
         root.put("machine", results.machine());
-        root.put("shared_machine", "the load generator and every server share the same cores; Truestock runs in the " +
-            "load generator's JVM, Redis and PostgreSQL in their own processes");
+        root.put("shared_machine", "the load generator and every server share the same cores; in the harness's sales " +
+            "Truestock runs in the load generator's JVM, Redis and PostgreSQL in their own processes; in the C load " +
+            "generator phase (c_phase) every server and every load generator runs in its own process");
         root.put("scenario", results.scenario());
         root.put("notes", results.notes());
         final List<Object> targets = new ArrayList<>();
