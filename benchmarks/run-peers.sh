@@ -7,7 +7,7 @@
 #
 #   benchmarks/run-peers.sh                 the default comparison (a few minutes on 2 cores); writes
 #                                           benchmarks/results/<date>-flash-sale.md and .json
-#   benchmarks/run-peers.sh --c-only        the C load generator phase alone (about two minutes); writes
+#   benchmarks/run-peers.sh --c-only        the C load generator phase alone (about three minutes); writes
 #                                           benchmarks/results/<date>-flash-sale-c-only.md and .json
 #   benchmarks/run-peers.sh --no-c-phase    the harness's sales alone
 #   benchmarks/run-peers.sh --c-seconds N   measured seconds of each C phase measurement (default 10)
