@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Channel APIs on loopback that accept every well-formed stock update at once: Shopify GraphQL (with a cost
  * bucket that never runs dry), the Login-with-Amazon token endpoint and Listings patches, WooCommerce batches
- * (echoing each product's new stock), a webhook receiver, and the marketplace APIs (TikTok Shop, Flipkart, Meta
- * items_batch, eBay bulk_update_price_quantity, Walmart inventory and feeds) with their token endpoints and empty
+ * (echoing each product's new stock), a webhook receiver, and the marketplace APIs (TikTok Shop inventory and
+ * prices, Flipkart inventory and prices, Meta items_batch, eBay bulk_update_price_quantity, Walmart inventory,
+ * prices and feeds) with their token endpoints and empty
  * order lists for the order pollers. One server per channel, all on one Netty event loop,
  * so the measurement is the connectors' own path, not a slow fake.
  */
@@ -137,7 +138,7 @@ final class LoopbackChannels implements AutoCloseable
         }
         final JsonNode root = read(request);
         final ObjectNode out = JSON.createObjectNode();
-        if (uri.equals("/listings/v3/update/inventory"))
+        if (uri.equals("/listings/v3/update/inventory") || uri.equals("/listings/v3/update/price"))
         {
             root.fieldNames().forEachRemaining(sku -> out.putObject(sku).put("status", "SUCCESS"));
         }
@@ -145,6 +146,11 @@ final class LoopbackChannels implements AutoCloseable
         {
             final ArrayNode responses = out.putArray("responses");
             root.path("requests").forEach(r -> responses.addObject().put("sku", r.path("sku").asText()).put("statusCode", 200));
+        }
+        else if (uri.equals("/v3/price"))
+        {
+            return ("{\"ItemPriceResponse\":{\"mart\":\"WALMART_US\",\"sku\":\"" + root.path("sku").asText()
+                + "\",\"message\":\"Thank you. Your price has been updated.\"}}").getBytes(StandardCharsets.UTF_8);
         }
         else if (uri.startsWith("/v3/inventory"))
         {

@@ -231,6 +231,11 @@ public final class Connector
             {
                 return outbox.nextRetryMillis();
             }
+            final int extra = client.extraCalls(batch);
+            if (extra > 0)
+            {
+                limiter.charge(nowMillis, extra);
+            }
             if (ledger != null)
             {
                 ledger.beforeSend(outbox, names, batch);
