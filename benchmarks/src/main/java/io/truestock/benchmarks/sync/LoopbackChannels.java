@@ -52,6 +52,14 @@ final class LoopbackChannels implements AutoCloseable
         .getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY_OK = "{}".getBytes(StandardCharsets.UTF_8);
 
+    /** An order on the loopback Walmart order API: its id and creation instant, one unit of one SKU. */
+    record PlacedOrder(String id, long createdMillis, String sku)
+    {
+    }
+
+    /** The orders {@code GET /v3/orders} lists (oldest first): empty unless a measurement places some. */
+    final List<PlacedOrder> walmartOrders = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final List<Channel> servers = new ArrayList<>();
 
@@ -79,7 +87,7 @@ final class LoopbackChannels implements AutoCloseable
         return URI.create("http://127.0.0.1:" + ((InetSocketAddress)server.localAddress()).getPort());
     }
 
-    private static FullHttpResponse answer(final FullHttpRequest request)
+    private FullHttpResponse answer(final FullHttpRequest request)
     {
         final String uri = request.uri();
         byte[] body = EMPTY_OK;
@@ -98,6 +106,10 @@ final class LoopbackChannels implements AutoCloseable
         else if (uri.equals("/wp-json/wc/v3/products/batch"))
         {
             body = wooEcho(request);
+        }
+        else if (uri.startsWith("/v3/orders?"))
+        {
+            body = walmartOrders(uri);
         }
         else
         {
@@ -159,6 +171,30 @@ final class LoopbackChannels implements AutoCloseable
         else
         {
             return NO_ORDERS;
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Walmart's order list: the placed orders created at or after {@code createdStartDate}, one page. */
+    private byte[] walmartOrders(final String uri)
+    {
+        final List<String> start = new io.netty.handler.codec.http.QueryStringDecoder(uri).parameters().get("createdStartDate");
+        final long since = start == null ? 0 : java.time.Instant.parse(start.get(0)).toEpochMilli();
+        final ObjectNode out = JSON.createObjectNode();
+        final ObjectNode list = out.putObject("list");
+        list.putObject("meta");
+        final ArrayNode orders = list.putObject("elements").putArray("order");
+        for (final PlacedOrder order : walmartOrders)
+        {
+            if (order.createdMillis() >= since)
+            {
+                final ObjectNode o = orders.addObject().put("purchaseOrderId", order.id())
+                    .put("orderDate", order.createdMillis());
+                o.putObject("shippingInfo").putObject("postalAddress").put("postalCode", "72716").put("country", "USA");
+                final ObjectNode line = o.putObject("orderLines").putArray("orderLine").addObject();
+                line.putObject("item").put("sku", order.sku());
+                line.putObject("orderLineQuantity").put("unitOfMeasurement", "EACH").put("amount", "1");
+            }
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }
