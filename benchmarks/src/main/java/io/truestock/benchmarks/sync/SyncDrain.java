@@ -120,13 +120,18 @@ public final class SyncDrain
         {
             server.runtime().submit(c -> c.defineChannel(type.text(), ChannelSpec.named(type.text()))).get();
         }
+        // Definitions in groups of 256 outstanding, well inside the ring.
         final List<CompletableFuture<?>> defined = new ArrayList<>();
         for (int n = 0; n < skus; n++)
         {
             final String sku = sku(n);
             defined.add(server.runtime().submit(c -> c.defineSku(sku, SkuSpec.simple("Item " + sku, 1000, "USD"))));
+            if (defined.size() == 256 || n == skus - 1)
+            {
+                CompletableFuture.allOf(defined.toArray(new CompletableFuture<?>[0])).get();
+                defined.clear();
+            }
         }
-        CompletableFuture.allOf(defined.toArray(new CompletableFuture<?>[0])).get();
         final long started = System.nanoTime();
         long firstVersion = Long.MAX_VALUE;
         for (int from = 0; from < skus; from += 1_000)
