@@ -51,7 +51,7 @@ public final class ConnectorPropagation
     {
     }
 
-    private static ConnectorConfig connector(final String id, final ConnectorConfig.Type type, final URI base)
+    static ConnectorConfig connector(final String id, final ConnectorConfig.Type type, final URI base)
     {
         final ConnectorConfig config = new ConnectorConfig(id, type);
         return switch (type)

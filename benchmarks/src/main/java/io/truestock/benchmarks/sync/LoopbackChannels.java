@@ -33,8 +33,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Channel APIs on loopback that accept every well-formed stock update at once: Shopify GraphQL (with a cost
  * bucket that never runs dry), the Login-with-Amazon token endpoint and Listings patches, WooCommerce batches
- * (echoing each product's new stock), a webhook receiver, and the marketplace APIs (TikTok Shop, Flipkart, Meta
- * items_batch, eBay bulk_update_price_quantity, Walmart inventory and feeds) with their token endpoints and empty
+ * (echoing each product's new stock), a webhook receiver, and the marketplace APIs (TikTok Shop inventory and
+ * prices, Flipkart inventory and prices, Meta items_batch, eBay bulk_update_price_quantity, Walmart inventory,
+ * prices and feeds) with their token endpoints and empty
  * order lists for the order pollers. One server per channel, all on one Netty event loop,
  * so the measurement is the connectors' own path, not a slow fake.
  */
@@ -50,6 +51,14 @@ final class LoopbackChannels implements AutoCloseable
     private static final byte[] AMAZON_OK = "{\"sku\":\"hot\",\"status\":\"ACCEPTED\",\"submissionId\":\"1\",\"issues\":[]}"
         .getBytes(StandardCharsets.UTF_8);
     private static final byte[] EMPTY_OK = "{}".getBytes(StandardCharsets.UTF_8);
+
+    /** An order on the loopback Walmart order API: its id and creation instant, one unit of one SKU. */
+    record PlacedOrder(String id, long createdMillis, String sku)
+    {
+    }
+
+    /** The orders {@code GET /v3/orders} lists (oldest first): empty unless a measurement places some. */
+    final List<PlacedOrder> walmartOrders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final List<Channel> servers = new ArrayList<>();
@@ -78,7 +87,7 @@ final class LoopbackChannels implements AutoCloseable
         return URI.create("http://127.0.0.1:" + ((InetSocketAddress)server.localAddress()).getPort());
     }
 
-    private static FullHttpResponse answer(final FullHttpRequest request)
+    private FullHttpResponse answer(final FullHttpRequest request)
     {
         final String uri = request.uri();
         byte[] body = EMPTY_OK;
@@ -97,6 +106,10 @@ final class LoopbackChannels implements AutoCloseable
         else if (uri.equals("/wp-json/wc/v3/products/batch"))
         {
             body = wooEcho(request);
+        }
+        else if (uri.startsWith("/v3/orders?"))
+        {
+            body = walmartOrders(uri);
         }
         else
         {
@@ -137,7 +150,7 @@ final class LoopbackChannels implements AutoCloseable
         }
         final JsonNode root = read(request);
         final ObjectNode out = JSON.createObjectNode();
-        if (uri.equals("/listings/v3/update/inventory"))
+        if (uri.equals("/listings/v3/update/inventory") || uri.equals("/listings/v3/update/price"))
         {
             root.fieldNames().forEachRemaining(sku -> out.putObject(sku).put("status", "SUCCESS"));
         }
@@ -146,6 +159,11 @@ final class LoopbackChannels implements AutoCloseable
             final ArrayNode responses = out.putArray("responses");
             root.path("requests").forEach(r -> responses.addObject().put("sku", r.path("sku").asText()).put("statusCode", 200));
         }
+        else if (uri.equals("/v3/price"))
+        {
+            return ("{\"ItemPriceResponse\":{\"mart\":\"WALMART_US\",\"sku\":\"" + root.path("sku").asText()
+                + "\",\"message\":\"Thank you. Your price has been updated.\"}}").getBytes(StandardCharsets.UTF_8);
+        }
         else if (uri.startsWith("/v3/inventory"))
         {
             return root.isMissingNode() ? EMPTY_OK : root.toString().getBytes(StandardCharsets.UTF_8);
@@ -153,6 +171,30 @@ final class LoopbackChannels implements AutoCloseable
         else
         {
             return NO_ORDERS;
+        }
+        return out.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Walmart's order list: the placed orders created at or after {@code createdStartDate}, one page. */
+    private byte[] walmartOrders(final String uri)
+    {
+        final List<String> start = new io.netty.handler.codec.http.QueryStringDecoder(uri).parameters().get("createdStartDate");
+        final long since = start == null ? 0 : java.time.Instant.parse(start.get(0)).toEpochMilli();
+        final ObjectNode out = JSON.createObjectNode();
+        final ObjectNode list = out.putObject("list");
+        list.putObject("meta");
+        final ArrayNode orders = list.putObject("elements").putArray("order");
+        for (final PlacedOrder order : walmartOrders)
+        {
+            if (order.createdMillis() >= since)
+            {
+                final ObjectNode o = orders.addObject().put("purchaseOrderId", order.id())
+                    .put("orderDate", order.createdMillis());
+                o.putObject("shippingInfo").putObject("postalAddress").put("postalCode", "72716").put("country", "USA");
+                final ObjectNode line = o.putObject("orderLines").putArray("orderLine").addObject();
+                line.putObject("item").put("sku", order.sku());
+                line.putObject("orderLineQuantity").put("unitOfMeasurement", "EACH").put("amount", "1");
+            }
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
     }

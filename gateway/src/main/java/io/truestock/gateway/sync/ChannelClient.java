@@ -95,6 +95,15 @@ abstract class ChannelClient
         return config.batchSize();
     }
 
+    /**
+     * How many calls beyond one this batch costs the channel (APIs that take a price on an endpoint of its own):
+     * the rate limiter charges them, so prices do not push a channel past its limit. None by default.
+     */
+    int extraCalls(final List<Update> batch)
+    {
+        return 0;
+    }
+
     /** A fingerprint of where this client sends: a persisted ledger written for another target is ignored. */
     long target()
     {

@@ -417,7 +417,10 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         return id == null ? null : byChannel.get(id);
     }
 
-    /** The connector's synced SKUs whose acknowledged value differs from the engine's (an unknown one counts). */
+    /**
+     * The connector's synced SKUs whose acknowledged value differs from the engine's (an unknown one counts): the
+     * quantity, and on a channel that carries prices the price too.
+     */
     public int drift(final Connector connector)
     {
         final int index = engine.channelIndex(connector.config().channel());
@@ -430,7 +433,7 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         {
             engine.readChannel(s, index, view);
             return view.available();
-        });
+        }, connector::priceDigest);
     }
 
     /** Appends the per-channel sync metrics in the Prometheus text format. */

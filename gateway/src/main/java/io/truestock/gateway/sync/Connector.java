@@ -126,8 +126,14 @@ public final class Connector
         {
             return false;
         }
+        return outbox.reconcile(sku, qty, priceDigest(sku), version, nowMillis);
+    }
+
+    /** The digest of the SKU's price on this channel now, or 0 when the channel carries no price for it. */
+    long priceDigest(final int sku)
+    {
         final Pricing now = names.pricing(sku);
-        return outbox.reconcile(sku, qty, now == null ? 0 : now.digest(), version, nowMillis);
+        return now == null ? 0 : now.digest();
     }
 
     /**
@@ -230,6 +236,11 @@ public final class Connector
             if (outbox.take(config.batchSize(), client.maxPriceChanges(), nowMillis, names, batch) == 0)
             {
                 return outbox.nextRetryMillis();
+            }
+            final int extra = client.extraCalls(batch);
+            if (extra > 0)
+            {
+                limiter.charge(nowMillis, extra);
             }
             if (ledger != null)
             {

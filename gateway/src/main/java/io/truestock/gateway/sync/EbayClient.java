@@ -53,12 +53,6 @@ final class EbayClient extends MarketplaceClient implements OrderSource
         return config.itemId(skuId);
     }
 
-    @Override
-    boolean carriesPrices()
-    {
-        return true;
-    }
-
     ObjectNode body(final List<Update> batch)
     {
         final ObjectNode root = JSON.createObjectNode();

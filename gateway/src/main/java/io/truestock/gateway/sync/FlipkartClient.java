@@ -14,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * bearer token from the client-credentials grant ({@code GET token_url?grant_type=client_credentials&scope=Seller_Api}
  * with HTTP Basic app id and secret), refreshed before it expires or when a request answers 401. The answer maps
  * each SKU to a {@code status}: SUCCESS and WARNING acknowledge it, FAILURE refuses it. The seller SKU is the
- * engine SKU; {@code item_ids} maps it to the Flipkart product id (FSN), without which it is not synced. Prices are
- * not sent (the listing's price is a separate update).
+ * engine SKU; {@code item_ids} maps it to the Flipkart product id (FSN), without which it is not synced. Changed
+ * prices go at the same time to {@code POST /listings/v3/update/price} ({@code {"<seller sku>": {"product_id",
+ * "price": {"mrp", "selling_price", "currency"}}}}, whole units, the same per-SKU answer); a SKU is acknowledged
+ * when both its stock and its price were.
  * <p>
  * Orders are polled (the Seller API has no order push): {@code POST /v3/shipments/filter} with
  * {@code {"filter": {"type": "preDispatch", "states": ["APPROVED"], "orderDate": {"from", "to"}}}}, then the
@@ -25,15 +27,19 @@ import java.util.concurrent.CompletableFuture;
 final class FlipkartClient extends MarketplaceClient implements OrderSource
 {
     static final String PATH = "/listings/v3/update/inventory";
+    static final String PRICE_PATH = "/listings/v3/update/price";
+    private static final String JSON_UTF8 = "application/json; charset=utf-8";
     static final String ORDERS_PATH = "/v3/shipments/filter";
 
     private final URI endpoint;
+    private final URI priceEndpoint;
     private final OAuthToken token;
 
     FlipkartClient(final ConnectorConfig config, final java.net.http.HttpClient http)
     {
         super(config, http);
         this.endpoint = URI.create(ShopifyClient.stripSlash(config.baseUrl().toString()) + PATH);
+        this.priceEndpoint = URI.create(ShopifyClient.stripSlash(config.baseUrl().toString()) + PRICE_PATH);
         this.token = new OAuthToken(this, () -> request(URI.create(config.tokenUrl()
             + "?grant_type=client_credentials&scope=Seller_Api"))
             .header("Authorization", basic("client_id", "client_secret")).GET().build(), OAuthToken::standard);
@@ -58,9 +64,84 @@ final class FlipkartClient extends MarketplaceClient implements OrderSource
     }
 
     @Override
+    int extraCalls(final List<Update> batch)
+    {
+        return onePriceCall(batch);
+    }
+
+    /** A price in whole units of its currency, or null when it has a fractional part (Flipkart takes integers). */
+    static Long whole(final io.truestock.engine.price.Price price)
+    {
+        try
+        {
+            return new java.math.BigDecimal(decimal(price)).longValueExact();
+        }
+        catch (final ArithmeticException ex)
+        {
+            return null;
+        }
+    }
+
+    /**
+     * The price update of the batch's priced SKUs: {@code mrp} is the regular price (never below the selling
+     * price), {@code selling_price} the effective one, both whole units of the currency.
+     */
+    ObjectNode priceBody(final List<Update> priced)
+    {
+        final ObjectNode root = JSON.createObjectNode();
+        for (final Update u : priced)
+        {
+            final Pricing pricing = u.pricing();
+            final ObjectNode price = root.putObject(u.skuId()).put("product_id", u.itemId()).putObject("price");
+            price.put("mrp", Math.max(whole(pricing.regular()), whole(pricing.price())));
+            price.put("selling_price", whole(pricing.price()));
+            price.put("currency", pricing.price().currency());
+        }
+        return root;
+    }
+
+    @Override
     CompletableFuture<Delivery> send(final List<Update> batch)
     {
-        return postWithToken(token, endpoint, batch, "application/json; charset=utf-8", body(batch), root -> perSku(batch, root));
+        return alongside(batch, stock -> postWithToken(token, endpoint, stock, JSON_UTF8, body(stock),
+            root -> perSku(stock, root)), this::prices);
+    }
+
+    /**
+     * Sends the changed prices; a price with a fractional part is refused here (Flipkart's prices are integers, and
+     * rounding would show a price Truestock does not quote) and dead-lettered with its reason.
+     */
+    private CompletableFuture<Delivery> prices(final List<Update> priced)
+    {
+        final List<Update> sendable = new java.util.ArrayList<>();
+        for (final Update u : priced)
+        {
+            if (whole(u.pricing().price()) != null && whole(u.pricing().regular()) != null)
+            {
+                sendable.add(u);
+            }
+        }
+        final CompletableFuture<Delivery> sent = sendable.isEmpty() ? CompletableFuture.completedFuture(new Delivery(0)) :
+            postWithToken(token, priceEndpoint, sendable, JSON_UTF8, priceBody(sendable), root -> perSku(sendable, root));
+        return sent.thenApply(answer ->
+        {
+            final Delivery delivery = new Delivery(priced.size());
+            int j = 0;
+            for (int i = 0; i < priced.size(); i++)
+            {
+                if (j < sendable.size() && sendable.get(j) == priced.get(i))
+                {
+                    delivery.set(i, answer.status(j), answer.status(j) == Delivery.Status.ACKED ? null : answer.error(j));
+                    j++;
+                }
+                else
+                {
+                    delivery.set(i, Delivery.Status.REJECTED, "flipkart takes whole units: "
+                        + decimal(priced.get(i).pricing().price()) + ' ' + priced.get(i).pricing().price().currency());
+                }
+            }
+            return delivery.pauseMillis(answer.pauseMillis());
+        });
     }
 
     private static Delivery perSku(final List<Update> batch, final JsonNode root)

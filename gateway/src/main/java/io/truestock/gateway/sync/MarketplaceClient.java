@@ -24,6 +24,13 @@ abstract class MarketplaceClient extends ChannelClient
         super(config, http);
     }
 
+    /** Every marketplace connector carries prices: with the stock (Meta, eBay) or on a price endpoint beside it. */
+    @Override
+    boolean carriesPrices()
+    {
+        return true;
+    }
+
     /** The batch's engine version: the highest of its values' versions and of the versions the outbox had seen. */
     static long asOf(final List<Update> batch)
     {
@@ -108,6 +115,78 @@ abstract class MarketplaceClient extends ChannelClient
                 return Delivery.all(size, Delivery.Status.RETRY, "unreadable response");
             }
         });
+    }
+
+    /** The updates of a batch whose price differs from the one the channel acknowledged (their price is sent). */
+    static List<Update> priced(final List<Update> batch)
+    {
+        final List<Update> priced = new java.util.ArrayList<>();
+        for (final Update u : batch)
+        {
+            if (u.priceChanged() && u.pricing() != null)
+            {
+                priced.add(u);
+            }
+        }
+        return priced;
+    }
+
+    /**
+     * For APIs that take prices on an endpoint of their own: sends the batch's stock with {@code stock} and, at the
+     * same time, the changed prices among it with {@code prices} (a delivery per priced update, in order). An
+     * update is acknowledged only when both its stock and its price (if sent) were; otherwise it takes the fate of
+     * whichever was not (stock first), so a price the channel refused is dead-lettered and one that failed is
+     * retried with its stock. The channel's pause is the longer of the two.
+     */
+    static CompletableFuture<Delivery> alongside(final List<Update> batch,
+        final java.util.function.Function<List<Update>, CompletableFuture<Delivery>> stock,
+        final java.util.function.Function<List<Update>, CompletableFuture<Delivery>> prices)
+    {
+        final List<Update> priced = priced(batch);
+        if (priced.isEmpty())
+        {
+            return stock.apply(batch);
+        }
+        return stock.apply(batch).thenCombine(prices.apply(priced), (quantities, priceDelivery) ->
+        {
+            if (quantities == OAuthToken.UNAUTHORIZED || priceDelivery == OAuthToken.UNAUTHORIZED)
+            {
+                return OAuthToken.UNAUTHORIZED;
+            }
+            final Delivery delivery = new Delivery(batch.size());
+            int p = 0;
+            for (int i = 0; i < batch.size(); i++)
+            {
+                final boolean sentPrice = p < priced.size() && priced.get(p) == batch.get(i);
+                final int priceIndex = sentPrice ? p++ : -1;
+                if (quantities.status(i) != Delivery.Status.ACKED)
+                {
+                    delivery.set(i, quantities.status(i), quantities.error(i));
+                }
+                else if (sentPrice && priceDelivery.status(priceIndex) != Delivery.Status.ACKED)
+                {
+                    delivery.set(i, priceDelivery.status(priceIndex), "price: " + priceDelivery.error(priceIndex));
+                }
+                else
+                {
+                    delivery.set(i, Delivery.Status.ACKED, null);
+                }
+            }
+            return delivery.pauseMillis(Math.max(quantities.pauseMillis(), priceDelivery.pauseMillis()));
+        });
+    }
+
+    /** One extra call when any update of the batch carries a changed price (a price request beside the stock's). */
+    static int onePriceCall(final List<Update> batch)
+    {
+        for (final Update u : batch)
+        {
+            if (u.priceChanged() && u.pricing() != null)
+            {
+                return 1;
+            }
+        }
+        return 0;
     }
 
     /** Reads a channel's 2xx answer into the fate of each update. */

@@ -45,12 +45,6 @@ final class MetaCatalogClient extends MarketplaceClient
         return mappedOrSku(skuId);
     }
 
-    @Override
-    boolean carriesPrices()
-    {
-        return true;
-    }
-
     static String money(final io.truestock.engine.price.Price price)
     {
         return decimal(price) + ' ' + price.currency();

@@ -458,16 +458,19 @@ public final class Outbox
     }
 
     /**
-     * SKUs among the first {@code skuCount} whose acknowledged quantity differs from {@code engineValue} (an
-     * unknown acknowledgement counts as drift); SKUs the filter excludes (not synced to the channel) are skipped.
+     * SKUs among the first {@code skuCount} whose acknowledged quantity differs from {@code engineValue}, or whose
+     * acknowledged price digest differs from {@code enginePrice} (0 for a SKU whose price the channel does not carry),
+     * an unknown acknowledgement counting as drift: what {@link #reconcile(int, long, long, long, long)} would queue.
+     * SKUs the filter excludes (not synced to the channel) are skipped.
      */
     public synchronized int drift(final int skuCount, final java.util.function.IntPredicate synced,
-        final java.util.function.IntToLongFunction engineValue)
+        final java.util.function.IntToLongFunction engineValue, final java.util.function.IntToLongFunction enginePrice)
     {
         int drift = 0;
         for (int s = 0; s < skuCount; s++)
         {
-            if (synced.test(s) && (ackedVersion[s] < 0 || ackedQty[s] != engineValue.applyAsLong(s)))
+            if (synced.test(s) && (ackedVersion[s] < 0 || ackedQty[s] != engineValue.applyAsLong(s)
+                || ackedPrice[s] != enginePrice.applyAsLong(s)))
             {
                 drift++;
             }

@@ -45,6 +45,16 @@ final class RateLimiter
         return false;
     }
 
+    /**
+     * Charges {@code requests} more tokens for calls a request needed beyond its own (a price sent on its own
+     * endpoint): the bucket may go below zero, which delays the next request until it has refilled.
+     */
+    synchronized void charge(final long nowMillis, final int requests)
+    {
+        refill(nowMillis);
+        tokens -= requests;
+    }
+
     /** The earliest instant a request could be allowed. */
     synchronized long nextAllowedMillis(final long nowMillis)
     {

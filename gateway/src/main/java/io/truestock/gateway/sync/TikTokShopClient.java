@@ -21,7 +21,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code GET token_url?app_key&app_secret&refresh_token&grant_type=refresh_token} and is refreshed before it
  * expires ({@code access_token_expire_in}, Unix seconds) or when a request answers 401. A 200 answer whose
  * {@code code} is not 0 refuses the update. The item id is {@code product_id/sku_id}; unmapped SKUs are not synced.
- * Prices are not sent: TikTok Shop takes them on a separate endpoint.
+ * A price that differs from the acknowledged one goes at the same time to {@code POST /product/202309/products/
+ * {product_id}/prices/update} ({@code {"skus": [{"id": sku_id, "price": {"amount": "12.50", "currency"}}]}}, signed
+ * the same way); the update is acknowledged when both answered code 0.
  * <p>
  * Orders are polled, signed the same way: {@code POST /order/202309/orders/search?page_size=50&sort_field=
  * create_time&sort_order=ASC} with {@code {"create_time_ge": <since, Unix s>}} and the answer's
@@ -32,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 final class TikTokShopClient extends MarketplaceClient implements OrderSource
 {
     static final String PATH = "/product/202309/products/%s/inventory/update";
+    static final String PRICE_PATH = "/product/202309/products/%s/prices/update";
     static final String ORDERS_PATH = "/order/202309/orders/search";
 
     private final String base;
@@ -110,6 +113,25 @@ final class TikTokShopClient extends MarketplaceClient implements OrderSource
         return root;
     }
 
+    /**
+     * The price update of one SKU: its effective price (the sale's while one runs; TikTok Shop shows discounts as
+     * promotions, not as a second price on the SKU) as decimal text with the currency.
+     */
+    ObjectNode priceBody(final Update update)
+    {
+        final ObjectNode root = JSON.createObjectNode();
+        final io.truestock.engine.price.Price price = update.pricing().price();
+        root.putArray("skus").addObject().put("id", tail(update.itemId())).putObject("price")
+            .put("amount", decimal(price)).put("currency", price.currency());
+        return root;
+    }
+
+    @Override
+    int extraCalls(final List<Update> batch)
+    {
+        return onePriceCall(batch);
+    }
+
     @Override
     CompletableFuture<Delivery> send(final List<Update> batch)
     {
@@ -117,12 +139,19 @@ final class TikTokShopClient extends MarketplaceClient implements OrderSource
         {
             throw new IllegalArgumentException("the inventory update takes one product a request");
         }
-        final Update update = batch.get(0);
+        return alongside(batch, stock -> post(PATH, stock, body(stock.get(0))),
+            priced -> post(PRICE_PATH, priced, priceBody(priced.get(0))));
+    }
+
+    /** A signed POST of one product's update to {@code pathFormat} (its product id filled in); code 0 acknowledges. */
+    private CompletableFuture<Delivery> post(final String pathFormat, final List<Update> one, final ObjectNode payload)
+    {
         return token.with(1, accessToken ->
         {
-            final byte[] body = json(body(update));
-            final HttpRequest request = signed(String.format(PATH, head(update.itemId())), Map.of(), body, accessToken)
-                .header(VERSION_HEADER, Long.toString(asOf(batch)))
+            final byte[] body = json(payload);
+            final HttpRequest request = signed(String.format(pathFormat, head(one.get(0).itemId())), Map.of(), body,
+                accessToken)
+                .header(VERSION_HEADER, Long.toString(asOf(one)))
                 .POST(body(body)).build();
             return call(1, request, root ->
             {

@@ -26,7 +26,11 @@ import java.util.concurrent.TimeUnit;
  * {@code WM_SEC.ACCESS_TOKEN} (from the client-credentials grant {@code POST /v3/token}, HTTP Basic client id and
  * secret, refreshed before it expires or on a 401), a fresh {@code WM_QOS.CORRELATION_ID}, {@code WM_SVC.NAME}
  * and, when configured, {@code WM_CONSUMER.CHANNEL.TYPE}. The SKU is the engine SKU unless {@code item_ids} maps
- * it. Prices are not sent (Walmart takes them on its price API).
+ * it. Changed prices go at the same time to Walmart's price API: item by item {@code PUT /v3/price} with
+ * {@code {"sku", "pricing": [{"currentPriceType": "BASE", "currentPrice": {"currency", "amount"}}]}} (while a sale
+ * runs: {@code REDUCED} with the regular price as the {@code BASE} {@code comparisonPrice}), or beside a bulk
+ * inventory feed a {@code feedType=price} feed ({@code {"PriceHeader": {"version": "1.7"}, "Price": [...]}}) polled
+ * the same way; a SKU is acknowledged when both its stock and its price were.
  * <p>
  * Orders are polled: {@code GET /v3/orders?createdStartDate=<since>&limit=100}, then the answer's
  * {@code list.meta.nextCursor} (a query string) for the next page; each purchase order's {@code purchaseOrderId},
@@ -75,36 +79,72 @@ final class WalmartClient extends MarketplaceClient implements OrderSource
         return mappedOrSku(skuId);
     }
 
+    /** A feed with prices costs one more call; single updates one more per changed price. */
+    @Override
+    int extraCalls(final List<Update> batch)
+    {
+        return batch.size() >= feedThreshold ? onePriceCall(batch) : priced(batch).size();
+    }
+
     @Override
     CompletableFuture<Delivery> send(final List<Update> batch)
     {
-        return token.with(batch.size(), accessToken ->
+        return token.with(batch.size(), accessToken -> batch.size() >= feedThreshold ?
+            alongside(batch, stock -> feed(stock, "inventory", inventoryFile(stock), accessToken),
+                priced -> feed(priced, "price", priceFile(priced), accessToken)) :
+            alongside(batch, stock -> each(stock, u -> single(u, stock, accessToken)),
+                priced -> each(priced, u -> singlePrice(u, priced, accessToken))));
+    }
+
+    /** One request per update, their answers gathered in order (a 401 to any makes the whole batch one). */
+    private static CompletableFuture<Delivery> each(final List<Update> updates,
+        final java.util.function.Function<Update, CompletableFuture<Delivery>> send)
+    {
+        final List<CompletableFuture<Delivery>> singles = new ArrayList<>();
+        for (final Update u : updates)
         {
-            if (batch.size() >= feedThreshold)
+            singles.add(send.apply(u));
+        }
+        return CompletableFuture.allOf(singles.toArray(new CompletableFuture<?>[0])).thenApply(done ->
+        {
+            final Delivery delivery = new Delivery(updates.size());
+            for (int i = 0; i < updates.size(); i++)
             {
-                return feed(batch, accessToken);
-            }
-            final List<CompletableFuture<Delivery>> singles = new ArrayList<>();
-            for (final Update u : batch)
-            {
-                singles.add(single(u, batch, accessToken));
-            }
-            return CompletableFuture.allOf(singles.toArray(new CompletableFuture<?>[0])).thenApply(done ->
-            {
-                final Delivery delivery = new Delivery(batch.size());
-                for (int i = 0; i < batch.size(); i++)
+                final Delivery one = singles.get(i).join();
+                if (one == OAuthToken.UNAUTHORIZED)
                 {
-                    final Delivery one = singles.get(i).join();
-                    if (one == OAuthToken.UNAUTHORIZED)
-                    {
-                        return OAuthToken.UNAUTHORIZED;
-                    }
-                    delivery.set(i, one.status(0), one.status(0) == Delivery.Status.ACKED ? null : one.error(0));
-                    delivery.pauseMillis(one.pauseMillis());
+                    return OAuthToken.UNAUTHORIZED;
                 }
-                return delivery;
-            });
+                delivery.set(i, one.status(0), one.status(0) == Delivery.Status.ACKED ? null : one.error(0));
+                delivery.pauseMillis(one.pauseMillis());
+            }
+            return delivery;
         });
+    }
+
+    /**
+     * A SKU's price as Walmart's {@code pricing} entry: the effective price as the BASE price, or while a sale runs
+     * the sale's price as a REDUCED price with the regular one as its BASE comparison (the strike-through price).
+     */
+    static ObjectNode price(final Update u)
+    {
+        final Pricing pricing = u.pricing();
+        final ObjectNode item = JSON.createObjectNode();
+        item.put("sku", u.itemId());
+        final ObjectNode entry = item.putArray("pricing").addObject();
+        entry.put("currentPriceType", pricing.onSale() ? "REDUCED" : "BASE");
+        money(entry.putObject("currentPrice"), pricing.price());
+        if (pricing.onSale())
+        {
+            entry.put("comparisonPriceType", "BASE");
+            money(entry.putObject("comparisonPrice"), pricing.regular());
+        }
+        return item;
+    }
+
+    private static void money(final ObjectNode node, final io.truestock.engine.price.Price price)
+    {
+        node.put("currency", price.currency()).put("amount", new java.math.BigDecimal(decimal(price)));
     }
 
     static ObjectNode item(final Update u)
@@ -131,17 +171,51 @@ final class WalmartClient extends MarketplaceClient implements OrderSource
             Delivery.all(1, Delivery.Status.ACKED, null) : Delivery.all(1, Delivery.Status.RETRY, "quantity not applied"));
     }
 
-    private CompletableFuture<Delivery> feed(final List<Update> batch, final String accessToken)
+    /** {@code PUT /v3/price} of one SKU; a 2xx without errors acknowledges it. */
+    private CompletableFuture<Delivery> singlePrice(final Update u, final List<Update> batch, final String accessToken)
+    {
+        final HttpRequest request = authorized(URI.create(base + "/v3/price"), batch, accessToken)
+            .header("Content-Type", "application/json")
+            .PUT(body(json(price(u)))).build();
+        return call(1, request, root ->
+        {
+            final JsonNode error = root.path("errors").path(0);
+            return error.isMissingNode() ? Delivery.all(1, Delivery.Status.ACKED, null) : Delivery.all(1,
+                Delivery.Status.REJECTED, "walmart price " + error.path("code").asText("") + ": "
+                + error.path("description").asText(""));
+        });
+    }
+
+    static ObjectNode inventoryFile(final List<Update> batch)
+    {
+        return file("Inventory", "1.4", batch, WalmartClient::item);
+    }
+
+    static ObjectNode priceFile(final List<Update> priced)
+    {
+        return file("Price", "1.7", priced, WalmartClient::price);
+    }
+
+    /** A feed file: {@code <kind>Header.version} and one entry per update under {@code kind}. */
+    private static ObjectNode file(final String kind, final String version, final List<Update> updates,
+        final java.util.function.Function<Update, ObjectNode> entry)
     {
         final ObjectNode file = JSON.createObjectNode();
-        file.putObject("InventoryHeader").put("version", "1.4");
-        final ArrayNode inventory = file.putArray("Inventory");
-        batch.forEach(u -> inventory.add(item(u)));
+        file.putObject(kind + "Header").put("version", version);
+        final ArrayNode entries = file.putArray(kind);
+        updates.forEach(u -> entries.add(entry.apply(u)));
+        return file;
+    }
+
+    /** A bulk feed of {@code feedType} carrying {@code file}, then its status polled until processed. */
+    private CompletableFuture<Delivery> feed(final List<Update> batch, final String feedType, final ObjectNode file,
+        final String accessToken)
+    {
         final String boundary = "truestock-" + UUID.randomUUID();
-        final byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"inventory.json\""
-            + "\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        final byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + feedType
+            + ".json\"\r\nContent-Type: application/json\r\n\r\n").getBytes(StandardCharsets.UTF_8);
         final byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
-        final HttpRequest request = authorized(URI.create(base + "/v3/feeds?feedType=inventory"), batch, accessToken)
+        final HttpRequest request = authorized(URI.create(base + "/v3/feeds?feedType=" + feedType), batch, accessToken)
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.concat(body(head), body(json(file)), body(tail))).build();
         return exchange(request).handle((response, failure) ->

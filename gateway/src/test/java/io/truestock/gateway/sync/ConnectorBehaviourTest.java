@@ -43,6 +43,44 @@ class ConnectorBehaviourTest
     }
 
     @Test
+    void aPriceTheChannelNeverAcknowledgedIsDriftUntilAReconcileSendsIt() throws Exception
+    {
+        try (FakeWebhookReceiver partner = new FakeWebhookReceiver(8))
+        {
+            partner.faults = FakeChannel.Faults.none();
+            final ConnectorConfig config = SyncHarness.webhook(partner).retry(2, 5, 20);
+            try (SyncHarness harness = SyncHarness.start(dir, List.of(config)))
+            {
+                harness.catalog(1, "partner");
+                harness.submit(c -> c.receive("sku-0", SyncHarness.LOCATION, 5));
+                final Connector connector = harness.server.sync().connector("partner");
+                assertThat(SyncHarness.await(() -> harness.inSync(partner, "partner", config.type(), 1)
+                    && harness.pricesInSync(partner, "partner", config.type(), 1)
+                    && harness.server.sync().drift(connector) == 0, 30)).isTrue();
+
+                // The channel fails every request: the new price is dead-lettered while the stock is unchanged.
+                partner.faults.serverError = 1.0;
+                final HttpResponse<String> priced = harness.http("PUT", "/v1/skus/sku-0/prices", SyncHarness.ADMIN,
+                    "{\"base\":{\"amount\":1250,\"currency\":\"USD\"}}");
+                assertThat(priced.statusCode()).as(priced.body()).isEqualTo(200);
+                assertThat(SyncHarness.await(() -> connector.outbox().deadCount() == 1, 30)).isTrue();
+                assertThat(connector.outbox().row(0).ackedQty()).isEqualTo(5);
+                assertThat(harness.server.sync().drift(connector)).as("the price differs from the acknowledged one")
+                    .isEqualTo(1);
+                assertThat(harness.http("GET", "/metrics", null, null).body())
+                    .contains("truestock_sync_drift_skus{channel=\"partner\"} 1");
+
+                partner.faults = FakeChannel.Faults.none();
+                assertThat(harness.http("POST", "/v1/channels/partner/reconcile", SyncHarness.ADMIN, null).statusCode())
+                    .isEqualTo(202);
+                assertThat(SyncHarness.await(() -> harness.pricesInSync(partner, "partner", config.type(), 1)
+                    && harness.server.sync().drift(connector) == 0, 30)).isTrue();
+                assertThat(partner.heldPrices.get("sku-0").shown()).isEqualTo(1250);
+            }
+        }
+    }
+
+    @Test
     void deadLetterAfterTheRetryBoundIsAuditedCountedAndRecoveredByReconcile() throws Exception
     {
         try (FakeWebhookReceiver partner = new FakeWebhookReceiver(7))

@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Flipkart Seller API as far as the client-credentials token and the listings v3 inventory update go: Basic app
  * credentials and {@code scope=Seller_Api} for a token, a live bearer token, at most 10 SKUs, each with a product
- * id of 13 to 16 characters and the configured location. A product id starting with {@code BAD} answers FAILURE
+ * id of 13 to 16 characters and the configured location; the price update likewise, each SKU with a whole-number
+ * MRP and selling price. A product id starting with {@code BAD} answers FAILURE
  * for its SKU like Flipkart does for an unknown listing. Items are recorded by seller SKU.
  */
 final class FakeFlipkart extends FakeMarketplace
@@ -98,12 +99,47 @@ final class FakeFlipkart extends FakeMarketplace
             }
             return Answer.json(HttpResponseStatus.OK, answer);
         }
+        final long version = version(request);
+        if (request.method().equals(HttpMethod.POST) && path.equals(FlipkartClient.PRICE_PATH))
+        {
+            // Whole-number MRP and selling price (MRP not below it) and a currency; the listing shows the selling
+            // price with the MRP struck through.
+            return listings(body, version, listing ->
+            {
+                final JsonNode price = listing.path("price");
+                return price.path("mrp").isIntegralNumber() && price.path("selling_price").isIntegralNumber()
+                    && price.path("selling_price").asLong() > 0
+                    && price.path("mrp").asLong() >= price.path("selling_price").asLong()
+                    && price.path("currency").asText("").matches("[A-Z]{3}");
+            }, (sku, listing) ->
+            {
+                final JsonNode price = listing.path("price");
+                prices.put(sku, price.path("selling_price").asText() + "/" + price.path("mrp").asText() + " "
+                    + price.path("currency").asText());
+                applyPrice(sku, minor(price.path("selling_price")), minor(price.path("mrp")), version);
+            });
+        }
         if (!request.method().equals(HttpMethod.POST) || !path.equals(FlipkartClient.PATH))
         {
             return shapeError("unexpected " + request.method() + " " + path);
         }
+        return listings(body, version, listing ->
+        {
+            final JsonNode location = listing.path("locations").path(0);
+            return listing.path("locations").size() == 1 && LOCATION.equals(location.path("id").asText())
+                && location.path("inventory").isIntegralNumber() && location.path("inventory").asLong() >= 0;
+        }, (sku, listing) -> apply(sku, listing.path("locations").path(0).path("inventory").asLong(), version));
+    }
+
+    /**
+     * A listings v3 update (inventory or price): 1 to 10 SKUs, each with a product id of 13 to 16 characters and a
+     * body {@code valid} accepts, applied by {@code apply} unless the product id starts with {@code BAD}.
+     */
+    private Answer listings(final byte[] body, final long version, final java.util.function.Predicate<JsonNode> valid,
+        final java.util.function.BiConsumer<String, JsonNode> apply)
+    {
         final JsonNode root = parse(body);
-        if (root == null || !root.isObject() || root.isEmpty() || root.size() > 10 || version(request) < 0)
+        if (root == null || !root.isObject() || root.isEmpty() || root.size() > 10 || version < 0)
         {
             return shapeError("the payload maps 1 to 10 SKUs");
         }
@@ -112,11 +148,8 @@ final class FakeFlipkart extends FakeMarketplace
         while (skus.hasNext())
         {
             final Map.Entry<String, JsonNode> sku = skus.next();
-            final JsonNode location = sku.getValue().path("locations").path(0);
             final String product = sku.getValue().path("product_id").asText("");
-            if (product.length() < 13 || product.length() > 16 || sku.getValue().path("locations").size() != 1
-                || !LOCATION.equals(location.path("id").asText()) || !location.path("inventory").isIntegralNumber()
-                || location.path("inventory").asLong() < 0)
+            if (product.length() < 13 || product.length() > 16 || !valid.test(sku.getValue()))
             {
                 return shapeError("bad listing update " + sku);
             }
@@ -127,7 +160,7 @@ final class FakeFlipkart extends FakeMarketplace
                     .put("description", "Product id not found");
                 continue;
             }
-            apply(sku.getKey(), location.path("inventory").asLong(), version(request));
+            apply.accept(sku.getKey(), sku.getValue());
             answer.putObject(sku.getKey()).put("status", "SUCCESS").putArray("errors");
         }
         return Answer.json(HttpResponseStatus.OK, answer);

@@ -15,8 +15,8 @@ import java.util.TreeMap;
  * TikTok Shop Partner API as far as the 202309 inventory update and the token refresh go: every API request must
  * carry the app key, the shop cipher, a timestamp within five minutes and a {@code sign} this fake computes itself
  * (app secret + path + sorted parameters + body + app secret, HMAC-SHA256 hex), a live {@code x-tts-access-token},
- * and a body of one SKU with its inventory at the configured warehouse. Items are recorded as
- * {@code product_id/sku_id}.
+ * and a body of one SKU with its inventory at the configured warehouse, or (the price update) its price as
+ * decimal text and a currency. Items are recorded as {@code product_id/sku_id}.
  */
 final class FakeTikTokShop extends FakeMarketplace
 {
@@ -129,6 +129,10 @@ final class FakeTikTokShop extends FakeMarketplace
             }
             return ok(Map.of("orders", list, "next_page_token", more(since, offset) ? Integer.toString(offset + pageSize) : ""));
         }
+        if (request.method().equals(HttpMethod.POST) && path.startsWith(PREFIX) && path.endsWith("/prices/update"))
+        {
+            return price(path.substring(PREFIX.length(), path.length() - "/prices/update".length()), request, body);
+        }
         if (!request.method().equals(HttpMethod.POST) || !path.startsWith(PREFIX) || !path.endsWith("/inventory/update"))
         {
             return shapeError("unexpected " + request.method() + " " + path);
@@ -145,6 +149,27 @@ final class FakeTikTokShop extends FakeMarketplace
             return shapeError("bad inventory update " + root);
         }
         apply(product + "/" + sku.path("id").asText(), inventory.path("quantity").asLong(), version(request));
+        return ok(Map.of());
+    }
+
+    /**
+     * The 202309 price update: one SKU with {@code price.amount} as decimal text and a currency. The product is
+     * shown at that price (TikTok Shop has no second, regular price on a SKU).
+     */
+    private Answer price(final String product, final FullHttpRequest request, final byte[] body)
+    {
+        final JsonNode root = parse(body);
+        final JsonNode skus = root == null ? null : root.path("skus");
+        final JsonNode price = skus == null ? null : skus.path(0).path("price");
+        if (skus == null || skus.size() != 1 || !skus.path(0).path("id").isTextual() || !price.path("amount").isTextual()
+            || minor(price.path("amount")) <= 0 || !price.path("currency").asText("").matches("[A-Z]{3}")
+            || version(request) < 0)
+        {
+            return shapeError("bad price update " + root);
+        }
+        final String item = product + "/" + skus.path(0).path("id").asText();
+        prices.put(item, price.path("amount").asText() + " " + price.path("currency").asText());
+        applyPrice(item, minor(price.path("amount")), minor(price.path("amount")), version(request));
         return ok(Map.of());
     }
 }

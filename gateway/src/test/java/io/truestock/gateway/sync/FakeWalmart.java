@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * request needs {@code WM_SVC.NAME} and a {@code WM_QOS.CORRELATION_ID}; the token needs Basic client credentials
  * and {@code grant_type=client_credentials}; the API calls a live {@code WM_SEC.ACCESS_TOKEN}. A feed is a
  * multipart file of {@code InventoryHeader.version 1.4} and its items; it is applied when received and its status
- * reads INPROGRESS once, then PROCESSED with each SKU's ingestion status. SKUs starting with {@code bad} are
- * unknown: DATA_ERROR in a feed, 404 to a single update.
+ * reads INPROGRESS once, then PROCESSED with each SKU's ingestion status. Prices come as {@code PUT /v3/price} of
+ * one SKU or a {@code feedType=price} feed ({@code PriceHeader.version 1.7}), each SKU's one pricing entry BASE, or
+ * REDUCED with a higher BASE comparison price. SKUs starting with {@code bad} are unknown: DATA_ERROR in a feed,
+ * 404 to a single update.
  */
 final class FakeWalmart extends FakeMarketplace
 {
@@ -27,6 +29,8 @@ final class FakeWalmart extends FakeMarketplace
     private final Map<String, Boolean> polledOnce = new ConcurrentHashMap<>();
     final AtomicLong feedsReceived = new AtomicLong();
     final AtomicLong singles = new AtomicLong();
+    final AtomicLong singlePrices = new AtomicLong();
+    final AtomicLong priceFeeds = new AtomicLong();
 
     FakeWalmart(final long seed)
     {
@@ -116,6 +120,24 @@ final class FakeWalmart extends FakeMarketplace
             apply(sku, root.path("quantity").path("amount").asLong(), version(request));
             return Answer.json(HttpResponseStatus.OK, root);
         }
+        if (path.equals("/v3/price") && request.method().equals(HttpMethod.PUT))
+        {
+            final JsonNode root = parse(body);
+            final String sku = root == null ? "" : root.path("sku").asText("");
+            if (root == null || sku.isEmpty() || !pricingValid(root) || version(request) < 0)
+            {
+                return shapeError("bad price update " + root);
+            }
+            singlePrices.incrementAndGet();
+            if (sku.startsWith("bad"))
+            {
+                return Answer.json(HttpResponseStatus.NOT_FOUND, Map.of("errors", java.util.List.of(Map.of(
+                    "code", "CONTENT_NOT_FOUND.GMP_PRICE_API", "description", "SKU not found"))));
+            }
+            applyPricing(root, version(request));
+            return Answer.json(HttpResponseStatus.OK, Map.of("ItemPriceResponse", Map.of("mart", "WALMART_US", "sku", sku,
+                "message", "Thank you. Your price has been updated.")));
+        }
         if (path.equals("/v3/feeds") && request.method().equals(HttpMethod.POST))
         {
             return feed(request, body);
@@ -146,17 +168,30 @@ final class FakeWalmart extends FakeMarketplace
         final String text = new String(body, StandardCharsets.UTF_8);
         final int start = text.indexOf("\r\n\r\n{");
         final int end = text.lastIndexOf("}\r\n--");
-        if (!"inventory".equals(query(request, "feedType")) || !type.startsWith("multipart/form-data; boundary=")
+        final String feedType = query(request, "feedType");
+        if (!("inventory".equals(feedType) || "price".equals(feedType)) || !type.startsWith("multipart/form-data; boundary=")
             || !text.contains("name=\"file\"") || start < 0 || end < start || version(request) < 0)
         {
-            return shapeError("a feed is a multipart file of feedType=inventory");
+            return shapeError("a feed is a multipart file of feedType=inventory or price");
         }
+        final boolean prices = "price".equals(feedType);
         final JsonNode file = parse(text.substring(start + 4, end + 1).getBytes(StandardCharsets.UTF_8));
-        final JsonNode items = file == null ? null : file.path("Inventory");
-        if (file == null || !"1.4".equals(file.path("InventoryHeader").path("version").asText()) || !items.isArray()
-            || items.isEmpty() || items.size() > 10_000)
+        final JsonNode items = file == null ? null : file.path(prices ? "Price" : "Inventory");
+        if (file == null || !(prices ? "1.7" : "1.4").equals(file.path(prices ? "PriceHeader" : "InventoryHeader")
+            .path("version").asText()) || !items.isArray() || items.isEmpty() || items.size() > 10_000)
         {
             return shapeError("bad feed file");
+        }
+        if (prices)
+        {
+            for (final JsonNode item : items)
+            {
+                if (!pricingValid(item))
+                {
+                    return shapeError("bad price in feed " + item);
+                }
+            }
+            priceFeeds.incrementAndGet();
         }
         final ArrayNode statuses = JSON.createArrayNode();
         for (final JsonNode item : items)
@@ -169,11 +204,52 @@ final class FakeWalmart extends FakeMarketplace
                     .put("description", "SKU not found");
                 continue;
             }
-            apply(sku, item.path("quantity").path("amount").asLong(), version(request));
+            if (prices)
+            {
+                applyPricing(item, version(request));
+            }
+            else
+            {
+                apply(sku, item.path("quantity").path("amount").asLong(), version(request));
+            }
             statuses.addObject().put("sku", sku).put("ingestionStatus", "SUCCESS");
         }
         final String id = "FEED" + feedsReceived.incrementAndGet();
         feeds.put(id, statuses);
         return Answer.json(HttpResponseStatus.OK, Map.of("feedId", id));
+    }
+
+    /**
+     * One pricing entry: a BASE current price, or a REDUCED one with a BASE comparison price above it, amounts
+     * positive numbers with a currency.
+     */
+    private static boolean pricingValid(final JsonNode item)
+    {
+        final JsonNode pricing = item.path("pricing");
+        final JsonNode entry = pricing.path(0);
+        final String current = entry.path("currentPriceType").asText("");
+        final boolean reduced = current.equals("REDUCED");
+        return pricing.size() == 1 && (current.equals("BASE") || reduced) && money(entry.path("currentPrice"))
+            && (!reduced || "BASE".equals(entry.path("comparisonPriceType").asText())
+            && money(entry.path("comparisonPrice"))
+            && minor(entry.path("comparisonPrice").path("amount")) > minor(entry.path("currentPrice").path("amount")));
+    }
+
+    private static boolean money(final JsonNode price)
+    {
+        return price.path("amount").isNumber() && minor(price.path("amount")) > 0
+            && price.path("currency").asText("").matches("[A-Z]{3}");
+    }
+
+    /** Shows the item at its current price, with the comparison price struck through while it is reduced. */
+    private void applyPricing(final JsonNode item, final long version)
+    {
+        final JsonNode entry = item.path("pricing").path(0);
+        final long shown = minor(entry.path("currentPrice").path("amount"));
+        final long regular = entry.has("comparisonPrice") ? minor(entry.path("comparisonPrice").path("amount")) : shown;
+        final String sku = item.path("sku").asText();
+        prices.put(sku, entry.path("currentPrice").path("amount").asText() + (entry.has("comparisonPrice") ? "/"
+            + entry.path("comparisonPrice").path("amount").asText() : "") + " " + entry.path("currentPrice").path("currency").asText());
+        applyPrice(sku, shown, regular, version);
     }
 }

@@ -12,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The marketplace connectors one behaviour at a time against a real server and their fakes: each OAuth channel
  * refreshes a revoked token, each channel's per-item refusal is dead-lettered without retries while the rest of the
- * batch is acknowledged, Meta and eBay carry prices (a sale starting and ending included), and Walmart sends a small
+ * batch is acknowledged, Meta and eBay carry prices with the stock and TikTok Shop, Flipkart and Walmart on their
+ * price endpoints (a sale starting and ending included; Flipkart refuses fractional prices), and Walmart sends a small
  * batch item by item and a large one as a bulk feed whose status it polls.
  */
 class MarketplaceConnectorTest
@@ -157,6 +158,72 @@ class MarketplaceConnectorTest
     }
 
     @Test
+    void tikTokFlipkartAndWalmartSendPricesOnTheirPriceEndpointsAndASaleEndingClearsIt() throws Exception
+    {
+        try (FakeTikTokShop tiktok = new FakeTikTokShop(43);
+             FakeFlipkart flipkart = new FakeFlipkart(44);
+             FakeWalmart walmart = new FakeWalmart(45))
+        {
+            final List<ConnectorConfig> configs = List.of(Marketplaces.tiktok(tiktok), Marketplaces.flipkart(flipkart),
+                Marketplaces.walmart(walmart));
+            configs.forEach(c -> SyncHarness.mapItems(c, 2));
+            try (SyncHarness harness = SyncHarness.start(dir, configs))
+            {
+                harness.catalog(2, "tiktok", "flipkart", "walmart");
+                harness.submit(c -> c.receive("sku-0", SyncHarness.LOCATION, 5));
+                final String tiktokItem = FakeTikTokShop.item(0);
+                assertThat(SyncHarness.await(() -> shows(tiktok, tiktokItem, 1000, 1000) && shows(flipkart, "sku-0", 1000, 1000)
+                    && shows(walmart, "sku-0", 1000, 1000), 20)).as("%s %s %s", tiktok.heldPrices, flipkart.heldPrices,
+                    walmart.heldPrices).isTrue();
+
+                final java.time.Instant now = java.time.Instant.now();
+                final String window = ",\"currency\":\"USD\",\"start\":\"" + now.minusSeconds(60) + "\",\"end\":\""
+                    + now.plusSeconds(3) + "\"";
+                final HttpResponse<String> priced = harness.http("PUT", "/v1/skus/sku-0/prices", SyncHarness.ADMIN,
+                    "{\"base\":{\"amount\":1000,\"currency\":\"USD\"},\"channels\":{\"flipkart\":{\"amount\":1200,"
+                    + "\"currency\":\"USD\"}},\"sales\":[{\"amount\":899" + window + ",\"channels\":[\"tiktok\",\"walmart\"]},"
+                    + "{\"amount\":900" + window + ",\"channels\":[\"flipkart\"]}]}");
+                assertThat(priced.statusCode()).as(priced.body()).isEqualTo(200);
+                // TikTok Shop shows the sale's price; Flipkart the selling price under its MRP; Walmart a REDUCED
+                // price with the regular one as its comparison price.
+                assertThat(SyncHarness.await(() -> shows(tiktok, tiktokItem, 899, 899) && shows(flipkart, "sku-0", 900, 1200)
+                    && shows(walmart, "sku-0", 899, 1000), 20)).as("%s %s %s", tiktok.heldPrices, flipkart.heldPrices,
+                    walmart.heldPrices).isTrue();
+                assertThat(walmart.prices.get("sku-0")).startsWith("8.99/10");
+                // The sale ends three seconds later: a tick announces it and every channel gets the regular price.
+                assertThat(SyncHarness.await(() -> shows(tiktok, tiktokItem, 1000, 1000) && shows(flipkart, "sku-0", 1200, 1200)
+                    && shows(walmart, "sku-0", 1000, 1000), 30)).as("%s %s %s", tiktok.heldPrices, flipkart.heldPrices,
+                    walmart.heldPrices).isTrue();
+                assertThat(tiktok.held.get(tiktokItem).qty()).isEqualTo(5);
+                assertThat(flipkart.held.get("sku-0").qty()).isEqualTo(5);
+                assertThat(walmart.held.get("sku-0").qty()).isEqualTo(5);
+                assertThat(walmart.singlePrices.get()).isPositive();
+
+                // Flipkart takes whole units: a price with paise is refused (dead-lettered, never rounded).
+                final HttpResponse<String> fractional = harness.http("PUT", "/v1/skus/sku-1/prices", SyncHarness.ADMIN,
+                    "{\"base\":{\"amount\":1099,\"currency\":\"USD\"}}");
+                assertThat(fractional.statusCode()).as(fractional.body()).isEqualTo(200);
+                final Connector connector = harness.server.sync().connector("flipkart");
+                assertThat(SyncHarness.await(() -> !connector.deadLetters().isEmpty(), 20)).isTrue();
+                assertThat(connector.deadLetters().get(0).sku()).isEqualTo("sku-1");
+                assertThat(connector.deadLetters().get(0).error()).contains("whole units").contains("10.99");
+                assertThat(flipkart.heldPrices.get("sku-1").shown()).isEqualTo(1000);
+                for (final FakeChannel fake : List.of(tiktok, flipkart, walmart))
+                {
+                    assertThat(fake.shapeErrors).isEmpty();
+                    assertThat(fake.priceRegressions.get()).isZero();
+                }
+            }
+        }
+    }
+
+    private static boolean shows(final FakeChannel fake, final String item, final long shown, final long regular)
+    {
+        final FakeChannel.HeldPrice held = fake.heldPrices.get(item);
+        return held != null && held.shown() == shown && held.regular() == regular;
+    }
+
+    @Test
     void walmartSendsOneChangeItemByItemAndABurstAsAPolledFeed() throws Exception
     {
         try (FakeWalmart walmart = new FakeWalmart(51))
@@ -168,6 +235,10 @@ class MarketplaceConnectorTest
             {
                 harness.catalog(40, "walmart");
                 sync(harness, walmart, config, 40);
+                // Prices travel beside the stock (and charge the rate limit): wait until they are all there too.
+                final Outbox outbox = harness.server.sync().connector("walmart").outbox();
+                assertThat(SyncHarness.await(() -> harness.pricesInSync(walmart, "walmart", config.type(), 40)
+                    && outbox.pendingCount() == 0, 30)).isTrue();
                 final long singles = walmart.singles.get();
                 final long feeds = walmart.feedsReceived.get();
                 harness.submit(c -> c.receive("sku-0", SyncHarness.LOCATION, 1));

@@ -235,12 +235,16 @@ final class SyncHarness implements AutoCloseable
         }
     }
 
-    /** The generic webhook and eBay carry the effective price only; the shops carry the regular price beside it. */
+    /**
+     * The generic webhook, eBay and TikTok Shop carry the effective price only; the shops (and Flipkart's MRP,
+     * Walmart's comparison price) carry the regular price beside it.
+     */
     private static boolean priceMatches(final FakeChannel.HeldPrice held, final ConnectorConfig.Type type,
         final long[] engine)
     {
         return held != null && held.shown() == engine[0]
-            && (type == ConnectorConfig.Type.WEBHOOK || type == ConnectorConfig.Type.EBAY || held.regular() == engine[1]);
+            && (type == ConnectorConfig.Type.WEBHOOK || type == ConnectorConfig.Type.EBAY
+            || type == ConnectorConfig.Type.TIKTOK || held.regular() == engine[1]);
     }
 
     void assertInSync(final FakeChannel fake, final String channel, final ConnectorConfig.Type type, final int skus)
