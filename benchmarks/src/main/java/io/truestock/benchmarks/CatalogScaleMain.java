@@ -9,6 +9,7 @@ import io.truestock.engine.EngineSnapshot;
 import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
 import io.truestock.engine.runtime.EngineListener;
+import io.truestock.engine.runtime.OutcomeHandler;
 import io.truestock.engine.runtime.RuntimeConfig;
 import io.truestock.journal.snapshot.Recovery;
 import io.truestock.journal.snapshot.SbeDefinitionCodec;
@@ -291,7 +292,7 @@ public final class CatalogScaleMain
             }
         }
 
-        private void publishReserve(final String sku, final io.truestock.engine.runtime.OutcomeHandler handler)
+        private void publishReserve(final String sku, final OutcomeHandler handler)
         {
             final String channel = CHANNELS[(int)(reservations & 7)];
             ring.publish(command -> command.reserve(channel, 600).addLine(sku, 1), handler);
