@@ -3,6 +3,7 @@ package io.truestock.benchmarks;
 import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.Command;
 import io.truestock.engine.Engine;
+import io.truestock.engine.EngineConfig;
 import io.truestock.engine.LocationSpec;
 import io.truestock.engine.SkuSpec;
 import io.truestock.engine.runtime.CommandFiller;
@@ -54,11 +55,23 @@ final class RingFixture implements AutoCloseable
     RingFixture(final Path dir, final String waitStrategy, final RuntimeConfig.Pipeline pipeline, final boolean fsync)
         throws IOException
     {
+        this(dir, waitStrategy, pipeline, fsync, EngineApplyBenchmark.config(), new CatalogCommands());
+    }
+
+    /**
+     * As above with another engine configuration and catalog.
+     *
+     * @param catalog the commands loaded through the ring before the constructor returns, all to be accepted.
+     */
+    RingFixture(
+        final Path dir, final String waitStrategy, final RuntimeConfig.Pipeline pipeline, final boolean fsync,
+        final EngineConfig config, final CatalogLoad catalog) throws IOException
+    {
         this.ownDir = dir == null;
         this.dir = ownDir ? Files.createTempDirectory("truestock-ring") : dir;
         this.journalConfig = new JournalConfig().dataDir(this.dir.resolve("journal")).instanceId("bench")
             .fsyncPerBatch(fsync).conclude();
-        this.engine = new Engine(EngineApplyBenchmark.config());
+        this.engine = new Engine(config);
         engine.snapshotCodec(new SbeDefinitionCodec(journalConfig.maxRecordBytes()));
         final EngineListener counter = (command, outcome, events) ->
         {
@@ -78,7 +91,7 @@ final class RingFixture implements AutoCloseable
             ChronicleCommandJournal.open(journalConfig, 0), counter).start();
         try
         {
-            catalogCommands = loadCatalog();
+            catalogCommands = loadCatalog(catalog);
         }
         catch (final RuntimeException | InterruptedException ex)
         {
@@ -149,16 +162,15 @@ final class RingFixture implements AutoCloseable
     }
 
     /** The catalog, pipelined through the ring: 4 locations, 6 channels, 10 000 SKUs with 1 M units per location. */
-    private long loadCatalog() throws InterruptedException
+    private long loadCatalog(final CatalogLoad catalog) throws InterruptedException
     {
-        final CatalogCommands catalog = new CatalogCommands();
         long sent = 0;
         while (catalog.next())
         {
             publish(catalog, null);
             sent++;
         }
-        awaitApplied(sent, 120);
+        awaitApplied(sent, 3600);
         if (rejected.get() > 0)
         {
             throw new IllegalStateException(rejected.get() + " catalog commands were rejected");
@@ -189,14 +201,15 @@ final class RingFixture implements AutoCloseable
     }
 
     /** The catalog as a sequence of commands: locations, channels, then each SKU and its receipts. */
-    private static final class CatalogCommands implements CommandFiller
+    private static final class CatalogCommands implements CatalogLoad
     {
         private static final int PER_SKU = 1 + EngineApplyBenchmark.LOCATIONS.length;
         private final int total = EngineApplyBenchmark.LOCATIONS.length + EngineApplyBenchmark.CHANNELS.length +
             EngineApplyBenchmark.SKUS * PER_SKU;
         private int index = -1;
 
-        boolean next()
+        @Override
+        public boolean next()
         {
             return ++index < total;
         }
@@ -230,6 +243,12 @@ final class RingFixture implements AutoCloseable
                 command.receive(sku, locations[part - 1], 1_000_000);
             }
         }
+    }
+
+    /** A finite command stream: {@link #next()} moves to the next command, false after the last. */
+    interface CatalogLoad extends CommandFiller
+    {
+        boolean next();
     }
 
     /** A command stream: {@link #next()} chooses the next command, {@link #fill} writes it into a ring slot. */

@@ -1,8 +1,10 @@
 package io.truestock.engine;
 
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -19,6 +21,8 @@ public final class ChannelTable
     private static final int AVAILABLE = 8;
     private static final int VERSION = 16;
     private static final int POOL = 24;
+    /** The fields a snapshot holds, in its order. */
+    private static final int[] FIELDS = {AVAILABLE, VERSION, POOL};
 
     private final UnsafeBuffer buffer;
     private final int maxChannels;
@@ -26,7 +30,16 @@ public final class ChannelTable
     public ChannelTable(final int maxSkus, final int maxChannels)
     {
         this.maxChannels = maxChannels;
-        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxSkus * maxChannels * RECORD_BYTES, 64));
+        this.buffer = TableMemory.allocate(maxSkus * maxChannels * RECORD_BYTES);
+    }
+
+    /**
+     * Writer only: zeroes every row of a SKU about to be defined; until then its rows may hold anything (the table
+     * is not zeroed when allocated, see {@link TableMemory}).
+     */
+    public void clearSku(final int sku)
+    {
+        buffer.setMemory(offset(sku, 0), maxChannels * RECORD_BYTES, (byte)0);
     }
 
     public int offset(final int sku, final int channel)
@@ -84,8 +97,30 @@ public final class ChannelTable
         }
     }
 
-    public UnsafeBuffer buffer()
+    /**
+     * Snapshot: the rows of SKUs {@code [0, skus)} and channels {@code [0, channels)}, the fields without the
+     * seqlock word, one {@link RowCodec} block per SKU. Rows beyond those are all zero in a live engine (a
+     * channel defined later starts from rows cleared with their SKU), so the section is exact.
+     */
+    public void writeRows(final DataOutput out, final int skus, final int channels) throws IOException
     {
-        return buffer;
+        RowCodec.writeRows(buffer, maxChannels, RECORD_BYTES, FIELDS, out, skus, channels);
+    }
+
+    /**
+     * Restore, before any reader can see the table: reads what {@link #writeRows} wrote into rows already
+     * cleared.
+     *
+     * @throws IOException when the section's shape is not {@code skus x channels} or a block is damaged.
+     */
+    public void readRows(final DataInput in, final int skus, final int channels) throws IOException
+    {
+        RowCodec.readRows(buffer, maxChannels, RECORD_BYTES, FIELDS, in, skus, channels, "channel");
+    }
+
+    /** Restore from a format 3 snapshot: the whole region it copied, seqlock words included. */
+    public void readRegion(final DataInput in) throws IOException
+    {
+        TableMemory.readRegion(buffer, in);
     }
 }

@@ -68,10 +68,11 @@ public final class Engine
     {
         this.config = config.isConcluded() ? config : config.conclude();
         stock = new StockTable(config.maxSkus(), config.maxLocations());
-        catalog = new Catalog(this.config, stock);
+        final ChannelTable published = new ChannelTable(config.maxSkus(), config.maxChannels());
+        catalog = new Catalog(this.config, stock, published);
         prices = new PriceSchedule(config.maxSkus(), catalog.channels()::indexOf);
-        publisher = new ChannelPublisher(this.config, stock, catalog);
-        ledger = new StockLedger(this.config, stock, catalog, publisher);
+        publisher = new ChannelPublisher(stock, published, catalog);
+        ledger = new StockLedger(stock, catalog, publisher);
         router = new Router(this.config, stock, catalog);
         final RoutePlan writerPlan = new RoutePlan(config.maxLocations());
         reservationBook = new ReservationBook();

@@ -1,13 +1,11 @@
 package io.truestock.engine;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The full state of an engine at one sequence, as bytes: a header (format, sequence, clock, bounds), then one
@@ -17,14 +15,27 @@ import java.util.List;
  * records, the reservations, the orders and the idempotency window. Restoring it and replaying the journal after
  * {@link #sequenceOf(byte[])} gives the same {@link Engine#digest()} as a full replay.
  * <p>
- * {@link #capture} runs on the writer thread (or while the writer is stopped); the quantity tables are copied
- * region by region, so the writer pauses for a copy, not for I/O. Writing the bytes to disk is the caller's
- * business, off the writer thread.
+ * {@link #capture} runs on the writer thread (or while the writer is stopped) and touches only the state in use:
+ * the rows of the SKUs, locations and channels defined, never the whole tables the bounds size, so the writer
+ * pauses for an encoding pass over the catalog, not for I/O. Writing the bytes to disk is the caller's business,
+ * off the writer thread. {@link #restore(EngineConfig, InputStream, DefinitionCodec)} reads from a stream, so a
+ * snapshot file never needs to be read into memory whole.
  */
 public final class EngineSnapshot
 {
     private static final int MAGIC = 0x54535331; // "TSS1"
-    private static final int FORMAT_VERSION = 3;
+    /**
+     * 4: stock and channel records for the SKUs, locations and channels defined, as varints without the seqlock
+     * word, so a snapshot grows with the state in use.
+     */
+    private static final int FORMAT_VERSION = 4;
+    /**
+     * 3, still read (an upgrade must not lose the snapshot its journal was trimmed behind): the tables' regions
+     * byte for byte, every location and channel slot the bounds allow for each SKU defined.
+     */
+    private static final int WHOLE_REGIONS_VERSION = 3;
+    /** Far above any definition a journal record holds: a damaged length never sizes a huge array. */
+    private static final int MAX_DEFINITION_BYTES = 1 << 26;
 
     private EngineSnapshot()
     {
@@ -47,7 +58,7 @@ public final class EngineSnapshot
 
     public static byte[] capture(final Engine engine, final DefinitionCodec codec)
     {
-        final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+        final ChunkedBytes bytes = new ChunkedBytes();
         try (DataOutputStream out = new DataOutputStream(bytes))
         {
             out.writeInt(MAGIC);
@@ -57,14 +68,24 @@ public final class EngineSnapshot
             out.writeInt(engine.config().maxLocations());
             out.writeInt(engine.config().maxChannels());
 
-            final List<byte[]> definitions = new ArrayList<>();
-            engine.definitions(command -> definitions.add(codec.encode(command)));
-            out.writeInt(definitions.size());
-            for (final byte[] definition : definitions)
+            final long countAt = bytes.size();
+            out.writeInt(0);
+            final int[] count = new int[1];
+            engine.definitions(command ->
             {
-                out.writeInt(definition.length);
-                out.write(definition);
-            }
+                final byte[] definition = codec.encode(command);
+                try
+                {
+                    out.writeInt(definition.length);
+                    out.write(definition);
+                }
+                catch (final IOException ex)
+                {
+                    throw new UncheckedIOException(ex);
+                }
+                count[0]++;
+            });
+            bytes.putInt(countAt, count[0]);
             engine.ledger().write(out);
             engine.publisher().write(out);
             engine.reservationBook().write(out);
@@ -92,7 +113,8 @@ public final class EngineSnapshot
         }
     }
 
-    private static void readHeader(final DataInputStream in) throws IOException
+    /** @return the format version, one this build reads. */
+    private static int readHeader(final DataInputStream in) throws IOException
     {
         final int magic = in.readInt();
         if (magic != MAGIC)
@@ -100,11 +122,12 @@ public final class EngineSnapshot
             throw new IllegalArgumentException("not a Truestock snapshot (magic " + Integer.toHexString(magic) + ')');
         }
         final int version = in.readInt();
-        if (version != FORMAT_VERSION)
+        if (version != FORMAT_VERSION && version != WHOLE_REGIONS_VERSION)
         {
-            throw new IllegalArgumentException(
-                "snapshot format version " + version + " is not supported (this build reads " + FORMAT_VERSION + ')');
+            throw new IllegalArgumentException("snapshot format version " + version + " is not supported (this build " +
+                "reads " + WHOLE_REGIONS_VERSION + " and " + FORMAT_VERSION + ')');
         }
+        return version;
     }
 
     /**
@@ -116,11 +139,25 @@ public final class EngineSnapshot
      */
     public static Engine restore(final EngineConfig config, final byte[] snapshot, final DefinitionCodec codec)
     {
+        return restore(config, new ByteArrayInputStream(snapshot), codec);
+    }
+
+    /**
+     * Builds an engine from a snapshot read from a stream (buffered by the caller), to its end: a snapshot on disk
+     * never needs to be in memory whole.
+     *
+     * @param codec the codec the snapshot's definitions were captured with; the restored engine keeps it.
+     * @throws IllegalArgumentException when the bytes are not a complete snapshot this build can read, or do not
+     *                                  fit the configuration's bounds.
+     */
+    public static Engine restore(final EngineConfig config, final InputStream snapshot, final DefinitionCodec codec)
+    {
         final Engine engine = new Engine(config);
         engine.snapshotCodec(codec);
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot)))
+        try
         {
-            readHeader(in);
+            final DataInputStream in = new DataInputStream(snapshot);
+            final int version = readHeader(in);
             final long sequence = in.readLong();
             final long timestamp = in.readLong();
             final int maxLocations = in.readInt();
@@ -139,7 +176,7 @@ public final class EngineSnapshot
             for (int i = 0; i < definitions; i++)
             {
                 final int length = in.readInt();
-                if (length < 0 || length > snapshot.length)
+                if (length < 0 || length > MAX_DEFINITION_BYTES)
                 {
                     throw new IOException("implausible definition of " + length + " bytes");
                 }
@@ -147,8 +184,16 @@ public final class EngineSnapshot
                 in.readFully(definition);
                 engine.restoreDefinition(codec.decode(definition, command));
             }
-            engine.ledger().read(in);
-            engine.publisher().read(in);
+            if (version == WHOLE_REGIONS_VERSION)
+            {
+                engine.ledger().table().readRegion(in);
+                engine.publisher().table().readRegion(in);
+            }
+            else
+            {
+                engine.ledger().read(in);
+                engine.publisher().read(in);
+            }
             engine.reservationBook().read(in);
             engine.orderBook().read(in);
             engine.idempotency().read(in);

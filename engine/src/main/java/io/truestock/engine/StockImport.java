@@ -1,6 +1,7 @@
 package io.truestock.engine;
 
 import io.truestock.engine.catalog.Catalog;
+import io.truestock.engine.price.Price;
 import io.truestock.engine.price.PriceSchedule;
 import io.truestock.engine.publish.ChannelPublisher;
 
@@ -40,7 +41,7 @@ final class StockImport
     void apply(final Command c, final Outcome out, final Events events, final long seq, final long now)
     {
         final StockImportSpec spec = c.stockImport();
-        if (spec == null || !spec.currency().matches("[A-Z]{3}"))
+        if (spec == null || !Price.isCurrencyCode(spec.currency()))
         {
             out.reject(RejectReason.INVALID_CONFIG, -1, seq);
             return;

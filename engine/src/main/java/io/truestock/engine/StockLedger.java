@@ -17,15 +17,12 @@ public final class StockLedger
     private final StockTable stock;
     private final Catalog catalog;
     private final ChannelPublisher publisher;
-    private final int maxLocations;
 
-    public StockLedger(
-        final EngineConfig config, final StockTable stock, final Catalog catalog, final ChannelPublisher publisher)
+    public StockLedger(final StockTable stock, final Catalog catalog, final ChannelPublisher publisher)
     {
         this.stock = stock;
         this.catalog = catalog;
         this.publisher = publisher;
-        this.maxLocations = config.maxLocations();
     }
 
     public StockTable table()
@@ -73,26 +70,16 @@ public final class StockLedger
 
     // ---- snapshot and digest ----
 
-    /** The records of the SKUs defined, as bytes. */
+    /** The records of the SKUs and locations defined (see {@link StockTable#writeRows}). */
     public void write(final DataOutput out) throws IOException
     {
-        final int bytes = catalog.skus().count() * maxLocations * StockTable.RECORD_BYTES;
-        final byte[] region = new byte[bytes];
-        stock.buffer().getBytes(0, region);
-        out.writeInt(bytes);
-        out.write(region);
+        stock.writeRows(out, catalog.skus().count(), catalog.locations().count());
     }
 
+    /** Restore, after the catalog: the records {@link #write} wrote. */
     public void read(final DataInput in) throws IOException
     {
-        final int bytes = in.readInt();
-        if (bytes < 0 || bytes > stock.buffer().capacity())
-        {
-            throw new IOException("stock region of " + bytes + " bytes does not fit");
-        }
-        final byte[] region = new byte[bytes];
-        in.readFully(region);
-        stock.buffer().putBytes(0, region);
+        stock.readRows(in, catalog.skus().count(), catalog.locations().count());
     }
 
     /** Every (SKU, location): on hand, reserved, committed, safety and the version of the last change. */

@@ -1,8 +1,10 @@
 package io.truestock.engine;
 
-import org.agrona.BufferUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -21,6 +23,8 @@ public final class StockTable
     private static final int COMMITTED = 24;
     private static final int SAFETY = 32;
     private static final int VERSION = 40;
+    /** The fields a snapshot holds, in its order. */
+    private static final int[] FIELDS = {ON_HAND, RESERVED, COMMITTED, SAFETY, VERSION};
 
     private final UnsafeBuffer buffer;
     private final int maxLocations;
@@ -28,7 +32,16 @@ public final class StockTable
     public StockTable(final int maxSkus, final int maxLocations)
     {
         this.maxLocations = maxLocations;
-        this.buffer = new UnsafeBuffer(BufferUtil.allocateDirectAligned(maxSkus * maxLocations * RECORD_BYTES, 64));
+        this.buffer = TableMemory.allocate(maxSkus * maxLocations * RECORD_BYTES);
+    }
+
+    /**
+     * Writer only: zeroes every row of a SKU about to be defined; until then its rows may hold anything (the table
+     * is not zeroed when allocated, see {@link TableMemory}).
+     */
+    public void clearSku(final int sku)
+    {
+        buffer.setMemory(offset(sku, 0), maxLocations * RECORD_BYTES, (byte)0);
     }
 
     public int offset(final int sku, final int location)
@@ -107,8 +120,30 @@ public final class StockTable
         }
     }
 
-    public UnsafeBuffer buffer()
+    /**
+     * Snapshot: the rows of SKUs {@code [0, skus)} and locations {@code [0, locations)}, the fields without the
+     * seqlock word, one {@link RowCodec} block per SKU. Rows beyond those are all zero in a live engine (a
+     * location defined later starts from rows cleared with their SKU), so the section is exact.
+     */
+    public void writeRows(final DataOutput out, final int skus, final int locations) throws IOException
     {
-        return buffer;
+        RowCodec.writeRows(buffer, maxLocations, RECORD_BYTES, FIELDS, out, skus, locations);
+    }
+
+    /**
+     * Restore, before any reader can see the table: reads what {@link #writeRows} wrote into rows already
+     * cleared.
+     *
+     * @throws IOException when the section's shape is not {@code skus x locations} or a block is damaged.
+     */
+    public void readRows(final DataInput in, final int skus, final int locations) throws IOException
+    {
+        RowCodec.readRows(buffer, maxLocations, RECORD_BYTES, FIELDS, in, skus, locations, "stock");
+    }
+
+    /** Restore from a format 3 snapshot: the whole region it copied, seqlock words included. */
+    public void readRegion(final DataInput in) throws IOException
+    {
+        TableMemory.readRegion(buffer, in);
     }
 }

@@ -159,7 +159,7 @@ final class Persistence implements EngineListener, AutoCloseable
             final long start = System.nanoTime();
             final Path file = snapshots.write(bytes);
             final java.util.List<Path> kept = snapshots.files();
-            final long oldest = SnapshotStore.read(kept.get(kept.size() - 1)).sequence();
+            final long oldest = SnapshotStore.sequenceOf(kept.get(kept.size() - 1));
             final long auditAt = audit.lastSequence();
             final int released = journal.releaseCyclesBefore(Math.min(oldest, auditAt) + 1);
             LOG.info("snapshot {} ({} bytes) written in {} ms; {} journal cycles released", file.getFileName(),

@@ -1,6 +1,7 @@
 package io.truestock.engine.catalog;
 
 import io.truestock.engine.ChannelDef;
+import io.truestock.engine.ChannelTable;
 import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.Command;
 import io.truestock.engine.EngineConfig;
@@ -45,6 +46,7 @@ public final class Catalog
 
     private final EngineConfig config;
     private final StockTable stock;
+    private final ChannelTable published;
     private final Registry skus;
     private final Registry locations;
     private final Registry channels;
@@ -60,10 +62,15 @@ public final class Catalog
     private final DeliveryPlanner planner;
     private boolean lastAdded;
 
-    public Catalog(final EngineConfig config, final StockTable stock)
+    /**
+     * @param stock     the quantity table; a new SKU's rows are cleared before it is published.
+     * @param published the channel table; likewise.
+     */
+    public Catalog(final EngineConfig config, final StockTable stock, final ChannelTable published)
     {
         this.config = config;
         this.stock = stock;
+        this.published = published;
         final int maxSkus = config.maxSkus();
         final int maxLocations = config.maxLocations();
         skus = new Registry(maxSkus);
@@ -350,7 +357,7 @@ public final class Catalog
             return -1;
         }
         if (spec == null || spec.title().length() > MAX_TEXT || spec.priceAmountMinor() < 0 ||
-            !spec.currency().matches("[A-Z]{3}") || spec.componentCount() > config.maxComponentsPerBundle())
+            !Price.isCurrencyCode(spec.currency()) || spec.componentCount() > config.maxComponentsPerBundle())
         {
             out.reject(RejectReason.INVALID_CONFIG, -1, seq);
             return -1;
@@ -418,6 +425,8 @@ public final class Catalog
             componentQtys[next] = partQtys;
             bundlesOf[next] = new int[0];
             prices.install(next, priceSpec);
+            stock.clearSku(next);
+            published.clearSku(next);
             index = skus.add(id);
         }
         else

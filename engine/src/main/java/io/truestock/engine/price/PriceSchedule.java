@@ -130,12 +130,20 @@ public final class PriceSchedule
         }
     }
 
-    /** The DEFINE_PRICES command of every SKU, in index order: the snapshot section of the price lists. */
+    /**
+     * The DEFINE_PRICES command of every SKU whose list is more than its base price, in index order: the snapshot
+     * section of the price lists. A base-only list is left out because its DEFINE_SKU recreates it (the catalog keeps
+     * a SKU's base price and its list's in step), which halves the definitions of a plain catalog.
+     */
     public void definitions(final IntFunction<String> skuIds, final Command scratch, final Consumer<Command> sink)
     {
         for (int s = 0; s < skuCount; s++)
         {
-            sink.accept(scratch.clear().definePrices(skuIds.apply(s), lists[s].spec()));
+            final PriceSpec spec = lists[s].spec();
+            if (!spec.channels().isEmpty() || !spec.sales().isEmpty())
+            {
+                sink.accept(scratch.clear().definePrices(skuIds.apply(s), spec));
+            }
         }
     }
 

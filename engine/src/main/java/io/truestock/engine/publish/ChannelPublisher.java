@@ -4,7 +4,6 @@ import io.truestock.engine.ChannelDef;
 import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.ChannelTable;
 import io.truestock.engine.ChannelView;
-import io.truestock.engine.EngineConfig;
 import io.truestock.engine.Events;
 import io.truestock.engine.StateDigest;
 import io.truestock.engine.StockTable;
@@ -26,14 +25,12 @@ public final class ChannelPublisher
     private final ChannelTable published;
     private final StockTable stock;
     private final Catalog catalog;
-    private final int maxChannels;
 
-    public ChannelPublisher(final EngineConfig config, final StockTable stock, final Catalog catalog)
+    public ChannelPublisher(final StockTable stock, final ChannelTable published, final Catalog catalog)
     {
-        this.published = new ChannelTable(config.maxSkus(), config.maxChannels());
+        this.published = published;
         this.stock = stock;
         this.catalog = catalog;
-        this.maxChannels = config.maxChannels();
     }
 
     public void read(final int sku, final int channel, final ChannelView view)
@@ -187,26 +184,19 @@ public final class ChannelPublisher
 
     // ---- snapshot and digest ----
 
-    /** The records of the SKUs defined, as bytes: published values, their versions and the running pools. */
+    /**
+     * The records of the SKUs and channels defined: published values, their versions and the running pools (see
+     * {@link ChannelTable#writeRows}).
+     */
     public void write(final DataOutput out) throws IOException
     {
-        final int bytes = catalog.skus().count() * maxChannels * ChannelTable.RECORD_BYTES;
-        final byte[] region = new byte[bytes];
-        published.buffer().getBytes(0, region);
-        out.writeInt(bytes);
-        out.write(region);
+        published.writeRows(out, catalog.skus().count(), catalog.channels().count());
     }
 
+    /** Restore, after the catalog: the records {@link #write} wrote. */
     public void read(final DataInput in) throws IOException
     {
-        final int bytes = in.readInt();
-        if (bytes < 0 || bytes > published.buffer().capacity())
-        {
-            throw new IOException("channel region of " + bytes + " bytes does not fit");
-        }
-        final byte[] region = new byte[bytes];
-        in.readFully(region);
-        published.buffer().putBytes(0, region);
+        published.readRows(in, catalog.skus().count(), catalog.channels().count());
     }
 
     /** Every (SKU, channel): published value, its version and the running pool. */

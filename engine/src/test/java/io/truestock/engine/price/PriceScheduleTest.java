@@ -43,13 +43,23 @@ class PriceScheduleTest
     @Test
     void theFirstListInstalledOrDefinedIsCounted()
     {
+        final byte[] none = digest(schedule());
         final PriceSchedule installed = schedule();
         installed.install(0, base(100));
-        assertThat(definitions(installed)).containsExactly("s0 " + new Price(100, "USD"));
+        assertThat(digest(installed)).isNotEqualTo(none);
 
         final PriceSchedule defined = schedule();
         defined.define(0, base(200), T, new Events(), true);
-        assertThat(definitions(defined)).containsExactly("s0 " + new Price(200, "USD"));
+        assertThat(digest(defined)).isNotEqualTo(none).isNotEqualTo(digest(installed));
+    }
+
+    @Test
+    void aBaseOnlyListIsLeftToItsSkuDefinitionInTheSnapshot()
+    {
+        final PriceSchedule schedule = schedule();
+        schedule.install(0, base(100));
+        schedule.install(1, base(300));
+        assertThat(definitions(schedule)).isEmpty();
     }
 
     @Test

@@ -13,6 +13,9 @@ import io.truestock.journal.JournalReader;
 import io.truestock.journal.ReplayHandler;
 import io.truestock.journal.ReplayResult;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,11 +62,11 @@ public final class Recovery
         Engine engine = null;
         if (snapshot != null)
         {
-            try
+            try (InputStream in = snapshot.open())
             {
-                engine = EngineSnapshot.restore(engineConfig, snapshot.bytes(), codec);
+                engine = EngineSnapshot.restore(engineConfig, in, codec);
             }
-            catch (final IllegalArgumentException ex)
+            catch (final IllegalArgumentException | IOException | UncheckedIOException ex)
             {
                 skipped.add(snapshot.file().getFileName() + ": " + ex.getMessage());
             }

@@ -2,7 +2,10 @@ package io.truestock.journal.snapshot;
 
 import io.truestock.engine.EngineSnapshot;
 
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -32,13 +35,50 @@ public final class SnapshotStore
     private static final int HASH = 32;
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".bin";
+    private static final int READ_BUFFER = 1 << 20;
+    /** Enough of an engine snapshot's start to hold its sequence ({@link EngineSnapshot#sequenceOf}). */
+    private static final int SEQUENCE_PREFIX = 16;
 
     private final Path dir;
     private final int kept;
 
-    /** A snapshot read back from disk. */
-    public record Loaded(long sequence, byte[] bytes, Path file)
+    /**
+     * A snapshot file whose checksum was verified: {@code length} bytes of engine snapshot after the header. Its
+     * contents are read from the file when asked for, as a stream ({@link #open()}) or whole ({@link #bytes()}).
+     */
+    public record Loaded(long sequence, Path file, long length)
     {
+        /**
+         * A buffered stream over the engine snapshot bytes, ending where they end (the checksum is not part of it).
+         *
+         * @throws UncheckedIOException when the file cannot be opened.
+         */
+        public InputStream open()
+        {
+            try
+            {
+                final InputStream in = Files.newInputStream(file);
+                in.skipNBytes(HEADER);
+                return new BufferedInputStream(new BoundedInputStream(in, length), READ_BUFFER);
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot read snapshot " + file, ex);
+            }
+        }
+
+        /** The engine snapshot bytes, whole. */
+        public byte[] bytes()
+        {
+            try (InputStream in = open())
+            {
+                return in.readAllBytes();
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException("cannot read snapshot " + file, ex);
+            }
+        }
     }
 
     /**
@@ -175,46 +215,89 @@ public final class SnapshotStore
         return null;
     }
 
-    /** Reads and checks one snapshot file. @throws IllegalArgumentException when it is partial or corrupt. */
+    /**
+     * Checks one snapshot file: header, length and checksum, read through a small buffer, so checking a large
+     * snapshot costs one pass over the file and no memory to speak of.
+     *
+     * @throws IllegalArgumentException when it is partial or corrupt.
+     */
     public static Loaded read(final Path file)
     {
-        final byte[] all;
-        try
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ))
         {
-            all = Files.readAllBytes(file);
+            final long size = in.size();
+            if (size < HEADER + HASH)
+            {
+                throw new IllegalArgumentException("truncated (" + size + " bytes)");
+            }
+            final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
+            buffer.limit(HEADER);
+            readFully(in, buffer);
+            buffer.flip();
+            if (buffer.getLong() != MAGIC)
+            {
+                throw new IllegalArgumentException("not a snapshot file (bad magic)");
+            }
+            final long sequence = buffer.getLong();
+            final long length = buffer.getLong();
+            if (length < 0 || length != size - HEADER - HASH)
+            {
+                throw new IllegalArgumentException("partial: header says " + length + " bytes, file holds " +
+                    (size - HEADER - HASH));
+            }
+            final MessageDigest sha = sha256();
+            sha.update(buffer.array(), 0, HEADER);
+            long left = length;
+            final byte[] firstBytes = new byte[SEQUENCE_PREFIX];
+            int first = 0;
+            while (left > 0)
+            {
+                buffer.clear();
+                buffer.limit((int)Math.min(buffer.capacity(), left));
+                readFully(in, buffer);
+                final int n = buffer.position();
+                if (first < SEQUENCE_PREFIX)
+                {
+                    final int take = Math.min(n, SEQUENCE_PREFIX - first);
+                    System.arraycopy(buffer.array(), 0, firstBytes, first, take);
+                    first += take;
+                }
+                sha.update(buffer.array(), 0, n);
+                left -= n;
+            }
+            final ByteBuffer hash = ByteBuffer.allocate(HASH);
+            readFully(in, hash);
+            if (!MessageDigest.isEqual(sha.digest(), hash.array()))
+            {
+                throw new IllegalArgumentException("checksum mismatch (corrupt)");
+            }
+            if (EngineSnapshot.sequenceOf(Arrays.copyOf(firstBytes, first)) != sequence)
+            {
+                throw new IllegalArgumentException("header and contents disagree on the sequence");
+            }
+            return new Loaded(sequence, file, length);
         }
         catch (final IOException ex)
         {
             throw new IllegalArgumentException("unreadable: " + ex.getMessage(), ex);
         }
-        if (all.length < HEADER + HASH)
+    }
+
+    private static void readFully(final FileChannel in, final ByteBuffer buffer) throws IOException
+    {
+        while (buffer.hasRemaining())
         {
-            throw new IllegalArgumentException("truncated (" + all.length + " bytes)");
+            if (in.read(buffer) < 0)
+            {
+                throw new IOException("file ended early");
+            }
         }
-        final ByteBuffer header = ByteBuffer.wrap(all, 0, HEADER);
-        if (header.getLong() != MAGIC)
-        {
-            throw new IllegalArgumentException("not a snapshot file (bad magic)");
-        }
-        final long sequence = header.getLong();
-        final long length = header.getLong();
-        if (length < 0 || length != all.length - HEADER - HASH)
-        {
-            throw new IllegalArgumentException("partial: header says " + length + " bytes, file holds " +
-                (all.length - HEADER - HASH));
-        }
-        final MessageDigest sha = sha256();
-        sha.update(all, 0, all.length - HASH);
-        if (!Arrays.equals(sha.digest(), Arrays.copyOfRange(all, all.length - HASH, all.length)))
-        {
-            throw new IllegalArgumentException("checksum mismatch (corrupt)");
-        }
-        final byte[] bytes = Arrays.copyOfRange(all, HEADER, HEADER + (int)length);
-        if (EngineSnapshot.sequenceOf(bytes) != sequence)
-        {
-            throw new IllegalArgumentException("header and contents disagree on the sequence");
-        }
-        return new Loaded(sequence, bytes, file);
+    }
+
+    /** The sequence a snapshot file's name gives, -1 for a name that is not a snapshot's. */
+    public static long sequenceOf(final Path file)
+    {
+        return sequenceOfName(file);
     }
 
     private static String name(final long sequence)
@@ -244,6 +327,62 @@ public final class SnapshotStore
         catch (final NoSuchAlgorithmException ex)
         {
             throw new IllegalStateException(ex);
+        }
+    }
+
+    /** A stream that ends after {@code limit} bytes of the one it wraps. */
+    private static final class BoundedInputStream extends FilterInputStream
+    {
+        private long left;
+
+        BoundedInputStream(final InputStream in, final long limit)
+        {
+            super(in);
+            left = limit;
+        }
+
+        @Override
+        public int read() throws IOException
+        {
+            if (left <= 0)
+            {
+                return -1;
+            }
+            final int b = super.read();
+            if (b >= 0)
+            {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(final byte[] bytes, final int offset, final int length) throws IOException
+        {
+            if (left <= 0)
+            {
+                return -1;
+            }
+            final int n = super.read(bytes, offset, (int)Math.min(length, left));
+            if (n > 0)
+            {
+                left -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public long skip(final long n) throws IOException
+        {
+            final long skipped = super.skip(Math.min(n, left));
+            left -= skipped;
+            return skipped;
+        }
+
+        @Override
+        public int available() throws IOException
+        {
+            return (int)Math.min(super.available(), left);
         }
     }
 }
