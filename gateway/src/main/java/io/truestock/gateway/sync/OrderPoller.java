@@ -60,6 +60,9 @@ public final class OrderPoller implements AutoCloseable
     final Map<String, AtomicLong> duplicates = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
     final AtomicLong polls = new AtomicLong();
+    /** False on a cluster node that does not lead: polls come due and do nothing (see {@link #standby}). */
+    private volatile boolean active = true;
+    private volatile boolean leading;
 
     private OrderPoller(final Engine engine, final Sequencer runtime, final ChannelSync sync, final Path dataDir)
     {
@@ -103,13 +106,87 @@ public final class OrderPoller implements AutoCloseable
     public static OrderPoller start(final Engine engine, final Sequencer runtime, final ChannelSync sync,
         final Path dataDir)
     {
+        return start(engine, runtime, sync, dataDir, false);
+    }
+
+    /**
+     * Like {@link #start(Engine, Sequencer, ChannelSync, Path)}; with {@code standby} (cluster mode) no order is read
+     * until {@link #lead}.
+     */
+    public static OrderPoller start(final Engine engine, final Sequencer runtime, final ChannelSync sync,
+        final Path dataDir, final boolean standby)
+    {
         final OrderPoller poller = new OrderPoller(engine, runtime, sync, dataDir);
+        if (standby)
+        {
+            poller.standby();
+        }
         poller.configs.forEach((channel, config) ->
         {
             final long seconds = ChannelOptions.number(config, "orders_poll_seconds", 60);
             poller.scheduler.scheduleWithFixedDelay(() -> poller.pollQuietly(channel), 0, seconds, TimeUnit.SECONDS);
         });
         return poller;
+    }
+
+    /**
+     * Cluster mode: this node reads no orders until {@link #lead}. A channel without a cursor gets one at this
+     * instant, so that a node taking over later reads every order since it started (the leader before it recorded
+     * most of them: duplicates are absorbed), never only those after the take-over.
+     */
+    private void standby()
+    {
+        active = false;
+        for (final String channel : sources.keySet())
+        {
+            if (!Files.exists(dir.resolve(channel + ".cursor")))
+            {
+                writeCursor(channel, System.currentTimeMillis());
+            }
+        }
+    }
+
+    /**
+     * Starts reading orders on this node, each channel at once. A cursor older than {@link #LOOKBACK_MILLIS} (a node
+     * that followed for long) is moved up to that bound: the leaders before this one read what lies before it.
+     */
+    public void lead()
+    {
+        leading = true;
+        if (scheduler == null)
+        {
+            return;
+        }
+        // On the polling thread, so that no poll reads a cursor while it moves.
+        try
+        {
+            scheduler.execute(this::takeOver);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // Closing: nothing is read any more.
+        }
+    }
+
+    private void takeOver()
+    {
+        final long floor = System.currentTimeMillis() - LOOKBACK_MILLIS;
+        for (final String channel : sources.keySet())
+        {
+            if (readCursor(channel) < floor)
+            {
+                writeCursor(channel, floor);
+            }
+        }
+        active = leading;
+        sources.keySet().forEach(this::wake);
+    }
+
+    /** Stops reading orders; a poll under way finishes. */
+    public void follow()
+    {
+        leading = false;
+        active = false;
     }
 
     /** True when this channel's orders are polled (a push for it should call {@link #wake}). */
@@ -139,6 +216,10 @@ public final class OrderPoller implements AutoCloseable
     /** A poll; one that did not finish is tried again within {@link #RETRY_MILLIS} rather than a whole interval. */
     private void pollQuietly(final String channel)
     {
+        if (!active)
+        {
+            return;
+        }
         boolean finished = false;
         try
         {
