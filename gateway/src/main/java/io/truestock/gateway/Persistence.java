@@ -164,8 +164,8 @@ final class Persistence implements EngineListener, AutoCloseable
     }
 
     /**
-     * Takes a snapshot now: the writer copies its state after the next command it applies (the ticker's, at the
-     * latest) and the snapshot thread writes it, as a periodic one.
+     * Takes a snapshot now: the writer copies its state after the next command it applies (a query sent here, at
+     * the latest) and the snapshot thread writes it, as a periodic one.
      *
      * @return completes with the written snapshot's sequence (at least the engine's now); fails with an
      *         {@link ApiException} when too many requests wait.
@@ -184,6 +184,9 @@ final class Persistence implements EngineListener, AutoCloseable
             requested.add(new Requested(engine.lastSequence(), done));
         }
         runtime.requestSnapshot(bytes -> snapshotWriter.execute(() -> write(bytes)));
+        // The writer copies its state after the next command it applies: a query that changes nothing makes one
+        // come now on an idle server (a full ring has commands coming anyway).
+        runtime.tryPublish(command -> command.queryReservation(0).principal("snapshot"), null);
         return done;
     }
 
