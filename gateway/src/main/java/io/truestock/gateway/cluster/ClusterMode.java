@@ -79,7 +79,7 @@ public final class ClusterMode implements AutoCloseable
             thread.setDaemon(true);
             return thread;
         });
-        service.roleChanged(() -> tasks.execute(this::checkRole));
+        service.roleChanged(this::onRoleChange);
         ClusterNode launched = null;
         try
         {
@@ -116,6 +116,19 @@ public final class ClusterMode implements AutoCloseable
     {
         duties = value;
         tasks.execute(this::checkRole);
+    }
+
+    /** On the service thread: hands the check to the tasks thread, never waits. */
+    private void onRoleChange()
+    {
+        try
+        {
+            tasks.execute(this::checkRole);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // Closing: the duties were stopped already.
+        }
     }
 
     private void checkRole()
