@@ -7,12 +7,8 @@ import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.rules.Limits;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +18,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
 
 /**
  * Reads the orders of the channels without an order push (TikTok Shop, whose push carries no lines, Flipkart,
@@ -330,41 +325,19 @@ public final class OrderPoller implements AutoCloseable
      */
     long readCursor(final String channel)
     {
-        final Path file = dir.resolve(channel + ".cursor");
-        if (!Files.exists(file))
+        final long cursor = NumberFile.read(dir.resolve(channel + ".cursor"));
+        if (cursor == NumberFile.MISSING)
         {
             return System.currentTimeMillis();
         }
-        try
-        {
-            final String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
-            if (parts.length == 3 && parts[0].equals("v1") && Long.toHexString(crc(parts[1])).equals(parts[2]))
-            {
-                return Long.parseLong(parts[1]);
-            }
-        }
-        catch (final IOException | NumberFormatException ex)
-        {
-            // no cursor yet, or unreadable: start from the lookback
-        }
-        return System.currentTimeMillis() - LOOKBACK_MILLIS;
+        return cursor == NumberFile.UNREADABLE ? System.currentTimeMillis() - LOOKBACK_MILLIS : cursor;
     }
 
     private void writeCursor(final String channel, final long millis)
     {
         try
         {
-            Files.createDirectories(dir);
-            final Path tmp = dir.resolve(channel + ".cursor.tmp");
-            final String text = "v1 " + millis + " " + Long.toHexString(crc(Long.toString(millis))) + "\n";
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-                out.force(true);
-            }
-            Files.move(tmp, dir.resolve(channel + ".cursor"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+            NumberFile.write(dir.resolve(channel + ".cursor"), millis);
         }
         catch (final IOException ex)
         {
@@ -372,13 +345,6 @@ public final class OrderPoller implements AutoCloseable
             System.getLogger(OrderPoller.class.getName()).log(System.Logger.Level.WARNING,
                 "cannot write the order cursor of " + channel + ": " + ex.getMessage());
         }
-    }
-
-    private static long crc(final String text)
-    {
-        final CRC32 crc = new CRC32();
-        crc.update(text.getBytes(StandardCharsets.US_ASCII));
-        return crc.getValue();
     }
 
     @Override
