@@ -12,6 +12,8 @@ import io.truestock.journal.JournalConfig;
 import io.truestock.journal.audit.AuditLog;
 import io.truestock.journal.snapshot.Recovery;
 import io.truestock.journal.snapshot.SnapshotStore;
+import io.truestock.gateway.http.ApiException;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,15 @@ final class Persistence implements EngineListener, AutoCloseable
     private final Recovery.Result recovery;
     private EngineRuntime runtime;
     private long lastSnapshotRequest;
+    /** Snapshots asked for on request, each with the sequence it must hold at least; answered by the next write. */
+    private final java.util.List<Requested> requested = new java.util.ArrayList<>();
+
+    private record Requested(long atLeast, java.util.concurrent.CompletableFuture<Long> done)
+    {
+    }
+
+    /** The most snapshot requests that wait at once; more are refused 503 {@code overloaded}. */
+    static final int MAX_REQUESTED = 64;
 
     Persistence(final ServerConfig config)
     {
@@ -152,6 +163,55 @@ final class Persistence implements EngineListener, AutoCloseable
         }
     }
 
+    /**
+     * Takes a snapshot now: the writer copies its state after the next command it applies (a query sent here, at
+     * the latest) and the snapshot thread writes it, as a periodic one.
+     *
+     * @return completes with the written snapshot's sequence (at least the engine's now); fails with an
+     *         {@link ApiException} when too many requests wait.
+     */
+    java.util.concurrent.CompletableFuture<Long> takeSnapshot()
+    {
+        final java.util.concurrent.CompletableFuture<Long> done = new java.util.concurrent.CompletableFuture<>();
+        synchronized (requested)
+        {
+            if (requested.size() >= MAX_REQUESTED)
+            {
+                done.completeExceptionally(new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded",
+                    "too many snapshot requests wait; retry later", null));
+                return done;
+            }
+            requested.add(new Requested(engine.lastSequence(), done));
+        }
+        runtime.requestSnapshot(bytes -> snapshotWriter.execute(() -> write(bytes)));
+        // The writer copies its state after the next command it applies: a query that changes nothing makes one
+        // come now on an idle server (a full ring has commands coming anyway).
+        runtime.tryPublish(command -> command.queryReservation(0).principal("snapshot"), null);
+        return done;
+    }
+
+    private void answerRequested(final long sequence, final Throwable failure)
+    {
+        synchronized (requested)
+        {
+            final java.util.Iterator<Requested> waiting = requested.iterator();
+            while (waiting.hasNext())
+            {
+                final Requested request = waiting.next();
+                if (failure != null)
+                {
+                    request.done().completeExceptionally(failure);
+                    waiting.remove();
+                }
+                else if (request.atLeast() <= sequence)
+                {
+                    request.done().complete(sequence);
+                    waiting.remove();
+                }
+            }
+        }
+    }
+
     private void write(final byte[] bytes)
     {
         try
@@ -164,10 +224,12 @@ final class Persistence implements EngineListener, AutoCloseable
             final int released = journal.releaseCyclesBefore(Math.min(oldest, auditAt) + 1);
             LOG.info("snapshot {} ({} bytes) written in {} ms; {} journal cycles released", file.getFileName(),
                 bytes.length, (System.nanoTime() - start) / 1_000_000, released);
+            answerRequested(SnapshotStore.sequenceOfName(file), null);
         }
         catch (final RuntimeException ex)
         {
             LOG.error("snapshot failed; the journal keeps everything, recovery will replay more", ex);
+            answerRequested(-1, ex);
         }
     }
 

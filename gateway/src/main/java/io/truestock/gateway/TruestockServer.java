@@ -22,6 +22,7 @@ import io.truestock.gateway.http.Api;
 import io.truestock.gateway.http.AuditEndpoint;
 import io.truestock.gateway.http.HttpServer;
 import io.truestock.gateway.http.OpenApiEndpoint;
+import io.truestock.gateway.http.SnapshotEndpoint;
 import io.truestock.gateway.mcp.CatalogIndex;
 import io.truestock.gateway.mcp.CommerceTools;
 import io.truestock.gateway.mcp.McpEndpoint;
@@ -124,6 +125,11 @@ public final class TruestockServer implements AutoCloseable
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
             letter.atMillis()), config.dataDir().resolve("sync-ledger"));
         listeners.add(sync);
+        if (cluster != null)
+        {
+            // Only the leader sends to the channels and reads their orders; streams are served by every node.
+            sync.standby();
+        }
         if (cluster == null)
         {
             runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
@@ -158,7 +164,10 @@ public final class TruestockServer implements AutoCloseable
         final SyncEndpoint syncEndpoint = new SyncEndpoint(engine, sync);
         extensions.put("channels/reconcile", syncEndpoint);
         extensions.put("channels/sync", syncEndpoint);
-        orderPoller = OrderPoller.start(engine, sequencer, sync, config.dataDir());
+        orderPoller = OrderPoller.start(engine, sequencer, sync, config.dataDir(), cluster != null);
+        extensions.put("admin", cluster == null ?
+            new SnapshotEndpoint(persistence::takeSnapshot, "single", -1) :
+            new SnapshotEndpoint(cluster::takeSnapshot, "cluster", cluster.nodeId()));
         extensions.put("channels/webhooks", new OrderWebhookEndpoint(engine, sequencer, sync, clock::time, orderPoller));
         final Quotes quotes = new Quotes(keys.quoteKey());
         final long quoteTtlMillis = config.quoteTtlSeconds() * 1000L;
@@ -223,6 +232,25 @@ public final class TruestockServer implements AutoCloseable
             metrics.gauge("truestock_binary_unexpected_errors", binary::unexpectedErrors);
         }
         sync.start();
+        if (cluster != null)
+        {
+            cluster.leaderDuties(new ClusterMode.LeaderDuties()
+            {
+                @Override
+                public void lead(final long term)
+                {
+                    sync.lead(term);
+                    orderPoller.lead();
+                }
+
+                @Override
+                public void follow()
+                {
+                    orderPoller.follow();
+                    sync.follow();
+                }
+            });
+        }
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
     }

@@ -1,10 +1,12 @@
 package io.truestock.gateway.cluster;
 
 import io.aeron.cluster.service.Cluster;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.truestock.engine.Engine;
 import io.truestock.engine.EngineConfig;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.engine.runtime.Sequencer;
+import io.truestock.gateway.http.ApiException;
 import io.truestock.journal.JournalConfig;
 import io.truestock.journal.audit.AuditLog;
 import org.agrona.CloseHelper;
@@ -12,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -32,6 +35,9 @@ public final class ClusterMode implements AutoCloseable
     private static final long START_TIMEOUT_SECONDS = 120;
     /** The most commands a node's gateway has in flight in the cluster. */
     public static final int IN_FLIGHT = 4096;
+    /** How long {@link #takeSnapshot} waits for the cluster to complete a snapshot. */
+    public static final long SNAPSHOT_WAIT_MILLIS = 30_000;
+    private static final long SNAPSHOT_POLL_MILLIS = 20;
 
     private final ClusterConfig config;
     private final AuditLog audit;
@@ -40,8 +46,23 @@ public final class ClusterMode implements AutoCloseable
     private final ClusterNode node;
     private final Engine engine;
     private final ClusterClient client;
-    private final ScheduledExecutorService snapshots;
+    private final ScheduledExecutorService tasks;
+    private final FollowerLag followerLag;
     private long lastSnapshotSequence;
+    private volatile LeaderDuties duties;
+    /** The duties' state, on the tasks thread: whether they run, and in which leadership term. */
+    private boolean dutiesLeading;
+    private long dutiesTerm = -1;
+
+    /** What only the leader does (connectors and order pollers), told of each change of leadership. */
+    public interface LeaderDuties
+    {
+        /** This node leads from leadership term {@code term} on. */
+        void lead(long term);
+
+        /** This node no longer leads. */
+        void follow();
+    }
 
     private ClusterMode(
         final ClusterConfig config, final Path dataDir, final EngineConfig engineConfig, final int retainedCycles)
@@ -52,6 +73,13 @@ public final class ClusterMode implements AutoCloseable
         journal = new CommittedJournal(dataDir.resolve("journal"), retainedCycles);
         final int maxRecordBytes = JournalConfig.DEFAULT_MAX_RECORD_BYTES;
         service = new EngineService(engineConfig, maxRecordBytes, audit::attach, audit, journal);
+        tasks = Executors.newSingleThreadScheduledExecutor(task ->
+        {
+            final Thread thread = new Thread(task, "truestock-cluster-tasks");
+            thread.setDaemon(true);
+            return thread;
+        });
+        service.roleChanged(this::onRoleChange);
         ClusterNode launched = null;
         try
         {
@@ -61,6 +89,7 @@ public final class ClusterMode implements AutoCloseable
         catch (final ExecutionException | TimeoutException | RuntimeException ex)
         {
             CloseHelper.quietClose(launched);
+            tasks.shutdownNow();
             audit.close();
             journal.close();
             throw new IllegalStateException("cluster node " + config.nodeId() + " did not start: " + ex.getMessage(), ex);
@@ -69,17 +98,71 @@ public final class ClusterMode implements AutoCloseable
         lastSnapshotSequence = engine.lastSequence();
         client = new ClusterClient(node.aeronDir(), config, IN_FLIGHT, engineConfig.maxLinesPerCommand(),
             maxRecordBytes, service::appliedSequence);
-        snapshots = Executors.newSingleThreadScheduledExecutor(task ->
-        {
-            final Thread thread = new Thread(task, "truestock-cluster-snapshots");
-            thread.setDaemon(true);
-            return thread;
-        });
+        followerLag = new FollowerLag(node.clusterDir(), config.nodeId(), node::commitPosition,
+            () -> service.role() == Cluster.Role.LEADER);
         if (config.snapshotEveryCommands() > 0)
         {
-            snapshots.scheduleWithFixedDelay(this::snapshotOnSchedule, 1, 1, TimeUnit.SECONDS);
+            tasks.scheduleWithFixedDelay(this::snapshotOnSchedule, 1, 1, TimeUnit.SECONDS);
+        }
+        // A role change schedules a check at once; this catches one whose notice raced the duties' registration.
+        tasks.scheduleWithFixedDelay(this::checkRole, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Sets what only the leader does. From now on the duties are told {@code lead} when this node becomes leader
+     * (and again in each new term it leads) and {@code follow} when it stops, in that order, on one thread.
+     */
+    public void leaderDuties(final LeaderDuties value)
+    {
+        duties = value;
+        tasks.execute(this::checkRole);
+    }
+
+    /** On the service thread: hands the check to the tasks thread, never waits. */
+    private void onRoleChange()
+    {
+        try
+        {
+            tasks.execute(this::checkRole);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // Closing: the duties were stopped already.
         }
     }
+
+    private void checkRole()
+    {
+        final LeaderDuties current = duties;
+        if (current == null)
+        {
+            return;
+        }
+        final boolean leading = service.role() == Cluster.Role.LEADER;
+        final long term = node.leadershipTermId();
+        try
+        {
+            if (leading && (!dutiesLeading || term != dutiesTerm))
+            {
+                dutiesLeading = true;
+                dutiesTerm = term;
+                LOG.info("cluster node {} leads term {}: connectors and order pollers start", config.nodeId(), term);
+                current.lead(term);
+            }
+            else if (!leading && dutiesLeading)
+            {
+                dutiesLeading = false;
+                LOG.info("cluster node {} no longer leads: connectors and order pollers stop", config.nodeId());
+                current.follow();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            LOG.error("leader duties failed on a role change", ex);
+        }
+    }
+
+
 
     /** Starts this node and waits until its engine exists. */
     public static ClusterMode start(
@@ -103,13 +186,61 @@ public final class ClusterMode implements AutoCloseable
     }
 
     /**
-     * Asks the cluster for a snapshot now.
+     * Asks the cluster for a snapshot now: every node takes one at the same log position.
      *
      * @return false when this node is not the leader (only a leader's request counts) or one is under way.
      */
     public boolean requestSnapshot()
     {
         return service.role() == Cluster.Role.LEADER && node.requestSnapshot();
+    }
+
+    /**
+     * {@link #requestSnapshot} for {@code POST /v1/admin/snapshot}: completes once the leader's consensus module
+     * has counted the snapshot done, with the engine sequence it holds.
+     *
+     * @return fails with 409 {@code not_leader} on a follower (the problem names the leader), 409
+     *         {@code snapshot_in_progress} while one is under way, 503 {@code snapshot_timeout} when none completes
+     *         within {@link #SNAPSHOT_WAIT_MILLIS}.
+     */
+    public CompletableFuture<Long> takeSnapshot()
+    {
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        if (service.role() != Cluster.Role.LEADER)
+        {
+            done.completeExceptionally(new ApiException(HttpResponseStatus.CONFLICT, "not_leader",
+                "only the leader takes cluster snapshots; this node is " + role() + ", the leader is node " + leader(),
+                null));
+            return done;
+        }
+        final long before = node.snapshotCount();
+        if (!node.requestSnapshot())
+        {
+            done.completeExceptionally(new ApiException(HttpResponseStatus.CONFLICT, "snapshot_in_progress",
+                "a snapshot or another cluster action is under way; retry later", null));
+            return done;
+        }
+        final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SNAPSHOT_WAIT_MILLIS);
+        awaitSnapshot(done, before, deadline);
+        return done;
+    }
+
+    private void awaitSnapshot(final CompletableFuture<Long> done, final long before, final long deadline)
+    {
+        if (node.snapshotCount() > before)
+        {
+            lastSnapshotSequence = service.snapshotSequence();
+            done.complete(service.snapshotSequence());
+        }
+        else if (System.nanoTime() - deadline > 0)
+        {
+            done.completeExceptionally(new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "snapshot_timeout",
+                "the cluster did not complete the snapshot within " + SNAPSHOT_WAIT_MILLIS + " ms", null));
+        }
+        else
+        {
+            tasks.schedule(() -> awaitSnapshot(done, before, deadline), SNAPSHOT_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     public Engine engine()
@@ -182,6 +313,9 @@ public final class ClusterMode implements AutoCloseable
         gauge(out, "truestock_cluster_applied_position", "Log position this node's engine has applied.",
             service::logPosition);
         gauge(out, "truestock_cluster_leadership_term", "The current leadership term.", node::leadershipTermId);
+        gauge(out, "truestock_cluster_snapshots_total", "Cluster snapshots this node's consensus module completed.",
+            node::snapshotCount);
+        followerLag.render(out);
         gauge(out, "truestock_cluster_client_retries_total",
             "Commands this gateway sent again after a leader change, a lost session or a timeout.", client::retries);
         gauge(out, "truestock_cluster_client_in_flight", "Commands this gateway waits on.", client::inFlight);
@@ -200,7 +334,8 @@ public final class ClusterMode implements AutoCloseable
     @Override
     public void close()
     {
-        snapshots.shutdownNow();
+        tasks.shutdownNow();
+        followerLag.close();
         CloseHelper.quietClose(client);
         CloseHelper.quietClose(node);
         journal.close();

@@ -219,6 +219,18 @@ final class ClusterNode implements AutoCloseable
         return consensus.leadershipTermIdCounter().get();
     }
 
+    /** The consensus module's directory (its mark file tells tools where to reach it). */
+    java.io.File clusterDir()
+    {
+        return consensus.clusterDir();
+    }
+
+    /** Snapshots this node's consensus module has completed since it started. */
+    long snapshotCount()
+    {
+        return consensus.snapshotCounter().get();
+    }
+
     /** Asks the consensus module for a snapshot; only a leader's request is acted on. */
     boolean requestSnapshot()
     {

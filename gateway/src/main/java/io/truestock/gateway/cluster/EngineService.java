@@ -72,6 +72,8 @@ final class EngineService implements ClusteredService
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
     private volatile long logPosition;
     private volatile long appliedSequence;
+    private volatile long snapshotSequence = -1;
+    private volatile Runnable roleChanged = () -> {};
     private Cluster cluster;
     private Engine engine;
     private long scheduledExpiry = Long.MIN_VALUE;
@@ -103,6 +105,18 @@ final class EngineService implements ClusteredService
     void listeners(final EngineListener... value)
     {
         listeners = value.clone();
+    }
+
+    /** Told (on the service thread: must return at once) after every role change. */
+    void roleChanged(final Runnable listener)
+    {
+        roleChanged = listener;
+    }
+
+    /** The engine sequence of the last snapshot this node took, -1 before the first. */
+    long snapshotSequence()
+    {
+        return snapshotSequence;
     }
 
     Cluster.Role role()
@@ -358,6 +372,7 @@ final class EngineService implements ClusteredService
             at += length;
         }
         while (at < bytes.length);
+        snapshotSequence = engine.lastSequence();
         LOG.info("cluster snapshot at sequence {} ({} bytes)", engine.lastSequence(), bytes.length);
     }
 
@@ -366,6 +381,7 @@ final class EngineService implements ClusteredService
     {
         role = newRole;
         LOG.info("cluster node {} is now {}", cluster.memberId(), newRole);
+        roleChanged.run();
     }
 
     @Override

@@ -104,6 +104,12 @@ final class AckLedger implements AutoCloseable
         return file;
     }
 
+    /** True once a write failed: the file no longer follows the channel (it is rewritten at the next start). */
+    synchronized boolean broken()
+    {
+        return broken;
+    }
+
     /** Reads the file; a missing file is an empty ledger. Never throws for damage: damaged entries are unknown. */
     Loaded load()
     {

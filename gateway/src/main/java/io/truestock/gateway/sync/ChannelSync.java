@@ -69,7 +69,14 @@ public final class ChannelSync implements EngineListener, AutoCloseable
     private final AtomicLong auditDropped = new AtomicLong();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final Thread scheduler;
+    private final LedTerm ledTerm;
     private volatile boolean running;
+    /** False on a cluster node that does not lead: nothing is offered or sent (see {@link #standby}). */
+    private volatile boolean active = true;
+    private volatile boolean standby;
+    /** The leadership term to take over in, or {@link LedTerm#NONE} to follow; read by the scheduler. */
+    private final AtomicLong wantedTerm = new AtomicLong(LedTerm.NONE);
+    private long takenTerm = LedTerm.NONE;
 
     public ChannelSync(final Engine engine, final Collection<ConnectorConfig> configs, final DeadLetterAudit audit)
     {
@@ -86,6 +93,7 @@ public final class ChannelSync implements EngineListener, AutoCloseable
     {
         this.engine = engine;
         this.audit = audit;
+        this.ledTerm = ledgerDir == null ? null : new LedTerm(ledgerDir);
         final int maxSkus = engine.config().maxSkus();
         this.byIndex = new Connector[engine.config().maxChannels()];
         this.resolved = new boolean[engine.config().maxChannels()];
@@ -135,6 +143,77 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         this.scheduler.setDaemon(true);
     }
 
+    /**
+     * Cluster mode, before {@link #start}: this node sends nothing and ignores the engine's changes until
+     * {@link #lead} makes it the sender; {@link #follow} makes it stop again. Only the leader sends.
+     */
+    public ChannelSync standby()
+    {
+        standby = true;
+        active = false;
+        return this;
+    }
+
+    /**
+     * Makes this node the sender from leadership term {@code term} on (returns at once; the scheduler thread takes
+     * over). Unless this node also led term {@code term - 1} (recorded beside the ledgers), another node may have
+     * changed the channels since this node last heard from them: every acknowledgement is then forgotten and the
+     * ledgers rewritten without them. Then every synced SKU whose acknowledged value differs from the engine's, or
+     * is unknown, is queued: the "resend when unsure" rule of the ledger, applied to a hand-over.
+     */
+    public void lead(final long term)
+    {
+        wantedTerm.set(term);
+        wake();
+    }
+
+    /** Stops sending at once; requests already sent finish and their acknowledgements are recorded. */
+    public void follow()
+    {
+        wantedTerm.set(LedTerm.NONE);
+        active = false;
+    }
+
+    /** True while this node sends (always on a single node; on a cluster node while it leads). */
+    public boolean active()
+    {
+        return active;
+    }
+
+    private void takeOver(final long term)
+    {
+        takenTerm = term;
+        final long previous = ledTerm == null ? LedTerm.NONE : ledTerm.read();
+        final boolean trusted = previous != LedTerm.NONE && previous == term - 1;
+        boolean healthy = true;
+        for (final Connector connector : byChannel.values())
+        {
+            if (!trusted)
+            {
+                final int forgotten = connector.forgetAcknowledged(engine.skuCount());
+                LOG.info("channel sync {}: taking over in term {} (last led term {}): {} acknowledgements forgotten",
+                    connector.config().channel(), term, previous, forgotten);
+            }
+            healthy &= connector.ledgerHealthy();
+        }
+        if (ledTerm != null && healthy && !ledTerm.write(term))
+        {
+            LOG.warn("channel sync: cannot record the led term {}; the next take-over resends everything", term);
+        }
+        active = true;
+        if (wantedTerm.get() != term)
+        {
+            active = false;
+            return;
+        }
+        for (final Connector connector : byChannel.values())
+        {
+            final int queued = reconcile(connector.config().channel());
+            LOG.info("channel sync {}: leader in term {}, {} SKUs queued", connector.config().channel(), term,
+                Math.max(0, queued));
+        }
+    }
+
     /** Starts the scheduler and queues the startup reconciliation of every connector that asks for it. */
     public ChannelSync start()
     {
@@ -144,6 +223,10 @@ public final class ChannelSync implements EngineListener, AutoCloseable
         }
         running = true;
         scheduler.start();
+        if (standby)
+        {
+            return this;
+        }
         for (final Connector connector : byChannel.values())
         {
             if (connector.config().reconcileOnStart() && engine.channelIndex(connector.config().channel()) >= 0)
@@ -202,7 +285,7 @@ public final class ChannelSync implements EngineListener, AutoCloseable
     {
         final int n = events.publishedCount();
         final int priced = events.pricedCount();
-        if ((n == 0 && priced == 0) || byChannel.isEmpty())
+        if ((n == 0 && priced == 0) || byChannel.isEmpty() || !active)
         {
             return;
         }
@@ -339,13 +422,22 @@ public final class ChannelSync implements EngineListener, AutoCloseable
                     LOG.error("channel sync: could not write a dead-letter audit entry", ex);
                 }
             }
+            final long term = wantedTerm.get();
+            if (standby && term != LedTerm.NONE && (!active || term != takenTerm))
+            {
+                takeOver(term);
+            }
+            final boolean sending = active;
             final long now = System.currentTimeMillis();
             long next = now + IDLE_PARK_MILLIS;
             for (final Connector connector : byChannel.values())
             {
                 try
                 {
-                    next = Math.min(next, connector.pump(now));
+                    if (sending)
+                    {
+                        next = Math.min(next, connector.pump(now));
+                    }
                     connector.maintainLedger(engine.skuCount(), now);
                 }
                 catch (final RuntimeException ex)

@@ -168,6 +168,28 @@ public final class Connector
         return restored;
     }
 
+    /**
+     * Forgets what the channel acknowledged (it may have been changed by another sender since) and rewrites the
+     * ledger without it, so that neither this process nor a restart trusts it again (scheduler thread).
+     *
+     * @return how many acknowledgements were forgotten.
+     */
+    int forgetAcknowledged(final int skuCount)
+    {
+        final int forgotten = outbox.forgetAcknowledged(skuCount);
+        if (ledger != null)
+        {
+            ledger.rewrite(outbox, names, skuCount);
+        }
+        return forgotten;
+    }
+
+    /** False when this connector's ledger stopped writing after a failure. */
+    boolean ledgerHealthy()
+    {
+        return ledger == null || !ledger.broken();
+    }
+
     /** Appends pending acknowledgements to the ledger, forces it to disk and compacts it when due (scheduler). */
     void maintainLedger(final int skuCount, final long nowMillis)
     {

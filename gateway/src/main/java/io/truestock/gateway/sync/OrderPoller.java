@@ -7,12 +7,8 @@ import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.rules.Limits;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +18,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32;
 
 /**
  * Reads the orders of the channels without an order push (TikTok Shop, whose push carries no lines, Flipkart,
@@ -60,6 +55,9 @@ public final class OrderPoller implements AutoCloseable
     final Map<String, AtomicLong> duplicates = new ConcurrentHashMap<>();
     final Map<String, AtomicLong> refused = new ConcurrentHashMap<>();
     final AtomicLong polls = new AtomicLong();
+    /** False on a cluster node that does not lead: polls come due and do nothing (see {@link #standby}). */
+    private volatile boolean active = true;
+    private volatile boolean leading;
 
     private OrderPoller(final Engine engine, final Sequencer runtime, final ChannelSync sync, final Path dataDir)
     {
@@ -103,13 +101,87 @@ public final class OrderPoller implements AutoCloseable
     public static OrderPoller start(final Engine engine, final Sequencer runtime, final ChannelSync sync,
         final Path dataDir)
     {
+        return start(engine, runtime, sync, dataDir, false);
+    }
+
+    /**
+     * Like {@link #start(Engine, Sequencer, ChannelSync, Path)}; with {@code standby} (cluster mode) no order is read
+     * until {@link #lead}.
+     */
+    public static OrderPoller start(final Engine engine, final Sequencer runtime, final ChannelSync sync,
+        final Path dataDir, final boolean standby)
+    {
         final OrderPoller poller = new OrderPoller(engine, runtime, sync, dataDir);
+        if (standby)
+        {
+            poller.standby();
+        }
         poller.configs.forEach((channel, config) ->
         {
             final long seconds = ChannelOptions.number(config, "orders_poll_seconds", 60);
             poller.scheduler.scheduleWithFixedDelay(() -> poller.pollQuietly(channel), 0, seconds, TimeUnit.SECONDS);
         });
         return poller;
+    }
+
+    /**
+     * Cluster mode: this node reads no orders until {@link #lead}. A channel without a cursor gets one at this
+     * instant, so that a node taking over later reads every order since it started (the leader before it recorded
+     * most of them: duplicates are absorbed), never only those after the take-over.
+     */
+    private void standby()
+    {
+        active = false;
+        for (final String channel : sources.keySet())
+        {
+            if (!Files.exists(dir.resolve(channel + ".cursor")))
+            {
+                writeCursor(channel, System.currentTimeMillis());
+            }
+        }
+    }
+
+    /**
+     * Starts reading orders on this node, each channel at once. A cursor older than {@link #LOOKBACK_MILLIS} (a node
+     * that followed for long) is moved up to that bound: the leaders before this one read what lies before it.
+     */
+    public void lead()
+    {
+        leading = true;
+        if (scheduler == null)
+        {
+            return;
+        }
+        // On the polling thread, so that no poll reads a cursor while it moves.
+        try
+        {
+            scheduler.execute(this::takeOver);
+        }
+        catch (final java.util.concurrent.RejectedExecutionException ex)
+        {
+            // Closing: nothing is read any more.
+        }
+    }
+
+    private void takeOver()
+    {
+        final long floor = System.currentTimeMillis() - LOOKBACK_MILLIS;
+        for (final String channel : sources.keySet())
+        {
+            if (readCursor(channel) < floor)
+            {
+                writeCursor(channel, floor);
+            }
+        }
+        active = leading;
+        sources.keySet().forEach(this::wake);
+    }
+
+    /** Stops reading orders; a poll under way finishes. */
+    public void follow()
+    {
+        leading = false;
+        active = false;
     }
 
     /** True when this channel's orders are polled (a push for it should call {@link #wake}). */
@@ -139,6 +211,10 @@ public final class OrderPoller implements AutoCloseable
     /** A poll; one that did not finish is tried again within {@link #RETRY_MILLIS} rather than a whole interval. */
     private void pollQuietly(final String channel)
     {
+        if (!active)
+        {
+            return;
+        }
         boolean finished = false;
         try
         {
@@ -249,41 +325,19 @@ public final class OrderPoller implements AutoCloseable
      */
     long readCursor(final String channel)
     {
-        final Path file = dir.resolve(channel + ".cursor");
-        if (!Files.exists(file))
+        final long cursor = NumberFile.read(dir.resolve(channel + ".cursor"));
+        if (cursor == NumberFile.MISSING)
         {
             return System.currentTimeMillis();
         }
-        try
-        {
-            final String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
-            if (parts.length == 3 && parts[0].equals("v1") && Long.toHexString(crc(parts[1])).equals(parts[2]))
-            {
-                return Long.parseLong(parts[1]);
-            }
-        }
-        catch (final IOException | NumberFormatException ex)
-        {
-            // no cursor yet, or unreadable: start from the lookback
-        }
-        return System.currentTimeMillis() - LOOKBACK_MILLIS;
+        return cursor == NumberFile.UNREADABLE ? System.currentTimeMillis() - LOOKBACK_MILLIS : cursor;
     }
 
     private void writeCursor(final String channel, final long millis)
     {
         try
         {
-            Files.createDirectories(dir);
-            final Path tmp = dir.resolve(channel + ".cursor.tmp");
-            final String text = "v1 " + millis + " " + Long.toHexString(crc(Long.toString(millis))) + "\n";
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING))
-            {
-                out.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII)));
-                out.force(true);
-            }
-            Files.move(tmp, dir.resolve(channel + ".cursor"), StandardCopyOption.ATOMIC_MOVE,
-                StandardCopyOption.REPLACE_EXISTING);
+            NumberFile.write(dir.resolve(channel + ".cursor"), millis);
         }
         catch (final IOException ex)
         {
@@ -291,13 +345,6 @@ public final class OrderPoller implements AutoCloseable
             System.getLogger(OrderPoller.class.getName()).log(System.Logger.Level.WARNING,
                 "cannot write the order cursor of " + channel + ": " + ex.getMessage());
         }
-    }
-
-    private static long crc(final String text)
-    {
-        final CRC32 crc = new CRC32();
-        crc.update(text.getBytes(StandardCharsets.US_ASCII));
-        return crc.getValue();
     }
 
     @Override

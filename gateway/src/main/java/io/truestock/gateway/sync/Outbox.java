@@ -235,6 +235,30 @@ public final class Outbox
     }
 
     /**
+     * Forgets every acknowledgement of a SKU not in flight: what the channel holds is unknown from here, so the next
+     * {@link #reconcile} sends each such SKU again. For a node that takes over sending from another, which may have
+     * changed the channel since this outbox last heard from it. A dead letter stays dead until reconciled.
+     *
+     * @return how many acknowledgements were forgotten.
+     */
+    public synchronized int forgetAcknowledged(final int skuCount)
+    {
+        int forgotten = 0;
+        for (int s = 0; s < skuCount; s++)
+        {
+            if (state[s] != IN_FLIGHT && ackedVersion[s] >= 0)
+            {
+                ackedVersion[s] = -1;
+                ackedQty[s] = Update.UNKNOWN;
+                ackedAtMillis[s] = 0;
+                ackedPrice[s] = 0;
+                forgotten++;
+            }
+        }
+        return forgotten;
+    }
+
+    /**
      * Restores what the channel acknowledged before a restart (from the persisted ledger), for a SKU nothing has
      * been offered for yet. Afterwards the SKU counts as synced at that value until the engine's differs.
      */

@@ -214,6 +214,11 @@ class OpenApiContractTest
         call("GET /v1/openapi.json", 200, null, null);
         call("GET /v1/carriers", 401, null, null);
         call("GET /v1/carriers", 200, agent, null);
+        call("GET /v1/carriers", "/v1/carriers?min_version=0", 200, agent, null);
+        call("GET /v1/carriers", "/v1/carriers?min_version=soon", 400, agent, null);
+        call("POST /v1/admin/snapshot", 200, ADMIN_TOKEN, null);
+        call("POST /v1/admin/snapshot", 403, agent, null);
+        call("POST /v1/admin/snapshot", 401, null, null);
     }
 
     private static void catalog(final String agent)

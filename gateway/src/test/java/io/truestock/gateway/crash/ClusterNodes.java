@@ -138,6 +138,19 @@ final class ClusterNodes implements AutoCloseable
         return dir.resolve("node-" + node + ".log");
     }
 
+    /** Appends top-level YAML (connectors, say) to a node's config file; before the node starts. */
+    void appendConfig(final int node, final String yaml)
+    {
+        try
+        {
+            Files.writeString(config(node), yaml, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
     void startAll()
     {
         for (int i = 0; i < SIZE; i++)
@@ -196,6 +209,20 @@ final class ClusterNodes implements AutoCloseable
         try
         {
             return Files.exists(log(node)) && Files.readString(log(node), StandardCharsets.UTF_8).contains(text);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /** The lines of a node's log (every run of it) that contain {@code text}. */
+    List<String> logLines(final int node, final String text)
+    {
+        try
+        {
+            return Files.exists(log(node)) ? Files.readAllLines(log(node), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.contains(text)).toList() : List.of();
         }
         catch (final IOException ex)
         {

@@ -9,16 +9,49 @@ import java.util.Map;
 
 /**
  * A receiver of the generic signed webhook: verifies {@code X-Truestock-Signature} over timestamp + body with the
- * shared secret, checks the body's shape and records each update's value and version.
+ * shared secret, checks the body's shape and records each update's value and version. Senders that must be told
+ * apart (cluster nodes) post to {@code PATH?sender=<name>}: requests are counted per sender.
  */
-final class FakeWebhookReceiver extends FakeChannel
+public final class FakeWebhookReceiver extends FakeChannel
 {
-    static final String SECRET = "whsec_test";
-    static final String PATH = "/truestock/stock";
+    public static final String SECRET = "whsec_test";
+    public static final String PATH = "/truestock/stock";
+    private static final String SENDER = PATH + "?sender=";
 
-    FakeWebhookReceiver(final long seed)
+    /** Requests received per sender ({@code ""} for posts to the bare path). */
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> bySender =
+        new java.util.concurrent.ConcurrentHashMap<>();
+
+    public FakeWebhookReceiver(final long seed)
     {
         super(seed);
+    }
+
+    /** The URL a sender named {@code sender} posts to. */
+    public java.net.URI url(final String sender)
+    {
+        return java.net.URI.create(baseUrl() + SENDER + sender);
+    }
+
+    /** Well-formed, signed requests received from the sender so far. */
+    public long requestsFrom(final String sender)
+    {
+        final java.util.concurrent.atomic.AtomicLong count = bySender.get(sender);
+        return count == null ? 0 : count.get();
+    }
+
+    /** Updates applied with an older version than the one already held. */
+    public long regressions()
+    {
+        return regressions.get();
+    }
+
+    /** The quantity held for each SKU (the newest version received). */
+    public Map<String, Long> quantities()
+    {
+        final Map<String, Long> copy = new java.util.TreeMap<>();
+        held.forEach((sku, value) -> copy.put(sku, value.qty()));
+        return copy;
     }
 
     /** The last price each SKU was sent with, as "amount currency". */
@@ -27,7 +60,8 @@ final class FakeWebhookReceiver extends FakeChannel
     @Override
     Answer handle(final FullHttpRequest request, final byte[] body)
     {
-        if (!request.method().equals(HttpMethod.POST) || !request.uri().equals(PATH))
+        final String uri = request.uri();
+        if (!request.method().equals(HttpMethod.POST) || !(uri.equals(PATH) || uri.startsWith(SENDER)))
         {
             return shapeError("unexpected " + request.method() + " " + request.uri());
         }
@@ -51,6 +85,8 @@ final class FakeWebhookReceiver extends FakeChannel
                 return shapeError("bad update " + u);
             }
         }
+        bySender.computeIfAbsent(uri.equals(PATH) ? "" : uri.substring(SENDER.length()),
+            sender -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
         for (final JsonNode u : updates)
         {
             apply(u.path("sku").asText(), u.path("available").asLong(), u.path("version").asLong());

@@ -305,7 +305,8 @@ public final class SnapshotStore
         return PREFIX + String.format("%020d", sequence) + SUFFIX;
     }
 
-    private static long sequenceOfName(final Path file)
+    /** The sequence a snapshot file's name says it holds, -1 when the name is not a snapshot's. */
+    public static long sequenceOfName(final Path file)
     {
         final String name = file.getFileName().toString();
         try
