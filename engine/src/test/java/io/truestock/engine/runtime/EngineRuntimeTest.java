@@ -46,10 +46,18 @@ class EngineRuntimeTest
         assertThat(await(runtime.submit(c -> c.receive("hot", "oak", STOCK))).accepted()).isTrue();
     }
 
+    /** Every pipeline with every wait strategy that does not need a spare core per stage. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> pipelinesAndWaits()
+    {
+        return java.util.Arrays.stream(RuntimeConfig.Pipeline.values()).flatMap(pipeline ->
+            java.util.stream.Stream.of("phased", "spin-block", "blocking", "sleeping")
+                .map(wait -> org.junit.jupiter.params.provider.Arguments.of(pipeline, wait)));
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(RuntimeConfig.Pipeline.class)
-    void thirtyTwoThreadsRaceForOneHundredUnitsAndExactlyOneHundredWin(final RuntimeConfig.Pipeline pipeline)
-        throws Exception
+    @org.junit.jupiter.params.provider.MethodSource("pipelinesAndWaits")
+    void thirtyTwoThreadsRaceForOneHundredUnitsAndExactlyOneHundredWin(
+        final RuntimeConfig.Pipeline pipeline, final String wait) throws Exception
     {
         final AtomicLong heldEvents = new AtomicLong();
         final AtomicLong acceptedReserves = new AtomicLong();
@@ -66,8 +74,8 @@ class EngineRuntimeTest
         };
         final Engine engine = catalog();
         try (EngineRuntime runtime = new EngineRuntime(
-            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline), CommandJournal.NONE,
-            listener).start())
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline).waitStrategy(wait),
+            CommandJournal.NONE, listener).start())
         {
             define(runtime);
             final AtomicLong wins = new AtomicLong();

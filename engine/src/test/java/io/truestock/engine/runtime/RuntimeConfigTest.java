@@ -57,6 +57,7 @@ class RuntimeConfigTest
     void eachNamedWaitStrategyIsTheOneItNames()
     {
         assertThat(WaitStrategies.named("phased")).isInstanceOf(PhasedBackoffWaitStrategy.class);
+        assertThat(WaitStrategies.named("spin-block")).isInstanceOf(PhasedBackoffWaitStrategy.class);
         assertThat(WaitStrategies.named("blocking")).isInstanceOf(BlockingWaitStrategy.class);
         assertThat(WaitStrategies.named("sleeping")).isInstanceOf(SleepingWaitStrategy.class);
         assertThat(WaitStrategies.named("yielding")).isInstanceOf(YieldingWaitStrategy.class);

@@ -67,6 +67,22 @@ public final class ApiKeys implements KeyGuard
     private static final String QUOTE_KEY_FILE = "quote.key";
     private static final String KEYS_FILE = "api-keys";
     private static final String USED_FILE = "api-keys.used";
+    /**
+     * One digest per thread: every request hashes its key, and looking the algorithm up among the security
+     * providers costs more than the hash.
+     */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() ->
+    {
+        try
+        {
+            return MessageDigest.getInstance("SHA-256");
+        }
+        catch (final NoSuchAlgorithmException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    });
+    private static final HexFormat HEX = HexFormat.of();
 
     private final Path keysFile;
     private final Path usedFile;
@@ -776,14 +792,8 @@ public final class ApiKeys implements KeyGuard
 
     static String hash(final String token)
     {
-        try
-        {
-            return HexFormat.of().formatHex(
-                MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        }
-        catch (final NoSuchAlgorithmException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        final MessageDigest sha = SHA256.get();
+        sha.reset();
+        return HEX.formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -14,6 +14,7 @@ import io.truestock.engine.Ids;
 import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.auth.RateLimit;
+import io.truestock.gateway.net.LoopMailbox;
 import io.truestock.gateway.offer.Offer;
 import io.truestock.gateway.offer.OfferQuery;
 import io.truestock.gateway.offer.StockLevel;
@@ -62,6 +63,7 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
     private KeyGuard.Watch revocation;
     private FrameDecoder decoder;
     private ChannelHandlerContext ctx;
+    private LoopMailbox mailbox;
     private ScheduledFuture<?> helloDeadline;
     private Principal principal;
     private int inFlight;
@@ -91,12 +93,19 @@ final class BinaryConnection extends ChannelInboundHandlerAdapter implements Fra
         return ctx.executor();
     }
 
+    /** Where the output stage hands this connection's outcomes to its event loop. */
+    LoopMailbox mailbox()
+    {
+        return mailbox;
+    }
+
     // ---- lifecycle ----
 
     @Override
     public void handlerAdded(final ChannelHandlerContext context)
     {
         ctx = context;
+        mailbox = LoopMailbox.of(context.executor());
         if (context.channel().isActive())
         {
             startHelloDeadline();

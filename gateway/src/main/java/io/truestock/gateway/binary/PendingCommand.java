@@ -49,7 +49,7 @@ final class PendingCommand implements OutcomeHandler, Runnable
         response = frame;
         try
         {
-            connection.executor().execute(this);
+            connection.mailbox().post(this);
         }
         catch (final RejectedExecutionException ex)
         {

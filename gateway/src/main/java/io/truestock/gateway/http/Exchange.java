@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * An exchange made with {@link #internal} carries a request made inside the server (an agent protocol's tool
  * calling a resource of the API) and hands its one answer to the caller instead of a connection.
  */
-public final class Exchange
+public final class Exchange implements Runnable
 {
     /** Where the answer of an exchange goes: a connection, or a caller inside the server. */
     interface Sink
@@ -37,6 +37,7 @@ public final class Exchange
     private final long startNanos;
     private final boolean keepAlive;
     private String route = "other";
+    private FullHttpResponse queued;
 
     Exchange(
         final Sink connection, final long sequence, final FullHttpRequest request, final long startNanos,
@@ -129,6 +130,26 @@ public final class Exchange
     boolean keepAlive()
     {
         return keepAlive;
+    }
+
+    /** Keeps the answer while it waits for the connection's event loop ({@link #run}). */
+    void queue(final FullHttpResponse response)
+    {
+        queued = response;
+    }
+
+    FullHttpResponse takeQueued()
+    {
+        final FullHttpResponse response = queued;
+        queued = null;
+        return response;
+    }
+
+    /** Delivers an answer kept by {@link #queue}; on the connection's event loop only. */
+    @Override
+    public void run()
+    {
+        connection.complete(this, takeQueued());
     }
 
     public void respond(final FullHttpResponse response)

@@ -16,9 +16,11 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.truestock.gateway.metrics.Metrics;
+import io.truestock.gateway.net.LoopMailbox;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,7 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Exchange[] exchanges = new Exchange[MAX_IN_FLIGHT];
     private final ArrayDeque<FullHttpRequest> waiting = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
+    private LoopMailbox mailbox;
     private long nextSequence;
     private long nextToWrite;
     private boolean closing;
@@ -78,6 +81,7 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
     public void handlerAdded(final ChannelHandlerContext context)
     {
         ctx = context;
+        mailbox = LoopMailbox.of(context.executor());
     }
 
     @Override
@@ -168,7 +172,17 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         else
         {
-            ctx.executor().execute(() -> completeInLoop(exchange, response));
+            // Answers of one ring batch share the event loop's wake-up (see LoopMailbox).
+            exchange.queue(response);
+            try
+            {
+                mailbox.post(exchange);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                // The event loop is gone, and the connection with it.
+                ReferenceCountUtil.release(exchange.takeQueued());
+            }
         }
     }
 

@@ -21,6 +21,9 @@ public final class JsonOut implements AutoCloseable
     private static final JsonFactory FACTORY = new JsonFactory();
     private static final DateTimeFormatter RFC3339_MILLIS =
         DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    /** 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years {@link #instant} writes by hand. */
+    private static final long MIN_FAST_MILLIS = -62_135_596_800_000L;
+    private static final long MAX_FAST_MILLIS = 253_402_300_800_000L;
 
     private final ByteBuf buffer;
     private final JsonGenerator json;
@@ -39,9 +42,56 @@ public final class JsonOut implements AutoCloseable
         }
     }
 
+    /**
+     * RFC 3339 in UTC with milliseconds ({@code 2026-12-04T03:14:00.196Z}), as {@code yyyy-MM-dd'T'HH:mm:ss.SSS'Z'}
+     * formats it. Years 1 to 9999 are written by hand (calendar arithmetic, one string, no formatter state): every
+     * answer that holds a reservation or a promise renders a few of these on the output stage; others go through
+     * the formatter.
+     */
     public static String instant(final long epochMillis)
     {
-        return RFC3339_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+        if (epochMillis < MIN_FAST_MILLIS || epochMillis >= MAX_FAST_MILLIS)
+        {
+            return RFC3339_MILLIS.format(Instant.ofEpochMilli(epochMillis));
+        }
+        final long epochDay = Math.floorDiv(epochMillis, 86_400_000L);
+        final int millisOfDay = (int)Math.floorMod(epochMillis, 86_400_000L);
+        // Days to civil date (proleptic Gregorian), eras of 400 years starting on March 1st.
+        final long z = epochDay + 719_468;
+        final long era = Math.floorDiv(z, 146_097);
+        final int dayOfEra = (int)(z - era * 146_097);
+        final int yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        final int dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        final int mp = (5 * dayOfYear + 2) / 153;
+        final int day = dayOfYear - (153 * mp + 2) / 5 + 1;
+        final int month = mp < 10 ? mp + 3 : mp - 9;
+        final int year = (int)(yearOfEra + era * 400) + (month <= 2 ? 1 : 0);
+        final byte[] text = new byte[24];
+        digits(text, 0, year, 4);
+        text[4] = '-';
+        digits(text, 5, month, 2);
+        text[7] = '-';
+        digits(text, 8, day, 2);
+        text[10] = 'T';
+        digits(text, 11, millisOfDay / 3_600_000, 2);
+        text[13] = ':';
+        digits(text, 14, millisOfDay / 60_000 % 60, 2);
+        text[16] = ':';
+        digits(text, 17, millisOfDay / 1000 % 60, 2);
+        text[19] = '.';
+        digits(text, 20, millisOfDay % 1000, 3);
+        text[23] = 'Z';
+        return new String(text, java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static void digits(final byte[] text, final int at, final int value, final int width)
+    {
+        int rest = value;
+        for (int i = at + width - 1; i >= at; i--)
+        {
+            text[i] = (byte)('0' + rest % 10);
+            rest /= 10;
+        }
     }
 
     public JsonOut startObject()

@@ -16,6 +16,7 @@ import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.ChannelView;
 import io.truestock.engine.Engine;
 import io.truestock.engine.LocationSpec;
+import io.truestock.engine.OrderStatus;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.RejectReason;
 import io.truestock.engine.ReservationStatus;
@@ -34,6 +35,10 @@ import java.util.Locale;
  */
 public final class Render
 {
+    /** Status names as API.md spells them, by ordinal: rendered once, not per answer. */
+    private static final String[] RESERVATION_STATUS = lowerCaseNames(ReservationStatus.values());
+    private static final String[] ORDER_STATUS = lowerCaseNames(OrderStatus.values());
+
     private final Engine engine;
     private final EpochClock clock;
     private volatile ChannelDetail channelDetail;
@@ -271,7 +276,7 @@ public final class Render
     {
         out.startObject()
             .field("id", reservationId(outcome.reservationId()))
-            .field("status", outcome.reservationStatus().name().toLowerCase(Locale.ROOT))
+            .field("status", RESERVATION_STATUS[outcome.reservationStatus().ordinal()])
             .field("channel", engine.channelId(outcome.channel()));
         lines(out, outcome);
         out.instantField("expires_at", outcome.expiresAtMillis());
@@ -383,7 +388,7 @@ public final class Render
         out.startObject()
             .field("order_id", outcome.orderId())
             .field("channel", engine.channelId(outcome.channel()))
-            .field("status", outcome.orderStatus().name().toLowerCase(Locale.ROOT));
+            .field("status", ORDER_STATUS[outcome.orderStatus().ordinal()]);
         if (outcome.reservationId() != 0)
         {
             out.field("reservation_id", reservationId(outcome.reservationId()));
@@ -571,5 +576,15 @@ public final class Render
             case DELIVERY_OPTION_UNAVAILABLE ->
                 "the chosen carrier service cannot deliver every shipment to this destination; choose another option";
         };
+    }
+
+    private static String[] lowerCaseNames(final Enum<?>[] values)
+    {
+        final String[] names = new String[values.length];
+        for (final Enum<?> value : values)
+        {
+            names[value.ordinal()] = value.name().toLowerCase(Locale.ROOT);
+        }
+        return names;
     }
 }

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# The HTTP edge under one server configuration after another, same load, same run: `./truestock server` started
+# the way a user starts it (JVM options through TRUESTOCK_JAVA_OPTS, the ring's wait strategy through the config
+# file), then wrk (a C load generator, from the distribution's packages) posting reservations and reading
+# availability. Per configuration: requests/s, p50/p99/p99.9, server CPU and context switches per request, young
+# GC pauses (count, max, total) from the JVM's own log, RSS and heap right after the load and after 40 s idle.
+#
+#   benchmarks/run-edge-configs.sh                     the configurations below, 20 s of load each
+#   SECONDS_PER_RUN=60 benchmarks/run-edge-configs.sh  longer runs
+#   CONFIGS='g1|phased|' benchmarks/run-edge-configs.sh  only the named ones (name|wait strategy|JVM options;...)
+#
+# With taskset and at least 2 CPUs, the server is pinned to CPU 0 and wrk to CPU 1 (set PIN=0 to disable).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+seconds="${SECONDS_PER_RUN:-20}"
+configs="${CONFIGS:-g1-default|phased|;g1-default|spin-block|;g1-sized|spin-block|-Xmx1g -XX:MaxGCPauseMillis=10 -XX:G1PeriodicGCInterval=15000;zgc|spin-block|-XX:+UseZGC -Xmx1g}"
+pin="${PIN:-1}"
+
+log() { echo "run-edge-configs: $*" >&2; }
+
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null; else sudo apt-get update -qq && sudo apt-get install -y -qq wrk >/dev/null; fi
+fi
+
+server_pin=(); load_pin=()
+if [ "$pin" = 1 ] && command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
+  server_pin=(taskset -c 0); load_pin=(taskset -c 1)
+  pin_note="server pinned to CPU 0, wrk to CPU 1"
+else
+  pin_note="no pinning"
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+  set +e
+  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Make sure the jars exist before any timing.
+"$root/truestock" --version >/dev/null
+
+cat > "$work/reserve.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = '{"channel":"web","lines":[{"sku":"hot","qty":1}],"ttl_seconds":1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %.1f %.1f %.1f %.1f\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.duration, latency:percentile(50), latency:percentile(99), latency:percentile(99.9), latency.max))
+end
+LUA
+sed -e 's/^wrk.method = "POST"$//' -e 's/^wrk.body = .*$//' -e 's/^wrk.headers\["Content-Type"\].*$//' \
+  "$work/reserve.lua" > "$work/read.lua"
+
+counters() { # cpu ticks, context switches of the server
+  local pid=$1
+  echo "$(awk '{print $14+$15}' "/proc/$pid/stat") $(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/{s+=$2} END{print s}')"
+}
+
+run_wrk() { # name url script
+  local before after
+  before=$(counters "$server_pid")
+  TOKEN="$token" "${load_pin[@]}" wrk -t1 -c32 -d"${seconds}s" --latency -s "$3" "$2" > "$work/wrk.out" 2>&1 || true
+  after=$(counters "$server_pid")
+  local r; r=$(grep '^RESULT' "$work/wrk.out" || echo "RESULT 0 0 1 0 0 0 0")
+  read -r _ requests errors duration p50 p99 p999 max <<<"$r"
+  read -r cpu0 ctx0 <<<"$before"; read -r cpu1 ctx1 <<<"$after"
+  local hz; hz=$(getconf CLK_TCK)
+  awk -v n="$1" -v req="$requests" -v err="$errors" -v dur="$duration" -v p50="$p50" -v p99="$p99" -v p999="$p999" \
+    -v cpu=$((cpu1 - cpu0)) -v ctx=$((ctx1 - ctx0)) -v hz="$hz" 'BEGIN {
+      rps = req / (dur / 1e6); cpur = req > 0 ? cpu * 1e6 / hz / req : 0; ctxr = req > 0 ? ctx / req : 0;
+      printf "| %s | %.0f | %.2f | %.2f | %.2f | %.1f | %.2f | %d |", n, rps, p50 / 1000, p99 / 1000, p999 / 1000, cpur, ctxr, err }'
+}
+
+echo "# HTTP edge by server configuration"
+echo
+echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $pin_note, wrk -t1 -c32 ${seconds}s per phase, $(java -version 2>&1 | head -1)"
+echo
+echo "| configuration | wait | phase | req/s | p50 ms | p99 ms | p99.9 ms | CPU us/req | ctx sw/req | errors | young GC pauses, both phases (n, max ms, total ms) | RSS MB after / idle |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+IFS=';' read -ra list <<<"$configs"
+for entry in "${list[@]}"; do
+  IFS='|' read -r name wait opts <<<"$entry"
+  data="$work/$name-$wait"; mkdir -p "$data"
+  port=$(free_port)
+  printf 'http_port: %s\nbinary_port: -1\nwait_strategy: %s\n' "$port" "$wait" > "$data/config.yaml"
+  TRUESTOCK_JAVA_OPTS="$opts -Xlog:gc:file=$data/gc.log" "${server_pin[@]}" "$root/truestock" server \
+    --data-dir "$data/db" --config "$data/config.yaml" > "$data/server.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
+  token="$(cat "$data/db/admin.token")"
+  auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
+  curl -sf "${auth[@]}" -X PUT -d '{"name":"Oakland"}' "http://127.0.0.1:$port/v1/locations/oak" >/dev/null
+  curl -sf "${auth[@]}" -X PUT -d '{"name":"Web"}' "http://127.0.0.1:$port/v1/channels/web" >/dev/null
+  curl -sf "${auth[@]}" -X PUT -d '{"title":"Hot","price":{"amount":1000,"currency":"USD"}}' "http://127.0.0.1:$port/v1/skus/hot" >/dev/null
+  for _ in $(seq 1 40); do
+    curl -sf "${auth[@]}" -d '{"sku":"hot","location":"oak","qty":1000000}' "http://127.0.0.1:$port/v1/stock/receive" >/dev/null
+  done
+  # Warm-up (JIT), not reported.
+  TOKEN="$token" "${load_pin[@]}" wrk -t1 -c32 -d10s -s "$work/reserve.lua" "http://127.0.0.1:$port/v1/reservations" >/dev/null 2>&1 || true
+  : > "$data/gc.mark"; gc_from=$(grep -c 'Pause' "$data/gc.log" || true)
+  write=$(run_wrk write "http://127.0.0.1:$port/v1/reservations" "$work/reserve.lua")
+  read=$(run_wrk read "http://127.0.0.1:$port/v1/availability/hot?channel=web" "$work/read.lua")
+  gc=$(grep 'Pause' "$data/gc.log" | tail -n +"$((gc_from + 1))" | grep -oE '[0-9.]+ms$' | tr -d 'ms' |
+    awk '{n++; t+=$1; if ($1>m) m=$1} END {printf "%d, %.1f, %.0f", n, m, t}')
+  rss_after=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
+  sleep 40
+  rss_idle=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
+  echo "${write/| write |/| $name | $wait | write |} $gc | $rss_after / $rss_idle |"
+  echo "${read/| read |/| $name | $wait | read |} (in the row above) | |"
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+done
