@@ -12,8 +12,11 @@ import io.truestock.engine.SkuSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -102,5 +105,94 @@ class SnapshotStoreTest
         Files.write(tiny, new byte[3]);
         assertThatThrownBy(() -> SnapshotStore.read(tiny)).hasMessageContaining("truncated");
         assertThat(new SnapshotStore(dir, 1).newest(Long.MAX_VALUE, s -> { })).isNull();
+    }
+
+    @Test
+    void theStoreNamesItsFilesBySequence()
+    {
+        final SnapshotStore store = new SnapshotStore(dir.resolve("nested").resolve("snapshots"), 1);
+        assertThat(store.dir()).isEqualTo(dir.resolve("nested").resolve("snapshots")).isDirectory();
+        final Path file = store.write(EngineSnapshot.capture(engine(2)));
+        assertThat(file.getFileName().toString()).isEqualTo("snapshot-00000000000000000005.bin");
+        assertThat(SnapshotStore.sequenceOf(file)).isEqualTo(5);
+        assertThat(SnapshotStore.sequenceOfName(file)).isEqualTo(5);
+        assertThat(SnapshotStore.sequenceOf(dir.resolve("snapshot-latest.bin"))).isEqualTo(-1);
+        assertThat(SnapshotStore.sequenceOfName(dir.resolve("snapshot-.bin"))).isEqualTo(-1);
+        assertThatThrownBy(() -> new SnapshotStore(dir, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aFileIsCheckedAgainstItsOwnSizeToTheByte() throws Exception
+    {
+        final Path tooShort = dir.resolve("short.bin");
+        Files.write(tooShort, new byte[55]);
+        assertThatThrownBy(() -> SnapshotStore.read(tooShort)).hasMessage("truncated (55 bytes)");
+        final Path headerAndHashOnly = dir.resolve("zeros.bin");
+        Files.write(headerAndHashOnly, new byte[56]);
+        assertThatThrownBy(() -> SnapshotStore.read(headerAndHashOnly)).hasMessageContaining("bad magic");
+
+        final byte[] body = new byte[20];
+        final Path longer = dir.resolve("longer.bin");
+        Files.write(longer, file(3, 10, body));
+        assertThatThrownBy(() -> SnapshotStore.read(longer)).hasMessage("partial: header says 10 bytes, file holds 20");
+        final Path negative = dir.resolve("negative.bin");
+        Files.write(negative, file(3, -1, body));
+        assertThatThrownBy(() -> SnapshotStore.read(negative)).hasMessage("partial: header says -1 bytes, file holds 20");
+
+        // An empty body is not partial: its checksum holds, and it is refused for what it is, no engine snapshot.
+        final Path empty = dir.resolve("empty.bin");
+        Files.write(empty, file(3, 0, new byte[0]));
+        assertThatThrownBy(() -> SnapshotStore.read(empty)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("not a Truestock snapshot").hasMessageNotContaining("partial");
+
+        final byte[] snapshot = EngineSnapshot.capture(engine(1));
+        final Path relabelled = dir.resolve("relabelled.bin");
+        Files.write(relabelled, file(9, snapshot.length, snapshot));
+        assertThatThrownBy(() -> SnapshotStore.read(relabelled)).hasMessageContaining("disagree on the sequence");
+        final Path sound = dir.resolve("sound.bin");
+        Files.write(sound, file(4, snapshot.length, snapshot));
+        assertThat(SnapshotStore.read(sound).sequence()).isEqualTo(4);
+        assertThat(SnapshotStore.read(sound).length()).isEqualTo(snapshot.length);
+    }
+
+    /** A snapshot file as the store writes one, with whatever header the test wants and a matching checksum. */
+    private static byte[] file(final long sequence, final long length, final byte[] body) throws Exception
+    {
+        final ByteBuffer file = ByteBuffer.allocate(24 + body.length + 32);
+        file.putLong(0x5453534E41503031L).putLong(sequence).putLong(length).put(body);
+        final MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(file.array(), 0, file.position());
+        file.put(sha.digest());
+        return file.array();
+    }
+
+    @Test
+    void theStreamOfALoadedSnapshotEndsWhereTheSnapshotEnds() throws Exception
+    {
+        final SnapshotStore store = new SnapshotStore(dir, 1);
+        final byte[] snapshot = EngineSnapshot.capture(engine(3));
+        final SnapshotStore.Loaded loaded = SnapshotStore.read(store.write(snapshot));
+        assertThat(loaded.length()).isEqualTo(snapshot.length);
+        assertThat(loaded.bytes()).isEqualTo(snapshot);
+
+        try (InputStream in = loaded.open())
+        {
+            assertThat(in.available()).as("the checksum after it is not offered").isEqualTo(snapshot.length);
+            final byte[] large = new byte[4 << 20];
+            assertThat(in.read(large, 0, large.length)).isEqualTo(snapshot.length);
+            assertThat(Arrays.copyOf(large, snapshot.length)).isEqualTo(snapshot);
+            assertThat(in.read(large, 0, large.length)).isEqualTo(-1);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        try (InputStream in = loaded.open())
+        {
+            assertThat(in.skip(10)).isEqualTo(10);
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(snapshot, 10, snapshot.length));
+        }
+        try (InputStream in = loaded.open())
+        {
+            assertThat(in.skip(snapshot.length + 1000L)).isEqualTo(snapshot.length);
+            assertThat(in.read()).isEqualTo(-1);
+        }
     }
 }
