@@ -2,20 +2,23 @@
 # The HTTP edge under one server configuration after another, same load, same run: `./truestock server` started
 # the way a user starts it (JVM options through TRUESTOCK_JAVA_OPTS, the ring's wait strategy through the config
 # file), then wrk (a C load generator, from the distribution's packages) posting reservations and reading
-# availability. Per configuration: requests/s, p50/p99/p99.9, server CPU and context switches per request, young
-# GC pauses (count, max, total) from the JVM's own log, RSS and heap right after the load and after 40 s idle.
+# availability. Per configuration: requests/s, p50/p99/p99.9, server CPU and context switches per request,
+# GC pauses (count, max, total; every pause the collector logs, young or not) from the JVM's own log, the collector the JVM
+# chose (in brackets after the configuration's name), RSS and heap right after the load and after 40 s idle.
 #
 #   benchmarks/run-edge-configs.sh                     the configurations below, 20 s of load each
 #   SECONDS_PER_RUN=60 benchmarks/run-edge-configs.sh  longer runs
 #   CONFIGS='g1|phased|' benchmarks/run-edge-configs.sh  only the named ones (name|wait strategy|JVM options;...)
 #
-# With taskset and at least 2 CPUs, the server is pinned to CPU 0 and wrk to CPU 1 (set PIN=0 to disable).
+# With taskset and at least 2 CPUs, the server is pinned to CPU 0 and wrk to CPU 1 (set PIN=0 to disable). A JVM pinned
+# to one CPU chooses the Serial collector unless told otherwise: `default` rows show what `./truestock server` gets
+# there, the `g1` rows name G1 explicitly.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 seconds="${SECONDS_PER_RUN:-20}"
-configs="${CONFIGS:-g1-default|phased|;g1-default|spin-block|;g1-sized|spin-block|-Xmx1g -XX:MaxGCPauseMillis=10 -XX:G1PeriodicGCInterval=15000;zgc|spin-block|-XX:+UseZGC -Xmx1g}"
+configs="${CONFIGS:-default|phased|;default|spin-block|;g1|spin-block|-XX:+UseG1GC;g1-sized|spin-block|-XX:+UseG1GC -Xmx1g -XX:MaxGCPauseMillis=10 -XX:G1PeriodicGCInterval=15000;zgc|spin-block|-XX:+UseZGC -Xmx1g}"
 pin="${PIN:-1}"
 
 log() { echo "run-edge-configs: $*" >&2; }
@@ -85,7 +88,7 @@ echo "# HTTP edge by server configuration"
 echo
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $pin_note, wrk -t1 -c32 ${seconds}s per phase, $(java -version 2>&1 | head -1)"
 echo
-echo "| configuration | wait | phase | req/s | p50 ms | p99 ms | p99.9 ms | CPU us/req | ctx sw/req | errors | young GC pauses, both phases (n, max ms, total ms) | RSS MB after / idle |"
+echo "| configuration | wait | phase | req/s | p50 ms | p99 ms | p99.9 ms | CPU us/req | ctx sw/req | errors | GC pauses, both phases (n, max ms, total ms) | RSS MB after / idle |"
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
 IFS=';' read -ra list <<<"$configs"
 for entry in "${list[@]}"; do
@@ -93,7 +96,7 @@ for entry in "${list[@]}"; do
   data="$work/$name-$wait"; mkdir -p "$data"
   port=$(free_port)
   printf 'http_port: %s\nbinary_port: -1\nwait_strategy: %s\n' "$port" "$wait" > "$data/config.yaml"
-  TRUESTOCK_JAVA_OPTS="$opts -Xlog:gc:file=$data/gc.log" "${server_pin[@]}" "$root/truestock" server \
+  TRUESTOCK_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$data/gc.log" "${server_pin[@]}" "$root/truestock" server \
     --data-dir "$data/db" --config "$data/config.yaml" > "$data/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
@@ -110,12 +113,14 @@ for entry in "${list[@]}"; do
   : > "$data/gc.mark"; gc_from=$(grep -c 'Pause' "$data/gc.log" || true)
   write=$(run_wrk write "http://127.0.0.1:$port/v1/reservations" "$work/reserve.lua")
   read=$(run_wrk read "http://127.0.0.1:$port/v1/availability/hot?channel=web" "$work/read.lua")
-  gc=$(grep 'Pause' "$data/gc.log" | tail -n +"$((gc_from + 1))" | grep -oE '[0-9.]+ms$' | tr -d 'ms' |
+  gc=$( (grep 'Pause' "$data/gc.log" || true) | tail -n +"$((gc_from + 1))" | (grep -oE '[0-9.]+ms$' || true) | tr -d 'ms' |
     awk '{n++; t+=$1; if ($1>m) m=$1} END {printf "%d, %.1f, %.0f", n, m, t}')
+  # The collector the JVM chose: without an explicit one, a JVM limited to one CPU (taskset) picks Serial.
+  collector=$( (grep -m1 -oE 'Using [A-Za-z0-9 ]+' "$data/gc.log" || echo 'Using ?') | sed -e 's/^Using //' -e 's/The Z Garbage Collector/ZGC/')
   rss_after=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
   sleep 40
   rss_idle=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
-  echo "${write/| write |/| $name | $wait | write |} $gc | $rss_after / $rss_idle |"
+  echo "${write/| write |/| $name ($collector) | $wait | write |} $gc | $rss_after / $rss_idle |"
   echo "${read/| read |/| $name | $wait | read |} (in the row above) | |"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 done
