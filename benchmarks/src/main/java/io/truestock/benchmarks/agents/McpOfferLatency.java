@@ -32,7 +32,8 @@ import java.util.stream.Stream;
  * <p>
  * Each rate runs a warm-up of each path, then the measured phases, REST then MCP. Options: {@code --rates}
  * (1000,10000), {@code --seconds} (10), {@code --warmup-seconds} (5), {@code --clients} (16), {@code --skus}
- * (1000).
+ * (1000), {@code --server-process} (the server in a JVM of its own, {@link TruestockHttpTarget#startProcess}, so
+ * that the load threads' garbage and pauses stay out of the server's).
  */
 public final class McpOfferLatency
 {
@@ -111,6 +112,7 @@ public final class McpOfferLatency
         int warmupSeconds = 5;
         int clients = 16;
         int skus = 1_000;
+        boolean serverProcess = false;
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -120,10 +122,11 @@ public final class McpOfferLatency
                 case "--warmup-seconds" -> warmupSeconds = Integer.parseInt(args[++i]);
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--skus" -> skus = Integer.parseInt(args[++i]);
+                case "--server-process" -> serverProcess = true;
                 case "--help" ->
                 {
                     System.out.println("McpOfferLatency [--rates 1000,10000] [--seconds 10] [--warmup-seconds 5] " +
-                        "[--clients 16] [--skus 1000]");
+                        "[--clients 16] [--skus 1000] [--server-process]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--help)");
@@ -131,11 +134,14 @@ public final class McpOfferLatency
         }
         final Path dir = Files.createTempDirectory("truestock-mcp-bench-");
         final List<Result> results = new ArrayList<>();
-        try (TruestockHttpTarget target = TruestockHttpTarget.start(dir, false, clients, false))
+        try (TruestockHttpTarget target = serverProcess ?
+            TruestockHttpTarget.startProcess(dir.resolve("db"), clients) :
+            TruestockHttpTarget.start(dir, false, clients, false))
         {
             target.loadCatalog(skus, 1_000_000);
-            System.out.printf(Locale.ROOT, "server: io_threads=%d, %d SKUs, %d load threads, loopback%n",
-                target.server().config().ioThreads(), skus, clients);
+            System.out.printf(Locale.ROOT, "server: %s, %d SKUs, %d load threads, loopback%n",
+                serverProcess ? "its own JVM (default configuration)" :
+                    "in this JVM, io_threads=" + target.server().config().ioThreads(), skus, clients);
             for (final long rate : rates)
             {
                 for (final Route route : new Route[] {REST, MCP})

@@ -6,6 +6,9 @@ import io.truestock.gateway.ServerConfig;
 import io.truestock.gateway.TruestockServer;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Truestock over its HTTP/JSON edge (API.md). The real server is started in this JVM with
@@ -46,6 +50,8 @@ public final class TruestockHttpTarget implements Target
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final TruestockServer server;
+    /** The server's own JVM when it runs as a child process ({@link #startProcess}), else null. */
+    private final Process process;
     private final boolean fsync;
     private final String base;
     private final String adminToken;
@@ -59,16 +65,85 @@ public final class TruestockHttpTarget implements Target
     private TruestockHttpTarget(
         final TruestockServer server, final boolean fsync, final int connections, final boolean jdkClient)
     {
+        this(server, null, server.httpPort(), server.adminToken(), fsync, connections, jdkClient);
+    }
+
+    private TruestockHttpTarget(
+        final TruestockServer server, final Process process, final int port, final String adminToken,
+        final boolean fsync, final int connections, final boolean jdkClient)
+    {
         this.server = server;
+        this.process = process;
         this.fsync = fsync;
-        this.base = "http://127.0.0.1:" + server.httpPort();
-        this.adminToken = server.adminToken();
+        this.base = "http://127.0.0.1:" + port;
+        this.adminToken = adminToken;
         this.setupThreads = connections;
         this.jdkClient = jdkClient;
-        final int port = server.httpPort();
         this.plain = new ConnectionPool<>(() -> new PlainHttpConnection("127.0.0.1", port, (int)TIMEOUT.toMillis()),
             PlainHttpConnection::reusable, connections, TIMEOUT.toMillis());
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    }
+
+    /**
+     * Starts the server in a JVM of its own, as the launcher does ({@code io.truestock.gateway.Main server}, this
+     * JVM's class path and options, the default configuration, the binary edge off), over {@code dataDir} on a free
+     * loopback port, waits for {@code /health} and defines the location and channels. The load generator's garbage
+     * and threads then stay out of the server's heap and pauses. Its output goes to {@code dataDir/../server.log}.
+     */
+    public static TruestockHttpTarget startProcess(final Path dataDir, final int connections) throws Exception
+    {
+        final int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
+        {
+            port = probe.getLocalPort();
+        }
+        final String token = UUID.randomUUID().toString();
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.truestock.gateway.Main", "server",
+            "--data-dir", dataDir.toString(), "--http-port", Integer.toString(port), "--binary-port", "-1"));
+        final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile());
+        builder.environment().put("TRUESTOCK_ADMIN_TOKEN", token);
+        final Process process = builder.start();
+        final TruestockHttpTarget target =
+            new TruestockHttpTarget(null, process, port, token, false, connections, false);
+        try
+        {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true)
+            {
+                if (!process.isAlive())
+                {
+                    throw new IllegalStateException("the server process exited with " + process.exitValue() +
+                        " before answering /health (see its log beside " + dataDir + ")");
+                }
+                try
+                {
+                    if (target.send(token, "GET", "/health", null).statusCode() == 200)
+                    {
+                        break;
+                    }
+                }
+                catch (final IOException notYet)
+                {
+                    // not listening yet
+                }
+                if (System.nanoTime() > deadline)
+                {
+                    throw new IllegalStateException("the server process did not answer /health within 60 s");
+                }
+                Thread.sleep(100);
+            }
+            target.defineChannels();
+        }
+        catch (final Exception ex)
+        {
+            target.close();
+            throw ex;
+        }
+        return target;
     }
 
     /**
@@ -125,6 +200,7 @@ public final class TruestockHttpTarget implements Target
         agentToken = JSON.readTree(key.body()).path("key").asText();
     }
 
+    /** The in-process server, or null when it runs in its own process ({@link #startProcess}). */
     public TruestockServer server()
     {
         return server;
@@ -161,13 +237,17 @@ public final class TruestockHttpTarget implements Target
         map.put("edge", "HTTP/1.1 JSON, keep-alive, one connection per load thread");
         map.put("client", jdkClient ? "java.net.http (HttpClient.send from each load thread)" :
             "blocking HTTP/1.1 client of this harness, I/O in the load thread (as the peers' clients)");
-        map.put("process", "server started in the load generator's JVM (TruestockServer.start), own data dir");
+        map.put("process", process != null ? "server in its own JVM (io.truestock.gateway.Main server), own data dir" :
+            "server started in the load generator's JVM (TruestockServer.start), own data dir");
         map.put("journal", "write-ahead Chronicle Queue journal, hash-chained; fsync at the end of every ring batch: " +
             (fsync ? "on" : "off (the server's default: an acknowledged command survives a process crash, " +
                 "not a power loss)"));
-        map.put("io_threads", Integer.toString(server.config().ioThreads()));
-        map.put("ring_size", Integer.toString(server.config().runtime().ringSize()));
-        map.put("wait_strategy", server.config().runtime().waitStrategy());
+        if (server != null)
+        {
+            map.put("io_threads", Integer.toString(server.config().ioThreads()));
+            map.put("ring_size", Integer.toString(server.config().runtime().ringSize()));
+            map.put("wait_strategy", server.config().runtime().waitStrategy());
+        }
         map.put("channels_republished_per_change", Integer.toString(CHANNELS.length));
         map.put("reserve", "POST /v1/reservations (1 line, qty 1, ttl " + Workload.TTL_SECONDS + " s), agent key");
         map.put("read", "GET /v1/availability/{sku}?channel=" + CHANNEL + ", agent key");
@@ -340,7 +420,26 @@ public final class TruestockHttpTarget implements Target
         {
             closed = true;
             plain.close();
-            server.close();
+            if (server != null)
+            {
+                server.close();
+            }
+            if (process != null)
+            {
+                process.destroy();
+                try
+                {
+                    if (!process.waitFor(60, TimeUnit.SECONDS))
+                    {
+                        process.destroyForcibly();
+                    }
+                }
+                catch (final InterruptedException ex)
+                {
+                    process.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 }
