@@ -2,6 +2,7 @@ package io.truestock.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.truestock.journal.audit.AuditLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +104,10 @@ class AuditApiTest
             assertThat(get(server, "/v1/audit?sku=shoe&to=" + entries.get(0).path("at").asText()).path("entries"))
                 .allSatisfy(e -> assertThat(e.path("at").asText()).isLessThan(entries.get(0).path("at").asText()));
             assertThat(send(server, "GET", "/v1/audit?from=yesterday", null, "secret").statusCode()).isEqualTo(400);
+            final HttpResponse<String> badCursor = send(server, "GET", "/v1/audit?after=" + (AuditLog.LETTER_CURSOR + 12345),
+                null, "secret");
+            assertThat(badCursor.statusCode()).as("a position the trail does not hold").isEqualTo(400);
+            assertThat(JSON.readTree(badCursor.body()).toString()).contains("after");
 
             final JsonNode verify = get(server, "/v1/audit/verify");
             assertThat(verify.path("ok").asBoolean()).isTrue();

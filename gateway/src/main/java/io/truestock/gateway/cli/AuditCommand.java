@@ -22,7 +22,8 @@ public final class AuditCommand implements Callable<Integer>
     @Parameters(index = "0", arity = "0..1", paramLabel = "SKU", description = "the SKU id")
     String sku;
 
-    @Option(names = "--after", paramLabel = "SEQ", description = "only entries after this engine sequence")
+    @Option(names = "--after", paramLabel = "SEQ",
+        description = "only entries after this engine sequence (or the cursor a page printed after 'more:')")
     Long after;
 
     @Option(names = "--limit", description = "entries a page (default 100)")

@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code GET /v1/audit?sku=&after=&to_seq=&from=&to=&limit=} (entries in sequence order, by SKU, sequence range
- * {@code (after, to_seq]} and ingest-time range {@code [from, to)}, paged by {@code next}) and
+ * {@code GET /v1/audit?sku=&after=&to_seq=&from=&to=&limit=} (entries in sequence order, by SKU, after the cursor
+ * {@code after} (a command's sequence or a {@code next} value), up to sequence {@code to_seq} and in the ingest-time
+ * range {@code [from, to)}, paged by {@code next}) and
  * {@code GET /v1/audit/verify} (walks the journal's hash chain). Admin scope.
  */
 public final class AuditEndpoint implements Api.Extension
@@ -80,7 +81,15 @@ public final class AuditEndpoint implements Api.Extension
         final long from = instant(query, "from", Long.MIN_VALUE);
         final long to = instant(query, "to", Long.MAX_VALUE);
         final int limit = (int)number(query, "limit", 1, MAX_LIMIT, 100);
-        final AuditLog.Page page = audit.query(sku, after, toSeq, from, to, limit);
+        final AuditLog.Page page;
+        try
+        {
+            page = audit.query(sku, after, toSeq, from, to, limit);
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw ApiException.invalid("after must be a sequence or a next value an earlier page returned", "after");
+        }
         final JsonOut out = new JsonOut(exchange.allocator());
         out.startObject().startArray("entries");
         for (final AuditLog.Entry entry : page.entries())

@@ -29,27 +29,50 @@ import java.util.List;
  * fsync; recovery replays from a snapshot no newer than {@link #lastSequence()} and re-appends what is missing.
  * Tamper evidence lives in the journal's hash chain ({@code JournalVerifier}).
  * <p>
- * Queries find their starting point through a sparse in-memory index (one entry per {@value #INDEX_EVERY}
- * records) and scan at most {@value #MAX_SCAN} records per call, returning a cursor to continue from.
+ * Queries find their starting point through sparse in-memory indices (one entry per {@value #INDEX_EVERY}
+ * commands, and one dead letter at least every {@value #INDEX_EVERY} records) and scan at most {@value #MAX_SCAN}
+ * records per call, returning a cursor to continue from.
+ * <p>
+ * Records are in the queue in sequence order, a dead letter (which carries the sequence of the last command recorded
+ * before it) after that command and before the next. The cursor is one number: a command's sequence {@code N} means
+ * "after command {@code N}", so it admits the dead letters recorded after that command, including those at sequence
+ * 0 before the first command; a page that ends on a dead letter returns {@link #LETTER_CURSOR} plus that dead
+ * letter's ordinal (0 for the first ever written), and the next page starts right after it. Paging with the returned
+ * cursor therefore lists exactly what one unpaged query lists, in the same order. Both kinds of cursor stay below
+ * 2^53, so JSON clients that read numbers as doubles keep them exact.
  */
 public final class AuditLog implements EngineListener, AutoCloseable
 {
     static final int INDEX_EVERY = 1024;
     public static final int MAX_SCAN = 100_000;
+    /**
+     * Cursors at or above this name a dead letter (this plus its ordinal among all dead letters); below it a cursor is
+     * a command sequence (2^52 commands are 140 years at a million a second).
+     */
+    public static final long LETTER_CURSOR = 1L << 52;
     private static final int FORMAT = 2;
-    /** A gateway note (a dead-lettered channel update): not derived from the journal, not counted in the index. */
+    /** A gateway note (a dead-lettered channel update): not derived from the journal, not in the command index. */
     private static final int FORMAT_DEAD_LETTER = 100;
 
     private volatile Engine engine;
     private final SingleChronicleQueue queue;
+    private final int maxScan;
     private ExcerptAppender appender;
     private Thread appenderThread;
     private ExcerptAppender noteAppender;
     private long[] indexSequences = new long[64];
     private long[] indexPositions = new long[64];
+    /** Per indexed command, the dead letters before it in the queue: the ordinal the next one read will have. */
+    private long[] indexLetters = new long[64];
     private int indexSize;
     private long records;
+    private long[] letterOrdinals = new long[16];
+    private long[] letterPositions = new long[16];
+    private int letterIndexSize;
+    private long recordsAtLetterIndex;
     private volatile long lastSequence;
+    /** Dead letters in the queue; written under the queue's write lock, so a command reads how many precede it. */
+    private volatile long deadLetters;
 
     /** One audit entry as the API shows it: a stock record change, or a rejection that named the SKU. */
     public record Entry(
@@ -58,7 +81,10 @@ public final class AuditLog implements EngineListener, AutoCloseable
     {
     }
 
-    /** A page of entries and the sequence to continue after (or -1 when the end was reached). */
+    /**
+     * A page of entries and the cursor to continue after (or -1 when the end was reached): the sequence of the last
+     * command the page consumed, or {@link #LETTER_CURSOR} plus the ordinal of the dead letter it ended on.
+     */
     public record Page(List<Entry> entries, long next)
     {
     }
@@ -66,6 +92,17 @@ public final class AuditLog implements EngineListener, AutoCloseable
     /** Opens (or creates) the audit queue; {@link #attach} the engine before the first command arrives. */
     public AuditLog(final Path dir)
     {
+        this(dir, MAX_SCAN);
+    }
+
+    /** With a smaller scan bound per query, so tests can reach it. */
+    AuditLog(final Path dir, final int maxScan)
+    {
+        if (maxScan < 1)
+        {
+            throw new IllegalArgumentException("maxScan must be at least 1, not " + maxScan);
+        }
+        this.maxScan = maxScan;
         queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
         rebuildIndex();
     }
@@ -85,17 +122,19 @@ public final class AuditLog implements EngineListener, AutoCloseable
                     final Bytes<?> bytes = dc.wire().bytes();
                     if (bytes.readInt() == FORMAT_DEAD_LETTER)
                     {
+                        noteLetter(deadLetters, dc.index());
+                        deadLetters++;
                         continue;
                     }
                     final long seq = bytes.readLong();
-                    noteIndex(seq, dc.index());
+                    noteIndex(seq, dc.index(), deadLetters);
                     lastSequence = seq;
                 }
             }
         }
     }
 
-    private synchronized void noteIndex(final long seq, final long index)
+    private synchronized void noteIndex(final long seq, final long index, final long lettersBefore)
     {
         if (records++ % INDEX_EVERY == 0)
         {
@@ -103,11 +142,36 @@ public final class AuditLog implements EngineListener, AutoCloseable
             {
                 indexSequences = Arrays.copyOf(indexSequences, indexSize * 2);
                 indexPositions = Arrays.copyOf(indexPositions, indexSize * 2);
+                indexLetters = Arrays.copyOf(indexLetters, indexSize * 2);
             }
             indexSequences[indexSize] = seq;
             indexPositions[indexSize] = index;
+            indexLetters[indexSize] = lettersBefore;
             indexSize++;
         }
+    }
+
+    /**
+     * Indexes the first dead letter and then one whenever {@value #INDEX_EVERY} records were written since the last
+     * indexed one, so a dead-letter cursor is found within about that many records, and the index grows no faster
+     * than one entry per {@value #INDEX_EVERY} records.
+     */
+    private synchronized void noteLetter(final long ordinal, final long index)
+    {
+        final long written = records + ordinal;
+        if (letterIndexSize > 0 && written - recordsAtLetterIndex < INDEX_EVERY)
+        {
+            return;
+        }
+        if (letterIndexSize == letterOrdinals.length)
+        {
+            letterOrdinals = Arrays.copyOf(letterOrdinals, letterIndexSize * 2);
+            letterPositions = Arrays.copyOf(letterPositions, letterIndexSize * 2);
+        }
+        letterOrdinals[letterIndexSize] = ordinal;
+        letterPositions[letterIndexSize] = index;
+        letterIndexSize++;
+        recordsAtLetterIndex = written;
     }
 
     /** The engine whose registries turn indices into ids; set once it exists (after recovery restored it). */
@@ -145,8 +209,11 @@ public final class AuditLog implements EngineListener, AutoCloseable
             appenderThread = Thread.currentThread();
         }
         final long index;
+        final long lettersBefore;
         try (DocumentContext dc = appender.writingDocument())
         {
+            // Under the queue's write lock, which a dead letter's writer also holds while it counts itself.
+            lettersBefore = deadLetters;
             final Bytes<?> out = dc.wire().bytes();
             out.writeInt(FORMAT);
             out.writeLong(command.sequence());
@@ -203,9 +270,11 @@ public final class AuditLog implements EngineListener, AutoCloseable
             }
             out.writeUtf8(outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
             index = dc.index();
+            // Set while this thread still holds the queue's write lock: a dead letter written after this record
+            // then carries this sequence (or a later one), never an earlier one, so the queue stays in sequence order.
+            lastSequence = command.sequence();
         }
-        noteIndex(command.sequence(), index);
-        lastSequence = command.sequence();
+        noteIndex(command.sequence(), index, lettersBefore);
     }
 
     private static int namedSkuCount(final Command command)
@@ -213,61 +282,80 @@ public final class AuditLog implements EngineListener, AutoCloseable
         return (command.sku() != null ? 1 : 0) + command.lineCount();
     }
 
-    /** Entries about {@code sku} after {@code afterSeq}, at most {@code limit}; see the full form. */
-    public Page query(final String sku, final long afterSeq, final int limit)
+    /** Entries about {@code sku} after the cursor {@code after}, at most {@code limit}; see the full form. */
+    public Page query(final String sku, final long after, final int limit)
     {
-        return query(sku, afterSeq, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, limit);
+        return query(sku, after, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, limit);
     }
 
     /**
-     * Entries about {@code sku} (or every SKU when null) with {@code afterSeq < seq <= toSeq} and
+     * Entries about {@code sku} (or every SKU when null) after the cursor {@code after}, with {@code seq <= toSeq} and
      * {@code fromMillis <= at < toMillis}, at most {@code limit} of them, whole commands at a time. Any thread.
-     * Ingest time grows with the sequence, so the scan stops at the first record at or past {@code toMillis}.
+     * <p>
+     * {@code after} is 0 (from the start), a command's sequence (what follows that command: later commands and the
+     * dead letters recorded after it), or a {@link Page#next()} returned earlier. Ingest time grows with the sequence,
+     * so the scan stops at the first command at or past {@code toMillis}; a dead letter's time is the gateway's clock,
+     * so the window only filters it.
+     *
+     * @throws IllegalArgumentException when {@code after} is negative or names a dead letter this trail does not
+     *     hold, or {@code limit} is below 1.
      */
     public Page query(
-        final String sku, final long afterSeq, final long toSeq, final long fromMillis, final long toMillis, final int limit)
+        final String sku, final long after, final long toSeq, final long fromMillis, final long toMillis, final int limit)
     {
-        final List<Entry> entries = new ArrayList<>();
-        long startIndex = -1;
-        synchronized (this)
+        if (after < 0)
         {
-            int lo = 0;
-            int hi = indexSize - 1;
-            while (lo <= hi)
-            {
-                final int mid = (lo + hi) >>> 1;
-                if (indexSequences[mid] <= afterSeq)
-                {
-                    startIndex = indexPositions[mid];
-                    lo = mid + 1;
-                }
-                else
-                {
-                    hi = mid - 1;
-                }
-            }
+            throw new IllegalArgumentException("after must not be negative: " + after);
         }
-        long lastScanned = afterSeq;
+        if (limit < 1)
+        {
+            throw new IllegalArgumentException("limit must be at least 1, not " + limit);
+        }
+        final boolean afterLetter = after >= LETTER_CURSOR;
+        final long letter = after - LETTER_CURSOR;
+        if (afterLetter && letter >= deadLetters)
+        {
+            throw notACursor(after);
+        }
+        // {queue index to start at or -1 for the start, ordinal of the next dead letter from there}
+        final long[] start = afterLetter ? indexedLetter(letter) : indexedCommand(after);
+        final List<Entry> entries = new ArrayList<>();
+        long nextLetter = start[1];
+        boolean passed = !afterLetter;
+        long next = after;
         int scanned = 0;
         try (ExcerptTailer tailer = queue.createTailer())
         {
-            if (startIndex >= 0 && !tailer.moveToIndex(startIndex))
+            if (start[0] >= 0 && !tailer.moveToIndex(start[0]))
             {
                 tailer.toStart();
+                nextLetter = 0;
             }
-            while (scanned < MAX_SCAN)
+            while (scanned < maxScan)
             {
                 try (DocumentContext dc = tailer.readingDocument())
                 {
                     if (!dc.isPresent())
                     {
+                        if (!passed)
+                        {
+                            throw notACursor(after);
+                        }
                         return new Page(entries, -1);
                     }
                     final Bytes<?> in = dc.wire().bytes();
                     final int format = in.readInt();
                     final boolean deadLetter = format == FORMAT_DEAD_LETTER;
+                    final long ordinal = deadLetter ? nextLetter++ : -1;
                     final long seq = in.readLong();
-                    if (seq <= afterSeq)
+                    if (!passed)
+                    {
+                        // Up to and including the dead letter the cursor names.
+                        passed = deadLetter && ordinal == letter;
+                        continue;
+                    }
+                    // A command at the cursor's sequence is behind it, a dead letter at that sequence follows it.
+                    if (!afterLetter && (deadLetter ? seq < after : seq <= after))
                     {
                         continue;
                     }
@@ -277,31 +365,93 @@ public final class AuditLog implements EngineListener, AutoCloseable
                     }
                     scanned++;
                     final long at = in.readLong();
-                    if (at >= toMillis)
+                    if (!deadLetter && at >= toMillis)
                     {
                         return new Page(entries, -1);
                     }
-                    if (at < fromMillis)
+                    final long cursor = deadLetter ? letterCursor(ordinal) : seq;
+                    if (at < fromMillis || at >= toMillis)
                     {
-                        lastScanned = seq;
+                        next = cursor;
                         continue;
                     }
                     final List<Entry> fromRecord = deadLetter ? decodeDeadLetter(in, seq, at, sku) :
                         decode(in, format, seq, at, sku);
                     if (!entries.isEmpty() && entries.size() + fromRecord.size() > limit)
                     {
-                        return new Page(entries, lastScanned);
+                        return new Page(entries, next);
                     }
                     entries.addAll(fromRecord);
-                    lastScanned = seq;
+                    next = cursor;
                     if (entries.size() >= limit)
                     {
-                        return new Page(entries, seq);
+                        return new Page(entries, next);
                     }
                 }
             }
         }
-        return new Page(entries, lastScanned);
+        return new Page(entries, next);
+    }
+
+    /** Where to start reading for what follows command {@code afterSeq}: the last indexed command at or before it. */
+    private synchronized long[] indexedCommand(final long afterSeq)
+    {
+        final long[] start = {-1, 0};
+        int lo = 0;
+        int hi = indexSize - 1;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (indexSequences[mid] <= afterSeq)
+            {
+                start[0] = indexPositions[mid];
+                start[1] = indexLetters[mid];
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return start;
+    }
+
+    /** Where to start reading to find dead letter {@code ordinal}: the last indexed dead letter at or before it. */
+    private synchronized long[] indexedLetter(final long ordinal)
+    {
+        final long[] start = {-1, 0};
+        int lo = 0;
+        int hi = letterIndexSize - 1;
+        while (lo <= hi)
+        {
+            final int mid = (lo + hi) >>> 1;
+            if (letterOrdinals[mid] <= ordinal)
+            {
+                start[0] = letterPositions[mid];
+                start[1] = letterOrdinals[mid];
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return start;
+    }
+
+    private static long letterCursor(final long ordinal)
+    {
+        if (ordinal >= LETTER_CURSOR)
+        {
+            throw new IllegalStateException("dead letter " + ordinal + " does not fit a cursor");
+        }
+        return LETTER_CURSOR + ordinal;
+    }
+
+    private static IllegalArgumentException notACursor(final long after)
+    {
+        return new IllegalArgumentException("after " + after + " is neither a sequence (below " + LETTER_CURSOR
+            + ") nor a dead letter's cursor this audit trail returned");
     }
 
     private static List<Entry> decode(
@@ -386,7 +536,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
     /**
      * Appends a dead-letter entry: a channel update the connector gave up on (type {@code dead_letter}, principal
      * {@code sync:<channel>}, the error as reason). Such entries are facts of the gateway, not of the journal, so
-     * replay does not reproduce them; they carry the sequence of the last command recorded when they were written.
+     * replay does not reproduce them; they carry the sequence of the last command recorded when they were written
+     * (0 before the first) and are listed after that command.
      * Called by one thread (the channel sync scheduler), never the output stage.
      */
     public synchronized void appendDeadLetter(final String channel, final String sku, final long available,
@@ -396,8 +547,13 @@ public final class AuditLog implements EngineListener, AutoCloseable
         {
             noteAppender = queue.createAppender();
         }
+        final long ordinal;
+        final long index;
         try (DocumentContext dc = noteAppender.writingDocument())
         {
+            // Both read and counted under the queue's write lock, which the output stage holds until it has set
+            // lastSequence and read the count: the queue stays in sequence order and commands know what precedes them.
+            ordinal = deadLetters;
             final Bytes<?> out = dc.wire().bytes();
             out.writeInt(FORMAT_DEAD_LETTER);
             out.writeLong(lastSequence);
@@ -408,7 +564,10 @@ public final class AuditLog implements EngineListener, AutoCloseable
             out.writeLong(version);
             out.writeInt(attempts);
             out.writeUtf8(error);
+            index = dc.index();
+            deadLetters = ordinal + 1;
         }
+        noteLetter(ordinal, index);
     }
 
     private static List<Entry> decodeDeadLetter(final Bytes<?> in, final long seq, final long at, final String sku)

@@ -305,13 +305,35 @@ public final class SnapshotStore
         return PREFIX + String.format("%020d", sequence) + SUFFIX;
     }
 
-    /** The sequence a snapshot file's name says it holds, -1 when the name is not a snapshot's. */
+    /**
+     * The sequence a snapshot file's name says it holds ({@code snapshot-<decimal digits>.bin}), -1 when the name is
+     * not a snapshot's: another prefix or suffix, too short, a sign or other character among the digits, or a
+     * number beyond a long.
+     */
     public static long sequenceOfName(final Path file)
     {
-        final String name = file.getFileName().toString();
+        final Path fileName = file.getFileName();
+        if (fileName == null)
+        {
+            return -1;
+        }
+        final String name = fileName.toString();
+        if (name.length() <= PREFIX.length() + SUFFIX.length() || !name.startsWith(PREFIX) || !name.endsWith(SUFFIX))
+        {
+            return -1;
+        }
+        final int end = name.length() - SUFFIX.length();
+        for (int i = PREFIX.length(); i < end; i++)
+        {
+            final char c = name.charAt(i);
+            if (c < '0' || c > '9')
+            {
+                return -1;
+            }
+        }
         try
         {
-            return Long.parseLong(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
+            return Long.parseLong(name, PREFIX.length(), end, 10);
         }
         catch (final NumberFormatException ex)
         {

@@ -19,15 +19,23 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.SourceDSL;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
 
 /**
  * What the audit trail records for applied commands (stock changes with before and after, rejections by the SKUs
@@ -505,5 +513,301 @@ class AuditLogTest
         final AuditLog.Page before = audit.query("a", 0, Long.MAX_VALUE, T0 + sequence, Long.MAX_VALUE, 10);
         assertThat(before.entries()).as("records before the time window count as scanned").isEmpty();
         assertThat(before.next()).isEqualTo(AuditLog.MAX_SCAN);
+    }
+
+    @Test
+    void aDeadLetterAfterTheCommandAPageEndedOnIsOnTheNextPage()
+    {
+        catalog();
+        apply(c -> c.receive("a", "oak", 5));
+        audit.appendDeadLetter("shop", "a", 5, 7, 3, "HTTP 503", T0 + 500);
+        apply(c -> c.receive("a", "oak", 2));
+        final List<String> unpaged = describe(audit.query("a", 0, 10).entries());
+        assertThat(unpaged).hasSize(3);
+
+        final AuditLog.Page first = audit.query("a", 0, 1);
+        assertThat(sequences(first)).containsExactly(6L);
+        assertThat(first.next()).as("the cursor is still the command's sequence").isEqualTo(6);
+        final AuditLog.Page second = audit.query("a", first.next(), 10);
+        assertThat(second.entries()).extracting(AuditLog.Entry::type).containsExactly("dead_letter", "receive");
+        assertThat(sequences(second)).containsExactly(6L, 7L);
+        assertThat(second.next()).isEqualTo(-1);
+        assertThat(describe(concat(first, second))).isEqualTo(unpaged);
+    }
+
+    @Test
+    void aPageThatEndsOnADeadLetterContinuesRightAfterIt()
+    {
+        catalog();
+        apply(c -> c.receive("a", "oak", 5));
+        audit.appendDeadLetter("shop", "a", 5, 7, 3, "HTTP 503", T0 + 500);
+        audit.appendDeadLetter("web", "a", 5, 7, 3, "timeout", T0 + 501);
+        apply(c -> c.receive("a", "oak", 2));
+
+        final AuditLog.Page first = audit.query("a", 0, 2);
+        assertThat(first.entries()).extracting(AuditLog.Entry::type).containsExactly("receive", "dead_letter");
+        assertThat(first.next()).as("the first dead letter's cursor").isEqualTo(AuditLog.LETTER_CURSOR);
+        final AuditLog.Page second = audit.query("a", first.next(), 1);
+        assertThat(second.entries()).extracting(AuditLog.Entry::reason).containsExactly("timeout");
+        assertThat(second.next()).isEqualTo(AuditLog.LETTER_CURSOR + 1);
+        final AuditLog.Page third = audit.query("a", second.next(), 1);
+        assertThat(sequences(third)).containsExactly(7L);
+        assertThat(third.next()).isEqualTo(7);
+        assertThat(audit.query("a", third.next(), 1).entries()).isEmpty();
+        assertThat(describe(concat(first, second, third))).isEqualTo(describe(audit.query("a", 0, 10).entries()));
+
+        audit.close();
+        audit = new AuditLog(dir);
+        assertThat(audit.query("a", first.next(), 1).entries()).as("a cursor outlives a reopen")
+            .extracting(AuditLog.Entry::reason).containsExactly("timeout");
+    }
+
+    @Test
+    void aScanThatStopsJustBeforeADeadLetterLeavesItForTheNextPage()
+    {
+        audit.close();
+        audit = new AuditLog(dir, 6);
+        audit.attach(engine);
+        catalog();
+        apply(c -> c.receive("a", "oak", 5));
+        audit.appendDeadLetter("shop", "a", 5, 7, 3, "HTTP 503", T0 + 500);
+        apply(c -> c.receive("a", "oak", 2));
+
+        final AuditLog.Page first = audit.query("a", 0, 10);
+        assertThat(sequences(first)).as("six records scanned").containsExactly(6L);
+        assertThat(first.next()).isEqualTo(6);
+        final AuditLog.Page second = audit.query("a", first.next(), 10);
+        assertThat(second.entries()).extracting(AuditLog.Entry::type).containsExactly("dead_letter", "receive");
+        assertThat(second.next()).isEqualTo(-1);
+    }
+
+    @Test
+    void aDeadLetterWrittenBeforeTheFirstCommandIsListedFromTheStart()
+    {
+        audit.appendDeadLetter("shop", "a", 0, 1, 3, "HTTP 503", T0);
+        catalog();
+        apply(c -> c.receive("a", "oak", 5));
+
+        final AuditLog.Page everything = all();
+        assertThat(everything.entries()).extracting(AuditLog.Entry::type).containsExactly("dead_letter", "receive");
+        assertThat(everything.entries().get(0).seq()).isZero();
+        assertThat(sequences(audit.query("a", 0, 10))).containsExactly(0L, 6L);
+        assertThat(sequences(audit.query("a", 1, 10))).as("after command 1").containsExactly(6L);
+        final AuditLog.Page first = audit.query("a", 0, 1);
+        assertThat(first.entries()).extracting(AuditLog.Entry::type).containsExactly("dead_letter");
+        assertThat(sequences(audit.query("a", first.next(), 1))).containsExactly(6L);
+    }
+
+    @Test
+    void aCursorThatIsNeitherASequenceNorADeadLetterOfThisTrailIsRefused()
+    {
+        catalog();
+        apply(c -> c.receive("a", "oak", 5));
+        audit.appendDeadLetter("shop", "a", 5, 7, 3, "HTTP 503", T0 + 500);
+        final long position = audit.query("a", 0, 2).next();
+        assertThat(position).isEqualTo(AuditLog.LETTER_CURSOR);
+        assertThat(audit.query("a", position, 10).entries()).isEmpty();
+        assertThat(audit.query("a", position, 10).next()).isEqualTo(-1);
+        assertThat(audit.query("a", AuditLog.LETTER_CURSOR - 1, 10).entries()).as("a sequence beyond the last")
+            .isEmpty();
+
+        for (final long bad : new long[] {position + 1, position + 1_000_000, 2 * AuditLog.LETTER_CURSOR,
+            Long.MAX_VALUE})
+        {
+            assertThatThrownBy(() -> audit.query("a", bad, 10)).as("after " + bad)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("after " + bad);
+        }
+        assertThatThrownBy(() -> audit.query("a", -1, 10)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("negative");
+        assertThatThrownBy(() -> audit.query("a", 0, 0)).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("limit");
+        assertThatThrownBy(() -> new AuditLog(dir.resolve("other"), 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deadLettersWrittenWhileCommandsArriveStayInSequenceOrderAndPageWithoutLoss() throws Exception
+    {
+        catalog();
+        final int letters = 1000;
+        final int receives = 2500;
+        final Thread sync = new Thread(() ->
+        {
+            for (int i = 0; i < letters; i++)
+            {
+                audit.appendDeadLetter("shop", "a", i, i, 1, "letter " + i, T0);
+            }
+        });
+        sync.start();
+        for (int i = 0; i < receives; i++)
+        {
+            apply(c -> c.receive("a", "oak", 1));
+        }
+        sync.join();
+
+        final AuditLog.Page everything = audit.query("a", 0, letters + receives + 1);
+        assertThat(everything.next()).isEqualTo(-1);
+        final List<AuditLog.Entry> unpaged = everything.entries();
+        assertThat(unpaged).hasSize(letters + receives);
+        assertThat(unpaged.stream().filter(e -> e.type().equals("dead_letter")).count()).isEqualTo(letters);
+        for (int i = 1; i < unpaged.size(); i++)
+        {
+            assertThat(unpaged.get(i).seq()).as("entry " + i).isGreaterThanOrEqualTo(unpaged.get(i - 1).seq());
+        }
+        for (final int pageSize : new int[] {2, 7})
+        {
+            assertThat(describe(pageThrough(audit, "a", Long.MIN_VALUE, Long.MAX_VALUE, pageSize)))
+                .as("pages of " + pageSize).isEqualTo(describe(unpaged));
+        }
+        audit.close();
+        audit = new AuditLog(dir);
+        assertThat(describe(pageThrough(audit, "a", Long.MIN_VALUE, Long.MAX_VALUE, 5)))
+            .as("with the indices rebuilt").isEqualTo(describe(unpaged));
+    }
+
+    @Test
+    void manyDeadLettersBetweenTwoCommandsPageAcrossTheDeadLetterIndex()
+    {
+        catalog();
+        apply(c -> c.receive("a", "oak", 1));
+        final int letters = 3 * AuditLog.INDEX_EVERY + 5;
+        for (int i = 0; i < letters; i++)
+        {
+            audit.appendDeadLetter("shop", "a", i, i, 1, "letter " + i, T0 + 10);
+        }
+        apply(c -> c.receive("a", "oak", 1));
+        final List<String> unpaged = describe(audit.query("a", 0, letters + 10).entries());
+        assertThat(unpaged).hasSize(letters + 2);
+        assertThat(describe(pageThrough(audit, "a", Long.MIN_VALUE, Long.MAX_VALUE, 100))).isEqualTo(unpaged);
+        assertThat(describe(pageThrough(audit, null, Long.MIN_VALUE, Long.MAX_VALUE, 1000))).isEqualTo(unpaged);
+        final AuditLog.Page deep = audit.query("a", AuditLog.LETTER_CURSOR + 2 * AuditLog.INDEX_EVERY + 7, 1);
+        assertThat(deep.entries()).extracting(AuditLog.Entry::reason)
+            .containsExactly("letter " + (2 * AuditLog.INDEX_EVERY + 8));
+        audit.close();
+        audit = new AuditLog(dir);
+        assertThat(audit.query("a", AuditLog.LETTER_CURSOR + 2 * AuditLog.INDEX_EVERY + 7, 1).entries())
+            .extracting(AuditLog.Entry::reason).containsExactly("letter " + (2 * AuditLog.INDEX_EVERY + 8));
+        assertThat(describe(pageThrough(audit, "a", Long.MIN_VALUE, Long.MAX_VALUE, 77))).isEqualTo(unpaged);
+    }
+
+    @Test
+    void pagingWithTheReturnedCursorListsWhatOneUnpagedQueryLists()
+    {
+        final AtomicInteger examples = new AtomicInteger();
+        final Gen<List<Integer>> steps = SourceDSL.lists().of(integers().between(0, STEP_KINDS - 1))
+            .ofSizeBetween(0, 30);
+        qt().withExamples(150).forAll(steps, integers().between(0, 2), integers().between(1, 4),
+            integers().between(0, 4 * 3 * 3 - 1)).checkAssert((list, leading, pageSize, settings) ->
+                pagingMatches(dir.resolve("example-" + examples.incrementAndGet()), list, leading, pageSize,
+                    settings));
+    }
+
+    /** Receive a, receive b, reserve a and b, reject ghost, dead letter for a, dead letter for b. */
+    private static final int STEP_KINDS = 6;
+    private static final String[] QUERY_SKUS = {null, "a", "b", "ghost"};
+
+    /**
+     * Writes {@code leading} dead letters before the catalog, then the steps; pages through the trail with pages of
+     * {@code pageSize} and a scan bound of 1 to 3, and compares with one unpaged query of a log reopened with the
+     * default bound. {@code settings} picks the SKU, the scan bound and the time window.
+     */
+    private void pagingMatches(
+        final Path exampleDir, final List<Integer> steps, final int leading, final int pageSize, final int settings)
+    {
+        final String sku = QUERY_SKUS[settings % QUERY_SKUS.length];
+        final int maxScan = 1 + settings / QUERY_SKUS.length % 3;
+        final int window = settings / (QUERY_SKUS.length * 3);
+        final long fromMillis = window == 1 ? T0 + 8 : Long.MIN_VALUE;
+        final long toMillis = window == 2 ? T0 + 20 : Long.MAX_VALUE;
+        final Engine writer = newEngine();
+        final Command step = new Command(8);
+        final Outcome stepOutcome = new Outcome();
+        final Events stepEvents = new Events();
+        final long[] seq = {0};
+        final List<AuditLog.Entry> paged;
+        try (AuditLog log = new AuditLog(exampleDir, maxScan))
+        {
+            log.attach(writer);
+            final Consumer<Consumer<Command>> run = build ->
+            {
+                build.accept(step.clear());
+                seq[0]++;
+                step.stamp(seq[0], T0 + seq[0]);
+                writer.apply(step, stepOutcome, stepEvents);
+                log.onApplied(step, stepOutcome, stepEvents);
+            };
+            for (int i = 0; i < leading; i++)
+            {
+                log.appendDeadLetter("shop", i % 2 == 0 ? "a" : "b", 0, i, 1, "early " + i, T0);
+            }
+            run.accept(c -> c.defineLocation("oak", new LocationSpec("Oakland", "UTC", "US", "94607", 1,
+                23 * 60 + 59, 0, LocationSpec.MON_TO_FRI, new int[0])));
+            run.accept(c -> c.defineChannel("shop", ChannelSpec.named("Shop")));
+            run.accept(c -> c.defineSku("a", SkuSpec.simple("A", 100, "USD")));
+            run.accept(c -> c.defineSku("b", SkuSpec.simple("B", 250, "USD")));
+            int letter = 0;
+            for (final int kind : steps)
+            {
+                switch (kind)
+                {
+                    case 0 -> run.accept(c -> c.receive("a", "oak", 3));
+                    case 1 -> run.accept(c -> c.receive("b", "oak", 3));
+                    case 2 -> run.accept(c -> c.reserve("shop", 600).addLine("a", 1).addLine("b", 1));
+                    case 3 -> run.accept(c -> c.receive("ghost", "oak", 1));
+                    default ->
+                    {
+                        letter++;
+                        // Times around the commands' own, some inside the window and some out.
+                        log.appendDeadLetter("shop", kind == 4 ? "a" : "b", letter, letter, 2, "letter " + letter,
+                            T0 + seq[0] + (letter % 5) * 4 - 6);
+                    }
+                }
+            }
+            paged = pageThrough(log, sku, fromMillis, toMillis, pageSize);
+        }
+        try (AuditLog reopened = new AuditLog(exampleDir))
+        {
+            final AuditLog.Page unpaged = reopened.query(sku, 0, Long.MAX_VALUE, fromMillis, toMillis, 10_000);
+            assertThat(unpaged.next()).isEqualTo(-1);
+            assertThat(describe(paged)).as("sku %s, pages of %d, scan bound %d, window %d, steps %s", sku, pageSize,
+                maxScan, window, steps).isEqualTo(describe(unpaged.entries()));
+        }
+    }
+
+    /** Every entry, a page at a time, each page continuing from the cursor the one before returned. */
+    private static List<AuditLog.Entry> pageThrough(
+        final AuditLog log, final String sku, final long fromMillis, final long toMillis, final int pageSize)
+    {
+        final List<AuditLog.Entry> entries = new ArrayList<>();
+        long cursor = 0;
+        for (int pages = 0; pages < 1_000_000; pages++)
+        {
+            final AuditLog.Page page = log.query(sku, cursor, Long.MAX_VALUE, fromMillis, toMillis, pageSize);
+            entries.addAll(page.entries());
+            if (page.next() < 0)
+            {
+                return entries;
+            }
+            assertThat(page.next()).as("a page moves the cursor").isNotEqualTo(cursor);
+            cursor = page.next();
+        }
+        throw new AssertionError("paging did not end");
+    }
+
+    private static List<AuditLog.Entry> concat(final AuditLog.Page... pages)
+    {
+        final List<AuditLog.Entry> entries = new ArrayList<>();
+        for (final AuditLog.Page page : pages)
+        {
+            entries.addAll(page.entries());
+        }
+        return entries;
+    }
+
+    /** Entries as comparable text (their arrays compare by identity). */
+    private static List<String> describe(final List<AuditLog.Entry> entries)
+    {
+        return entries.stream().map(e -> e.seq() + " " + e.atMillis() + " " + e.type() + " " + e.sku() + " "
+            + e.location() + " " + Arrays.toString(e.before()) + " " + Arrays.toString(e.after()) + " " + e.outcome()
+            + " " + e.principal() + " " + e.reason() + " " + e.reference() + " " + e.detail()).toList();
     }
 }

@@ -122,6 +122,23 @@ class SnapshotStoreTest
     }
 
     @Test
+    void aNameThatIsNotASnapshotsGivesMinusOneWhateverItsLength()
+    {
+        for (final String name : new String[] {"x.bin", ".bin", "a", "snapshot-", "snapshot-.bin", "snapshot.bin",
+            "snapshot-5", "snapshot-5.tmp", "snapshot-5.bin.tmp", "snapshot--5.bin", "snapshot-+5.bin",
+            "snapshot- 5.bin", "snapshot-5x.bin", "snapshot-99999999999999999999.bin", "Snapshot-5.bin",
+            "other-00000000000000000005.bin"})
+        {
+            assertThat(SnapshotStore.sequenceOfName(dir.resolve(name))).as(name).isEqualTo(-1);
+            assertThat(SnapshotStore.sequenceOf(dir.resolve(name))).as(name).isEqualTo(-1);
+        }
+        assertThat(SnapshotStore.sequenceOfName(dir.getRoot())).as("a path without a file name").isEqualTo(-1);
+        assertThat(SnapshotStore.sequenceOfName(Path.of("snapshot-0.bin"))).isZero();
+        assertThat(SnapshotStore.sequenceOfName(Path.of("snapshot-9223372036854775807.bin"))).isEqualTo(Long.MAX_VALUE);
+        assertThat(SnapshotStore.sequenceOfName(dir.resolve("snapshot-00000000000000000042.bin"))).isEqualTo(42);
+    }
+
+    @Test
     void aFileIsCheckedAgainstItsOwnSizeToTheByte() throws Exception
     {
         final Path tooShort = dir.resolve("short.bin");
