@@ -2,7 +2,7 @@
 # Mutation testing of the journal module (PIT), one package group at a time, and one summary over all of them.
 #
 #   benchmarks/run-mutation-journal.sh            all four groups (about an hour on 2 cores)
-#   GROUPS='audit snapshot' benchmarks/run-mutation-journal.sh
+#   PIT_GROUPS='audit snapshot' benchmarks/run-mutation-journal.sh
 #
 # The groups are io.truestock.journal.audit, .snapshot, .sim and the top-level package. Each runs the command of the
 # README with -DtargetClasses for its group; the journal's pom excludes JournalCrashTest (it starts a writer JVM and
@@ -11,7 +11,7 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-groups="${GROUPS:-audit snapshot sim top}"
+groups="${PIT_GROUPS:-audit snapshot sim top}"
 out="$root/journal/target/pit-groups"
 mkdir -p "$out"
 
