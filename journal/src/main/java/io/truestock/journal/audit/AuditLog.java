@@ -396,39 +396,29 @@ public final class AuditLog implements EngineListener, AutoCloseable
     /** Where to start reading for what follows command {@code afterSeq}: the last indexed command at or before it. */
     private synchronized long[] indexedCommand(final long afterSeq)
     {
-        final long[] start = {-1, 0};
-        int lo = 0;
-        int hi = indexSize - 1;
-        while (lo <= hi)
-        {
-            final int mid = (lo + hi) >>> 1;
-            if (indexSequences[mid] <= afterSeq)
-            {
-                start[0] = indexPositions[mid];
-                start[1] = indexLetters[mid];
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-        return start;
+        final int i = lastAtOrBefore(indexSequences, indexSize, afterSeq);
+        return i < 0 ? new long[] {-1, 0} : new long[] {indexPositions[i], indexLetters[i]};
     }
 
     /** Where to start reading to find dead letter {@code ordinal}: the last indexed dead letter at or before it. */
     private synchronized long[] indexedLetter(final long ordinal)
     {
-        final long[] start = {-1, 0};
+        final int i = lastAtOrBefore(letterOrdinals, letterIndexSize, ordinal);
+        return i < 0 ? new long[] {-1, 0} : new long[] {letterPositions[i], letterOrdinals[i]};
+    }
+
+    /** The last of the first {@code size} ascending {@code keys} that is at most {@code key}, or -1 if none is. */
+    private static int lastAtOrBefore(final long[] keys, final int size, final long key)
+    {
+        int found = -1;
         int lo = 0;
-        int hi = letterIndexSize - 1;
+        int hi = size - 1;
         while (lo <= hi)
         {
             final int mid = (lo + hi) >>> 1;
-            if (letterOrdinals[mid] <= ordinal)
+            if (keys[mid] <= key)
             {
-                start[0] = letterPositions[mid];
-                start[1] = letterOrdinals[mid];
+                found = mid;
                 lo = mid + 1;
             }
             else
@@ -436,7 +426,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
                 hi = mid - 1;
             }
         }
-        return start;
+        return found;
     }
 
     private static long letterCursor(final long ordinal)
