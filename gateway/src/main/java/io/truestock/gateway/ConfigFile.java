@@ -24,7 +24,7 @@ import java.util.Set;
 public final class ConfigFile
 {
     private static final Set<String> TOP = Set.of("data_dir", "host", "http_port", "binary_port", "io_threads",
-        "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
+        "io_spin_micros", "native_transport", "fsync", "journal_retained_cycles", "snapshot_every_commands", "snapshots_kept", "ring_size", "wait_strategy",
         "tick_interval_millis", "pipeline", "bounds", "streams", "catalog", "quote_ttl_seconds", "connectors",
         "rate_limits", "agents", "payments", "mcp", "cluster");
     private static final Set<String> BOUNDS = Set.of("max_skus", "max_locations", "max_channels",
@@ -84,6 +84,10 @@ public final class ConfigFile
         if (root.has("io_threads"))
         {
             config.ioThreads(integer(root, "io_threads"));
+        }
+        if (root.has("io_spin_micros"))
+        {
+            config.ioSpinMicros(integer(root, "io_spin_micros"));
         }
         if (root.has("native_transport"))
         {

@@ -16,12 +16,16 @@ import java.nio.file.Path;
  */
 public final class ServerConfig
 {
+    /** The longest {@link #ioSpinMicros()}: a second. */
+    public static final int MAX_IO_SPIN_MICROS = 1_000_000;
+
     private Path dataDir = Path.of("data");
     private String host = "127.0.0.1";
     private int httpPort = 8080;
     private int binaryPort = 9090;
     private int ioThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
     private boolean preferNativeTransport = true;
+    private int ioSpinMicros;
     private String adminToken;
     private boolean fsync;
     private long snapshotEveryCommands = 1_000_000;
@@ -61,6 +65,11 @@ public final class ServerConfig
         if (ioThreads < 1 || ioThreads > 64)
         {
             throw new IllegalArgumentException("ioThreads must be in [1, 64]");
+        }
+        if (ioSpinMicros < 0 || ioSpinMicros > MAX_IO_SPIN_MICROS)
+        {
+            throw new IllegalArgumentException("io_spin_micros must be in [0, " + MAX_IO_SPIN_MICROS + "]: " +
+                ioSpinMicros);
         }
         if (snapshotEveryCommands < 0 || snapshotsKept < 1)
         {
@@ -129,6 +138,21 @@ public final class ServerConfig
     public ServerConfig ioThreads(final int value)
     {
         ioThreads = value;
+        return this;
+    }
+
+    /**
+     * How long an I/O thread keeps polling its sockets after it last found work before it blocks (0, the
+     * default: at once). See {@link io.truestock.gateway.net.SpinThenBlock}.
+     */
+    public int ioSpinMicros()
+    {
+        return ioSpinMicros;
+    }
+
+    public ServerConfig ioSpinMicros(final int value)
+    {
+        ioSpinMicros = value;
         return this;
     }
 

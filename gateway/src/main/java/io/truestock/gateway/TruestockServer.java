@@ -148,7 +148,7 @@ public final class TruestockServer implements AutoCloseable
 
         transport = new Transport(config.preferNativeTransport());
         boss = transport.group(1, "truestock-accept");
-        workers = transport.group(config.ioThreads(), "truestock-io");
+        workers = transport.group(config.ioThreads(), "truestock-io", config.ioSpinMicros());
         final Map<String, Api.Extension> extensions = new HashMap<>();
         final EpochClock clock = config.clock();
         final StreamEndpoint updates = new StreamEndpoint(engine, streams, new ReadClock(clock, engine), keys);

@@ -32,6 +32,7 @@ class ConfigFileTest
         assertThat(config.runtime().ringSize()).isEqualTo(defaults.runtime().ringSize());
         assertThat(config.runtime().waitStrategy()).isEqualTo(defaults.runtime().waitStrategy());
         assertThat(config.rateLimits()).isEqualTo(defaults.rateLimits());
+        assertThat(config.ioSpinMicros()).isEqualTo(defaults.ioSpinMicros()).isZero();
         assertThat(config.dataDir().normalize()).isEqualTo(sample.toAbsolutePath().getParent().resolve("../data").normalize());
     }
 
@@ -60,6 +61,25 @@ class ConfigFileTest
         final ServerConfig bad = new ServerConfig();
         ConfigFile.apply(file, bad);
         assertThatThrownBy(bad::conclude).hasMessageContaining("warp");
+    }
+
+    @Test
+    void theIoSpinIsBoundedAndOffByDefault() throws Exception
+    {
+        final Path file = dir.resolve("spin.yaml");
+        Files.writeString(file, "io_spin_micros: 500\n");
+        final ServerConfig config = new ServerConfig();
+        ConfigFile.apply(file, config);
+        assertThat(config.conclude().ioSpinMicros()).isEqualTo(500);
+        for (final String bad : new String[] {"-1", "1000001"})
+        {
+            Files.writeString(file, "io_spin_micros: " + bad + "\n");
+            final ServerConfig refused = new ServerConfig();
+            ConfigFile.apply(file, refused);
+            assertThatThrownBy(refused::conclude).hasMessageContaining("io_spin_micros");
+        }
+        Files.writeString(file, "io_spin_micros: fast\n");
+        assertThatThrownBy(() -> ConfigFile.apply(file, new ServerConfig())).hasMessageContaining("io_spin_micros");
     }
 
     @Test

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,11 +35,21 @@ import java.util.stream.Stream;
  * Each rate runs a warm-up of each path, then the measured phases, REST then MCP. Options: {@code --rates}
  * (1000,10000), {@code --seconds} (10), {@code --warmup-seconds} (5), {@code --clients} (16), {@code --skus}
  * (1000), {@code --server-process} (the server in a JVM of its own, {@link TruestockHttpTarget#startProcess}, so
- * that the load threads' garbage and pauses stay out of the server's).
+ * that the load threads' garbage and pauses stay out of the server's), {@code --server-cpus} (that JVM pinned with
+ * {@code taskset}), {@code --server-setting key=value} (a top-level setting of that server's config file, e.g.
+ * {@code io_spin_micros=2000}; repeatable), {@code --generator path} (the C generator {@code benchmarks/c/openloop.c}
+ * instead of the load threads: one thread, epoll, {@code --clients} connections; it adds a third row, a thread that
+ * only sleeps until each due instant, the machine's wake-up floor) and {@code --generator-wait sleep|spin} (how that
+ * thread waits for the next due call).
  */
 public final class McpOfferLatency
 {
     private static final int TIMEOUT_MILLIS = 10_000;
+    /**
+     * {@code -Dtruestock.bench.outliers=true}: each phase's start instant, and every call over 1 ms (milliseconds
+     * into the phase, latency in us) on standard error, to tell pauses (a run of late calls) from slow calls.
+     */
+    private static final boolean OUTLIERS = Boolean.getBoolean("truestock.bench.outliers");
     private static final String MCP_HEADERS = "Accept: application/json, text/event-stream\r\n" +
         "MCP-Protocol-Version: 2025-11-25\r\n";
 
@@ -99,6 +111,25 @@ public final class McpOfferLatency
         }
     };
 
+    /**
+     * No call: the C generator's thread sleeping until each due instant, its lateness recorded. The floor under
+     * the two paths' figures on this machine (scheduling and virtual-CPU stalls); only with {@code --generator}.
+     */
+    private static final Route IDLE = new Route()
+    {
+        @Override
+        public String name()
+        {
+            return "no call (wake-up floor)";
+        }
+
+        @Override
+        public void call(final PlainHttpConnection connection, final String token, final String sku)
+        {
+            throw new UnsupportedOperationException("the wake-up floor is measured by the C generator only");
+        }
+    };
+
     /** What one phase measured. */
     private record Result(String route, long rate, long calls, long errors, double seconds, Latency latency,
         String firstError)
@@ -113,6 +144,10 @@ public final class McpOfferLatency
         int clients = 16;
         int skus = 1_000;
         boolean serverProcess = false;
+        String serverCpus = null;
+        String generator = null;
+        String generatorWait = "sleep";
+        final Map<String, String> settings = new java.util.LinkedHashMap<>();
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -123,10 +158,24 @@ public final class McpOfferLatency
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--skus" -> skus = Integer.parseInt(args[++i]);
                 case "--server-process" -> serverProcess = true;
+                case "--generator" -> generator = args[++i];
+                case "--generator-wait" -> generatorWait = args[++i];
+                case "--server-setting" ->
+                {
+                    serverProcess = true;
+                    final String[] setting = args[++i].split("=", 2);
+                    settings.put(setting[0], setting[1]);
+                }
+                case "--server-cpus" ->
+                {
+                    serverProcess = true;
+                    serverCpus = args[++i];
+                }
                 case "--help" ->
                 {
                     System.out.println("McpOfferLatency [--rates 1000,10000] [--seconds 10] [--warmup-seconds 5] " +
-                        "[--clients 16] [--skus 1000] [--server-process]");
+                        "[--clients 16] [--skus 1000] [--server-process] [--server-cpus 0] " +
+                        "[--generator path/to/openloop] [--generator-wait sleep|spin] [--server-setting key=value]...");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + " (--help)");
@@ -135,26 +184,35 @@ public final class McpOfferLatency
         final Path dir = Files.createTempDirectory("truestock-mcp-bench-");
         final List<Result> results = new ArrayList<>();
         try (TruestockHttpTarget target = serverProcess ?
-            TruestockHttpTarget.startProcess(dir.resolve("db"), clients) :
+            TruestockHttpTarget.startProcess(dir.resolve("db"), clients, serverCpus, settings) :
             TruestockHttpTarget.start(dir, false, clients, false))
         {
             target.loadCatalog(skus, 1_000_000);
-            System.out.printf(Locale.ROOT, "server: %s, %d SKUs, %d load threads, loopback%n",
-                serverProcess ? "its own JVM (default configuration)" :
-                    "in this JVM, io_threads=" + target.server().config().ioThreads(), skus, clients);
+            System.out.printf(Locale.ROOT, "server: %s, %d SKUs, %s, loopback%n",
+                serverProcess ? "its own JVM (" + (settings.isEmpty() ? "default configuration" : settings) + ")" +
+                    (serverCpus == null ? "" :
+                    " on CPUs " + serverCpus) : "in this JVM, io_threads=" + target.server().config().ioThreads(),
+                skus, generator == null ? clients + " load threads" :
+                    "the C generator " + Path.of(generator).getFileName() + " (one thread, " + clients +
+                        " connections, waiting by " + generatorWait + ")");
             for (final long rate : rates)
             {
                 for (final Route route : new Route[] {REST, MCP})
                 {
-                    run(target, route, rate, warmupSeconds, clients, skus);
+                    run(target, route, rate, warmupSeconds, clients, skus, generator, generatorWait);
                 }
-                for (final Route route : new Route[] {REST, MCP})
+                for (final Route route : generator == null ? new Route[] {REST, MCP} : new Route[] {REST, MCP, IDLE})
                 {
-                    final Result result = run(target, route, rate, seconds, clients, skus);
+                    final Result result = run(target, route, rate, seconds, clients, skus, generator, generatorWait);
                     results.add(result);
                     print(result);
                 }
             }
+            System.out.println("the server's own request latency by route (decode to response written, " +
+                "cumulative over every phase, warm-ups included):");
+            final String metrics = target.send(target.adminToken(), "GET", "/metrics", null).body();
+            metrics.lines().filter(line -> line.startsWith("truestock_request_seconds{route=\"offers\"") ||
+                line.startsWith("truestock_request_seconds{route=\"mcp")).forEach(System.out::println);
         }
         finally
         {
@@ -184,13 +242,21 @@ public final class McpOfferLatency
 
     private static Result run(
         final TruestockHttpTarget target, final Route route, final long rate, final int seconds, final int clients,
-        final int skus) throws Exception
+        final int skus, final String generator, final String generatorWait) throws Exception
     {
+        if (generator != null)
+        {
+            return runGenerator(generator, generatorWait, target, route, rate, seconds, clients, skus);
+        }
         final long total = rate * seconds;
         final AtomicLong next = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
         final AtomicReference<String> firstError = new AtomicReference<>();
         final long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+        if (OUTLIERS)
+        {
+            System.err.printf("PHASE %s %d %s%n", route.name(), seconds, java.time.Instant.now().plusMillis(50));
+        }
         final Histogram[] histograms = new Histogram[clients];
         final Thread[] threads = new Thread[clients];
         final int port = Integer.parseInt(target.baseUri().substring(target.baseUri().lastIndexOf(':') + 1));
@@ -220,7 +286,12 @@ public final class McpOfferLatency
                             firstError.compareAndSet(null, ex.getMessage());
                             return;
                         }
-                        histogram.recordValue(Math.min(System.nanoTime() - due, Latency.HIGHEST_NANOS));
+                        final long took = System.nanoTime() - due;
+                        if (took > 1_000_000 && OUTLIERS)
+                        {
+                            System.err.printf("OUT %s %d %.1f%n", route.name(), (due - start) / 1_000_000, took / 1e3);
+                        }
+                        histogram.recordValue(Math.min(took, Latency.HIGHEST_NANOS));
                     }
                 }
             }, "offer-load-" + c);
@@ -242,6 +313,45 @@ public final class McpOfferLatency
         }
         return new Result(route.name(), rate, all.getTotalCount(), errors.get(), elapsed, Latency.of(all),
             firstError.get());
+    }
+
+    /**
+     * One phase driven by the C generator ({@code benchmarks/c/openloop.c}) in a process of its own: the same calls,
+     * SKU sequence, open-loop schedule and answer checks as the Java load threads, from one thread with epoll.
+     */
+    private static Result runGenerator(
+        final String generator, final String wait, final TruestockHttpTarget target, final Route route,
+        final long rate, final int seconds, final int clients, final int skus) throws Exception
+    {
+        final String port = target.baseUri().substring(target.baseUri().lastIndexOf(':') + 1);
+        final Process process = new ProcessBuilder(generator, "--port", port, "--rate", Long.toString(rate),
+            "--seconds", Integer.toString(seconds), "--connections", Integer.toString(clients),
+            "--skus", Integer.toString(skus), "--token", target.agentToken(),
+            "--channel", TruestockHttpTarget.CHANNEL, "--mode", route == MCP ? "mcp" : route == REST ? "rest" : "idle", "--wait", wait)
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        final String output = new String(process.getInputStream().readAllBytes()).trim();
+        process.waitFor();
+        final Map<String, String> fields = new HashMap<>();
+        for (final String field : output.split(" "))
+        {
+            final int equals = field.indexOf('=');
+            if (equals > 0)
+            {
+                fields.put(field.substring(0, equals), field.substring(equals + 1));
+            }
+        }
+        if (!fields.containsKey("calls"))
+        {
+            throw new IllegalStateException("the generator exited with " + process.exitValue() + " printing '" +
+                output + "'");
+        }
+        final long calls = Long.parseLong(fields.get("calls"));
+        final long errors = Long.parseLong(fields.get("errors"));
+        final Latency latency = new Latency(calls, Double.parseDouble(fields.get("p50_us")),
+            Double.parseDouble(fields.get("p99_us")), Double.parseDouble(fields.get("p999_us")),
+            Double.parseDouble(fields.get("max_us")), 0);
+        return new Result(route.name(), rate, calls, errors, Double.parseDouble(fields.get("seconds")), latency,
+            errors == 0 ? null : "see the generator's output above");
     }
 
     private static void parkUntil(final long due)

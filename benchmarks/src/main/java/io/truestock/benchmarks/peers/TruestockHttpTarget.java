@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,8 +90,14 @@ public final class TruestockHttpTarget implements Target
      * JVM's class path and options, the default configuration, the binary edge off), over {@code dataDir} on a free
      * loopback port, waits for {@code /health} and defines the location and channels. The load generator's garbage
      * and threads then stay out of the server's heap and pauses. Its output goes to {@code dataDir/../server.log}.
+     *
+     * @param serverCpus the CPUs the server is pinned to ({@code taskset -c}, e.g. {@code 0}), or null for no pinning.
+     * @param settings   top-level settings of the server's config file ({@code io_threads} to {@code 1}, ...), written
+     *                   as YAML beside {@code dataDir} and passed with {@code --config}; empty for the defaults.
      */
-    public static TruestockHttpTarget startProcess(final Path dataDir, final int connections) throws Exception
+    public static TruestockHttpTarget startProcess(
+        final Path dataDir, final int connections, final String serverCpus, final Map<String, String> settings)
+        throws Exception
     {
         final int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
@@ -99,10 +106,22 @@ public final class TruestockHttpTarget implements Target
         }
         final String token = UUID.randomUUID().toString();
         final List<String> command = new ArrayList<>();
+        if (serverCpus != null)
+        {
+            command.addAll(List.of("taskset", "-c", serverCpus));
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.truestock.gateway.Main", "server",
             "--data-dir", dataDir.toString(), "--http-port", Integer.toString(port), "--binary-port", "-1"));
+        if (!settings.isEmpty())
+        {
+            final StringBuilder yaml = new StringBuilder();
+            settings.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
+            final Path config = dataDir.resolveSibling(dataDir.getFileName() + "-config.yaml");
+            Files.writeString(config, yaml);
+            command.addAll(List.of("--config", config.toString()));
+        }
         final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile());
         builder.environment().put("TRUESTOCK_ADMIN_TOKEN", token);
@@ -360,7 +379,7 @@ public final class TruestockHttpTarget implements Target
     }
 
     /** One request with a bearer token over java.net.http; the body, when present, is JSON. */
-    HttpResponse<String> send(final String token, final String method, final String path, final String body)
+    public HttpResponse<String> send(final String token, final String method, final String path, final String body)
         throws IOException, InterruptedException
     {
         final HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))

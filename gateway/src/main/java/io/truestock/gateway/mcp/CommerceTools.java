@@ -9,7 +9,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import io.modelcontextprotocol.spec.McpSchema.ToolAnnotations;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.HttpMethod;
 import io.truestock.engine.ChannelView;
@@ -29,8 +29,7 @@ import io.truestock.gateway.rules.Refusal;
 import org.agrona.concurrent.EpochClock;
 import reactor.core.publisher.Mono;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -427,18 +426,22 @@ public final class CommerceTools
         }
     }
 
-    private JsonNode json(final Consumer<JsonOut> writer)
+    /** Plain heap buffers for text that becomes a String at once (the default unpooled allocator's are direct). */
+    private static final ByteBufAllocator HEAP = new UnpooledByteBufAllocator(false);
+
+    /** The JSON {@code writer} renders, as text. */
+    private static String json(final Consumer<JsonOut> writer)
     {
-        final JsonOut out = new JsonOut(UnpooledByteBufAllocator.DEFAULT);
+        final JsonOut out = new JsonOut(HEAP);
         writer.accept(out);
         final ByteBuf buffer = out.finish();
-        try (ByteBufInputStream in = new ByteBufInputStream(buffer, true))
+        try
         {
-            return calls.mapper().readTree((java.io.InputStream)in);
+            return buffer.toString(StandardCharsets.UTF_8);
         }
-        catch (final IOException ex)
+        finally
         {
-            throw new UncheckedIOException(ex);
+            buffer.release();
         }
     }
 }

@@ -3,6 +3,7 @@ package io.truestock.gateway.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
@@ -107,6 +108,16 @@ public final class ToolCalls
         return result(structured, structured.toString(), false);
     }
 
+    /**
+     * A successful result whose JSON object is rendered already: {@code json} is both the text and the structured
+     * content, which is written into the JSON-RPC response as it stands ({@link RawValue}), never parsed back into
+     * a tree and rendered again.
+     */
+    public static CallToolResult success(final String json)
+    {
+        return result(new RawValue(json), json, false);
+    }
+
     /** A refusal: {@code isError: true}, the problem (with its {@code code}) in structuredContent and as text. */
     public static CallToolResult refusal(final JsonNode problem)
     {
@@ -114,7 +125,7 @@ public final class ToolCalls
     }
 
     /** A result whose text is already at hand ({@code text} is {@code structured} as JSON). */
-    private static CallToolResult result(final JsonNode structured, final String text, final boolean error)
+    private static CallToolResult result(final Object structured, final String text, final boolean error)
     {
         return CallToolResult.builder()
             .content(List.of(TextContent.builder(text).build()))
@@ -207,23 +218,37 @@ public final class ToolCalls
         });
     }
 
-    private CallToolResult result(final int status, final byte[] body)
+    private static CallToolResult result(final int status, final byte[] body)
     {
-        final JsonNode json;
-        try
-        {
-            json = mapper.readTree(body);
-        }
-        catch (final IOException ex)
-        {
-            throw new IllegalStateException("the API answered " + status + " with a body that is not JSON", ex);
-        }
-        if (json == null || !json.isObject())
+        // The API answers with a JSON object, rendered by the server itself: it is the text and, as it stands, the
+        // structured content (read as a tree only if result checks are on, by the schema validator).
+        if (!isObject(body))
         {
             throw new IllegalStateException("the API answered " + status + " without a JSON object");
         }
-        // The API's body is the object's JSON already: it is the text, not a second rendering of the tree.
-        return result(json, new String(body, StandardCharsets.UTF_8), status < 200 || status >= 300);
+        final String json = new String(body, StandardCharsets.UTF_8);
+        return result(new RawValue(json), json, status < 200 || status >= 300);
+    }
+
+    /** Whether {@code body} holds a JSON object: its first and last non-blank bytes are braces. */
+    static boolean isObject(final byte[] body)
+    {
+        int first = 0;
+        int last = body.length - 1;
+        while (first <= last && isBlank(body[first]))
+        {
+            first++;
+        }
+        while (last > first && isBlank(body[last]))
+        {
+            last--;
+        }
+        return last > first && body[first] == '{' && body[last] == '}';
+    }
+
+    private static boolean isBlank(final byte b)
+    {
+        return b == ' ' || b == '\n' || b == '\r' || b == '\t';
     }
 
     private static void continueOn(final Executor executor, final Runnable work)

@@ -14,6 +14,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
+import java.nio.channels.spi.SelectorProvider;
+
 /**
  * Native epoll when the platform has it, NIO otherwise.
  */
@@ -38,7 +40,19 @@ public final class Transport
 
     public EventLoopGroup group(final int threads, final String name)
     {
-        final IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return group(threads, name, 0);
+    }
+
+    /**
+     * Event loops whose threads poll their sockets for {@code spinMicros} after they last found work before they
+     * block ({@link SpinThenBlock}; 0 blocks at once).
+     */
+    public EventLoopGroup group(final int threads, final String name, final int spinMicros)
+    {
+        final IoHandlerFactory factory = spinMicros == 0 ?
+            (epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory()) :
+            (epoll ? EpollIoHandler.newFactory(0, SpinThenBlock.factory(spinMicros)) :
+                NioIoHandler.newFactory(SelectorProvider.provider(), SpinThenBlock.factory(spinMicros)));
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(name, true), factory);
     }
 
