@@ -4,7 +4,8 @@
 # file), then wrk (a C load generator, from the distribution's packages) posting reservations and reading
 # availability. Per configuration: requests/s, p50/p99/p99.9, server CPU and context switches per request,
 # GC pauses (count, max, total; every pause the collector logs, young or not) from the JVM's own log, the collector the JVM
-# chose (in brackets after the configuration's name), RSS and heap right after the load and after 40 s idle.
+# chose (in brackets after the configuration's name), RSS right after the load and after 40 s idle, and the heap
+# (used / committed, as `jcmd GC.heap_info` reports it) after that idle time.
 #
 #   benchmarks/run-edge-configs.sh                     the configurations below, 20 s of load each
 #   SECONDS_PER_RUN=60 benchmarks/run-edge-configs.sh  longer runs
@@ -64,6 +65,15 @@ LUA
 sed -e 's/^wrk.method = "POST"$//' -e 's/^wrk.body = .*$//' -e 's/^wrk.headers\["Content-Type"\].*$//' \
   "$work/reserve.lua" > "$work/read.lua"
 
+heap_mb() { # the server's heap, used / committed MB, as the JVM reports it (jcmd GC.heap_info; "?" without jcmd)
+  local java_bin; java_bin="$(command -v jcmd || echo "${JAVA_HOME:+$JAVA_HOME/bin/}jcmd")"
+  # One line per generation (Serial and Parallel print two, G1 one): their sum.
+  "$java_bin" "$1" GC.heap_info 2>/dev/null | awk '
+    / total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) { if ($i == "total") t = $(i + 1); if ($i == "used") u = $(i + 1) }
+      gsub(/[K,]/, "", t); gsub(/[K,]/, "", u); total += t; used += u; n++ }
+    END { if (n) printf "%.0f / %.0f", used / 1024, total / 1024; else printf "?" }'
+}
+
 counters() { # cpu ticks, context switches of the server
   local pid=$1
   echo "$(awk '{print $14+$15}' "/proc/$pid/stat") $(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/ctxt_switches/{s+=$2} END{print s}')"
@@ -88,8 +98,8 @@ echo "# HTTP edge by server configuration"
 echo
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, $pin_note, wrk -t1 -c32 ${seconds}s per phase, $(java -version 2>&1 | head -1)"
 echo
-echo "| configuration | wait | phase | req/s | p50 ms | p99 ms | p99.9 ms | CPU us/req | ctx sw/req | errors | GC pauses, both phases (n, max ms, total ms) | RSS MB after / idle |"
-echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|"
+echo "| configuration | wait | phase | req/s | p50 ms | p99 ms | p99.9 ms | CPU us/req | ctx sw/req | errors | GC pauses, both phases (n, max ms, total ms) | RSS MB after / idle | heap MB used / committed, idle |"
+echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|"
 IFS=';' read -ra list <<<"$configs"
 for entry in "${list[@]}"; do
   IFS='|' read -r name wait opts <<<"$entry"
@@ -120,7 +130,8 @@ for entry in "${list[@]}"; do
   rss_after=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
   sleep 40
   rss_idle=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
-  echo "${write/| write |/| $name ($collector) | $wait | write |} $gc | $rss_after / $rss_idle |"
-  echo "${read/| read |/| $name | $wait | read |} (in the row above) | |"
+  heap_idle=$(heap_mb "$server_pid")
+  echo "${write/| write |/| $name ($collector) | $wait | write |} $gc | $rss_after / $rss_idle | $heap_idle |"
+  echo "${read/| read |/| $name | $wait | read |} (in the row above) | | |"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
 done
