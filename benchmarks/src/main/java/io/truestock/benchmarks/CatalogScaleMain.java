@@ -18,6 +18,7 @@ import org.HdrHistogram.Histogram;
 
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,7 +87,7 @@ public final class CatalogScaleMain
         final Histogram writeRandom = reserves.roundTrips(false);
 
         final SnapshotStore snapshots = new SnapshotStore(dir.resolve("snapshots"), 2);
-        final AtomicReference<byte[]> captured = new AtomicReference<>();
+        final AtomicReference<ByteBuffer[]> captured = new AtomicReference<>();
         final long captureStart = System.nanoTime();
         ring.runtime.requestSnapshot(captured::set);
         reserves.publishTail(2);
@@ -104,7 +105,7 @@ public final class CatalogScaleMain
         ring.awaitApplied(ring.catalogCommands + reserves.published(), 3600);
         ring.runtime.close();
         final Timer shutdown = new Timer();
-        snapshots.write(EngineSnapshot.capture(engine));
+        snapshots.write(EngineSnapshot.captureBuffers(engine));
         shutdown.stop();
         final byte[] digest = engine.digest();
 

@@ -1,6 +1,7 @@
 package io.truestock.engine;
 
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -82,6 +83,23 @@ final class ChunkedBytes extends OutputStream
             at += n;
         }
         return all;
+    }
+
+    /**
+     * The bytes written, one buffer per chunk over the chunk itself (not copied, and not read-only, so a digest or
+     * a channel reads the array directly): the caller takes them over, and nothing may be written here after.
+     */
+    ByteBuffer[] buffers()
+    {
+        final ByteBuffer[] buffers = new ByteBuffer[chunks.size()];
+        long left = size;
+        for (int i = 0; i < buffers.length; i++)
+        {
+            final int n = (int)Math.min(CHUNK, left);
+            buffers[i] = ByteBuffer.wrap(chunks.get(i), 0, n);
+            left -= n;
+        }
+        return buffers;
     }
 
     private void next()

@@ -58,6 +58,11 @@ public final class Engine
     private final Outcome definitionOutcome = new Outcome();
     private final Events definitionEvents = new Events();
     private boolean checkInvariants = Boolean.getBoolean(CHECK_INVARIANTS_PROPERTY);
+    /**
+     * Set while a snapshot's definitions are restored: the channel records they would republish are read whole from
+     * the snapshot right after them, so the definitions are validated and installed but publish nothing.
+     */
+    private boolean restoringDefinitions;
     private volatile DefinitionCodec snapshotCodec;
 
     private volatile long lastSequence;
@@ -502,7 +507,7 @@ public final class Engine
         {
             return;
         }
-        if (catalog.lastAdded())
+        if (catalog.lastAdded() && !restoringDefinitions)
         {
             for (int ch = 0; ch < catalog.channels().count(); ch++)
             {
@@ -523,7 +528,10 @@ public final class Engine
         {
             return;
         }
-        publisher.republishChannel(index, seq, events);
+        if (!restoringDefinitions)
+        {
+            publisher.republishChannel(index, seq, events);
+        }
         out.accept(seq);
         out.reservation(0, null, index, 0);
     }
@@ -535,7 +543,10 @@ public final class Engine
         {
             return;
         }
-        publisher.republishSku(index, seq, events);
+        if (!restoringDefinitions)
+        {
+            publisher.republishSku(index, seq, events);
+        }
         out.accept(seq);
         out.stockValues(index, -1, 0, 0, 0, 0);
     }
@@ -802,6 +813,22 @@ public final class Engine
         final Command scratch = new Command(1);
         catalog.definitions(scratch, sink);
         prices.definitions(catalog.skus()::id, scratch, sink);
+    }
+
+    /**
+     * Before a snapshot's definitions: they are validated and installed as their commands would be, but publish
+     * nothing until {@link #restoreDefinitionsFinished()}, because the snapshot's channel records follow them. A
+     * channel defined after a million SKUs would otherwise recompute a million pools only to have them overwritten.
+     */
+    void restoreDefinitionsStarted()
+    {
+        restoringDefinitions = true;
+    }
+
+    /** After a snapshot's definitions, before its channel records are read. */
+    void restoreDefinitionsFinished()
+    {
+        restoringDefinitions = false;
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 
 /**
  * The full state of an engine at one sequence, as bytes: a header (format, sequence, clock, bounds), then one
@@ -36,6 +37,8 @@ public final class EngineSnapshot
     private static final int WHOLE_REGIONS_VERSION = 3;
     /** Far above any definition a journal record holds: a damaged length never sizes a huge array. */
     private static final int MAX_DEFINITION_BYTES = 1 << 26;
+    /** Holds any ordinary definition: one array is reused for all of them, grown only for an unusually long one. */
+    private static final int DEFINITION_SCRATCH_BYTES = 1 << 12;
 
     private EngineSnapshot()
     {
@@ -58,6 +61,28 @@ public final class EngineSnapshot
 
     public static byte[] capture(final Engine engine, final DefinitionCodec codec)
     {
+        return captureChunks(engine, codec).toByteArray();
+    }
+
+    /**
+     * {@link #capture(Engine)} into buffers of at most 1 MiB each, in order, never copied into one array: a
+     * snapshot of a million SKUs is hundreds of megabytes, and one array that size is a copy and hundreds of
+     * megabytes of fresh heap to fault in. {@code SnapshotStore} writes them as they are.
+     *
+     * @throws IllegalStateException when the engine has no codec.
+     */
+    public static ByteBuffer[] captureBuffers(final Engine engine)
+    {
+        final DefinitionCodec codec = engine.snapshotCodec();
+        if (codec == null)
+        {
+            throw new IllegalStateException("the engine has no snapshot codec: set one where it is assembled");
+        }
+        return captureChunks(engine, codec).buffers();
+    }
+
+    private static ChunkedBytes captureChunks(final Engine engine, final DefinitionCodec codec)
+    {
         final ChunkedBytes bytes = new ChunkedBytes();
         try (DataOutputStream out = new DataOutputStream(bytes))
         {
@@ -73,16 +98,7 @@ public final class EngineSnapshot
             final int[] count = new int[1];
             engine.definitions(command ->
             {
-                final byte[] definition = codec.encode(command);
-                try
-                {
-                    out.writeInt(definition.length);
-                    out.write(definition);
-                }
-                catch (final IOException ex)
-                {
-                    throw new UncheckedIOException(ex);
-                }
+                codec.write(command, out);
                 count[0]++;
             });
             bytes.putInt(countAt, count[0]);
@@ -96,7 +112,7 @@ public final class EngineSnapshot
         {
             throw new UncheckedIOException(ex);
         }
-        return bytes.toByteArray();
+        return bytes;
     }
 
     /** The engine sequence a snapshot was captured at. */
@@ -173,6 +189,8 @@ public final class EngineSnapshot
                 throw new IOException("implausible count " + definitions);
             }
             final Command command = new Command(1);
+            byte[] definition = new byte[DEFINITION_SCRATCH_BYTES];
+            engine.restoreDefinitionsStarted();
             for (int i = 0; i < definitions; i++)
             {
                 final int length = in.readInt();
@@ -180,10 +198,14 @@ public final class EngineSnapshot
                 {
                     throw new IOException("implausible definition of " + length + " bytes");
                 }
-                final byte[] definition = new byte[length];
-                in.readFully(definition);
-                engine.restoreDefinition(codec.decode(definition, command));
+                if (length > definition.length)
+                {
+                    definition = new byte[Math.max(length, definition.length * 2)];
+                }
+                in.readFully(definition, 0, length);
+                engine.restoreDefinition(codec.decode(definition, length, command));
             }
+            engine.restoreDefinitionsFinished();
             if (version == WHOLE_REGIONS_VERSION)
             {
                 engine.ledger().table().readRegion(in);

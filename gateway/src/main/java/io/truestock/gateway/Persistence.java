@@ -212,7 +212,7 @@ final class Persistence implements EngineListener, AutoCloseable
         }
     }
 
-    private void write(final byte[] bytes)
+    private void write(final java.nio.ByteBuffer[] bytes)
     {
         try
         {
@@ -223,7 +223,7 @@ final class Persistence implements EngineListener, AutoCloseable
             final long auditAt = audit.lastSequence();
             final int released = journal.releaseCyclesBefore(Math.min(oldest, auditAt) + 1);
             LOG.info("snapshot {} ({} bytes) written in {} ms; {} journal cycles released", file.getFileName(),
-                bytes.length, (System.nanoTime() - start) / 1_000_000, released);
+                length(bytes), (System.nanoTime() - start) / 1_000_000, released);
             answerRequested(SnapshotStore.sequenceOfName(file), null);
         }
         catch (final RuntimeException ex)
@@ -231,6 +231,16 @@ final class Persistence implements EngineListener, AutoCloseable
             LOG.error("snapshot failed; the journal keeps everything, recovery will replay more", ex);
             answerRequested(-1, ex);
         }
+    }
+
+    private static long length(final java.nio.ByteBuffer[] buffers)
+    {
+        long length = 0;
+        for (final java.nio.ByteBuffer buffer : buffers)
+        {
+            length += buffer.remaining();
+        }
+        return length;
     }
 
     /** After the runtime has drained and closed the journal: a final snapshot, so the next start is quick. */
@@ -250,7 +260,7 @@ final class Persistence implements EngineListener, AutoCloseable
         {
             if (engine.lastSequence() > recovery.snapshotSequence() && engine.lastSequence() <= audit.lastSequence())
             {
-                snapshots.write(EngineSnapshot.capture(engine));
+                snapshots.write(EngineSnapshot.captureBuffers(engine));
             }
         }
         catch (final RuntimeException ex)

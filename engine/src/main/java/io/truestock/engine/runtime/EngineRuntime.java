@@ -49,7 +49,7 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
     private final long tickIntervalMillis;
     private final Thread ticker;
     private volatile boolean running;
-    private volatile java.util.function.Consumer<byte[]> snapshotSink;
+    private volatile java.util.function.Consumer<java.nio.ByteBuffer[]> snapshotSink;
     private volatile Throwable halted;
 
     private long sequence;
@@ -169,10 +169,11 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
 
     /**
      * Asks the writer to capture a snapshot after the command it applies next (so it is taken between commands,
-     * with no lock); {@code sink} receives the bytes on the writer thread and must hand them off, not write them.
-     * A request made while one is pending replaces it.
+     * with no lock); {@code sink} receives the bytes on the writer thread, as {@link
+     * io.truestock.engine.EngineSnapshot#captureBuffers} holds them, and must hand them off, not write them. A
+     * request made while one is pending replaces it.
      */
-    public void requestSnapshot(final java.util.function.Consumer<byte[]> sink)
+    public void requestSnapshot(final java.util.function.Consumer<java.nio.ByteBuffer[]> sink)
     {
         snapshotSink = sink;
     }
@@ -330,11 +331,11 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
         try
         {
             engine.apply(slot.command, slot.outcome, slot.events);
-            final java.util.function.Consumer<byte[]> sink = snapshotSink;
+            final java.util.function.Consumer<java.nio.ByteBuffer[]> sink = snapshotSink;
             if (sink != null)
             {
                 snapshotSink = null;
-                sink.accept(io.truestock.engine.EngineSnapshot.capture(engine));
+                sink.accept(io.truestock.engine.EngineSnapshot.captureBuffers(engine));
             }
         }
         catch (final Throwable ex)

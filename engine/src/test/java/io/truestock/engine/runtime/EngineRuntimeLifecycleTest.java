@@ -249,7 +249,7 @@ class EngineRuntimeLifecycleTest
     @Test
     void aRequestedSnapshotIsHandedToTheSinkOnTheWriterThread() throws Exception
     {
-        final AtomicReference<byte[]> bytes = new AtomicReference<>();
+        final AtomicReference<java.nio.ByteBuffer[]> bytes = new AtomicReference<>();
         final AtomicReference<Thread> writer = new AtomicReference<>();
         final CountingJournal journal = new CountingJournal();
         final AtomicReference<Thread> output = new AtomicReference<>();

@@ -6,6 +6,9 @@ import io.truestock.journal.JournalCodec;
 import io.truestock.journal.JournalConfig;
 import io.truestock.journal.JournalException;
 
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 
 /**
@@ -38,11 +41,32 @@ public final class SbeDefinitionCodec implements DefinitionCodec
     }
 
     @Override
+    public void write(final Command definition, final DataOutput out)
+    {
+        final int length = codec.encodeCommand(definition);
+        try
+        {
+            out.writeInt(length);
+            out.write(codec.encodedBytes(), 0, length);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    @Override
     public Command decode(final byte[] bytes, final Command into)
+    {
+        return decode(bytes, bytes.length, into);
+    }
+
+    @Override
+    public Command decode(final byte[] bytes, final int length, final Command into)
     {
         try
         {
-            if (codec.wrap(bytes, bytes.length) != JournalCodec.COMMAND_TEMPLATE)
+            if (codec.wrap(bytes, length) != JournalCodec.COMMAND_TEMPLATE)
             {
                 throw new IllegalArgumentException("snapshot definition is not a command record");
             }

@@ -36,6 +36,7 @@ public final class SnapshotStore
     private static final String PREFIX = "snapshot-";
     private static final String SUFFIX = ".bin";
     private static final int READ_BUFFER = 1 << 20;
+    private static final int WRITE_SLICE = 1 << 20;
     /** Enough of an engine snapshot's start to hold its sequence ({@link EngineSnapshot#sequenceOf}). */
     private static final int SEQUENCE_PREFIX = 16;
 
@@ -109,21 +110,34 @@ public final class SnapshotStore
     }
 
     /** Writes one snapshot durably, then deletes all but the newest {@code kept}. Any thread but the writer's. */
-    public synchronized Path write(final byte[] engineSnapshot)
+    public Path write(final byte[] engineSnapshot)
     {
-        final long sequence = EngineSnapshot.sequenceOf(engineSnapshot);
+        return write(ByteBuffer.wrap(engineSnapshot));
+    }
+
+    /**
+     * {@link #write(byte[])} of a snapshot held in buffers, in order ({@code EngineSnapshot.captureBuffers}): their
+     * remaining bytes are the engine snapshot. The buffers' positions are left as they were.
+     */
+    public synchronized Path write(final ByteBuffer... engineSnapshot)
+    {
+        final long length = remaining(engineSnapshot);
+        final long sequence = sequenceOf(engineSnapshot);
         final Path file = dir.resolve(name(sequence));
         final Path tmp = dir.resolve(name(sequence) + ".tmp");
-        final ByteBuffer header = ByteBuffer.allocate(HEADER).putLong(MAGIC).putLong(sequence).putLong(engineSnapshot.length);
+        final ByteBuffer header = ByteBuffer.allocate(HEADER).putLong(MAGIC).putLong(sequence).putLong(length);
         header.flip();
         final MessageDigest sha = sha256();
         sha.update(header.array());
-        sha.update(engineSnapshot);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE))
         {
             writeFully(out, header);
-            writeFully(out, ByteBuffer.wrap(engineSnapshot));
+            for (final ByteBuffer buffer : engineSnapshot)
+            {
+                sha.update(buffer.duplicate());
+                writeSlices(out, buffer.duplicate());
+            }
             writeFully(out, ByteBuffer.wrap(sha.digest()));
             out.force(true);
         }
@@ -153,6 +167,46 @@ public final class SnapshotStore
             throw new UncheckedIOException("cannot install snapshot " + file, ex);
         }
         return file;
+    }
+
+    private static long remaining(final ByteBuffer[] buffers)
+    {
+        long length = 0;
+        for (final ByteBuffer buffer : buffers)
+        {
+            length += buffer.remaining();
+        }
+        return length;
+    }
+
+    /** The sequence in the engine snapshot's first bytes, which may span buffers. */
+    private static long sequenceOf(final ByteBuffer[] buffers)
+    {
+        final byte[] first = new byte[SEQUENCE_PREFIX];
+        int at = 0;
+        for (int i = 0; i < buffers.length && at < first.length; i++)
+        {
+            final ByteBuffer buffer = buffers[i].duplicate();
+            final int n = Math.min(buffer.remaining(), first.length - at);
+            buffer.get(first, at, n);
+            at += n;
+        }
+        return EngineSnapshot.sequenceOf(Arrays.copyOf(first, at));
+    }
+
+    /**
+     * Writes a heap buffer in slices of at most {@link #WRITE_SLICE} bytes: the channel copies a heap buffer into a
+     * temporary direct buffer of its size, which for a whole snapshot in one array would be hundreds of megabytes
+     * of fresh memory.
+     */
+    private static void writeSlices(final FileChannel out, final ByteBuffer buffer) throws IOException
+    {
+        final int end = buffer.limit();
+        while (buffer.position() < end)
+        {
+            buffer.limit((int)Math.min(end, (long)buffer.position() + WRITE_SLICE));
+            writeFully(out, buffer);
+        }
     }
 
     private static void writeFully(final FileChannel out, final ByteBuffer buffer) throws IOException
