@@ -191,21 +191,27 @@ public final class EngineSnapshot
             final Command command = new Command(1);
             byte[] definition = new byte[DEFINITION_SCRATCH_BYTES];
             engine.restoreDefinitionsStarted();
-            for (int i = 0; i < definitions; i++)
+            try
             {
-                final int length = in.readInt();
-                if (length < 0 || length > MAX_DEFINITION_BYTES)
+                for (int i = 0; i < definitions; i++)
                 {
-                    throw new IOException("implausible definition of " + length + " bytes");
+                    final int length = in.readInt();
+                    if (length < 0 || length > MAX_DEFINITION_BYTES)
+                    {
+                        throw new IOException("implausible definition of " + length + " bytes");
+                    }
+                    if (length > definition.length)
+                    {
+                        definition = new byte[Math.max(length, definition.length * 2)];
+                    }
+                    in.readFully(definition, 0, length);
+                    engine.restoreDefinition(codec.decode(definition, length, command));
                 }
-                if (length > definition.length)
-                {
-                    definition = new byte[Math.max(length, definition.length * 2)];
-                }
-                in.readFully(definition, 0, length);
-                engine.restoreDefinition(codec.decode(definition, length, command));
             }
-            engine.restoreDefinitionsFinished();
+            finally
+            {
+                engine.restoreDefinitionsFinished();
+            }
             if (version == WHOLE_REGIONS_VERSION)
             {
                 engine.ledger().table().readRegion(in);
