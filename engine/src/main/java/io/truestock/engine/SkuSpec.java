@@ -15,12 +15,16 @@ import java.util.Objects;
  */
 public record SkuSpec(String title, long priceAmountMinor, String currency, String[] componentSkus, long[] componentQtys)
 {
+    /** A simple SKU's components: shared, since an empty array cannot be written into. */
+    private static final String[] NO_SKUS = new String[0];
+    private static final long[] NO_QTYS = new long[0];
+
     public SkuSpec
     {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(currency, "currency");
-        componentSkus = componentSkus.clone();
-        componentQtys = componentQtys.clone();
+        componentSkus = componentSkus.length == 0 ? NO_SKUS : componentSkus.clone();
+        componentQtys = componentQtys.length == 0 ? NO_QTYS : componentQtys.clone();
         if (componentSkus.length != componentQtys.length)
         {
             throw new IllegalArgumentException("componentSkus and componentQtys differ in length");
@@ -29,7 +33,7 @@ public record SkuSpec(String title, long priceAmountMinor, String currency, Stri
 
     public static SkuSpec simple(final String title, final long priceAmountMinor, final String currency)
     {
-        return new SkuSpec(title, priceAmountMinor, currency, new String[0], new long[0]);
+        return new SkuSpec(title, priceAmountMinor, currency, NO_SKUS, NO_QTYS);
     }
 
     public boolean isBundle()
