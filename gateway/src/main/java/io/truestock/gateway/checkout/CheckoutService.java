@@ -483,6 +483,13 @@ public final class CheckoutService implements AutoCloseable
             // each is what confirming the reservation by that service ships.
             final List<Session.Option> options = inStock && country != null ?
                 fulfillmentOptions.options(channel, skus, qtys, country, postal, now) : List.of();
+            if (inStock && country != null && options.isEmpty())
+            {
+                // No option can also mean that other buyers took the units since the lines were checked (a flash
+                // sale): the lines are then out of stock, which is what the buyer is told, not an undeliverable
+                // address.
+                inStock = stillInStock(session, wanted, lines, request.linesPath(), country, postal, messages);
+            }
             // Nothing is held for an address no carrier reaches; without an address yet, the lines are held.
             if (inStock && (country == null || !options.isEmpty()))
             {
@@ -514,6 +521,35 @@ public final class CheckoutService implements AutoCloseable
         session.state = session.reservationId != 0 && session.messages.isEmpty() && !session.options.isEmpty() ?
             Session.State.READY : Session.State.NOT_READY;
         session.updatedAtMillis = now;
+    }
+
+    /**
+     * Checks the lines against the channel again; each one now short gets its {@code out_of_stock} message and its
+     * current availability. Whether every line is still available.
+     */
+    private boolean stillInStock(
+        final Session session, final List<CheckoutRequest.Line> wanted, final List<Session.Line> lines,
+        final String linesPath, final String country, final String postal, final List<Session.Message> messages)
+    {
+        final Offer offer = OFFERS.get();
+        boolean inStock = true;
+        for (int i = 0; i < wanted.size(); i++)
+        {
+            final CheckoutRequest.Line want = wanted.get(i);
+            final String path = linesPath + "[" + i + "]";
+            requireAnswer(offers.find(want.sku(), session.channel, offer), path);
+            requireAnswer(offers.answer(want.qty(), country, postal, offer), path);
+            if (offer.available() < want.qty())
+            {
+                final Session.Line line = lines.get(i);
+                line.available = Math.max(0, offer.available());
+                line.availability = offer.status().text();
+                inStock = false;
+                messages.add(new Session.Message("out_of_stock", path,
+                    "Only " + line.available + " of '" + want.sku() + "' are available."));
+            }
+        }
+        return inStock;
     }
 
     private static List<CheckoutRequest.Line> currentLines(final Session session)
