@@ -223,7 +223,7 @@ final class Persistence implements EngineListener, AutoCloseable
             final long auditAt = audit.lastSequence();
             final int released = journal.releaseCyclesBefore(Math.min(oldest, auditAt) + 1);
             LOG.info("snapshot {} ({} bytes) written in {} ms; {} journal cycles released", file.getFileName(),
-                length(bytes), (System.nanoTime() - start) / 1_000_000, released);
+                SnapshotStore.remaining(bytes), (System.nanoTime() - start) / 1_000_000, released);
             answerRequested(SnapshotStore.sequenceOfName(file), null);
         }
         catch (final RuntimeException ex)
@@ -231,16 +231,6 @@ final class Persistence implements EngineListener, AutoCloseable
             LOG.error("snapshot failed; the journal keeps everything, recovery will replay more", ex);
             answerRequested(-1, ex);
         }
-    }
-
-    private static long length(final java.nio.ByteBuffer[] buffers)
-    {
-        long length = 0;
-        for (final java.nio.ByteBuffer buffer : buffers)
-        {
-            length += buffer.remaining();
-        }
-        return length;
     }
 
     /** After the runtime has drained and closed the journal: a final snapshot, so the next start is quick. */

@@ -327,9 +327,11 @@ public final class McpOfferLatency
         final Process process = new ProcessBuilder(generator, "--port", port, "--rate", Long.toString(rate),
             "--seconds", Integer.toString(seconds), "--connections", Integer.toString(clients),
             "--skus", Integer.toString(skus), "--token", target.agentToken(),
-            "--channel", TruestockHttpTarget.CHANNEL, "--mode", route == MCP ? "mcp" : route == REST ? "rest" : "idle", "--wait", wait)
+            "--channel", TruestockHttpTarget.CHANNEL, "--mode", route == MCP ? "mcp" : route == REST ? "rest" : "idle",
+            "--wait", wait)
             .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        final String output = new String(process.getInputStream().readAllBytes()).trim();
+        final String output =
+            new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
         process.waitFor();
         final Map<String, String> fields = new HashMap<>();
         for (final String field : output.split(" "))

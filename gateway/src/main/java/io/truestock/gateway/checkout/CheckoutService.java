@@ -461,11 +461,9 @@ public final class CheckoutService implements AutoCloseable
                 line.availability = "in_stock";
                 continue;
             }
-            if (offer.available() < want.qty())
+            if (isShort(offer, want, line, path, messages))
             {
                 inStock = false;
-                messages.add(new Session.Message("out_of_stock", path,
-                    "Only " + line.available + " of '" + want.sku() + "' are available."));
             }
         }
         if (request.currency() != null && currency != null &&
@@ -539,17 +537,31 @@ public final class CheckoutService implements AutoCloseable
             final String path = linesPath + "[" + i + "]";
             requireAnswer(offers.find(want.sku(), session.channel, offer), path);
             requireAnswer(offers.answer(want.qty(), country, postal, offer), path);
-            if (offer.available() < want.qty())
+            if (isShort(offer, want, lines.get(i), path, messages))
             {
-                final Session.Line line = lines.get(i);
-                line.available = Math.max(0, offer.available());
-                line.availability = offer.status().text();
                 inStock = false;
-                messages.add(new Session.Message("out_of_stock", path,
-                    "Only " + line.available + " of '" + want.sku() + "' are available."));
             }
         }
         return inStock;
+    }
+
+    /**
+     * Whether the offer has fewer units than the line wants; if so the line shows the offer's availability and an
+     * {@code out_of_stock} message says how many are left.
+     */
+    private static boolean isShort(
+        final Offer offer, final CheckoutRequest.Line want, final Session.Line line, final String path,
+        final List<Session.Message> messages)
+    {
+        if (offer.available() >= want.qty())
+        {
+            return false;
+        }
+        line.available = Math.max(0, offer.available());
+        line.availability = offer.status().text();
+        messages.add(new Session.Message("out_of_stock", path,
+            "Only " + line.available + " of '" + want.sku() + "' are available."));
+        return true;
     }
 
     private static List<CheckoutRequest.Line> currentLines(final Session session)

@@ -169,7 +169,8 @@ public final class SnapshotStore
         return file;
     }
 
-    private static long remaining(final ByteBuffer[] buffers)
+    /** The bytes of a snapshot held in buffers: the sum of their remaining bytes. */
+    public static long remaining(final ByteBuffer... buffers)
     {
         long length = 0;
         for (final ByteBuffer buffer : buffers)
