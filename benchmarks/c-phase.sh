@@ -5,8 +5,10 @@
 # `./truestock server`, Redis with `redis-server` (AOF everysec, as in the harness's sales). Every load generator
 # runs in its own process: wrk against Truestock's HTTP edge (benchmarks/wrk/truestock.lua), redis-benchmark against
 # the Redis reservation script (src/main/resources/redis/reserve.lua, the harness's), and PipelinedLoad (the
-# harness's Java generator, in its own JVM) against Truestock's binary protocol, which no C generator speaks, and
-# against the same Redis script. With taskset and at least 2 CPUs, every server runs on CPU 0 and every load
+# harness's Java generator, in its own JVM) against Truestock's binary protocol and against the same Redis script.
+# Then the open loop: benchmarks/c/openloop.c (one C thread, built here with cc) offers each rate of c_open_rates
+# to Truestock's HTTP edge, its binary edge (frames encoded by BinaryFrames) and the Redis script, and records each
+# call's latency from its due instant. With taskset and at least 2 CPUs, every server runs on CPU 0 and every load
 # generator on CPU 1. Each measurement is one row of $c_rows (see CPhase.java); what the report must say besides
 # the figures goes into c_notes as --c-phase-note arguments of the harness.
 
@@ -21,6 +23,8 @@ c_load_pin=()
 c_notes=()
 c_rows=""
 c_sku=hot
+c_open_rates="1000 4000"
+c_openloop=""
 c_channel=web
 c_clock_ticks="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 
@@ -102,6 +106,52 @@ c_install() {
   if command -v redis-benchmark >/dev/null 2>&1; then
     c_notes+=(--c-phase-note "redis=package $(package_version redis-server) ($(redis-server --version | head -1 | cut -d' ' -f1-3))")
   fi
+  if ! command -v cc >/dev/null 2>&1 && ! install_packages gcc; then
+    c_notes+=(--c-phase-note "openloop=not run: no C compiler: $install_error")
+    return 0
+  fi
+  mkdir -p "$here/target"
+  if cc -O2 -Wall -Wextra -o "$here/target/openloop" "$here/c/openloop.c" 2>"$work/openloop-cc.log"; then
+    c_openloop="$here/target/openloop"
+    c_notes+=(--c-phase-note "open loop=benchmarks/c/openloop.c, one thread spinning (--wait spin) on the load CPU, $c_connections connections, one call in flight on each, each rate offered for $c_seconds s after a $c_warmup_seconds s warm-up at that rate; latency from each call's due instant to its answer (no coordinated omission)")
+  else
+    c_notes+=(--c-phase-note "openloop=not run: it did not build: $(head -3 "$work/openloop-cc.log" | tr '\n\t' '  ')")
+  fi
+}
+
+# openloop at every rate of c_open_rates: SYSTEM EDGE CHECK-FUNCTION, then openloop's own arguments. The check
+# function sets c_oversells and c_check after each rate.
+c_open_loop() {
+  local system="$1" edge="$2" check="$3" rate line before after
+  shift 3
+  [ -n "$c_openloop" ] || return 0
+  for rate in $c_open_rates; do
+    before="$(c_proc_cost "$c_server_pid")"
+    line="$("${c_load_pin[@]}" "$c_openloop" --rate "$rate" --seconds "$c_seconds" --warmup-seconds "$c_warmup_seconds" \
+      --connections "$c_connections" --wait spin --sku "$c_sku" --qty 1 --ttl 1 "$@" 2>"$work/openloop.err" || true)"
+    after="$(c_proc_cost "$c_server_pid")"
+    if [ -z "$line" ]; then
+      log "openloop $system $edge at $rate/s printed no result: $(tr '\n' ' ' <"$work/openloop.err" | cut -c1-300)"
+      continue
+    fi
+    [ -s "$work/openloop.err" ] && log "openloop $system $edge at $rate/s: $(tr '\n' ' ' <"$work/openloop.err" | cut -c1-300)"
+    "$check"
+    # The warm-up's CPU and switches are in the window too: the figures per request are over both.
+    local calls
+    calls="$(c_field calls " $line")"
+    c_row "$system" "$edge" reserve "openloop $rate/s" "$c_connections" 1 "$calls" "$(c_field seconds " $line")" \
+      "$(c_field p50_us " $line")" "$(c_field p99_us " $line")" "$(c_field p999_us " $line")" \
+      "$(( (${after% *} - ${before% *}) * c_seconds / (c_seconds + c_warmup_seconds) ))" \
+      "$(( (${after#* } - ${before#* }) * c_seconds / (c_seconds + c_warmup_seconds) ))" \
+      "$(c_field errors " $line")" 0 "$c_oversells" "$c_check"
+  done
+}
+
+c_redis_check() {
+  local counter
+  counter="$(redis-cli -h 127.0.0.1 -p "$c_redis_port" GET "stock:{$c_sku}")"
+  c_oversells=$(( counter < 0 ? -counter : 0 ))
+  c_check="stock counter $counter after this and the earlier runs"
 }
 
 # curl with the admin token against the C phase's Truestock; prints the body, fails on anything but 2xx.
@@ -248,6 +298,20 @@ c_truestock() {
     c_truestock_check
     c_java_row truestock binary "$depth" "$line"
   done
+  c_open_loop truestock http c_truestock_check --mode reserve --port "$c_http_port" --token "$c_agent" \
+    --channel "$c_channel"
+  local frames
+  # shellcheck disable=SC2086
+  frames="$("$java_bin" $jvm_flags -cp "$jar" io.truestock.benchmarks.peers.BinaryFrames "$c_agent" "$c_channel" \
+    "$c_sku" 1 1 2>>"$work/openloop.err" || true)"
+  if [ -n "$frames" ]; then
+    c_open_loop truestock binary c_truestock_check --mode binary --port "$c_binary_port" \
+      --hello "$(c_field hello " $frames")" --request "$(c_field reserve " $frames")" \
+      --outcome-template "$(c_field outcome_template " $frames")" --template-offset "$(c_field template_offset " $frames")" \
+      --reject-offset "$(c_field reject_offset " $frames")" --reject-none "$(c_field reject_none " $frames")"
+  else
+    log "BinaryFrames printed nothing: the binary edge's open loop is not run"
+  fi
   c_stop_server
 }
 
@@ -325,6 +389,7 @@ c_redis() {
     c_check="stock counter $stock -> $counter after this and the earlier runs"
     c_java_row redis resp "$depth" "$line"
   done
+  c_open_loop redis resp c_redis_check --mode redis --port "$c_redis_port" --sha "$c_sha"
   c_stop_server
 }
 

@@ -9,14 +9,23 @@
  * timerfd armed for the next due call, so the generator itself adds one thread's scheduling, not one per
  * connection, and allocates nothing while it runs.
  *
- * Two kinds of call, on SKUs "sku-<k>" spread over --skus by a multiplicative hash of the call's index (the Java
- * harness's sequence):
- *   rest  GET /v1/offers/sku-<k>?channel=<channel>
- *   mcp   POST /mcp, a JSON-RPC tools/call of get_offer {sku, channel}
- *   idle  no call at all: the thread sleeps until each due instant and records how late it woke, the floor
- *         under every figure on this machine (scheduling and virtual-CPU stalls, as a hiccup meter shows them)
- * An answer counts as an error unless its status is 200 and its body holds "quote" (and, for mcp,
- * "isError":false); the first error's status is printed.
+ Reads, on SKUs "sku-<k>" spread over --skus by a multiplicative hash of the call's index (the Java harness's
+ * sequence):
+ *   rest     GET /v1/offers/sku-<k>?channel=<channel>
+ *   mcp      POST /mcp, a JSON-RPC tools/call of get_offer {sku, channel}
+ * Reservations of --qty units held --ttl seconds of the one SKU --sku (the flash sale's hot SKU), on three edges:
+ *   reserve  POST /v1/reservations (Truestock's HTTP edge)
+ *   binary   a RESERVE CommandRecord frame over Truestock's binary protocol; the generator speaks no SBE: it sends
+ *            the frames BinaryFrames (benchmarks module) encoded, given in hex (--hello, --request), a Hello first
+ *            on each connection, and writes each call's correlation id into the request's bytes 4 to 11
+ *   redis    EVALSHA of the reservation script (--sha) with KEYS stock:{sku} and res:{sku}:<call>, ARGV qty, ttl
+ * and
+ *   idle     no call at all: the thread sleeps until each due instant and records how late it woke, the floor
+ *            under every figure on this machine (scheduling and virtual-CPU stalls, as a hiccup meter shows them)
+ * An answer counts as an error unless: rest, mcp: status 200 and a body holding "quote" (and, for mcp,
+ * "isError":false); reserve: status 201 and a body holding "held"; binary: a CommandOutcome (--outcome-template at
+ * --template-offset) whose reject reason byte (at --reject-offset) is --reject-none; redis: the integer reply 1.
+ * The first error is printed.
  *
  * Output, one line: calls=<n> seconds=<s> errors=<n> p50_us=<v> p90_us=<v> p99_us=<v> p999_us=<v> max_us=<v>
  *
@@ -63,10 +72,24 @@ static const char *host = "127.0.0.1";
 static int port;
 static const char *token = "";
 static const char *channel = "web";
-static int mcp;
+enum mode { REST, MCP, RESERVE, BINARY, REDIS, IDLE };
+
+static enum mode mode = REST;
 static int idle;
 static int spin;
 static long skus = 1000;
+static const char *sku_name = "hot";
+static long qty = 1;
+static long ttl = 1;
+static const char *sha = "";
+static unsigned char hello_frame[REQUEST_BYTES];
+static size_t hello_length;
+static unsigned char request_frame[REQUEST_BYTES];
+static size_t request_frame_length;
+static long outcome_template = -1;
+static long template_offset = -1;
+static long reject_offset = -1;
+static long reject_none = 0;
 
 static int64_t now_nanos(void)
 {
@@ -111,7 +134,7 @@ static void build_request(struct connection *c, int64_t index)
 {
     const long sku = (long)(((uint64_t)index * 0x9E3779B97F4A7C15ULL) % (uint64_t)skus);
     int length;
-    if (mcp)
+    if (mode == MCP)
     {
         char body[512];
         const int body_length = snprintf(body, sizeof(body),
@@ -122,6 +145,42 @@ static void build_request(struct connection *c, int64_t index)
             "Accept: application/json, text/event-stream\r\nMCP-Protocol-Version: 2025-11-25\r\n"
             "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
             host, port, token, body_length, body);
+    }
+    else if (mode == RESERVE)
+    {
+        char body[512];
+        const int body_length = snprintf(body, sizeof(body),
+            "{\"channel\":\"%s\",\"lines\":[{\"sku\":\"%s\",\"qty\":%ld}],\"ttl_seconds\":%ld}", channel, sku_name,
+            qty, ttl);
+        length = snprintf(c->request, REQUEST_BYTES,
+            "POST /v1/reservations HTTP/1.1\r\nHost: %s:%d\r\nAuthorization: Bearer %s\r\n"
+            "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+            host, port, token, body_length, body);
+    }
+    else if (mode == BINARY)
+    {
+        memcpy(c->request, request_frame, request_frame_length);
+        const uint64_t correlation = (uint64_t)index + 2; /* 1 was each connection's Hello */
+        for (int b = 0; b < 8; b++)
+        {
+            c->request[4 + b] = (char)((correlation >> (8 * b)) & 0xFF);
+        }
+        length = (int)request_frame_length;
+    }
+    else if (mode == REDIS)
+    {
+        char stock_key[160];
+        char hold_key[192];
+        char qty_text[24];
+        char ttl_text[24];
+        const int stock_length = snprintf(stock_key, sizeof(stock_key), "stock:{%s}", sku_name);
+        const int hold_length = snprintf(hold_key, sizeof(hold_key), "res:{%s}:%lld", sku_name, (long long)index);
+        const int qty_length = snprintf(qty_text, sizeof(qty_text), "%ld", qty);
+        const int ttl_length = snprintf(ttl_text, sizeof(ttl_text), "%ld", ttl);
+        length = snprintf(c->request, REQUEST_BYTES,
+            "*7\r\n$7\r\nEVALSHA\r\n$%d\r\n%s\r\n$1\r\n2\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n",
+            (int)strlen(sha), sha, stock_length, stock_key, hold_length, hold_key, qty_length, qty_text, ttl_length,
+            ttl_text);
     }
     else
     {
@@ -157,10 +216,10 @@ static void send_some(struct connection *c)
 }
 
 /*
- * The answer's total length once its head and Content-Length are in, 0 while incomplete, -1 if it has no
+ * An HTTP answer's total length once its head and Content-Length are in, 0 while incomplete, -1 if it has no
  * Content-Length (chunked or close-delimited answers are not expected from this server).
  */
-static long answer_length(const struct connection *c, long *head_length)
+static long http_answer_length(const struct connection *c, long *head_length)
 {
     const char *end = memmem(c->answer, c->received, "\r\n\r\n", 4);
     if (end == NULL)
@@ -183,6 +242,126 @@ static long answer_length(const struct connection *c, long *head_length)
         line = next + 2;
     }
     return -1;
+}
+
+/* A binary frame's total length (its little-endian length prefix plus 4) once the prefix is in, else 0. */
+static long frame_length(const unsigned char *bytes, size_t received)
+{
+    if (received < 4)
+    {
+        return 0;
+    }
+    const uint32_t length = (uint32_t)bytes[0] | ((uint32_t)bytes[1] << 8) | ((uint32_t)bytes[2] << 16) |
+        ((uint32_t)bytes[3] << 24);
+    if (length > ANSWER_BYTES - 8)
+    {
+        fprintf(stderr, "openloop: a frame of %u bytes\n", length);
+        exit(1);
+    }
+    return (long)length + 4;
+}
+
+/*
+ * The length of the answer at the head of the connection's bytes, 0 while incomplete, -1 if it cannot be framed;
+ * sets *body to where its payload starts (HTTP: after the head).
+ */
+static long answer_length(const struct connection *c, long *body)
+{
+    *body = 0;
+    if (mode == BINARY)
+    {
+        return frame_length((const unsigned char *)c->answer, c->received);
+    }
+    if (mode == REDIS)
+    {
+        /* Integer, simple-string and error replies: one line. */
+        const char *end = memmem(c->answer, c->received, "\r\n", 2);
+        return end == NULL ? 0 : (end - c->answer) + 2;
+    }
+    return http_answer_length(c, body);
+}
+
+/* Whether a complete answer (NUL-terminated at `length`) is the success its call expects. */
+static int answer_ok(const struct connection *c, long length, long body)
+{
+    const unsigned char *bytes = (const unsigned char *)c->answer;
+    switch (mode)
+    {
+        case BINARY:
+            return template_offset + 2 <= length && reject_offset < length &&
+                ((long)bytes[template_offset] | ((long)bytes[template_offset + 1] << 8)) == outcome_template &&
+                (long)bytes[reject_offset] == reject_none;
+        case REDIS:
+            return strncmp(c->answer, ":1\r\n", 4) == 0;
+        case RESERVE:
+            return strncmp(c->answer, "HTTP/1.1 201", 12) == 0 && strstr(c->answer + body, "held") != NULL;
+        case MCP:
+            return strncmp(c->answer, "HTTP/1.1 200", 12) == 0 && strstr(c->answer + body, "\"quote\"") != NULL &&
+                strstr(c->answer + body, "\"isError\":false") != NULL;
+        default:
+            return strncmp(c->answer, "HTTP/1.1 200", 12) == 0 && strstr(c->answer + body, "\"quote\"") != NULL;
+    }
+}
+
+/* Sends each connection's Hello and waits for its Welcome (binary mode), blocking: before anything is timed. */
+static void greet(int count)
+{
+    for (int i = 0; i < count; i++)
+    {
+        struct connection *c = &connections[i];
+        size_t sent = 0;
+        while (sent < hello_length)
+        {
+            const ssize_t n = send(c->fd, hello_frame + sent, hello_length - sent, MSG_NOSIGNAL);
+            if (n <= 0)
+            {
+                die("send hello");
+            }
+            sent += (size_t)n;
+        }
+        size_t received = 0;
+        long length = 0;
+        while (length == 0 || (long)received < length)
+        {
+            const ssize_t n = recv(c->fd, c->answer + received, ANSWER_BYTES - 1 - received, 0);
+            if (n <= 0)
+            {
+                fprintf(stderr, "openloop: the server closed a connection before its Welcome\n");
+                exit(1);
+            }
+            received += (size_t)n;
+            length = frame_length((const unsigned char *)c->answer, received);
+        }
+        const unsigned char *bytes = (const unsigned char *)c->answer;
+        const long welcome = (long)bytes[template_offset] | ((long)bytes[template_offset + 1] << 8);
+        if ((long)received != length || welcome != 200)
+        {
+            fprintf(stderr, "openloop: no Welcome (message %ld, %zu bytes): is the token right?\n", welcome, received);
+            exit(1);
+        }
+    }
+}
+
+/* Hex into bytes; exits on a bad or too long string. */
+static size_t from_hex(const char *hex, unsigned char *out, size_t capacity)
+{
+    const size_t length = strlen(hex);
+    if (length % 2 != 0 || length / 2 > capacity)
+    {
+        fprintf(stderr, "openloop: a frame in hex must have an even length of at most %zu bytes\n", capacity);
+        exit(2);
+    }
+    for (size_t i = 0; i < length / 2; i++)
+    {
+        unsigned int byte;
+        if (sscanf(hex + 2 * i, "%2x", &byte) != 1)
+        {
+            fprintf(stderr, "openloop: not hex: %.8s\n", hex + 2 * i);
+            exit(2);
+        }
+        out[i] = (unsigned char)byte;
+    }
+    return length / 2;
 }
 
 static int compare_longs(const void *a, const void *b)
@@ -213,7 +392,9 @@ static double percentile_micros(const int64_t *sorted, long count, double percen
 static void usage(void)
 {
     fprintf(stderr, "usage: openloop --port P --rate R --seconds S [--warmup-seconds W] [--connections C] "
-        "[--skus N] [--token T] [--channel ID] [--host 127.0.0.1] [--mode rest|mcp|idle] [--wait sleep|spin]\n");
+        "[--skus N] [--token T] [--channel ID] [--host 127.0.0.1] [--mode rest|mcp|reserve|binary|redis|idle] "
+        "[--wait sleep|spin] [--sku NAME] [--qty N] [--ttl S] [--sha SHA] [--hello HEX] [--request HEX] "
+        "[--outcome-template N] [--template-offset N] [--reject-offset N] [--reject-none N]\n");
     exit(2);
 }
 
@@ -341,8 +522,8 @@ static long run(double rate, double seconds, int count, int64_t *latencies, long
             {
                 continue;
             }
-            long head_length = 0;
-            const long length = answer_length(c, &head_length);
+            long body = 0;
+            const long length = answer_length(c, &body);
             if (length < 0)
             {
                 fprintf(stderr, "openloop: an answer without Content-Length\n");
@@ -353,10 +534,9 @@ static long run(double rate, double seconds, int count, int64_t *latencies, long
                 continue;
             }
             const int64_t latency = now_nanos() - c->due;
+            const char after = c->answer[length];
             c->answer[length] = '\0';
-            const int ok = strncmp(c->answer, "HTTP/1.1 200", 12) == 0 &&
-                strstr(c->answer + head_length, "\"quote\"") != NULL &&
-                (!mcp || strstr(c->answer + head_length, "\"isError\":false") != NULL);
+            const int ok = answer_ok(c, length, body);
             if (!ok)
             {
                 (*errors)++;
@@ -372,6 +552,7 @@ static long run(double rate, double seconds, int count, int64_t *latencies, long
             }
             answered++;
             in_flight--;
+            c->answer[length] = after;
             c->received -= (size_t)length;
             if (c->received > 0)
             {
@@ -419,22 +600,44 @@ int main(int argc, char **argv)
         }
         else if (strcmp(option, "--mode") == 0)
         {
-            if (strcmp(value, "mcp") == 0) mcp = 1;
-            else if (strcmp(value, "rest") == 0) mcp = 0;
-            else if (strcmp(value, "idle") == 0) idle = 1;
+            if (strcmp(value, "mcp") == 0) mode = MCP;
+            else if (strcmp(value, "rest") == 0) mode = REST;
+            else if (strcmp(value, "reserve") == 0) mode = RESERVE;
+            else if (strcmp(value, "binary") == 0) mode = BINARY;
+            else if (strcmp(value, "redis") == 0) mode = REDIS;
+            else if (strcmp(value, "idle") == 0) mode = IDLE;
             else usage();
+            idle = mode == IDLE;
         }
+        else if (strcmp(option, "--sku") == 0) sku_name = value;
+        else if (strcmp(option, "--qty") == 0) qty = atol(value);
+        else if (strcmp(option, "--ttl") == 0) ttl = atol(value);
+        else if (strcmp(option, "--sha") == 0) sha = value;
+        else if (strcmp(option, "--hello") == 0) hello_length = from_hex(value, hello_frame, sizeof(hello_frame));
+        else if (strcmp(option, "--request") == 0)
+            request_frame_length = from_hex(value, request_frame, sizeof(request_frame));
+        else if (strcmp(option, "--outcome-template") == 0) outcome_template = atol(value);
+        else if (strcmp(option, "--template-offset") == 0) template_offset = atol(value);
+        else if (strcmp(option, "--reject-offset") == 0) reject_offset = atol(value);
+        else if (strcmp(option, "--reject-none") == 0) reject_none = atol(value);
         else usage();
     }
     const long total = (long)(rate * seconds);
     if ((port <= 0 && !idle) || rate <= 0 || seconds <= 0 || count < 1 || count > MAX_CONNECTIONS || skus < 1 ||
-        total < 1 || total > MAX_CALLS || strlen(token) > 200 || strlen(channel) > 64)
+        total < 1 || total > MAX_CALLS || strlen(token) > 200 || strlen(channel) > 64 || strlen(sku_name) > 128 ||
+        qty < 1 || ttl < 1 || strlen(sha) > 64 || (mode == REDIS && sha[0] == '\0') ||
+        (mode == BINARY && (hello_length < 24 || request_frame_length < 24 || outcome_template < 0 ||
+            template_offset < 0 || reject_offset < 0)))
     {
         usage();
     }
     for (int i = 0; i < count && !idle; i++)
     {
         connections[i].fd = open_connection();
+    }
+    if (mode == BINARY)
+    {
+        greet(count);
     }
     int64_t *latencies = malloc(sizeof(int64_t) * (size_t)total);
     if (latencies == NULL)

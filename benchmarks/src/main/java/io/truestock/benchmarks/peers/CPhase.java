@@ -22,6 +22,9 @@ import java.util.Map;
 public record CPhase(List<Row> rows, Map<String, String> notes)
 {
     /** The columns of the script's file, in order. */
+    /** The generator name of the open-loop rows: {@code openloop <rate>/s} (benchmarks/c/openloop.c). */
+    static final String OPEN_LOOP = "openloop ";
+
     static final List<String> COLUMNS = List.of("system", "edge", "operation", "generator", "connections", "depth",
         "requests", "seconds", "p50_us", "p99_us", "p999_us", "server_cpu_ticks", "clock_ticks",
         "server_context_switches", "errors", "conflicts", "oversells", "check");
@@ -150,6 +153,15 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
             find("truestock", "reserve", "pipelined-load", 16), find("redis", "reserve", "redis-benchmark", 16));
         compare(ratios, "http_reserve_wrk_over_redis_benchmark_depth_16",
             find("truestock", "reserve", "wrk", 16), find("redis", "reserve", "redis-benchmark", 16));
+        for (final Row ours : rows)
+        {
+            if (ours.system().equals("truestock") && ours.operation().equals("reserve") &&
+                ours.generator().startsWith(OPEN_LOOP))
+            {
+                openLoop(ratios, ours.edge() + "_reserve_" + ours.generator().replace(' ', '_').replace("/s", "_per_s") +
+                    "_over_redis_script", ours, find("redis", "reserve", ours.generator(), ours.depth()));
+            }
+        }
         final Row write = find("truestock", "reserve", "wrk", 1);
         final Row read = find("truestock", "availability", "wrk", 1);
         if (write != null && read != null && write.throughputPerSecond() > 0)
@@ -172,6 +184,23 @@ public record CPhase(List<Row> rows, Map<String, String> notes)
         {
             r.put("p99", round(ours.p99Micros() / theirs.p99Micros()));
         }
+        ratios.put(name, r);
+    }
+
+    /**
+     * An open-loop comparison: both systems were offered the same rate, so only the latencies compare (below 1
+     * favours Truestock).
+     */
+    private static void openLoop(final Map<String, Object> ratios, final String name, final Row ours, final Row theirs)
+    {
+        if (theirs == null || ours.p50Micros() <= 0 || theirs.p50Micros() <= 0 || ours.p99Micros() <= 0 ||
+            theirs.p99Micros() <= 0)
+        {
+            return;
+        }
+        final Map<String, Object> r = new LinkedHashMap<>();
+        r.put("p50", round(ours.p50Micros() / theirs.p50Micros()));
+        r.put("p99", round(ours.p99Micros() / theirs.p99Micros()));
         ratios.put(name, r);
     }
 

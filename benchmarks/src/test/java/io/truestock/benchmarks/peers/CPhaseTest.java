@@ -59,6 +59,28 @@ class CPhaseTest
     }
 
     @Test
+    void comparesOpenLoopLatenciesAtTheSameRate() throws IOException
+    {
+        final CPhase phase = read(
+            row("truestock", "http", "reserve", "openloop 1000/s", 1, 10_000, 10, "80", "400", "900", 50, 100, 20_000,
+                0, 0, 0),
+            row("truestock", "binary", "reserve", "openloop 1000/s", 1, 10_000, 10, "40", "300", "800", 40, 100,
+                10_000, 0, 0, 0),
+            row("redis", "resp", "reserve", "openloop 1000/s", 1, 10_000, 10, "50", "200", "500", 20, 100, 10_000, 0,
+                0, 0),
+            row("truestock", "http", "reserve", "openloop 4000/s", 1, 40_000, 10, "90", "500", "900", 50, 100,
+                20_000, 0, 0, 0));
+
+        final Map<String, Object> ratios = phase.ratios();
+        assertThat(ratios.get("http_reserve_openloop_1000_per_s_over_redis_script"))
+            .isEqualTo(Map.of("p50", 1.6, "p99", 2.0));
+        assertThat(ratios.get("binary_reserve_openloop_1000_per_s_over_redis_script"))
+            .isEqualTo(Map.of("p50", 0.8, "p99", 1.5));
+        // Without Redis's row at that rate there is nothing to compare.
+        assertThat(ratios).doesNotContainKey("http_reserve_openloop_4000_per_s_over_redis_script");
+    }
+
+    @Test
     void anOversellIsSeen() throws IOException
     {
         final CPhase phase = read(row("redis", "resp", "reserve", "pipelined-load", 16, 1_000, 10, "1", "2", "3", 1,
