@@ -190,7 +190,8 @@ public final class ReservationCommands
         book.resolve(r, ReservationStatus.RELEASED);
         out.accept(seq);
         describe(r, out);
-        // Only after describing it: with no room to retain resolved reservations, trimming recycles this one.
+        // Only after describing it: resolving recycled the object (it keeps its fields until the next open), and
+        // with no room to retain resolved reservations, trimming forgets this one.
         book.trimRetained(config.maxRetainedReservations());
     }
 
