@@ -122,7 +122,10 @@ public final class ReservationCommands
         describe(r, out);
     }
 
-    /** @return the reservation the command names, on its channel if it names one, else null after rejecting. */
+    /**
+     * @return the reservation the command names, on its channel if it names one, else null after rejecting. A
+     * resolved one is the book's copy of its record, overwritten by the next lookup: read it within the command.
+     */
     public Reservation find(final Command c, final Outcome out, final long seq)
     {
         final Reservation r = book.get(c.reservationId());
