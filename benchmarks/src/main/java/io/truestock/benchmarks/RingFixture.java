@@ -55,7 +55,15 @@ final class RingFixture implements AutoCloseable
     RingFixture(final Path dir, final String waitStrategy, final RuntimeConfig.Pipeline pipeline, final boolean fsync)
         throws IOException
     {
-        this(dir, waitStrategy, pipeline, fsync, EngineApplyBenchmark.config(), new CatalogCommands());
+        this(dir, waitStrategy, pipeline, fsync, EngineApplyBenchmark.config());
+    }
+
+    /** As above with another engine configuration: the engine benchmarks' catalog. */
+    RingFixture(
+        final Path dir, final String waitStrategy, final RuntimeConfig.Pipeline pipeline, final boolean fsync,
+        final EngineConfig config) throws IOException
+    {
+        this(dir, waitStrategy, pipeline, fsync, config, new CatalogCommands());
     }
 
     /**

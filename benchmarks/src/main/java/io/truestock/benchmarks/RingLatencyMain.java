@@ -58,6 +58,11 @@ public final class RingLatencyMain implements Callable<Integer>
     @Option(names = "--fsync", description = "fsync the journal at the end of every ring batch")
     boolean fsync;
 
+    @Option(names = "--max-retained",
+        description = "resolved reservations the engine retains (default: the engine benchmarks' ${DEFAULT-VALUE}; " +
+            "the server's is 262144)")
+    int maxRetained = EngineApplyBenchmark.config().maxRetainedReservations();
+
     @Option(names = "--time-limit-factor",
         description = "a rate's phase stops publishing after this many times its nominal length " +
             "(default: ${DEFAULT-VALUE})")
@@ -86,12 +91,13 @@ public final class RingLatencyMain implements Callable<Integer>
             throw new IllegalArgumentException("rates must be in [1, 1e8] and seconds positive");
         }
         final Answers answers = new Answers();
-        try (RingFixture ring = new RingFixture(null, waitStrategy, pipeline, fsync))
+        try (RingFixture ring = new RingFixture(null, waitStrategy, pipeline, fsync,
+            EngineApplyBenchmark.config().maxRetainedReservations(maxRetained)))
         {
             final RingFixture.Commands commands = RingFixture.commands(scenario);
             System.out.printf(Locale.ROOT, "ring latency: scenario %s, wait %s, pipeline %s, fsync %s, ring %d, " +
-                "%d cores; load average %s%n", scenario, waitStrategy, pipeline, fsync, ring.runtime.ringSize(),
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                "retained %d, %d cores; load average %s%n", scenario, waitStrategy, pipeline, fsync,
+                ring.runtime.ringSize(), maxRetained, Runtime.getRuntime().availableProcessors(), loadAverage());
             if (warmupSeconds > 0)
             {
                 final Phase warmup = run(ring, commands, answers, rates.get(0), warmupSeconds);

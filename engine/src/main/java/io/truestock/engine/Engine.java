@@ -80,7 +80,7 @@ public final class Engine
         ledger = new StockLedger(stock, catalog, publisher);
         router = new Router(this.config, stock, catalog);
         final RoutePlan writerPlan = new RoutePlan(config.maxLocations());
-        reservationBook = new ReservationBook();
+        reservationBook = new ReservationBook(this.config);
         reservations = new ReservationCommands(this.config, catalog, ledger, publisher, router, writerPlan,
             reservationBook);
         orderBook = new OrderBook(catalog.channels());

@@ -222,8 +222,8 @@ class DigestCoverageTest
         hooks.put("reservation hold qty", e -> held(e).holdQty[0]++);
         hooks.put("reservation hold location", e -> held(e).holdLocation[0]++);
         hooks.put("reservation hold sku", e -> held(e).holdSku[0]++);
-        hooks.put("reservation order id", e -> e.reservationBook().get(3).orderId = "o9");
-        hooks.put("retained reservation status", e -> e.reservationBook().get(2).status = ReservationStatus.EXPIRED);
+        hooks.put("reservation order id", e -> changeRetained(e, 3, r -> r.orderId = "o9"));
+        hooks.put("retained reservation status", e -> changeRetained(e, 2, r -> r.status = ReservationStatus.EXPIRED));
         hooks.put("order status", e -> order(e).status = OrderStatus.CANCELLED);
         hooks.put("order line qty", e -> order(e).lineQty[0]++);
         hooks.put("order line backordered", e -> order(e).lineBackordered[0]++);
@@ -318,6 +318,14 @@ class DigestCoverageTest
         final Reservation r = e.reservationBook().get(1);
         assertThat(r.status).isEqualTo(ReservationStatus.HELD);
         return r;
+    }
+
+    /** A retained reservation is a record: a lookup reads it into a copy, so the changed copy is written back. */
+    private static void changeRetained(final Engine e, final long id, final Consumer<Reservation> change)
+    {
+        final Reservation r = e.reservationBook().get(id);
+        change.accept(r);
+        e.reservationBook().rewriteRetained(r);
     }
 
     private static Order order(final Engine e)

@@ -1,7 +1,10 @@
 package io.truestock.engine.reservation;
 
+import io.truestock.engine.EngineConfig;
+import io.truestock.engine.Ids;
 import io.truestock.engine.ReservationStatus;
 import io.truestock.engine.StateDigest;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.DataInput;
@@ -15,21 +18,100 @@ import java.util.List;
 import static io.truestock.engine.SnapshotFields.count;
 
 /**
- * Every reservation the engine knows: the held ones, ordered by expiry in a heap, and the resolved ones retained
- * (in the order they were resolved) so that a later question about them is answered. Reservations forgotten past
- * the retention bound are pooled and reused, so a steady stream of reservations allocates nothing.
+ * Every reservation the engine knows: the held ones, pooled objects ordered by expiry in a heap, and the resolved
+ * ones retained (in the order they were resolved) so that a later question about them is answered.
+ * <p>
+ * The retained reservations are most of what a loaded engine knows and they never change again, so they are not
+ * kept as objects: each is a record of {@code long}s in one FIFO arena, found through a primitive index from id to
+ * the record's position. As objects they were the live heap of a loaded server (a quarter of a million reservations
+ * and over a million small arrays, all promoted to the old generation) and every new reservation wrote references
+ * into them, so young collections spent their pauses scanning old cards. A record is written once, when its
+ * reservation is resolved, holds no references, and is forgotten by moving the arena's head.
+ * <p>
+ * A record, in words: the id; the expiry; the channel (low 32 bits), the status (next 8) and the order id's length
+ * plus one, or 0 for none (top 24); the line count (low 32) and the hold count (high 32); the order id's characters,
+ * four to a word; each line as SKU and quantity; each hold as SKU (high 32) and location (low 32), then quantity.
+ * Records may wrap around the end of the arena: positions are logical, counted from the first record ever written,
+ * and the arena's length is a power of two, so a position's word is found by masking and a record's position stays
+ * valid when the arena grows.
+ * <p>
+ * Two bounds, both applied to the oldest first. By count: {@link #trimRetained(int)}, called by the commands with
+ * the configured maximum, as before. By size: a record that would take the arena past {@link #maxArenaWords()}
+ * forgets the oldest records until it fits. That maximum is the count bound times
+ * {@link #WORDS_PER_RETAINED} (an average a reservation of a dozen lines and holds fits in) plus the largest record
+ * the configured bounds allow (lines per command, components per bundle, locations per channel), so the count bound
+ * is the one that bites unless the retained reservations are unusually large, and memory stays bounded whatever
+ * they are; the largest record always fits. The arena starts small and doubles as it fills, up to that maximum, so
+ * an engine that retains little holds little. Both bounds depend only on the records retained, never on where they
+ * lie in the arena, so an engine restored from a snapshot forgets exactly what the live one does.
+ * <p>
+ * A retained reservation asked for by id is read into one writer-owned {@link Reservation}: it is valid until the
+ * next lookup, and callers read it, describe it and let it go within one command.
  * <p>
  * Writer thread only, except {@link #openCount()} which any thread may read.
  */
 public final class ReservationBook
 {
-    private final Long2ObjectHashMap<Reservation> byId = new Long2ObjectHashMap<>();
-    private final ArrayDeque<Reservation> retained = new ArrayDeque<>();
+    /** The average words a retained reservation may take before the size bound, not the count, forgets the oldest. */
+    public static final int WORDS_PER_RETAINED = 64;
+
+    static final int HEADER_WORDS = 4;
+    private static final int MIN_ARENA_WORDS = 1 << 10;
+    private static final int MAX_ARENA_WORDS = 1 << 30;
+    private static final long MISSING = -1;
+    private static final long LOW_32 = 0xFFFF_FFFFL;
+
+    private final Long2ObjectHashMap<Reservation> held = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap retainedAt = new Long2LongHashMap(MISSING);
     private final ArrayDeque<Reservation> pool = new ArrayDeque<>();
+    private final Reservation scratch = new Reservation();
+    private final long maxArenaWords;
+    private char[] orderIdChars = new char[Ids.MAX_LENGTH];
+    private long[] arena = new long[MIN_ARENA_WORDS];
+    private int mask = MIN_ARENA_WORDS - 1;
+    private long head;
+    private long tail;
+    private int retainedCount;
     private Reservation[] heap = new Reservation[64];
     private int heapSize;
     private long lastId;
     private volatile int openCount;
+
+    /** A book for the default bounds: for tests and tools. */
+    public ReservationBook()
+    {
+        this(new EngineConfig());
+    }
+
+    public ReservationBook(final EngineConfig config)
+    {
+        this(maxArenaWords(config));
+    }
+
+    /** A book whose retained records take at most the words given (the largest record always fits). */
+    ReservationBook(final long maxArenaWords)
+    {
+        if (maxArenaWords < HEADER_WORDS || maxArenaWords > MAX_ARENA_WORDS)
+        {
+            throw new IllegalArgumentException("maxArenaWords " + maxArenaWords);
+        }
+        this.maxArenaWords = maxArenaWords;
+    }
+
+    /** The size bound the configured bounds give: see the class comment. */
+    public static long maxArenaWords(final EngineConfig config)
+    {
+        final long lines = config.maxLinesPerCommand();
+        final long holds = lines * config.maxComponentsPerBundle() * config.maxLocations();
+        final long largest = recordWords(Ids.MAX_LENGTH, lines, holds);
+        return Math.min(MAX_ARENA_WORDS, (long)config.maxRetainedReservations() * WORDS_PER_RETAINED + largest);
+    }
+
+    /** Words a record of a reservation takes: the header, the order id, the lines and the holds. */
+    static long recordWords(final int orderIdLength, final long lines, final long holds)
+    {
+        return HEADER_WORDS + (orderIdLength + 3) / 4 + 2 * lines + 2 * holds;
+    }
 
     public int openCount()
     {
@@ -42,9 +124,19 @@ public final class ReservationBook
         return lastId;
     }
 
+    /**
+     * The reservation with the id, or null. A held one is its own object; a retained one is read into an object the
+     * book owns, overwritten by the next lookup of a retained reservation: read it, do not keep it.
+     */
     public Reservation get(final long id)
     {
-        return byId.get(id);
+        final Reservation r = held.get(id);
+        if (r != null)
+        {
+            return r;
+        }
+        final long position = retainedAt.get(id);
+        return position == MISSING ? null : readRecord(position, scratch);
     }
 
     /** A reservation with the next id, held, on the channel, empty: the caller adds lines and holds, then {@link #hold}. */
@@ -62,7 +154,7 @@ public final class ReservationBook
     /** Files an opened reservation as held. */
     public void hold(final Reservation r)
     {
-        byId.put(r.id, r);
+        held.put(r.id, r);
         heapAdd(r);
         openCount++;
     }
@@ -75,26 +167,46 @@ public final class ReservationBook
     }
 
     /**
-     * Moves a held reservation to a final status and into the retained ones; the caller bounds those with
-     * {@link #trimRetained(int)} once it no longer reads the reservation.
+     * Moves a held reservation to a final status and into the retained ones, as a record, and recycles the object.
+     * The object keeps its fields until {@link #open} hands it out again, so the command resolving it may still
+     * describe it. The caller bounds the retained ones by count with {@link #trimRetained(int)}; the size bound is
+     * applied here.
      */
     public void resolve(final Reservation r, final ReservationStatus status)
     {
         heapRemove(r);
         r.status = status;
         openCount--;
-        retained.addLast(r);
+        held.remove(r.id);
+        final long words = recordWords(r);
+        while (retainedCount > 0 && tail - head + words > maxArenaWords)
+        {
+            forgetOldest();
+        }
+        append(r, words);
+        pool.addLast(r);
     }
 
-    /** Forgets the oldest resolved reservations beyond the bound and recycles them. */
+    /**
+     * Writes a retained reservation's fields, changed, back over its record: for tests that tamper with the state
+     * (a retained one read by {@link #get} is a copy). The record must keep its size.
+     */
+    public void rewriteRetained(final Reservation r)
+    {
+        final long position = retainedAt.get(r.id);
+        if (position == MISSING || recordWords(position) != recordWords(r))
+        {
+            throw new IllegalArgumentException("reservation " + r.id + " is not retained, or changed size");
+        }
+        writeRecord(position, r);
+    }
+
+    /** Forgets the oldest resolved reservations beyond the bound. */
     public void trimRetained(final int maxRetained)
     {
-        while (retained.size() > maxRetained)
+        while (retainedCount > maxRetained)
         {
-            final Reservation oldest = retained.pollFirst();
-            byId.remove(oldest.id);
-            oldest.reset();
-            pool.addLast(oldest);
+            forgetOldest();
         }
     }
 
@@ -110,18 +222,53 @@ public final class ReservationBook
         return heapSize == 0 ? Long.MAX_VALUE : heap[0].expiresAtMillis;
     }
 
-    /** Every reservation known, by id: for tests and tools, allocates. */
+    /** How many resolved reservations are retained. */
+    public int retainedCount()
+    {
+        return retainedCount;
+    }
+
+    /** Words the retained records take, at most {@link #maxArenaWords()} but after a restore from a larger bound. */
+    public long retainedWords()
+    {
+        return tail - head;
+    }
+
+    public long maxArenaWords()
+    {
+        return maxArenaWords;
+    }
+
+    /** Words the arena holds now, retained or free. */
+    long arenaCapacity()
+    {
+        return arena.length;
+    }
+
+    /** Words written since the book began: the position the next record is written at. */
+    long writtenWords()
+    {
+        return tail;
+    }
+
+    /** Every reservation known, by id, the retained ones as copies: for tests and tools, allocates. */
     public List<Reservation> byIdOrder()
     {
-        final List<Reservation> all = new ArrayList<>(byId.values());
+        final List<Reservation> all = new ArrayList<>(held.values());
+        all.addAll(retained());
         all.sort((a, b) -> Long.compare(a.id, b.id));
         return all;
     }
 
-    /** The retained (resolved) reservations, oldest first: for tests and tools, allocates. */
+    /** The retained (resolved) reservations, oldest first, as copies: for tests and tools, allocates. */
     public List<Reservation> retained()
     {
-        return new ArrayList<>(retained);
+        final List<Reservation> all = new ArrayList<>(retainedCount);
+        for (long position = head; position != tail; position += recordWords(position))
+        {
+            all.add(readRecord(position, new Reservation()));
+        }
+        return all;
     }
 
     // ---- snapshot and digest ----
@@ -129,34 +276,28 @@ public final class ReservationBook
     public void write(final DataOutput out) throws IOException
     {
         out.writeLong(lastId);
-        final List<Reservation> held = new ArrayList<>();
-        for (final Reservation r : byIdOrder())
-        {
-            if (r.status == ReservationStatus.HELD)
-            {
-                held.add(r);
-            }
-        }
-        out.writeInt(held.size());
-        for (final Reservation r : held)
+        final Reservation[] byId = heldById();
+        out.writeInt(byId.length);
+        for (final Reservation r : byId)
         {
             writeReservation(out, r);
         }
-        out.writeInt(retained.size());
-        for (final Reservation r : retained)
+        out.writeInt(retainedCount);
+        final Reservation r = new Reservation();
+        for (long position = head; position != tail; position += recordWords(position))
         {
-            writeReservation(out, r);
+            writeReservation(out, readRecord(position, r));
         }
     }
 
-    /** Reads what {@link #write} wrote into an empty book. */
+    /** Reads what {@link #write} wrote into an empty book. Retains every resolved reservation read, as before. */
     public void read(final DataInput in) throws IOException
     {
         lastId = in.readLong();
-        final int held = count(in, Integer.MAX_VALUE);
-        for (int i = 0; i < held; i++)
+        final int heldCount = count(in, Integer.MAX_VALUE);
+        for (int i = 0; i < heldCount; i++)
         {
-            final Reservation r = readReservation(in);
+            final Reservation r = readReservation(in, new Reservation());
             if (r.status != ReservationStatus.HELD)
             {
                 throw new IOException("held reservation " + r.id + " has status " + r.status);
@@ -164,36 +305,71 @@ public final class ReservationBook
             hold(r);
         }
         final int resolved = count(in, Integer.MAX_VALUE);
+        final Reservation r = new Reservation();
         for (int i = 0; i < resolved; i++)
         {
-            final Reservation r = readReservation(in);
-            byId.put(r.id, r);
-            retained.addLast(r);
+            readReservation(in, r);
+            final long words = recordWords(r);
+            if (tail - head + words > MAX_ARENA_WORDS)
+            {
+                throw new IOException("retained reservations exceed " + MAX_ARENA_WORDS + " words");
+            }
+            append(r, words);
         }
     }
 
     /** Every field of every reservation, by id, then the retention order and the id counter. */
     public void digest(final StateDigest d)
     {
-        d.section("reservations").putLong(lastId).putInt(openCount).putInt(byId.size());
-        for (final Reservation r : byIdOrder())
+        d.section("reservations").putLong(lastId).putInt(openCount).putInt(held.size() + retainedCount);
+        final Reservation[] byId = heldById();
+        final long[] retainedIds = new long[retainedCount];
+        int n = 0;
+        for (long position = head; position != tail; position += recordWords(position))
         {
-            d.putLong(r.id).putInt(r.channel).putLong(r.expiresAtMillis).putInt(r.status.ordinal())
-                .putString(r.orderId).putInt(r.lineCount);
-            for (int i = 0; i < r.lineCount; i++)
+            retainedIds[n++] = word(position);
+        }
+        Arrays.sort(retainedIds);
+        final Reservation r = new Reservation();
+        int h = 0;
+        int k = 0;
+        while (h < byId.length || k < retainedIds.length)
+        {
+            if (k == retainedIds.length || (h < byId.length && byId[h].id < retainedIds[k]))
             {
-                d.putInt(r.lineSku[i]).putLong(r.lineQty[i]);
+                digestReservation(d, byId[h++]);
             }
-            d.putInt(r.holdCount);
-            for (int i = 0; i < r.holdCount; i++)
+            else
             {
-                d.putInt(r.holdSku[i]).putInt(r.holdLocation[i]).putLong(r.holdQty[i]);
+                digestReservation(d, readRecord(retainedAt.get(retainedIds[k++]), r));
             }
         }
-        d.section("retained").putInt(retained.size());
-        for (final Reservation r : retained)
+        d.section("retained").putInt(retainedCount);
+        for (long position = head; position != tail; position += recordWords(position))
         {
-            d.putLong(r.id);
+            d.putLong(word(position));
+        }
+    }
+
+    private Reservation[] heldById()
+    {
+        final Reservation[] byId = held.values().toArray(new Reservation[0]);
+        Arrays.sort(byId, (a, b) -> Long.compare(a.id, b.id));
+        return byId;
+    }
+
+    private static void digestReservation(final StateDigest d, final Reservation r)
+    {
+        d.putLong(r.id).putInt(r.channel).putLong(r.expiresAtMillis).putInt(r.status.ordinal())
+            .putString(r.orderId).putInt(r.lineCount);
+        for (int i = 0; i < r.lineCount; i++)
+        {
+            d.putInt(r.lineSku[i]).putLong(r.lineQty[i]);
+        }
+        d.putInt(r.holdCount);
+        for (int i = 0; i < r.holdCount; i++)
+        {
+            d.putInt(r.holdSku[i]).putInt(r.holdLocation[i]).putLong(r.holdQty[i]);
         }
     }
 
@@ -223,9 +399,8 @@ public final class ReservationBook
         }
     }
 
-    private static Reservation readReservation(final DataInput in) throws IOException
+    private static Reservation readReservation(final DataInput in, final Reservation r) throws IOException
     {
-        final Reservation r = new Reservation();
         r.reset();
         r.id = in.readLong();
         r.channel = in.readInt();
@@ -243,6 +418,151 @@ public final class ReservationBook
             r.addHold(in.readInt(), in.readInt(), in.readLong());
         }
         return r;
+    }
+
+    // ---- the arena of retained records ----
+
+    private static long recordWords(final Reservation r)
+    {
+        return recordWords(r.orderId == null ? 0 : r.orderId.length(), r.lineCount, r.holdCount);
+    }
+
+    /** Words of the record at the position, from its header. */
+    private long recordWords(final long position)
+    {
+        final long counts = word(position + 3);
+        final int orderIdTag = (int)(word(position + 2) >>> 40);
+        return recordWords(orderIdTag == 0 ? 0 : orderIdTag - 1, counts & LOW_32, counts >>> 32);
+    }
+
+    private long word(final long position)
+    {
+        return arena[(int)position & mask];
+    }
+
+    private void put(final long position, final long value)
+    {
+        arena[(int)position & mask] = value;
+    }
+
+    /** Writes the reservation's record at the tail, growing the arena if it must; indexes it by id. */
+    private void append(final Reservation r, final long words)
+    {
+        final long needed = tail - head + words;
+        if (needed > arena.length)
+        {
+            grow(needed);
+        }
+        retainedAt.put(r.id, tail);
+        tail = writeRecord(tail, r);
+        retainedCount++;
+    }
+
+    /** Writes the reservation's record at the position. @return the position after it. */
+    private long writeRecord(final long position, final Reservation r)
+    {
+        final String orderId = r.orderId;
+        final int orderIdLength = orderId == null ? 0 : orderId.length();
+        long p = position;
+        put(p++, r.id);
+        put(p++, r.expiresAtMillis);
+        put(p++, (r.channel & LOW_32) | ((long)r.status.ordinal() << 32) |
+            ((long)(orderId == null ? 0 : orderIdLength + 1) << 40));
+        put(p++, (r.lineCount & LOW_32) | ((long)r.holdCount << 32));
+        for (int i = 0; i < orderIdLength; i += 4)
+        {
+            long packed = 0;
+            for (int j = 0; j < 4 && i + j < orderIdLength; j++)
+            {
+                packed |= (long)orderId.charAt(i + j) << (16 * j);
+            }
+            put(p++, packed);
+        }
+        for (int i = 0; i < r.lineCount; i++)
+        {
+            put(p++, r.lineSku[i]);
+            put(p++, r.lineQty[i]);
+        }
+        for (int i = 0; i < r.holdCount; i++)
+        {
+            put(p++, ((long)r.holdSku[i] << 32) | (r.holdLocation[i] & LOW_32));
+            put(p++, r.holdQty[i]);
+        }
+        return p;
+    }
+
+    /** Reads the record at the position into the reservation given. Allocates only a confirmed one's order id. */
+    private Reservation readRecord(final long position, final Reservation r)
+    {
+        r.reset();
+        long p = position;
+        r.id = word(p++);
+        r.expiresAtMillis = word(p++);
+        final long tags = word(p++);
+        r.channel = (int)tags;
+        r.status = ReservationStatus.of((int)(tags >>> 32) & 0xFF);
+        final long counts = word(p++);
+        final int lines = (int)counts;
+        final int holds = (int)(counts >>> 32);
+        final int orderIdTag = (int)(tags >>> 40);
+        if (orderIdTag != 0)
+        {
+            final int length = orderIdTag - 1;
+            if (orderIdChars.length < length)
+            {
+                orderIdChars = new char[length];
+            }
+            for (int i = 0; i < length; i += 4)
+            {
+                final long packed = word(p++);
+                for (int j = 0; j < 4 && i + j < length; j++)
+                {
+                    orderIdChars[i + j] = (char)(packed >>> (16 * j));
+                }
+            }
+            r.orderId = new String(orderIdChars, 0, length);
+        }
+        for (int i = 0; i < lines; i++)
+        {
+            r.addLine((int)word(p), word(p + 1));
+            p += 2;
+        }
+        for (int i = 0; i < holds; i++)
+        {
+            final long skuAndLocation = word(p);
+            r.addHold((int)(skuAndLocation >>> 32), (int)skuAndLocation, word(p + 1));
+            p += 2;
+        }
+        return r;
+    }
+
+    private void forgetOldest()
+    {
+        retainedAt.remove(word(head));
+        head += recordWords(head);
+        retainedCount--;
+    }
+
+    /** Doubles the arena until the words needed fit, keeping every record at its logical position. */
+    private void grow(final long needed)
+    {
+        if (needed > MAX_ARENA_WORDS)
+        {
+            throw new IllegalStateException("retained reservations would take " + needed + " words");
+        }
+        int length = arena.length;
+        while (length < needed)
+        {
+            length <<= 1;
+        }
+        final long[] grown = new long[length];
+        final int grownMask = length - 1;
+        for (long p = head; p != tail; p++)
+        {
+            grown[(int)p & grownMask] = word(p);
+        }
+        arena = grown;
+        mask = grownMask;
     }
 
     // ---- expiry heap: ordered by expiry, then id ----

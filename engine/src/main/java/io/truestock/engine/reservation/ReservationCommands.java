@@ -122,7 +122,10 @@ public final class ReservationCommands
         describe(r, out);
     }
 
-    /** @return the reservation the command names, on its channel if it names one, else null after rejecting. */
+    /**
+     * @return the reservation the command names, on its channel if it names one, else null after rejecting. A
+     * resolved one is the book's copy of its record, overwritten by the next lookup: read it within the command.
+     */
     public Reservation find(final Command c, final Outcome out, final long seq)
     {
         final Reservation r = book.get(c.reservationId());
@@ -190,7 +193,8 @@ public final class ReservationCommands
         book.resolve(r, ReservationStatus.RELEASED);
         out.accept(seq);
         describe(r, out);
-        // Only after describing it: with no room to retain resolved reservations, trimming recycles this one.
+        // Only after describing it: resolving recycled the object (it keeps its fields until the next open), and
+        // with no room to retain resolved reservations, trimming forgets this one.
         book.trimRetained(config.maxRetainedReservations());
     }
 
