@@ -30,6 +30,8 @@ public final class Responses
     /** The content types as header values: encoded once, hashed once. */
     private static final AsciiString JSON_TYPE = AsciiString.cached(JSON);
     private static final AsciiString PROBLEM_JSON_TYPE = AsciiString.cached(PROBLEM_JSON);
+    private static final int CACHED_LENGTHS = 4096;
+    private static final AsciiString[] LENGTHS = new AsciiString[CACHED_LENGTHS];
 
     public static FullHttpResponse json(final HttpResponseStatus status, final ByteBuf body)
     {
@@ -55,8 +57,28 @@ public final class Responses
         final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body,
             DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.readableBytes()));
         return response;
+    }
+
+    /**
+     * A Content-Length value: lengths below {@link #CACHED_LENGTHS} (most answers) are made once and shared, so an
+     * answer does not format its length into a new string.
+     */
+    static CharSequence contentLength(final int length)
+    {
+        if (length >= CACHED_LENGTHS)
+        {
+            return Integer.toString(length);
+        }
+        AsciiString value = LENGTHS[length];
+        if (value == null)
+        {
+            // A benign race: two threads may both make it; either string is the same value.
+            value = AsciiString.cached(Integer.toString(length));
+            LENGTHS[length] = value;
+        }
+        return value;
     }
 
     public static FullHttpResponse problem(final ByteBufAllocator allocator, final ApiException ex)
