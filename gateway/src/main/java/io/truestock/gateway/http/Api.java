@@ -500,8 +500,16 @@ public final class Api
         final HttpResponseStatus status, final ByteBufAllocator allocator, final Consumer<JsonOut> writer)
     {
         final JsonOut out = new JsonOut(allocator);
-        writer.accept(out);
-        return Responses.json(status, out.finish());
+        try
+        {
+            writer.accept(out);
+            return Responses.json(status, out.finish());
+        }
+        finally
+        {
+            // Nothing after finish; a writer that failed half-way gives its buffer (and the thread's generator) back.
+            out.close();
+        }
     }
 
     // ---- what every handler checks ----
@@ -599,6 +607,12 @@ public final class Api
 
     /** The request's {@code lines}: 1 to the engine's bound, each a SKU and a quantity within the bound. */
     Line[] lines(final JsonBody body)
+    {
+        return lines(body, limits);
+    }
+
+    /** {@link #lines(JsonBody)} within the given limits. */
+    static Line[] lines(final JsonBody body, final Limits limits)
     {
         final int maxLines = limits.maxLines();
         final JsonBody[] items = body.objects("lines", maxLines);

@@ -207,7 +207,9 @@ final class HttpConnection extends SimpleChannelInboundHandler<FullHttpRequest> 
             if (keepAlive)
             {
                 next.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-                ctx.write(next);
+                // No promise per answer: nothing waits on it, and a failed write reaches exceptionCaught, which
+                // closes the connection (what the transport does with a failed write anyway).
+                ctx.write(next, ctx.voidPromise());
             }
             else if (done.sequence() == unframedSequence)
             {

@@ -19,7 +19,6 @@ import java.util.Set;
  */
 final class ReservationsHandler implements Api.Extension
 {
-    private static final Set<String> RESERVE_FIELDS = Set.of("channel", "lines", "ttl_seconds", "reference");
     private static final Set<String> EXTEND_FIELDS = Set.of("ttl_seconds");
     private static final Set<String> CONFIRM_FIELDS = Set.of("order_id", "destination", "quote_ids");
 
@@ -124,24 +123,24 @@ final class ReservationsHandler implements Api.Extension
             outcome -> Api.json(HttpResponseStatus.OK, exchange.allocator(), out -> api.render().order(out, outcome)));
     }
 
+    /**
+     * The body is read by the one-pass reader when it has the shape clients send, else by the strict tree reader,
+     * which makes every refusal (see {@link ReserveRequest}); either way the command is filled from the same holder.
+     */
     private void reserve(final Exchange exchange, final Principal principal)
     {
         exchange.route("reservations_create");
         final Limits limits = api.limits();
-        final JsonBody body = Api.body(exchange).only(RESERVE_FIELDS);
-        final String channel = body.id("channel");
-        Api.refuse(CommandPolicy.actFor(principal, channel));
-        final Api.Line[] lines = api.lines(body);
-        final int ttl = (int)body.optionalInteger("ttl_seconds", 1, limits.maxTtlSeconds(), Limits.DEFAULT_TTL_SECONDS);
-        final String reference = body.optionalString("reference", limits.maxTextLength());
-        api.submit(exchange, principal, c ->
-            {
-                c.reserve(channel, ttl).reference(reference);
-                for (final Api.Line line : lines)
-                {
-                    c.addLine(line.sku(), line.qty());
-                }
-            }, "$.lines",
+        final ReserveRequest request = ReserveRequest.forThread();
+        if (request.read(exchange.request().content(), limits))
+        {
+            Api.refuse(CommandPolicy.actFor(principal, request.channel()));
+        }
+        else
+        {
+            request.readTree(Api.body(exchange), limits, principal);
+        }
+        api.submit(exchange, principal, request.sealed(), "$.lines",
             outcome -> Api.json(HttpResponseStatus.CREATED, exchange.allocator(),
                 out -> api.render().reservation(out, outcome)));
     }

@@ -4,10 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
 
@@ -24,9 +27,15 @@ public final class Responses
     {
     }
 
+    /** The content types as header values: encoded once, hashed once. */
+    private static final AsciiString JSON_TYPE = AsciiString.cached(JSON);
+    private static final AsciiString PROBLEM_JSON_TYPE = AsciiString.cached(PROBLEM_JSON);
+    private static final int CACHED_LENGTHS = 4096;
+    private static final AsciiString[] LENGTHS = new AsciiString[CACHED_LENGTHS];
+
     public static FullHttpResponse json(final HttpResponseStatus status, final ByteBuf body)
     {
-        return withBody(status, body, JSON);
+        return withBody(status, body, JSON_TYPE);
     }
 
     public static FullHttpResponse text(final HttpResponseStatus status, final String body, final String contentType)
@@ -39,12 +48,37 @@ public final class Responses
         return withBody(status, Unpooled.wrappedBuffer(body), contentType);
     }
 
-    static FullHttpResponse withBody(final HttpResponseStatus status, final ByteBuf body, final String type)
+    /**
+     * A response with its body. It has no trailers (a body of known length has nowhere to put them), so it shares
+     * the one empty, read-only trailer set instead of making a header map per response for them.
+     */
+    static FullHttpResponse withBody(final HttpResponseStatus status, final ByteBuf body, final CharSequence type)
     {
-        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+        final FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body,
+            DefaultHttpHeadersFactory.headersFactory().newHeaders(), EmptyHttpHeaders.INSTANCE);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        response.headers().set(HttpHeaderNames.CONTENT_LENGTH, contentLength(body.readableBytes()));
         return response;
+    }
+
+    /**
+     * A Content-Length value: lengths below {@link #CACHED_LENGTHS} (most answers) are made once and shared, so an
+     * answer does not format its length into a new string.
+     */
+    static CharSequence contentLength(final int length)
+    {
+        if (length >= CACHED_LENGTHS)
+        {
+            return Integer.toString(length);
+        }
+        AsciiString value = LENGTHS[length];
+        if (value == null)
+        {
+            // A benign race: two threads may both make it; either string is the same value.
+            value = AsciiString.cached(Integer.toString(length));
+            LENGTHS[length] = value;
+        }
+        return value;
     }
 
     public static FullHttpResponse problem(final ByteBufAllocator allocator, final ApiException ex)
@@ -65,7 +99,7 @@ public final class Responses
         out.startObject();
         problemFields(out, status, code, detail, param);
         out.endObject();
-        final FullHttpResponse response = withBody(status, out.finish(), PROBLEM_JSON);
+        final FullHttpResponse response = withBody(status, out.finish(), PROBLEM_JSON_TYPE);
         if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code())
         {
             response.headers().setInt(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);

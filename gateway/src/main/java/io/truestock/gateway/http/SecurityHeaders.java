@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 
 /**
  * Puts the browser security headers on every HTTP response the server writes: API answers, problems, the 413 of
@@ -22,6 +23,16 @@ public final class SecurityHeaders extends ChannelOutboundHandlerAdapter
     public static final String NOTHING_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
     public static final SecurityHeaders INSTANCE = new SecurityHeaders();
+
+    // Names and values as AsciiStrings: set on every response, so hashed once and copied to the wire as bytes.
+    private static final AsciiString NOTHING_POLICY_VALUE = AsciiString.cached(NOTHING_POLICY);
+    private static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("X-Content-Type-Options");
+    private static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
+    private static final AsciiString DENY = AsciiString.cached("DENY");
+    private static final AsciiString REFERRER_POLICY = AsciiString.cached("Referrer-Policy");
+    private static final AsciiString NO_REFERRER = AsciiString.cached("no-referrer");
+    private static final AsciiString CROSS_ORIGIN_OPENER_POLICY = AsciiString.cached("Cross-Origin-Opener-Policy");
+    private static final AsciiString SAME_ORIGIN = AsciiString.cached("same-origin");
 
     private SecurityHeaders()
     {
@@ -42,11 +53,11 @@ public final class SecurityHeaders extends ChannelOutboundHandlerAdapter
     {
         if (!headers.contains(HttpHeaderNames.CONTENT_SECURITY_POLICY))
         {
-            headers.set(HttpHeaderNames.CONTENT_SECURITY_POLICY, NOTHING_POLICY);
+            headers.set(HttpHeaderNames.CONTENT_SECURITY_POLICY, NOTHING_POLICY_VALUE);
         }
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set(HttpHeaderNames.X_FRAME_OPTIONS, "DENY");
-        headers.set("Referrer-Policy", "no-referrer");
-        headers.set("Cross-Origin-Opener-Policy", "same-origin");
+        headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+        headers.set(HttpHeaderNames.X_FRAME_OPTIONS, DENY);
+        headers.set(REFERRER_POLICY, NO_REFERRER);
+        headers.set(CROSS_ORIGIN_OPENER_POLICY, SAME_ORIGIN);
     }
 }
