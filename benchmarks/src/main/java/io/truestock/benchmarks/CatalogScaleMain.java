@@ -193,7 +193,7 @@ public final class CatalogScaleMain
     }
 
     /** 4 locations, 8 channels drawing from all of them, then each SKU defined and received at every location. */
-    private static final class Catalog implements RingFixture.CatalogLoad
+    static final class Catalog implements RingFixture.CatalogLoad
     {
         private final long total;
         private long index = -1;
@@ -243,7 +243,7 @@ public final class CatalogScaleMain
      * Reserve 1 unit then release it, on random SKUs or on one: the engine numbers reservations 1, 2, ..., so the
      * release names the reservation just made.
      */
-    private static final class Reserves
+    static final class Reserves
     {
         private final RingFixture ring;
         private final String[] ids;

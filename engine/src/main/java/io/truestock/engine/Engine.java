@@ -63,6 +63,8 @@ public final class Engine
      * the snapshot right after them, so the definitions are validated and installed but publish nothing.
      */
     private boolean restoringDefinitions;
+    /** While a snapshot's definitions are restored: the thread clearing the new SKUs' rows meanwhile. */
+    private RowClearing rowClearing;
     private volatile DefinitionCodec snapshotCodec;
 
     private volatile long lastSequence;
@@ -71,10 +73,19 @@ public final class Engine
 
     public Engine(final EngineConfig config)
     {
+        this(config, 0);
+    }
+
+    /**
+     * @param expectedSkus how many SKUs a snapshot restore is about to define, at most: the catalog's id index is
+     *                     sized for them up front.
+     */
+    Engine(final EngineConfig config, final int expectedSkus)
+    {
         this.config = config.isConcluded() ? config : config.conclude();
         stock = new StockTable(config.maxSkus(), config.maxLocations());
         final ChannelTable published = new ChannelTable(config.maxSkus(), config.maxChannels());
-        catalog = new Catalog(this.config, stock, published);
+        catalog = new Catalog(this.config, stock, published, expectedSkus);
         prices = new PriceSchedule(config.maxSkus(), catalog.channels()::indexOf);
         publisher = new ChannelPublisher(stock, published, catalog);
         ledger = new StockLedger(stock, catalog, publisher);
@@ -823,12 +834,24 @@ public final class Engine
     void restoreDefinitionsStarted()
     {
         restoringDefinitions = true;
+        catalog.deferRowClearing(true);
+        rowClearing = new RowClearing(catalog.skus(), stock, publisher.table()).start();
     }
 
-    /** After a snapshot's definitions, before its channel records are read. */
+    /**
+     * After a snapshot's definitions, before its channel records are read: returns once every defined SKU's rows
+     * are clear, as defining them one by one would have left them.
+     */
     void restoreDefinitionsFinished()
     {
         restoringDefinitions = false;
+        catalog.deferRowClearing(false);
+        final RowClearing clearing = rowClearing;
+        rowClearing = null;
+        if (clearing != null)
+        {
+            clearing.finish();
+        }
     }
 
     /**

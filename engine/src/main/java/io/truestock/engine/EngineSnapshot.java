@@ -168,8 +168,7 @@ public final class EngineSnapshot
      */
     public static Engine restore(final EngineConfig config, final InputStream snapshot, final DefinitionCodec codec)
     {
-        final Engine engine = new Engine(config);
-        engine.snapshotCodec(codec);
+        Engine engine = null;
         try
         {
             final DataInputStream in = new DataInputStream(snapshot);
@@ -178,7 +177,7 @@ public final class EngineSnapshot
             final long timestamp = in.readLong();
             final int maxLocations = in.readInt();
             final int maxChannels = in.readInt();
-            if (maxLocations != engine.config().maxLocations() || maxChannels != engine.config().maxChannels())
+            if (maxLocations != config.maxLocations() || maxChannels != config.maxChannels())
             {
                 throw new IllegalArgumentException("snapshot was taken with maxLocations=" + maxLocations +
                     " and maxChannels=" + maxChannels + "; configure the same bounds to restore it");
@@ -188,6 +187,9 @@ public final class EngineSnapshot
             {
                 throw new IOException("implausible count " + definitions);
             }
+            // Every SKU is at least one definition: the count bounds the SKUs, so the catalog's index is sized once.
+            engine = new Engine(config, Math.min(definitions, config.maxSkus()));
+            engine.snapshotCodec(codec);
             final Command command = new Command(1);
             byte[] definition = new byte[DEFINITION_SCRATCH_BYTES];
             engine.restoreDefinitionsStarted();

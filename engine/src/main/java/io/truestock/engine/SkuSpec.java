@@ -1,5 +1,7 @@
 package io.truestock.engine;
 
+import io.truestock.engine.price.Price;
+
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -23,6 +25,7 @@ public record SkuSpec(String title, long priceAmountMinor, String currency, Stri
     {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(currency, "currency");
+        currency = Price.canonicalCurrency(currency);
         componentSkus = componentSkus.length == 0 ? NO_SKUS : componentSkus.clone();
         componentQtys = componentQtys.length == 0 ? NO_QTYS : componentQtys.clone();
         if (componentSkus.length != componentQtys.length)

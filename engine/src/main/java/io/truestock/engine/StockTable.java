@@ -44,6 +44,16 @@ public final class StockTable
         buffer.setMemory(offset(sku, 0), maxLocations * RECORD_BYTES, (byte)0);
     }
 
+    /**
+     * As {@link #clearSku} for SKUs {@code [from, to)}, whose rows are one contiguous range: a restore clears the
+     * rows of a snapshot's SKUs in chunks, on another thread than the one decoding the definitions (see
+     * {@code RowClearing}).
+     */
+    public void clearSkus(final int from, final int to)
+    {
+        buffer.setMemory(offset(from, 0), (to - from) * maxLocations * RECORD_BYTES, (byte)0);
+    }
+
     public int offset(final int sku, final int location)
     {
         return (sku * maxLocations + location) * RECORD_BYTES;

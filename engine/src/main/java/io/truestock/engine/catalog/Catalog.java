@@ -63,6 +63,10 @@ public final class Catalog
     private volatile Map<String, CarrierSpec> carriersView = Map.of();
     private final DeliveryPlanner planner;
     private boolean lastAdded;
+    /**
+     * Set during a snapshot restore while another thread clears the new SKUs' rows (see {@link #deferRowClearing}).
+     */
+    private boolean rowClearingDeferred;
 
     /**
      * @param stock     the quantity table; a new SKU's rows are cleared before it is published.
@@ -70,12 +74,22 @@ public final class Catalog
      */
     public Catalog(final EngineConfig config, final StockTable stock, final ChannelTable published)
     {
+        this(config, stock, published, 0);
+    }
+
+    /**
+     * @param expectedSkus how many SKUs are about to be defined (a snapshot restore's bound): the SKU registry is
+     *                     sized for them up front.
+     */
+    public Catalog(
+        final EngineConfig config, final StockTable stock, final ChannelTable published, final int expectedSkus)
+    {
         this.config = config;
         this.stock = stock;
         this.published = published;
         final int maxSkus = config.maxSkus();
         final int maxLocations = config.maxLocations();
-        skus = new Registry(maxSkus);
+        skus = new Registry(maxSkus, expectedSkus);
         locations = new Registry(maxLocations);
         channels = new Registry(config.maxChannels());
         skuSpecs = new SkuSpec[maxSkus];
@@ -429,8 +443,11 @@ public final class Catalog
             componentQtys[next] = partQtys;
             bundlesOf[next] = NO_INTS;
             prices.install(next, priceSpec);
-            stock.clearSku(next);
-            published.clearSku(next);
+            if (!rowClearingDeferred)
+            {
+                stock.clearSku(next);
+                published.clearSku(next);
+            }
             index = skus.add(id);
         }
         else
@@ -451,6 +468,18 @@ public final class Catalog
         return index;
     }
 
+    /**
+     * Restore only, while no reader can see the tables and no command but a definition is applied: when on, a new
+     * SKU's rows are not cleared here but by the caller, which owns clearing the rows of SKUs
+     * {@code [0, skus().count())} before any row is read or written, and a SKU counts as holding no stock (as every
+     * SKU of a snapshot does until its rows are read, after the definitions). Clearing a million SKUs' rows is mostly
+     * first-touch page faults, so a restore does it on a second thread while this one decodes the definitions.
+     */
+    public void deferRowClearing(final boolean on)
+    {
+        rowClearingDeferred = on;
+    }
+
     /** Keeps a SKU's spec in step with a new price list's base price. */
     public void rebase(final int sku, final Price base)
     {
@@ -461,6 +490,11 @@ public final class Catalog
 
     private boolean hasStock(final int sku)
     {
+        if (rowClearingDeferred)
+        {
+            // Restoring: no stock has been read yet, every row is zero as far as the definitions are concerned.
+            return false;
+        }
         for (int l = 0; l < locations.count(); l++)
         {
             final int o = stock.offset(sku, l);

@@ -9,6 +9,10 @@ import java.util.Arrays;
 public final class PriceList
 {
     private static final int[] EVERY_CHANNEL = new int[0];
+    /** A list without channel prices or sales (most of them) shares these: nothing writes into an empty array. */
+    private static final Price[] NO_PRICES = new Price[0];
+    private static final long[] NO_INSTANTS = new long[0];
+    private static final int[][] NO_CHANNEL_SETS = new int[0][];
 
     private final PriceSpec spec;
     private final Price[] byChannel;
@@ -29,7 +33,7 @@ public final class PriceList
         {
             maxChannel = Math.max(maxChannel, channelIndexes.applyAsInt(channel));
         }
-        byChannel = new Price[maxChannel + 1];
+        byChannel = maxChannel < 0 ? NO_PRICES : new Price[maxChannel + 1];
         spec.channels().forEach((channel, price) ->
         {
             final int index = channelIndexes.applyAsInt(channel);
@@ -39,10 +43,10 @@ public final class PriceList
             }
         });
         final int n = spec.sales().size();
-        saleStart = new long[n];
-        saleEnd = new long[n];
-        salePrice = new Price[n];
-        saleChannels = new int[n][];
+        saleStart = n == 0 ? NO_INSTANTS : new long[n];
+        saleEnd = n == 0 ? NO_INSTANTS : new long[n];
+        salePrice = n == 0 ? NO_PRICES : new Price[n];
+        saleChannels = n == 0 ? NO_CHANNEL_SETS : new int[n][];
         for (int i = 0; i < n; i++)
         {
             final SaleSpec sale = spec.sales().get(i);

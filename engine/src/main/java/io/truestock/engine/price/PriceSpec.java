@@ -18,7 +18,9 @@ public record PriceSpec(Price base, Map<String, Price> channels, List<SaleSpec> 
     public PriceSpec
     {
         Objects.requireNonNull(base, "base");
-        channels = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(channels));
+        // Most lists have no channel prices: they share the immutable empty map rather than each holding an empty
+        // LinkedHashMap, its unmodifiable wrapper and the views iterating it creates (eight objects a SKU).
+        channels = channels.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(channels));
         sales = List.copyOf(sales);
         if (channels.size() > MAX_CHANNEL_PRICES)
         {
