@@ -6,29 +6,51 @@ import java.util.Arrays;
  * The events one command produced, in the order the writer produced them: stock record changes (before and
  * after), channel values published, oversold lines and reservations that expired. Reused per ring slot;
  * arrays grow on first need and are then reused, so the steady state allocates nothing.
+ * <p>
+ * Bounded: a command that produced more events than {@link #RETAINED_STOCK}, {@link #RETAINED_PUBLISHED},
+ * {@link #RETAINED_OTHER} of a kind (a tick that expires thousands of reservations at once) grows its slot's arrays
+ * for that command only; {@link #reset} gives them back. Kept, every slot of the ring would in time hold the largest
+ * batch it ever saw (a demo server after a 30 s load held 68 MB of such arrays in 4 096 slots), so what the ring's
+ * events hold is bounded by its size times these, about 4 KB a slot, whatever the load was.
  */
 public final class Events
 {
+    /** Stock changes a slot keeps room for across commands. */
+    static final int RETAINED_STOCK = 32;
+    /** Published channel values a slot keeps room for across commands. */
+    static final int RETAINED_PUBLISHED = 64;
+    /** Oversold lines, priced SKUs and expired reservations a slot keeps room for across commands, each. */
+    static final int RETAINED_OTHER = 64;
+
     private int stockCount;
-    private int[] stockSku = new int[8];
-    private int[] stockLocation = new int[8];
-    private long[] stockBefore = new long[32];
-    private long[] stockAfter = new long[32];
+    private int[] stockSku;
+    private int[] stockLocation;
+    private long[] stockBefore;
+    private long[] stockAfter;
 
     private int publishedCount;
-    private int[] publishedSku = new int[16];
-    private int[] publishedChannel = new int[16];
-    private long[] publishedAvailable = new long[16];
+    private int[] publishedSku;
+    private int[] publishedChannel;
+    private long[] publishedAvailable;
 
     private int oversoldCount;
-    private int[] oversoldSku = new int[4];
-    private long[] oversoldQty = new long[4];
+    private int[] oversoldSku;
+    private long[] oversoldQty;
 
     private int pricedCount;
-    private int[] pricedSku = new int[4];
+    private int[] pricedSku;
 
     private int expiredCount;
-    private long[] expiredReservation = new long[4];
+    private long[] expiredReservation;
+
+    public Events()
+    {
+        stockArrays(8);
+        publishedArrays(16);
+        oversoldArrays(4);
+        pricedSku = new int[4];
+        expiredReservation = new long[4];
+    }
 
     public Events reset()
     {
@@ -37,7 +59,55 @@ public final class Events
         oversoldCount = 0;
         expiredCount = 0;
         pricedCount = 0;
+        if (stockSku.length > RETAINED_STOCK)
+        {
+            stockArrays(RETAINED_STOCK);
+        }
+        if (publishedSku.length > RETAINED_PUBLISHED)
+        {
+            publishedArrays(RETAINED_PUBLISHED);
+        }
+        if (oversoldSku.length > RETAINED_OTHER)
+        {
+            oversoldArrays(RETAINED_OTHER);
+        }
+        if (pricedSku.length > RETAINED_OTHER)
+        {
+            pricedSku = new int[RETAINED_OTHER];
+        }
+        if (expiredReservation.length > RETAINED_OTHER)
+        {
+            expiredReservation = new long[RETAINED_OTHER];
+        }
         return this;
+    }
+
+    /** Entries of each kind this slot has room for without growing: for tests of the bound. */
+    int capacity()
+    {
+        return Math.max(Math.max(stockSku.length, publishedSku.length),
+            Math.max(Math.max(oversoldSku.length, pricedSku.length), expiredReservation.length));
+    }
+
+    private void stockArrays(final int n)
+    {
+        stockSku = new int[n];
+        stockLocation = new int[n];
+        stockBefore = new long[n * 4];
+        stockAfter = new long[n * 4];
+    }
+
+    private void publishedArrays(final int n)
+    {
+        publishedSku = new int[n];
+        publishedChannel = new int[n];
+        publishedAvailable = new long[n];
+    }
+
+    private void oversoldArrays(final int n)
+    {
+        oversoldSku = new int[n];
+        oversoldQty = new long[n];
     }
 
     public void stockChanged(
