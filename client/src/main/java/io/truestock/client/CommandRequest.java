@@ -193,6 +193,19 @@ public final class CommandRequest
     }
 
     /**
+     * Writes this request as a CommandRecord message, header first, at {@code offset}, exactly as the client sends
+     * it: for tools that write the protocol's frames themselves (a load generator in another language). Allocates
+     * its encoders.
+     *
+     * @return the message length.
+     * @throws IndexOutOfBoundsException when it does not fit in {@code buffer}.
+     */
+    public int encode(final MutableDirectBuffer buffer, final int offset)
+    {
+        return encode(new CommandRecordEncoder(), new MessageHeaderEncoder(), buffer, offset);
+    }
+
+    /**
      * Writes this request as a CommandRecord message, header first, at {@code offset}: sequence, timestamp and
      * principal are left for the server to stamp, and the catalog's groups are empty.
      *

@@ -1,10 +1,8 @@
 package io.truestock.benchmarks.peers;
 
+import io.truestock.client.CommandRequest;
 import io.truestock.protocol.BinaryProtocol;
-import io.truestock.sbe.BooleanType;
-import io.truestock.sbe.CommandCode;
 import io.truestock.sbe.CommandOutcomeDecoder;
-import io.truestock.sbe.CommandRecordEncoder;
 import io.truestock.sbe.HelloEncoder;
 import io.truestock.sbe.MessageHeaderEncoder;
 import io.truestock.sbe.RejectCode;
@@ -61,37 +59,12 @@ public final class BinaryFrames
         return frame(buffer, BinaryProtocol.HEADER_BYTES + e.encodedLength());
     }
 
-    /** A RESERVE of one line as a CommandRecord frame, length prefix first, correlation id 1. */
+    /** A RESERVE of one line as a CommandRecord frame, length prefix first, correlation id 1: the client's encoding. */
     static byte[] reserve(final String channel, final String sku, final long qty, final int ttlSeconds)
     {
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[4096]);
-        final CommandRecordEncoder e = new CommandRecordEncoder()
-            .wrapAndApplyHeader(buffer, MESSAGE_OFFSET, new MessageHeaderEncoder());
-        e.sequence(0).timestampMillis(0).commandType(CommandCode.RESERVE);
-        e.present().clear().channel(true);
-        e.quantity(0).expected(CommandRecordEncoder.expectedNullValue()).safety(0).ttlSeconds(ttlSeconds)
-            .reservationId(0);
-        e.linesCount(1).next().quantity(qty).skuPresent(BooleanType.TRUE).sku(sku);
-        e.locationSpecCount(0);
-        e.channelSpecCount(0);
-        e.skuSpecCount(0);
-        e.priceSpecCount(0);
-        e.carrierSpecCount(0);
-        e.quotesCount(0);
-        e.stockImportCount(0);
-        e.principal("");
-        e.idempotencyKey("");
-        e.reason("");
-        e.reference("");
-        e.sku("");
-        e.location("");
-        e.channel(channel);
-        e.orderId("");
-        e.destinationCountry("");
-        e.destinationPostalCode("");
-        e.carrier("");
-        e.service("");
-        return frame(buffer, BinaryProtocol.HEADER_BYTES + e.encodedLength());
+        return frame(buffer, new CommandRequest().reserve(channel, ttlSeconds).addLine(sku, qty)
+            .encode(buffer, MESSAGE_OFFSET));
     }
 
     private static byte[] frame(final UnsafeBuffer buffer, final int messageLength)
