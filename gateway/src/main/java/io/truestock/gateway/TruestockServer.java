@@ -31,6 +31,8 @@ import io.truestock.gateway.mcp.ToolCalls;
 import io.truestock.gateway.mcp.ToolSchemas;
 import io.truestock.gateway.metrics.LiveSamples;
 import io.truestock.gateway.metrics.Metrics;
+import io.truestock.gateway.net.AnswerBatches;
+import io.truestock.gateway.net.PassPublisher;
 import io.truestock.gateway.net.Transport;
 import io.truestock.gateway.offer.OfferQuery;
 import io.truestock.gateway.offer.QuoteVerifier;
@@ -132,6 +134,8 @@ public final class TruestockServer implements AutoCloseable
         }
         if (cluster == null)
         {
+            // Last: the answers of a ring batch wait in their event loops' mailboxes until it has ended.
+            listeners.add(AnswerBatches.INSTANCE);
             runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
                 listeners.toArray(new EngineListener[0]));
             persistence.runtime(runtime);
@@ -202,7 +206,7 @@ public final class TruestockServer implements AutoCloseable
         }
         http = new HttpServer(transport, boss, workers, config.host(), config.httpPort(), api, metrics, null);
         binary = config.binaryPort() < 0 ? null : new BinaryServer(transport, boss, workers, config.host(),
-            config.binaryPort(), engine, sequencer::tryPublish, keys, clock, quotes, quoteTtlMillis);
+            config.binaryPort(), engine, new PassPublisher(sequencer)::tryPublish, keys, clock, quotes, quoteTtlMillis);
 
         metrics.gauge("truestock_ring_occupancy", this::backlog);
         metrics.gauge("truestock_ring_size", this::ringSize);

@@ -16,4 +16,13 @@ public interface EngineListener
     };
 
     void onApplied(Command command, Outcome outcome, Events events);
+
+    /**
+     * The ring batch whose commands were just told (and their callers answered) has ended: the place to release
+     * what the batch's answers held back, such as one wake-up per event loop for all of them. Called by the ring's
+     * output stage only, on its thread, after the last command of every batch; never by recovery or a replica.
+     */
+    default void onEndOfBatch()
+    {
+    }
 }

@@ -46,6 +46,7 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
     private final EpochClock clock;
     private final Disruptor<RingSlot> disruptor;
     private final RingBuffer<RingSlot> ring;
+    private final QuietableWaitStrategy waitStrategy;
     private final long tickIntervalMillis;
     private final Thread ticker;
     private volatile boolean running;
@@ -74,12 +75,13 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
         this.sequence = engine.lastSequence();
         this.lastStampMillis = engine.lastTimestampMillis();
         final int lineCapacity = engine.config().maxLinesPerCommand();
+        waitStrategy = new QuietableWaitStrategy(WaitStrategies.named(config.waitStrategy()));
         disruptor = new Disruptor<>(
             () -> new RingSlot(lineCapacity),
             config.ringSize(),
             threads(),
             ProducerType.MULTI,
-            WaitStrategies.named(config.waitStrategy()));
+            waitStrategy);
         if (config.pipeline() == RuntimeConfig.Pipeline.STAGED)
         {
             disruptor.handleEventsWith(this::ingress).then(this::business).then(this::output);
@@ -165,6 +167,37 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
         }
         ring.publish(slot);
         return true;
+    }
+
+    /**
+     * As {@link #tryPublish}, leaving a sleeping writer asleep until {@link #wakeConsumers()}, which the caller
+     * promises soon (see {@link Sequencer#tryPublishQuietly}).
+     */
+    @Override
+    public boolean tryPublishQuietly(final CommandFiller filler, final OutcomeHandler handler)
+    {
+        final boolean[] quiet = QuietableWaitStrategy.quiet();
+        try
+        {
+            return tryPublish(filler, handler);
+        }
+        catch (final RuntimeException ex)
+        {
+            // The slot was published (as a no-op) before the throw; the caller will not promise a wake-up for it.
+            QuietableWaitStrategy.loud(quiet);
+            waitStrategy.wakeConsumers();
+            throw ex;
+        }
+        finally
+        {
+            QuietableWaitStrategy.loud(quiet);
+        }
+    }
+
+    @Override
+    public void wakeConsumers()
+    {
+        waitStrategy.wakeConsumers();
     }
 
     /**
@@ -375,6 +408,20 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
             catch (final RuntimeException ex)
             {
                 logFailure(handlerFailures.incrementAndGet(), "outcome handler", slot.command, ex);
+            }
+        }
+        if (endOfBatch)
+        {
+            for (final EngineListener listener : listeners)
+            {
+                try
+                {
+                    listener.onEndOfBatch();
+                }
+                catch (final RuntimeException ex)
+                {
+                    logFailure(listenerFailures.incrementAndGet(), "listener " + listener, slot.command, ex);
+                }
             }
         }
     }

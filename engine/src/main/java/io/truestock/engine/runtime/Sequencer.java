@@ -19,6 +19,24 @@ public interface Sequencer
      */
     boolean tryPublish(CommandFiller filler, OutcomeHandler handler);
 
+    /**
+     * As {@link #tryPublish}, but a consumer asleep waiting for commands is not woken by this one: the caller
+     * promises a {@link #wakeConsumers()} soon after, on any thread. An event loop publishing every request of one
+     * pass over its sockets this way and waking the writer once at the end of the pass costs the writer one wake-up
+     * per pass instead of one per request (on a machine with few cores, a wake-up per request also hands the core to
+     * the writer after every request, and back). A consumer that is awake sees the command at once either way.
+     * Sequencers without sleeping consumers publish as {@link #tryPublish} does.
+     */
+    default boolean tryPublishQuietly(final CommandFiller filler, final OutcomeHandler handler)
+    {
+        return tryPublish(filler, handler);
+    }
+
+    /** Wakes the consumers for what {@link #tryPublishQuietly} published. Cheap when none sleeps. */
+    default void wakeConsumers()
+    {
+    }
+
     /** The error that stopped the writer, or null while healthy. */
     Throwable halted();
 

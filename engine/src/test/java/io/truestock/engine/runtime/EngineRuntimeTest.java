@@ -54,6 +54,110 @@ class EngineRuntimeTest
                 .map(wait -> org.junit.jupiter.params.provider.Arguments.of(pipeline, wait)));
     }
 
+    /**
+     * Commands published quietly are all applied and answered once woken, whatever the strategy; each ring batch
+     * ends with one end-of-batch call to every listener, after the last answer of the batch.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("pipelinesAndWaits")
+    void quietPublishesAreAnsweredAfterTheWakeUpAndEveryBatchEndsAfterItsAnswers(
+        final RuntimeConfig.Pipeline pipeline, final String wait) throws Exception
+    {
+        final List<String> trail = java.util.Collections.synchronizedList(new ArrayList<>());
+        final EngineListener listener = new EngineListener()
+        {
+            @Override
+            public void onApplied(final Command command, final Outcome outcome, final io.truestock.engine.Events events)
+            {
+                trail.add("applied");
+            }
+
+            @Override
+            public void onEndOfBatch()
+            {
+                trail.add("end");
+            }
+        };
+        final Engine engine = catalog();
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).pipeline(pipeline).waitStrategy(wait),
+            CommandJournal.NONE, listener).start())
+        {
+            define(runtime);
+            trail.clear();
+            final int commands = 40;
+            final CountDownLatch answered = new CountDownLatch(commands);
+            final AtomicLong accepted = new AtomicLong();
+            for (int i = 0; i < commands; i++)
+            {
+                assertThat(runtime.tryPublishQuietly(c -> c.reserve("shop", 600).addLine("hot", 1), (c, outcome) ->
+                {
+                    trail.add("answered");
+                    if (outcome.accepted())
+                    {
+                        accepted.incrementAndGet();
+                    }
+                    answered.countDown();
+                })).isTrue();
+            }
+            runtime.wakeConsumers();
+            assertThat(answered.await(10, TimeUnit.SECONDS)).isTrue();
+            // The batch's end comes after its last answer: wait for it, then check the whole trail.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!trail.get(trail.size() - 1).equals("end") && System.nanoTime() < deadline)
+            {
+                Thread.onSpinWait();
+            }
+            assertThat(accepted.get()).isEqualTo(commands);
+            final List<String> copy = new ArrayList<>(trail);
+            // The end of define's last batch may follow its answer (which completed define) after the trail was cleared.
+            while (copy.get(0).equals("end"))
+            {
+                copy.remove(0);
+            }
+            assertThat(copy.stream().filter("applied"::equals).count()).isEqualTo(commands);
+            assertThat(copy.stream().filter("answered"::equals).count()).isEqualTo(commands);
+            assertThat(copy.get(copy.size() - 1)).isEqualTo("end");
+            // Every end follows an answer (no empty batch is ended), and every answer follows its command's tellings.
+            for (int i = 0; i < copy.size(); i++)
+            {
+                if (copy.get(i).equals("end"))
+                {
+                    assertThat(copy.get(i - 1)).as("before end #%d", i).isEqualTo("answered");
+                }
+                if (copy.get(i).equals("answered"))
+                {
+                    assertThat(copy.get(i - 1)).as("before answer #%d", i).isEqualTo("applied");
+                }
+            }
+        }
+    }
+
+    /** A filler that throws still leaves no command unseen by a sleeping writer: the runtime wakes it itself. */
+    @org.junit.jupiter.api.Test
+    void aQuietPublishWhoseFillerThrowsWakesTheWriterItself() throws Exception
+    {
+        final Engine engine = catalog();
+        try (EngineRuntime runtime = new EngineRuntime(
+            engine, new RuntimeConfig().ringSize(64).tickIntervalMillis(0).waitStrategy("blocking"),
+            CommandJournal.NONE).start())
+        {
+            define(runtime);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> runtime.tryPublishQuietly(c ->
+            {
+                throw new IllegalArgumentException("bad");
+            }, null)).isInstanceOf(IllegalArgumentException.class);
+            // Nothing else is published and nobody calls wakeConsumers: the writer, asleep in a blocking wait, still
+            // takes the failed slot (published as a no-op) off the ring.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (runtime.backlog() != 0 && System.nanoTime() < deadline)
+            {
+                Thread.sleep(1);
+            }
+            assertThat(runtime.backlog()).isZero();
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.MethodSource("pipelinesAndWaits")
     void thirtyTwoThreadsRaceForOneHundredUnitsAndExactlyOneHundredWin(

@@ -13,12 +13,14 @@ import io.truestock.engine.Ids;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.price.Quotes;
 import io.truestock.engine.runtime.CommandFiller;
+import io.truestock.engine.runtime.OutcomeHandler;
 import io.truestock.engine.runtime.Sequencer;
 import io.truestock.gateway.auth.ApiKeys;
 import io.truestock.gateway.auth.KeyGuard;
 import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.auth.RateLimit;
 import io.truestock.gateway.metrics.Metrics;
+import io.truestock.gateway.net.PassPublisher;
 import io.truestock.gateway.offer.OfferQuery;
 import io.truestock.gateway.offer.QuoteVerifier;
 import io.truestock.gateway.rules.Limits;
@@ -46,6 +48,7 @@ public final class Api
 
     private final Engine engine;
     private final Sequencer runtime;
+    private final PassPublisher publisher;
     private final MinVersion minVersion;
     private volatile java.util.function.Supplier<String> clusterRole;
     private volatile java.util.function.IntSupplier clusterLeader;
@@ -97,6 +100,7 @@ public final class Api
         this.engine = engine;
         minVersion = new MinVersion(engine::lastSequence);
         this.runtime = runtime;
+        this.publisher = new PassPublisher(runtime);
         this.keys = keys;
         this.metrics = metrics;
         this.extensions = extensions;
@@ -463,12 +467,7 @@ public final class Api
         final OnOutcome onAccepted, final String key, final OnOutcome onRejected)
     {
         final ByteBufAllocator allocator = exchange.allocator();
-        final boolean published = runtime.tryPublish(
-            command ->
-            {
-                filler.fill(command);
-                command.principal(principal.id()).idempotencyKey(key);
-            },
+        final OutcomeHandler answer =
             (command, outcome) ->
             {
                 FullHttpResponse response;
@@ -489,7 +488,14 @@ public final class Api
                     response.headers().set("Idempotent-Replayed", "true");
                 }
                 exchange.respond(response);
-            });
+            };
+        final CommandFiller stamped = command ->
+        {
+            filler.fill(command);
+            command.principal(principal.id()).idempotencyKey(key);
+        };
+        // On an event loop the writer is woken once after the loop's pass, for every request of it.
+        final boolean published = publisher.tryPublish(stamped, answer);
         if (!published)
         {
             exchange.respond(Responses.overloaded(allocator));

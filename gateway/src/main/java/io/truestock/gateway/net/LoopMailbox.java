@@ -22,6 +22,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answers keep it themselves (the HTTP connection writes answers by request sequence).
  * <p>
  * One mailbox per event loop thread, made by that thread ({@link #of}); any thread may {@link #post}.
+ * <p>
+ * Both directions of a hand-off batch their wake-ups here:
+ * <ul>
+ *   <li>answers: a thread that calls {@link #endOfBatch()} at the end of each of its batches (the ring's output
+ *       stage) defers the drains its answers schedule to that call, so a ring batch answered on one event loop
+ *       wakes it once, after the batch, instead of at its first answer (which, on a busy core, hands the core to
+ *       the event loop in the middle of the batch, and back);</li>
+ *   <li>requests: an event loop that publishes commands quietly asks for {@link #wakeLater} after each, and the
+ *       wake-up runs once, as a task after the loop's current pass over its ready sockets, for every command of
+ *       the pass.</li>
+ * </ul>
  */
 public final class LoopMailbox implements Runnable
 {
@@ -29,11 +40,17 @@ public final class LoopMailbox implements Runnable
     public static final int CAPACITY = 16_384;
     private static final Logger LOG = LoggerFactory.getLogger(LoopMailbox.class);
     private static final FastThreadLocal<LoopMailbox> LOCAL = new FastThreadLocal<>();
+    /** Distinct wake-ups one pass may defer; more run at once (a server has one sequencer, so one). */
+    private static final int MAX_WAKES = 4;
+    private static final ThreadLocal<Deferred> DEFERRED = ThreadLocal.withInitial(Deferred::new);
 
     private final EventExecutor loop;
     private final ManyToOneConcurrentArrayQueue<Runnable> queue = new ManyToOneConcurrentArrayQueue<>(CAPACITY);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile long drains;
+    private final Runnable[] wakes = new Runnable[MAX_WAKES];
+    private int wakeCount;
+    private final Runnable wakeTask = this::runWakes;
 
     private LoopMailbox(final EventExecutor loop)
     {
@@ -60,6 +77,78 @@ public final class LoopMailbox implements Runnable
         return mailbox;
     }
 
+    /** This event loop thread's mailbox, or null on a thread that has none (not an event loop, or one without). */
+    public static LoopMailbox current()
+    {
+        final LoopMailbox mailbox = LOCAL.getIfExists();
+        return mailbox != null && mailbox.loop.inEventLoop() ? mailbox : null;
+    }
+
+    /**
+     * Runs {@code wake} once after the loop's current pass (its ready sockets read), however often it is asked for
+     * in the pass; on the loop's own thread only. For a command published quietly: the writer sleeping for commands
+     * is woken once for all of the pass's. {@code wake} should be one object per purpose (a field, not a fresh
+     * lambda): asks are told apart by identity.
+     */
+    public void wakeLater(final Runnable wake)
+    {
+        for (int i = 0; i < wakeCount; i++)
+        {
+            if (wakes[i] == wake)
+            {
+                return;
+            }
+        }
+        if (wakeCount == MAX_WAKES)
+        {
+            wake.run();
+            return;
+        }
+        wakes[wakeCount++] = wake;
+        if (wakeCount == 1)
+        {
+            try
+            {
+                loop.execute(wakeTask);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                runWakes();
+            }
+        }
+    }
+
+    private void runWakes()
+    {
+        final int count = wakeCount;
+        wakeCount = 0;
+        for (int i = 0; i < count; i++)
+        {
+            final Runnable wake = wakes[i];
+            wakes[i] = null;
+            try
+            {
+                wake.run();
+            }
+            catch (final RuntimeException ex)
+            {
+                LOG.warn("a deferred wake-up failed", ex);
+            }
+        }
+    }
+
+    /**
+     * Wakes every event loop that this thread's answers since its last call are waiting in, once each, and from then
+     * on defers this thread's wake-ups to its next call. For a thread that calls it at the end of each batch of work
+     * (the ring's output stage), for ever after: an answer it posts is only drained after the batch's end.
+     */
+    public static void endOfBatch()
+    {
+        final Deferred deferred = DEFERRED.get();
+        deferred.on = true;
+        deferred.wakeAll();
+    }
+
     /**
      * Runs {@code task} on the event loop, soon; from any thread.
      *
@@ -78,7 +167,15 @@ public final class LoopMailbox implements Runnable
         }
         if (!scheduled.get() && scheduled.compareAndSet(false, true))
         {
-            loop.execute(this);
+            final Deferred deferred = DEFERRED.get();
+            if (deferred.on)
+            {
+                deferred.add(this);
+            }
+            else
+            {
+                loop.execute(this);
+            }
         }
     }
 
@@ -113,6 +210,42 @@ public final class LoopMailbox implements Runnable
         catch (final RuntimeException ex)
         {
             LOG.warn("an answer handed to the event loop failed", ex);
+        }
+    }
+
+    /** A thread's drains waiting for its {@link #endOfBatch()}: at most one per event loop, so bounded by them. */
+    private static final class Deferred
+    {
+        boolean on;
+        private LoopMailbox[] mailboxes = new LoopMailbox[4];
+        private int count;
+
+        void add(final LoopMailbox mailbox)
+        {
+            if (count == mailboxes.length)
+            {
+                mailboxes = java.util.Arrays.copyOf(mailboxes, count * 2);
+            }
+            mailboxes[count++] = mailbox;
+        }
+
+        void wakeAll()
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final LoopMailbox mailbox = mailboxes[i];
+                mailboxes[i] = null;
+                try
+                {
+                    mailbox.loop.execute(mailbox);
+                }
+                catch (final RejectedExecutionException ex)
+                {
+                    // The event loop is shutting down, and its connections with it: nothing is left to answer.
+                    LOG.debug("an event loop was gone before its answers", ex);
+                }
+            }
+            count = 0;
         }
     }
 }

@@ -146,4 +146,89 @@ class LoopMailboxTest
         {
         })).isInstanceOf(RejectedExecutionException.class);
     }
+    /**
+     * On a thread that ends batches (the ring's output stage), an answer waits for the batch's end: a task the
+     * loop runs after the post finds it not yet run, and the end of the batch lets it run.
+     */
+    @Test
+    void anAnswerPostedInABatchIsDrainedOnlyAfterTheBatchEnds() throws Exception
+    {
+        final LoopMailbox mailbox = mailbox();
+        final AtomicInteger ran = new AtomicInteger();
+        final CountDownLatch drained = new CountDownLatch(1);
+        final AtomicInteger seenByMarker = new AtomicInteger(-1);
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final Thread writer = new Thread(() ->
+        {
+            try
+            {
+                LoopMailbox.endOfBatch();
+                mailbox.post(() ->
+                {
+                    ran.incrementAndGet();
+                    drained.countDown();
+                });
+                // Were the drain scheduled at the post, it would run before this marker (the loop runs tasks in order).
+                seenByMarker.set(loop.submit(ran::get).get(5, TimeUnit.SECONDS));
+                LoopMailbox.endOfBatch();
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        writer.start();
+        writer.join(10_000);
+        assertThat(failure.get()).isNull();
+        assertThat(seenByMarker.get()).isZero();
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran.get()).isEqualTo(1);
+    }
+
+    /** A thread that never ends batches is answered as before: the drain is scheduled at the post. */
+    @Test
+    void anAnswerFromAThreadThatEndsNoBatchesIsDrainedAtOnce() throws Exception
+    {
+        final LoopMailbox mailbox = mailbox();
+        final CountDownLatch drained = new CountDownLatch(1);
+        final Thread other = new Thread(() -> mailbox.post(drained::countDown));
+        other.start();
+        other.join(10_000);
+        assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Asked for many times in one task (one pass of the loop), a wake-up runs once, after the task. */
+    @Test
+    void aWakeUpAskedForManyTimesInOnePassRunsOnceAfterIt() throws Exception
+    {
+        final LoopMailbox mailbox = mailbox();
+        final AtomicInteger first = new AtomicInteger();
+        final AtomicInteger second = new AtomicInteger();
+        final Runnable wakeFirst = first::incrementAndGet;
+        final Runnable wakeSecond = second::incrementAndGet;
+        final int duringPass = loop.submit(() ->
+        {
+            assertThat(LoopMailbox.current()).isSameAs(mailbox);
+            for (int i = 0; i < 100; i++)
+            {
+                mailbox.wakeLater(wakeFirst);
+            }
+            mailbox.wakeLater(wakeSecond);
+            return first.get() + second.get();
+        }).get(5, TimeUnit.SECONDS);
+        loop.submit(() ->
+        {
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(duringPass).isZero();
+        assertThat(first.get()).isEqualTo(1);
+        assertThat(second.get()).isEqualTo(1);
+        // The next pass asks anew and is woken anew.
+        loop.submit(() -> mailbox.wakeLater(wakeFirst)).get(5, TimeUnit.SECONDS);
+        loop.submit(() ->
+        {
+        }).get(5, TimeUnit.SECONDS);
+        assertThat(first.get()).isEqualTo(2);
+        assertThat(LoopMailbox.current()).isNull();
+    }
 }

@@ -220,15 +220,15 @@ public final class AuditLog implements EngineListener, AutoCloseable
             out.writeLong(command.timestampMillis());
             out.writeByte((byte)command.type().ordinal());
             out.writeByte((byte)outcome.reason().ordinal());
-            out.writeUtf8(command.principal());
-            out.writeUtf8(command.reason());
-            out.writeUtf8(command.reference());
-            out.writeUtf8(command.idempotencyKey());
+            AsciiUtf8.write(out, command.principal());
+            AsciiUtf8.write(out, command.reason());
+            AsciiUtf8.write(out, command.reference());
+            AsciiUtf8.write(out, command.idempotencyKey());
             out.writeInt(events.stockCount());
             for (int i = 0; i < events.stockCount(); i++)
             {
-                out.writeUtf8(engine.skuId(events.stockSku(i)));
-                out.writeUtf8(engine.locationId(events.stockLocation(i)));
+                AsciiUtf8.write(out, engine.skuId(events.stockSku(i)));
+                AsciiUtf8.write(out, engine.locationId(events.stockLocation(i)));
                 for (int f = 0; f < 4; f++)
                 {
                     out.writeLong(events.stockBefore(i, f));
@@ -248,27 +248,27 @@ public final class AuditLog implements EngineListener, AutoCloseable
             {
                 if (command.sku() != null)
                 {
-                    out.writeUtf8(command.sku());
+                    AsciiUtf8.write(out, command.sku());
                 }
                 for (int i = 0; i < command.lineCount(); i++)
                 {
-                    out.writeUtf8(command.lineSku(i));
+                    AsciiUtf8.write(out, command.lineSku(i));
                 }
             }
             out.writeInt(events.publishedCount());
             for (int i = 0; i < events.publishedCount(); i++)
             {
-                out.writeUtf8(engine.skuId(events.publishedSku(i)));
-                out.writeUtf8(engine.channelId(events.publishedChannel(i)));
+                AsciiUtf8.write(out, engine.skuId(events.publishedSku(i)));
+                AsciiUtf8.write(out, engine.channelId(events.publishedChannel(i)));
                 out.writeLong(events.publishedAvailable(i));
             }
             out.writeInt(events.oversoldCount());
             for (int i = 0; i < events.oversoldCount(); i++)
             {
-                out.writeUtf8(engine.skuId(events.oversoldSku(i)));
+                AsciiUtf8.write(out, engine.skuId(events.oversoldSku(i)));
                 out.writeLong(events.oversoldQty(i));
             }
-            out.writeUtf8(outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
+            AsciiUtf8.write(out, outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
             index = dc.index();
             // Set while this thread still holds the queue's write lock: a dead letter written after this record
             // then carries this sequence (or a later one), never an earlier one, so the queue stays in sequence order.
@@ -548,12 +548,12 @@ public final class AuditLog implements EngineListener, AutoCloseable
             out.writeInt(FORMAT_DEAD_LETTER);
             out.writeLong(lastSequence);
             out.writeLong(atMillis);
-            out.writeUtf8(channel);
-            out.writeUtf8(sku);
+            AsciiUtf8.write(out, channel);
+            AsciiUtf8.write(out, sku);
             out.writeLong(available);
             out.writeLong(version);
             out.writeInt(attempts);
-            out.writeUtf8(error);
+            AsciiUtf8.write(out, error);
             index = dc.index();
             deadLetters = ordinal + 1;
         }

@@ -1,0 +1,26 @@
+package io.truestock.gateway.net;
+
+import io.truestock.engine.Command;
+import io.truestock.engine.Events;
+import io.truestock.engine.Outcome;
+import io.truestock.engine.runtime.EngineListener;
+
+/**
+ * Wakes each event loop once per ring batch for all the answers the batch left in its {@link LoopMailbox}, at the
+ * batch's end; the ring's output stage is the only thread that tells it of one.
+ */
+public enum AnswerBatches implements EngineListener
+{
+    INSTANCE;
+
+    @Override
+    public void onApplied(final Command command, final Outcome outcome, final Events events)
+    {
+    }
+
+    @Override
+    public void onEndOfBatch()
+    {
+        LoopMailbox.endOfBatch();
+    }
+}
