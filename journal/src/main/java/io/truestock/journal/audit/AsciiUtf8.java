@@ -12,12 +12,13 @@ import net.openhft.chronicle.bytes.Bytes;
 final class AsciiUtf8
 {
     private static final int ASCII_LIMIT = 0x80;
+    /** Bytes copied at once; a longer string goes in several copies, so the scratch never grows. */
+    private static final int CHUNK = 256;
 
-    private AsciiUtf8()
-    {
-    }
+    private final byte[] scratch = new byte[CHUNK];
 
-    static void write(final Bytes<?> out, final String text)
+    /** Writes {@code text} as {@code out.writeUtf8(text)} would; one writer per thread (the scratch is shared). */
+    void write(final Bytes<?> out, final String text)
     {
         if (text == null)
         {
@@ -34,9 +35,12 @@ final class AsciiUtf8
             }
         }
         out.writeStopBit(length);
-        for (int i = 0; i < length; i++)
+        for (int start = 0; start < length; start += CHUNK)
         {
-            out.writeByte((byte)text.charAt(i));
+            final int end = Math.min(length, start + CHUNK);
+            // Every char is below 0x80 (checked above), so the low byte is the char.
+            text.getBytes(start, end, scratch, 0);
+            out.write(scratch, 0, end - start);
         }
     }
 }

@@ -58,6 +58,10 @@ public final class AuditLog implements EngineListener, AutoCloseable
     private final SingleChronicleQueue queue;
     private final int maxScan;
     private ExcerptAppender appender;
+    /** The output stage's string writer (its scratch is the thread's own). */
+    private final AsciiUtf8 strings = new AsciiUtf8();
+    /** Dead letters' (written under this object's lock, from other threads). */
+    private final AsciiUtf8 letterStrings = new AsciiUtf8();
     private Thread appenderThread;
     private ExcerptAppender noteAppender;
     private long[] indexSequences = new long[64];
@@ -220,15 +224,15 @@ public final class AuditLog implements EngineListener, AutoCloseable
             out.writeLong(command.timestampMillis());
             out.writeByte((byte)command.type().ordinal());
             out.writeByte((byte)outcome.reason().ordinal());
-            AsciiUtf8.write(out, command.principal());
-            AsciiUtf8.write(out, command.reason());
-            AsciiUtf8.write(out, command.reference());
-            AsciiUtf8.write(out, command.idempotencyKey());
+            strings.write(out, command.principal());
+            strings.write(out, command.reason());
+            strings.write(out, command.reference());
+            strings.write(out, command.idempotencyKey());
             out.writeInt(events.stockCount());
             for (int i = 0; i < events.stockCount(); i++)
             {
-                AsciiUtf8.write(out, engine.skuId(events.stockSku(i)));
-                AsciiUtf8.write(out, engine.locationId(events.stockLocation(i)));
+                strings.write(out, engine.skuId(events.stockSku(i)));
+                strings.write(out, engine.locationId(events.stockLocation(i)));
                 for (int f = 0; f < 4; f++)
                 {
                     out.writeLong(events.stockBefore(i, f));
@@ -248,27 +252,27 @@ public final class AuditLog implements EngineListener, AutoCloseable
             {
                 if (command.sku() != null)
                 {
-                    AsciiUtf8.write(out, command.sku());
+                    strings.write(out, command.sku());
                 }
                 for (int i = 0; i < command.lineCount(); i++)
                 {
-                    AsciiUtf8.write(out, command.lineSku(i));
+                    strings.write(out, command.lineSku(i));
                 }
             }
             out.writeInt(events.publishedCount());
             for (int i = 0; i < events.publishedCount(); i++)
             {
-                AsciiUtf8.write(out, engine.skuId(events.publishedSku(i)));
-                AsciiUtf8.write(out, engine.channelId(events.publishedChannel(i)));
+                strings.write(out, engine.skuId(events.publishedSku(i)));
+                strings.write(out, engine.channelId(events.publishedChannel(i)));
                 out.writeLong(events.publishedAvailable(i));
             }
             out.writeInt(events.oversoldCount());
             for (int i = 0; i < events.oversoldCount(); i++)
             {
-                AsciiUtf8.write(out, engine.skuId(events.oversoldSku(i)));
+                strings.write(out, engine.skuId(events.oversoldSku(i)));
                 out.writeLong(events.oversoldQty(i));
             }
-            AsciiUtf8.write(out, outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
+            strings.write(out, outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
             index = dc.index();
             // Set while this thread still holds the queue's write lock: a dead letter written after this record
             // then carries this sequence (or a later one), never an earlier one, so the queue stays in sequence order.
@@ -548,12 +552,12 @@ public final class AuditLog implements EngineListener, AutoCloseable
             out.writeInt(FORMAT_DEAD_LETTER);
             out.writeLong(lastSequence);
             out.writeLong(atMillis);
-            AsciiUtf8.write(out, channel);
-            AsciiUtf8.write(out, sku);
+            letterStrings.write(out, channel);
+            letterStrings.write(out, sku);
             out.writeLong(available);
             out.writeLong(version);
             out.writeInt(attempts);
-            AsciiUtf8.write(out, error);
+            letterStrings.write(out, error);
             index = dc.index();
             deadLetters = ordinal + 1;
         }

@@ -32,12 +32,13 @@ class AsciiUtf8Test
             }
             texts.add(text.toString());
         }
+        final AsciiUtf8 writer = new AsciiUtf8();
         for (final String text : texts)
         {
             final Bytes<?> expected = Bytes.allocateElasticOnHeap(64);
             final Bytes<?> actual = Bytes.allocateElasticOnHeap(64);
             expected.writeUtf8(text);
-            AsciiUtf8.write(actual, text);
+            writer.write(actual, text);
             assertThat(actual.toByteArray()).as("%s", text == null ? "null" : text.length() + " chars")
                 .isEqualTo(expected.toByteArray());
             assertThat(actual.readUtf8()).isEqualTo(text);
