@@ -10,6 +10,8 @@
 #   benchmarks/run-edge-configs.sh                     the configurations below, 20 s of load each
 #   SECONDS_PER_RUN=60 benchmarks/run-edge-configs.sh  longer runs
 #   CONFIGS='g1|phased|' benchmarks/run-edge-configs.sh  only the named ones (name|wait strategy|JVM options;...)
+#   CONFIGS='r512|phased||ring_size: 512' ...          a fourth field adds a line to the server's config file
+#   IDLE_SECONDS=0 benchmarks/run-edge-configs.sh      no idle wait before the idle RSS (quicker A/B runs)
 #
 # With taskset and at least 2 CPUs, the server is pinned to CPU 0 and wrk to CPU 1 (set PIN=0 to disable). A JVM pinned
 # to one CPU chooses the Serial collector unless told otherwise: `default` rows show what `./truestock server` gets
@@ -102,10 +104,11 @@ echo "| configuration | wait | phase | req/s | p50 ms | p99 ms | p99.9 ms | CPU 
 echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---|"
 IFS=';' read -ra list <<<"$configs"
 for entry in "${list[@]}"; do
-  IFS='|' read -r name wait opts <<<"$entry"
+  IFS='|' read -r name wait opts extra <<<"$entry"
   data="$work/$name-$wait"; mkdir -p "$data"
   port=$(free_port)
   printf 'http_port: %s\nbinary_port: -1\nwait_strategy: %s\n' "$port" "$wait" > "$data/config.yaml"
+  if [ -n "${extra:-}" ]; then printf '%s\n' "$extra" >> "$data/config.yaml"; fi
   TRUESTOCK_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$data/gc.log" "${server_pin[@]}" "$root/truestock" server \
     --data-dir "$data/db" --config "$data/config.yaml" > "$data/server.log" 2>&1 &
   server_pid=$!
@@ -128,7 +131,7 @@ for entry in "${list[@]}"; do
   # The collector the JVM chose: without an explicit one, a JVM limited to one CPU (taskset) picks Serial.
   collector=$( (grep -m1 -oE 'Using [A-Za-z0-9 ]+' "$data/gc.log" || echo 'Using ?') | sed -e 's/^Using //' -e 's/The Z Garbage Collector/ZGC/')
   rss_after=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
-  sleep 40
+  sleep "${IDLE_SECONDS:-40}"
   rss_idle=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
   heap_idle=$(heap_mb "$server_pid")
   echo "${write/| write |/| $name ($collector) | $wait | write |} $gc | $rss_after / $rss_idle | $heap_idle |"
