@@ -7,10 +7,10 @@ import com.lmax.disruptor.TimeoutException;
 import com.lmax.disruptor.WaitStrategy;
 
 /**
- * A wait strategy whose producers may publish without waking the consumers (between {@link #quiet} and {@link #loud} on
- * their thread) and wake them later, once for many commands ({@link #wakeConsumers}). The Disruptor calls {@link #signalAllWhenBlocking} from
- * inside every publish; a quiet publish marks its thread first, and the signal is skipped for that one call. Any
- * other publish, on any thread, signals as {@code inner} does.
+ * A wait strategy whose producers may publish without waking the consumers (between {@link #quiet} and
+ * {@link #loud} on their thread) and wake them later, once for many commands ({@link #wakeConsumers}). The
+ * Disruptor calls {@link #signalAllWhenBlocking} from inside every publish; a quiet publish marks its thread first,
+ * and the signal is skipped for that one call. Any other publish, on any thread, signals as {@code inner} does.
  * <p>
  * Nothing is lost by a skipped signal: the command is published (a consumer that is awake, spinning or yielding
  * takes it at once), and the promised {@link #wakeConsumers} wakes one that sleeps.

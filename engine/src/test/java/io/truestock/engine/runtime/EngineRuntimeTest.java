@@ -110,7 +110,7 @@ class EngineRuntimeTest
             }
             assertThat(accepted.get()).isEqualTo(commands);
             final List<String> copy = new ArrayList<>(trail);
-            // The end of define's last batch may follow its answer (which completed define) after the trail was cleared.
+            // The end of define's last batch may follow its answer (which completed define) after the clear.
             while (copy.get(0).equals("end"))
             {
                 copy.remove(0);
