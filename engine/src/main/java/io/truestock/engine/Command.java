@@ -3,6 +3,8 @@ package io.truestock.engine;
 import io.truestock.engine.delivery.CarrierSpec;
 import io.truestock.engine.price.PriceSpec;
 
+import java.util.Arrays;
+
 /**
  * One command, as carried by a pre-allocated ring slot and by a journal record. Producers fill it, the ingress
  * stage stamps {@link #sequence()} and {@link #timestampMillis()}, the writer applies it. Fields a command type
@@ -14,6 +16,11 @@ public final class Command
 {
     /** Marks an optional numeric field as not given. */
     public static final long ABSENT = Long.MIN_VALUE;
+    /**
+     * Lines, and quotes, a command keeps room for across {@link #clear()}s: a slot that carried a larger command
+     * gives its arrays back at its next clear, so the ring's command arrays stay bounded by slots times this.
+     */
+    static final int RETAINED_LINES = 8;
 
     private CommandType type;
     private long sequence;
@@ -35,9 +42,10 @@ public final class Command
     private String destinationCountry;
     private String destinationPostalCode;
 
+    private final int lineCapacity;
     private int lineCount;
-    private final String[] lineSkus;
-    private final long[] lineQuantities;
+    private String[] lineSkus;
+    private long[] lineQuantities;
 
     private LocationSpec locationSpec;
     private ChannelSpec channelSpec;
@@ -49,24 +57,48 @@ public final class Command
     private StockImportSpec stockImport;
 
     private int quoteCount;
-    private final String[] quoteSkus;
-    private final String[] quoteChannels;
-    private final long[] quoteAmounts;
-    private final String[] quoteCurrencies;
-    private final long[] quoteExpiresAt;
+    private String[] quoteSkus;
+    private String[] quoteChannels;
+    private long[] quoteAmounts;
+    private String[] quoteCurrencies;
+    private long[] quoteExpiresAt;
 
     /**
      * @param lineCapacity the most lines this slot can carry; a producer with more lines must reject the request.
+     *                     The arrays start with room for {@link #RETAINED_LINES} lines and quotes and grow up to it
+     *                     as a command needs: every ring slot is a command, and 4 096 slots with room for 100 lines
+     *                     and quotes each held 17 MB of arrays that nearly every command leaves empty.
      */
     public Command(final int lineCapacity)
     {
-        lineSkus = new String[lineCapacity];
-        lineQuantities = new long[lineCapacity];
-        quoteSkus = new String[lineCapacity];
-        quoteChannels = new String[lineCapacity];
-        quoteAmounts = new long[lineCapacity];
-        quoteCurrencies = new String[lineCapacity];
-        quoteExpiresAt = new long[lineCapacity];
+        if (lineCapacity < 0)
+        {
+            throw new IllegalArgumentException("lineCapacity " + lineCapacity);
+        }
+        this.lineCapacity = lineCapacity;
+        lineArrays(Math.min(lineCapacity, RETAINED_LINES));
+        quoteArrays(Math.min(lineCapacity, RETAINED_LINES));
+    }
+
+    private void lineArrays(final int length)
+    {
+        lineSkus = new String[length];
+        lineQuantities = new long[length];
+    }
+
+    private void quoteArrays(final int length)
+    {
+        quoteSkus = new String[length];
+        quoteChannels = new String[length];
+        quoteAmounts = new long[length];
+        quoteCurrencies = new String[length];
+        quoteExpiresAt = new long[length];
+    }
+
+    /** A length at least one more than {@code count}, doubled from the one given, at most the line capacity. */
+    private int grown(final int length, final int count)
+    {
+        return Math.min(lineCapacity, Math.max(count + 1, 2 * length));
     }
 
     public Command clear()
@@ -89,16 +121,30 @@ public final class Command
         orderId = null;
         destinationCountry = null;
         destinationPostalCode = null;
-        for (int i = 0; i < lineCount; i++)
+        if (lineSkus.length > RETAINED_LINES)
         {
-            lineSkus[i] = null;
+            lineArrays(RETAINED_LINES);
+        }
+        else
+        {
+            for (int i = 0; i < lineCount; i++)
+            {
+                lineSkus[i] = null;
+            }
         }
         lineCount = 0;
-        for (int i = 0; i < quoteCount; i++)
+        if (quoteSkus.length > RETAINED_LINES)
         {
-            quoteSkus[i] = null;
-            quoteChannels[i] = null;
-            quoteCurrencies[i] = null;
+            quoteArrays(RETAINED_LINES);
+        }
+        else
+        {
+            for (int i = 0; i < quoteCount; i++)
+            {
+                quoteSkus[i] = null;
+                quoteChannels[i] = null;
+                quoteCurrencies[i] = null;
+            }
         }
         quoteCount = 0;
         locationSpec = null;
@@ -327,7 +373,13 @@ public final class Command
     {
         if (lineCount == lineSkus.length)
         {
-            throw new IllegalStateException("command line capacity exceeded: " + lineSkus.length);
+            if (lineCount == lineCapacity)
+            {
+                throw new IllegalStateException("command line capacity exceeded: " + lineCapacity);
+            }
+            final int length = grown(lineSkus.length, lineCount);
+            lineSkus = Arrays.copyOf(lineSkus, length);
+            lineQuantities = Arrays.copyOf(lineQuantities, length);
         }
         lineSkus[lineCount] = skuId;
         lineQuantities[lineCount] = qty;
@@ -348,7 +400,16 @@ public final class Command
     {
         if (quoteCount == quoteSkus.length)
         {
-            throw new IllegalStateException("more than " + quoteSkus.length + " quotes");
+            if (quoteCount == lineCapacity)
+            {
+                throw new IllegalStateException("more than " + lineCapacity + " quotes");
+            }
+            final int length = grown(quoteSkus.length, quoteCount);
+            quoteSkus = Arrays.copyOf(quoteSkus, length);
+            quoteChannels = Arrays.copyOf(quoteChannels, length);
+            quoteAmounts = Arrays.copyOf(quoteAmounts, length);
+            quoteCurrencies = Arrays.copyOf(quoteCurrencies, length);
+            quoteExpiresAt = Arrays.copyOf(quoteExpiresAt, length);
         }
         quoteSkus[quoteCount] = skuId;
         quoteChannels[quoteCount] = channelId;
@@ -667,6 +728,12 @@ public final class Command
     }
 
     public int lineCapacity()
+    {
+        return lineCapacity;
+    }
+
+    /** Lines the slot has room for without growing: for tests of the bound. */
+    int lineRoom()
     {
         return lineSkus.length;
     }

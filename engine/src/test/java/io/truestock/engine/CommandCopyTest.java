@@ -57,6 +57,39 @@ class CommandCopyTest
     }
 
     @Test
+    void aSlotGrowsToItsCapacityForALargeCommandAndGivesTheRoomBackWhenCleared()
+    {
+        final Command command = new Command(100);
+        assertThat(command.lineRoom()).isEqualTo(Command.RETAINED_LINES);
+        command.reserve("web", 60);
+        for (int i = 0; i < 100; i++)
+        {
+            command.addLine("sku-" + i, i + 1);
+            command.addQuote("sku-" + i, "web", 100 + i, "USD", 1_000 + i);
+        }
+        assertThatThrownBy(() -> command.addLine("one-more", 1)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> command.addQuote("one-more", "web", 1, "USD", 1))
+            .isInstanceOf(IllegalStateException.class);
+        assertThat(command.lineRoom()).isEqualTo(100);
+        for (int i = 0; i < 100; i++)
+        {
+            assertThat(command.lineSku(i)).isEqualTo("sku-" + i);
+            assertThat(command.lineQuantity(i)).isEqualTo(i + 1);
+            assertThat(command.quoteSku(i)).isEqualTo("sku-" + i);
+            assertThat(command.quoteAmountMinor(i)).isEqualTo(100 + i);
+            assertThat(command.quoteExpiresAtMillis(i)).isEqualTo(1_000 + i);
+        }
+        final Command copy = new Command(100);
+        copy.copyFrom(command);
+        assertThat(fields(copy)).isEqualTo(fields(command));
+
+        command.clear();
+        assertThat(command.lineRoom()).isEqualTo(Command.RETAINED_LINES);
+        assertThat(command.lineCapacity()).isEqualTo(100);
+        assertThat(fields(command)).isEqualTo(fields(new Command(100)));
+    }
+
+    @Test
     void everyBuilderReturnsTheCommandItFilledSoThatCallsChain()
     {
         final Command c = new Command(2);

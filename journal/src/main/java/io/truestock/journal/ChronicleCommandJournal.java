@@ -117,7 +117,8 @@ public final class ChronicleCommandJournal implements CommandJournal
                 meta.instanceId + "', not '" + config.instanceId() + "'");
         }
         final RollCycle cycle = Queues.rollCycleNamed(meta.rollCycle, config.rollCycle());
-        final SingleChronicleQueue queue = Queues.open(dir, cycle, config.cycleClock(), false, config.fsyncPerBatch());
+        final SingleChronicleQueue queue =
+            Queues.open(dir, cycle, config.cycleClock(), false, config.fsyncPerBatch(), config.blockBytes());
         try
         {
             final JournalTail tail = JournalTail.scan(queue, meta, config.maxRecordBytes());

@@ -30,6 +30,10 @@ public final class JournalConfig
     public static final int DEFAULT_RETAINED_CYCLES = 24;
     public static final int DEFAULT_MAX_RECORD_BYTES = 256 * 1024;
     public static final int MAX_RECORD_BYTES_LIMIT = 16 * 1024 * 1024;
+    /** The smallest block {@link #blockBytes()} gives: see there. */
+    public static final long MIN_BLOCK_BYTES = 4L * 1024 * 1024;
+    /** Chronicle's own block on 64-bit Linux, the largest {@link #blockBytes()} gives. */
+    public static final long MAX_BLOCK_BYTES = 64L * 1024 * 1024;
 
     private Path dataDir;
     private String instanceId;
@@ -178,6 +182,20 @@ public final class JournalConfig
         checkMutable();
         maxRecordBytes = value;
         return this;
+    }
+
+    /**
+     * How much of the queue file the appending journal maps at a time: eight times the largest record, at least
+     * {@value #MIN_BLOCK_BYTES} and at most Chronicle's default of {@value #MAX_BLOCK_BYTES}. Chronicle keeps the
+     * file's first block mapped for its header and the block being written, and every page of a mapped block that
+     * was written counts in the process's resident memory until the block is unmapped. With Chronicle's 64 MB
+     * blocks (80 MB mapped with their overlap) a loaded server therefore held 160 MB of journal pages resident for
+     * good. A record must fit in a block's overlap (a quarter of the block), so the block is sized from the record
+     * bound. Smaller blocks mean a remap every few megabytes written, a few a second at full load.
+     */
+    public long blockBytes()
+    {
+        return Math.max(MIN_BLOCK_BYTES, Math.min(MAX_BLOCK_BYTES, 8L * maxRecordBytes));
     }
 
     public TimeProvider cycleClock()

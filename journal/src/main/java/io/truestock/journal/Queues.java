@@ -25,6 +25,18 @@ final class Queues
     static SingleChronicleQueue open(
         final Path dir, final RollCycle rollCycle, final TimeProvider cycleClock, final boolean readOnly, final boolean sync)
     {
+        return open(dir, rollCycle, cycleClock, readOnly, sync, 0);
+    }
+
+    /**
+     * @param sync       true to make {@code sync()} on an appender force written pages to the device (msync MS_SYNC).
+     * @param blockBytes how much of the file is mapped at a time ({@link JournalConfig#blockBytes()}), or 0 for
+     *                   Chronicle's default.
+     */
+    static SingleChronicleQueue open(
+        final Path dir, final RollCycle rollCycle, final TimeProvider cycleClock, final boolean readOnly, final boolean sync,
+        final long blockBytes)
+    {
         final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(dir.toFile())
             .rollCycle(rollCycle)
             .timeProvider(cycleClock)
@@ -32,6 +44,10 @@ final class Queues
         if (sync)
         {
             builder.syncMode(SyncMode.SYNC);
+        }
+        if (blockBytes > 0)
+        {
+            builder.blockSize(blockBytes);
         }
         return builder.build();
     }

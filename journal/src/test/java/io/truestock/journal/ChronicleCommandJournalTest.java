@@ -176,6 +176,51 @@ class ChronicleCommandJournalTest
     }
 
     @Test
+    void theQueueIsMappedInBlocksSizedFromTheRecordBound()
+    {
+        assertThat(new JournalConfig().blockBytes()).as("256 KB records").isEqualTo(4L << 20);
+        assertThat(new JournalConfig().maxRecordBytes(1 << 20).blockBytes()).isEqualTo(8L << 20);
+        assertThat(new JournalConfig().maxRecordBytes(JournalConfig.MAX_RECORD_BYTES_LIMIT).blockBytes())
+            .as("Chronicle's own, at most").isEqualTo(64L << 20);
+    }
+
+    @Test
+    void largeRecordsCrossManyBlocksAndReadBackWhole()
+    {
+        // 100 records of about 120 KB: 12 MB through 4 MB blocks, so records straddle three block boundaries.
+        final Command command = new Command(8);
+        final String reason = "r".repeat(60_000);
+        final String reference = "f".repeat(60_000);
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(dir), 0))
+        {
+            for (long sequence = 1; sequence <= 100; sequence++)
+            {
+                journal.append(Commands.nth(command, sequence).reason(reason + sequence).reference(reference));
+                if (sequence % 10 == 0)
+                {
+                    journal.endOfBatch();
+                }
+            }
+        }
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(dir), 100))
+        {
+            journal.append(Commands.nth(command, 101));
+            journal.endOfBatch();
+        }
+        final VerifyResult result = JournalVerifier.verify(dir);
+        assertThat(result.ok()).as(String.valueOf(result.failure())).isTrue();
+        assertThat(result.commands()).isEqualTo(101);
+        final List<String> reasons = new ArrayList<>();
+        try (JournalReader reader = JournalReader.open(dir))
+        {
+            reader.replay(1, new Command(8), c -> reasons.add(c.reason()));
+        }
+        assertThat(reasons).hasSize(101);
+        assertThat(reasons.get(0)).isEqualTo(reason + 1);
+        assertThat(reasons.get(99)).isEqualTo(reason + 100);
+    }
+
+    @Test
     void fsyncPerBatchWritesTheSameJournal()
     {
         final Command command = new Command(8);

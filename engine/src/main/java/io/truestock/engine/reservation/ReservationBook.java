@@ -36,7 +36,11 @@ import static io.truestock.engine.SnapshotFields.count;
  * valid when the arena grows.
  * <p>
  * Two bounds, both applied to the oldest first. By count: {@link #trimRetained(int)}, called by the commands with
- * the configured maximum, as before. By size: a record that would take the arena past {@link #maxArenaWords()}
+ * the configured maximum, as before, and the same maximum applied when a record is appended, so the arena never
+ * holds one record more than the bound (a tick expires thousands of reservations before the commands trim, and
+ * with records of one line and one hold, the bound's 262 144 records fill exactly 2<sup>21</sup> words: one more
+ * doubled the arena to 32 MB for good). The set retained after a command is the same either way: the newest
+ * records within both bounds. By size: a record that would take the arena past {@link #maxArenaWords()}
  * forgets the oldest records until it fits. That maximum is the count bound times
  * {@link #WORDS_PER_RETAINED} (an average a reservation of a dozen lines and holds fits in) plus the largest record
  * the configured bounds allow (lines per command, components per bundle, locations per channel), so the count bound
@@ -54,6 +58,12 @@ public final class ReservationBook
 {
     /** The average words a retained reservation may take before the size bound, not the count, forgets the oldest. */
     public static final int WORDS_PER_RETAINED = 64;
+    /**
+     * Pooled objects kept beyond the held reservations: a burst of short holds leaves as many pooled objects as
+     * were held at its peak (51 000 objects and 13 MB of heap after 30 s of 30 000 reservations a second with a
+     * one-second TTL), which the next burst may never need. See {@link #trimRetained(int)}.
+     */
+    static final int POOL_SPARE = 1024;
 
     static final int HEADER_WORDS = 4;
     private static final int MIN_ARENA_WORDS = 1 << 10;
@@ -66,6 +76,7 @@ public final class ReservationBook
     private final ArrayDeque<Reservation> pool = new ArrayDeque<>();
     private final Reservation scratch = new Reservation();
     private final long maxArenaWords;
+    private final int maxRetained;
     private char[] orderIdChars = new char[Ids.MAX_LENGTH];
     private long[] arena = new long[MIN_ARENA_WORDS];
     private int mask = MIN_ARENA_WORDS - 1;
@@ -85,17 +96,31 @@ public final class ReservationBook
 
     public ReservationBook(final EngineConfig config)
     {
-        this(maxArenaWords(config));
+        this(maxArenaWords(config), config.maxRetainedReservations());
     }
 
     /** A book whose retained records take at most the words given (the largest record always fits). */
     ReservationBook(final long maxArenaWords)
     {
+        this(maxArenaWords, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A book whose retained records take at most the words given and number at most {@code maxRetained} once a
+     * record is appended; the caller still trims to the same bound with {@link #trimRetained(int)}.
+     */
+    ReservationBook(final long maxArenaWords, final int maxRetained)
+    {
         if (maxArenaWords < HEADER_WORDS || maxArenaWords > MAX_ARENA_WORDS)
         {
             throw new IllegalArgumentException("maxArenaWords " + maxArenaWords);
         }
+        if (maxRetained < 0)
+        {
+            throw new IllegalArgumentException("maxRetained " + maxRetained);
+        }
         this.maxArenaWords = maxArenaWords;
+        this.maxRetained = maxRetained;
     }
 
     /** The size bound the configured bounds give: see the class comment. */
@@ -169,8 +194,8 @@ public final class ReservationBook
     /**
      * Moves a held reservation to a final status and into the retained ones, as a record, and recycles the object.
      * The object keeps its fields until {@link #open} hands it out again, so the command resolving it may still
-     * describe it. The caller bounds the retained ones by count with {@link #trimRetained(int)}; the size bound is
-     * applied here.
+     * describe it. The caller bounds the retained ones by count with {@link #trimRetained(int)}; the size bound, and
+     * the count bound the book was built with, are applied here, before the record is appended.
      */
     public void resolve(final Reservation r, final ReservationStatus status)
     {
@@ -179,7 +204,7 @@ public final class ReservationBook
         openCount--;
         held.remove(r.id);
         final long words = recordWords(r);
-        while (retainedCount > 0 && tail - head + words > maxArenaWords)
+        while (retainedCount > 0 && (retainedCount >= maxRetained || tail - head + words > maxArenaWords))
         {
             forgetOldest();
         }
@@ -201,13 +226,31 @@ public final class ReservationBook
         writeRecord(position, r);
     }
 
-    /** Forgets the oldest resolved reservations beyond the bound. */
+    /**
+     * Forgets the oldest resolved reservations beyond the bound, and lets the garbage collector have the pooled
+     * objects beyond {@link #POOL_SPARE} more than are held: the commands call this after every tick, so the objects
+     * a burst of holds left in the pool go once the burst is over, while under a steady load (the pool holding
+     * about as many as resolved since the last opens, far fewer than are held) nothing goes and every new
+     * reservation still gets a pooled object. Objects let go keep their fields, like pooled ones, for a command
+     * still describing one.
+     */
     public void trimRetained(final int maxRetained)
     {
         while (retainedCount > maxRetained)
         {
             forgetOldest();
         }
+        final int keep = openCount + POOL_SPARE;
+        while (pool.size() > keep)
+        {
+            pool.pollLast();
+        }
+    }
+
+    /** Objects in the pool: for tests. */
+    int pooledCount()
+    {
+        return pool.size();
     }
 
     /** The held reservation that expires first if it has expired at the instant, else null. */

@@ -38,6 +38,18 @@ class ReservationBookProperties
     }
 
     @Test
+    void aBookBuiltWithTheCountBoundRetainsWhatTrimmingAfterEachCommandRetained()
+    {
+        // The engine's book applies the count bound as each record is appended; the commands still trim to it
+        // after they resolve (a release, a confirmation, a tick's expiries), and at those points the two agree.
+        qt().withExamples(200).withShrinkCycles(200)
+            .forAll(longs().all(), integers().between(ReservationBook.HEADER_WORDS, 6_000), integers().between(1, 600),
+                integers().between(0, 50))
+            .checkAssert((seed, maxWords, steps, countBound) ->
+                runScript(seed, maxWords, steps, (int)Math.floorMod(seed, 41L), countBound));
+    }
+
+    @Test
     void aSmallArenaWrapsAndGrowsAndKeepsEveryRecordIntact()
     {
         // Thousands of words written through an arena of 1 024 words: records straddle its end, and it doubles.
@@ -52,8 +64,19 @@ class ReservationBookProperties
     private static ReservationBook runScript(
         final long seed, final int maxWords, final int steps, final int maxLinesAndHolds)
     {
+        return runScript(seed, maxWords, steps, maxLinesAndHolds, -1);
+    }
+
+    /**
+     * @param countBound -1 for trims to random bounds at random moments; else the count bound the book is built
+     *                   with, which both books are trimmed to after every resolution and every batch of expiries.
+     */
+    private static ReservationBook runScript(
+        final long seed, final int maxWords, final int steps, final int maxLinesAndHolds, final int countBound)
+    {
         final Random random = new Random(seed);
-        final ReservationBook book = new ReservationBook(maxWords);
+        final boolean bounded = countBound >= 0;
+        final ReservationBook book = bounded ? new ReservationBook(maxWords, countBound) : new ReservationBook(maxWords);
         final LegacyReservationBook model = new LegacyReservationBook(maxWords);
         final List<Long> held = new ArrayList<>();
         long now = 0;
@@ -110,7 +133,12 @@ class ReservationBookProperties
                 book.resolve(r, status);
                 model.resolve(m, status);
                 assertThat(r.status).as("resolved, still readable").isEqualTo(status);
-                if (random.nextBoolean())
+                if (bounded)
+                {
+                    book.trimRetained(countBound);
+                    model.trimRetained(countBound);
+                }
+                else if (random.nextBoolean())
                 {
                     final int bound = random.nextInt(40);
                     book.trimRetained(bound);
@@ -131,10 +159,15 @@ class ReservationBookProperties
                     model.resolve(m, ReservationStatus.EXPIRED);
                 }
                 assertThat(book.expiredAt(now)).isNull();
+                if (bounded)
+                {
+                    book.trimRetained(countBound);
+                    model.trimRetained(countBound);
+                }
             }
             else if (op < 82)
             {
-                final int bound = random.nextInt(60);
+                final int bound = bounded ? countBound : random.nextInt(60);
                 book.trimRetained(bound);
                 model.trimRetained(bound);
             }
@@ -153,6 +186,10 @@ class ReservationBookProperties
             assertThat(book.openCount()).isEqualTo(model.openCount());
             assertThat(book.nextExpiryMillis()).isEqualTo(model.nextExpiryMillis());
             assertThat(book.retainedCount()).isEqualTo(model.retained().size());
+            if (bounded)
+            {
+                assertThat(book.retainedCount()).isLessThanOrEqualTo(Math.max(countBound, 0));
+            }
             if (book.retainedCount() > 1)
             {
                 assertThat(book.retainedWords()).as("the size bound").isLessThanOrEqualTo(maxWords);

@@ -43,4 +43,62 @@ class ReservationBookTest
         assertThat(book.open(1, 3_000)).as("then the next one's").isSameAs(second);
         assertThat(book.open(1, 3_000)).isNotSameAs(first).isNotSameAs(second);
     }
+
+    @Test
+    void theCountBoundHoldsWhenARecordIsAppendedSoTheArenaFitsExactlyTheRecordsItRetains()
+    {
+        // Records of one line and one hold take 8 words: 1 024 of them fill 8 192 words exactly. Trimmed only after
+        // a batch of resolutions (as a tick does), the arena once held more than that and doubled for good.
+        final ReservationBook bounded = new ReservationBook(1 << 20, 1_024);
+        final ReservationBook trimmedAfter = new ReservationBook(1 << 20);
+        for (final ReservationBook book : new ReservationBook[]{bounded, trimmedAfter})
+        {
+            for (int i = 0; i < 5_000; i++)
+            {
+                final Reservation r = book.open(0, i);
+                r.addLine(7, 1);
+                r.addHold(7, 0, 1);
+                book.hold(r);
+                book.resolve(r, ReservationStatus.EXPIRED);
+            }
+            book.trimRetained(1_024);
+        }
+        assertThat(bounded.retainedCount()).isEqualTo(1_024);
+        assertThat(bounded.retainedWords()).isEqualTo(8 * 1_024);
+        assertThat(bounded.arenaCapacity()).isEqualTo(8 * 1_024);
+        assertThat(trimmedAfter.arenaCapacity()).as("without the bound at append").isEqualTo(8 * 1_024 * 8);
+        assertThat(bounded.retained()).extracting(r -> r.id)
+            .as("the newest, as trimming after keeps").isEqualTo(trimmedAfter.retained().stream().map(r -> r.id).toList());
+        assertThat(bounded.get(3_976)).isNull();
+        assertThat(bounded.get(3_977).status).isEqualTo(ReservationStatus.EXPIRED);
+    }
+
+    @Test
+    void thePoolLetsGoOfWhatABurstLeftButKeepsAnObjectForEveryHeldOne()
+    {
+        final ReservationBook book = new ReservationBook();
+        final Reservation[] burst = new Reservation[5_000];
+        for (int i = 0; i < burst.length; i++)
+        {
+            burst[i] = book.open(0, 1_000);
+            book.hold(burst[i]);
+        }
+        for (int i = 0; i < 3_000; i++)
+        {
+            book.resolve(burst[i], ReservationStatus.EXPIRED);
+        }
+        assertThat(book.pooledCount()).isEqualTo(3_000);
+        book.trimRetained(Integer.MAX_VALUE);
+        assertThat(book.pooledCount()).as("2 000 held: all 3 000 may serve them").isEqualTo(3_000);
+
+        for (int i = 3_000; i < burst.length; i++)
+        {
+            book.resolve(burst[i], ReservationStatus.EXPIRED);
+        }
+        book.trimRetained(Integer.MAX_VALUE);
+        assertThat(book.pooledCount()).as("none held").isEqualTo(ReservationBook.POOL_SPARE);
+        assertThat(book.retainedCount()).isEqualTo(5_000);
+        assertThat(burst[4_999].status).as("a let-go object keeps its fields").isEqualTo(ReservationStatus.EXPIRED);
+        assertThat(book.open(0, 2_000)).as("still recycled").isSameAs(burst[0]);
+    }
 }
