@@ -36,6 +36,15 @@ class ClusterRecoveryTest
             write(nodes, "first", 10);
 
             final int follower = (leader + 1) % ClusterNodes.SIZE;
+            // The cluster takes its snapshots on its own schedule, after the commands that reach the bound: a follower
+            // killed before its first one has none to start from, and a busy machine can delay it past the writes.
+            final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!nodes.logged(follower, "cluster snapshot at sequence") && System.nanoTime() < deadline)
+            {
+                Thread.sleep(50);
+            }
+            assertThat(nodes.logged(follower, "cluster snapshot at sequence"))
+                .as("the follower took a snapshot before it was killed").isTrue();
             nodes.kill(follower);
             write(nodes, "while-down", 5);
             nodes.start(follower);
