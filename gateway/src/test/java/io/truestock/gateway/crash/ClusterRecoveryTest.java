@@ -36,15 +36,16 @@ class ClusterRecoveryTest
             write(nodes, "first", 10);
 
             final int follower = (leader + 1) % ClusterNodes.SIZE;
-            // The cluster takes its snapshots on its own schedule, after the commands that reach the bound: a follower
-            // killed before its first one has none to start from, and a busy machine can delay it past the writes.
+            // The cluster takes its snapshots on its own schedule, after the commands that reach the bound, and a
+            // snapshot counts only once the node's consensus module has recorded it (after the service wrote it): a
+            // follower killed before that has none to start from, and a busy machine can delay it past the writes.
             final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
-            while (!nodes.logged(follower, "cluster snapshot at sequence") && System.nanoTime() < deadline)
+            while (snapshotsCompleted(nodes, follower) < 1 && System.nanoTime() < deadline)
             {
                 Thread.sleep(50);
             }
-            assertThat(nodes.logged(follower, "cluster snapshot at sequence"))
-                .as("the follower took a snapshot before it was killed").isTrue();
+            assertThat(snapshotsCompleted(nodes, follower))
+                .as("snapshots the follower completed before it was killed").isPositive();
             nodes.kill(follower);
             write(nodes, "while-down", 5);
             nodes.start(follower);
@@ -105,5 +106,14 @@ class ClusterRecoveryTest
         }
         assertThat(digests).as("state digests of the stopped nodes").hasSize(1);
         return digests;
+    }
+
+    /** The follower's {@code truestock_cluster_snapshots_total}: snapshots its consensus module completed. */
+    private static long snapshotsCompleted(final ClusterNodes nodes, final int node)
+    {
+        final java.util.regex.Matcher count =
+            java.util.regex.Pattern.compile("\ntruestock_cluster_snapshots_total (\\d+)\n")
+                .matcher(nodes.http(node).admin("GET", "/metrics", null).body());
+        return count.find() ? Long.parseLong(count.group(1)) : 0;
     }
 }
