@@ -16,6 +16,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=benchmarks/edge-catalog.sh
+. "$here/edge-catalog.sh"
 seconds="${SECONDS_PER_RUN:-15}"
 work="$(mktemp -d)"
 out="${OUT:-$work/out}"
@@ -44,15 +46,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 printf 'http_port: %s\nbinary_port: -1\nwait_strategy: phased\n' "$port" > "$work/config.yaml"
 "${server_pin[@]}" "$root/truestock" server --data-dir "$work/db" --config "$work/config.yaml" > "$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-token="$(cat "$work/db/admin.token")"
-auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
-curl -sf "${auth[@]}" -X PUT -d '{"name":"Oakland"}' "http://127.0.0.1:$port/v1/locations/oak" >/dev/null
-curl -sf "${auth[@]}" -X PUT -d '{"name":"Web"}' "http://127.0.0.1:$port/v1/channels/web" >/dev/null
-curl -sf "${auth[@]}" -X PUT -d '{"title":"Hot","price":{"amount":1000,"currency":"USD"}}' "http://127.0.0.1:$port/v1/skus/hot" >/dev/null
-for _ in $(seq 1 40); do
-  curl -sf "${auth[@]}" -d '{"sku":"hot","location":"oak","qty":1000000}' "http://127.0.0.1:$port/v1/stock/receive" >/dev/null
-done
+edge_catalog "$port" "$work/db"
 cat > "$work/reserve.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = '{"channel":"web","lines":[{"sku":"hot","qty":1}],"ttl_seconds":1}'

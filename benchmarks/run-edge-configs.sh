@@ -20,6 +20,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=benchmarks/edge-catalog.sh
+. "$here/edge-catalog.sh"
 seconds="${SECONDS_PER_RUN:-20}"
 configs="${CONFIGS:-default|phased|;default|spin-block|;g1|spin-block|-XX:+UseG1GC;g1-sized|spin-block|-XX:+UseG1GC -Xmx1g -XX:MaxGCPauseMillis=10 -XX:G1PeriodicGCInterval=15000;zgc|spin-block|-XX:+UseZGC -Xmx1g}"
 pin="${PIN:-1}"
@@ -112,15 +114,7 @@ for entry in "${list[@]}"; do
   TRUESTOCK_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$data/gc.log" "${server_pin[@]}" "$root/truestock" server \
     --data-dir "$data/db" --config "$data/config.yaml" > "$data/server.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break; sleep 0.2; done
-  token="$(cat "$data/db/admin.token")"
-  auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
-  curl -sf "${auth[@]}" -X PUT -d '{"name":"Oakland"}' "http://127.0.0.1:$port/v1/locations/oak" >/dev/null
-  curl -sf "${auth[@]}" -X PUT -d '{"name":"Web"}' "http://127.0.0.1:$port/v1/channels/web" >/dev/null
-  curl -sf "${auth[@]}" -X PUT -d '{"title":"Hot","price":{"amount":1000,"currency":"USD"}}' "http://127.0.0.1:$port/v1/skus/hot" >/dev/null
-  for _ in $(seq 1 40); do
-    curl -sf "${auth[@]}" -d '{"sku":"hot","location":"oak","qty":1000000}' "http://127.0.0.1:$port/v1/stock/receive" >/dev/null
-  done
+  edge_catalog "$port" "$data/db"
   # Warm-up (JIT), not reported.
   TOKEN="$token" "${load_pin[@]}" wrk -t1 -c32 -d10s -s "$work/reserve.lua" "http://127.0.0.1:$port/v1/reservations" >/dev/null 2>&1 || true
   : > "$data/gc.mark"; gc_from=$(grep -c 'Pause' "$data/gc.log" || true)

@@ -151,7 +151,7 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
         final RingSlot entry = ring.get(slot);
         try
         {
-            entry.command.clear();
+            // The slot's command is empty: the output stage cleared it once answered (a new slot starts empty).
             entry.handler = handler;
             filler.fill(entry.command);
         }
@@ -184,7 +184,6 @@ public final class EngineRuntime implements Sequencer, AutoCloseable
         catch (final RuntimeException ex)
         {
             // The slot was published (as a no-op) before the throw; the caller will not promise a wake-up for it.
-            QuietableWaitStrategy.loud(quiet);
             waitStrategy.wakeConsumers();
             throw ex;
         }
