@@ -109,7 +109,8 @@ public class EngineApplyBenchmark
         return "sku-" + index;
     }
 
-    private static long apply(
+    /** Applies a command that must be accepted, stamped with the next sequence. @return that sequence. */
+    static long apply(
         final Engine engine, final Command command, final Outcome outcome, final Events events, final long seq,
         final long now)
     {

@@ -2,7 +2,6 @@ package io.truestock.engine;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -83,8 +82,8 @@ public final class EngineSnapshot
 
     private static ChunkedBytes captureChunks(final Engine engine, final DefinitionCodec codec)
     {
-        final ChunkedBytes bytes = new ChunkedBytes();
-        try (DataOutputStream out = new DataOutputStream(bytes))
+        final ChunkedBytes out = new ChunkedBytes();
+        try
         {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT_VERSION);
@@ -93,7 +92,7 @@ public final class EngineSnapshot
             out.writeInt(engine.config().maxLocations());
             out.writeInt(engine.config().maxChannels());
 
-            final long countAt = bytes.size();
+            final long countAt = out.size();
             out.writeInt(0);
             final int[] count = new int[1];
             engine.definitions(command ->
@@ -101,7 +100,7 @@ public final class EngineSnapshot
                 codec.write(command, out);
                 count[0]++;
             });
-            bytes.putInt(countAt, count[0]);
+            out.putInt(countAt, count[0]);
             engine.ledger().write(out);
             engine.publisher().write(out);
             engine.reservationBook().write(out);
@@ -112,7 +111,7 @@ public final class EngineSnapshot
         {
             throw new UncheckedIOException(ex);
         }
-        return bytes;
+        return out;
     }
 
     /** The engine sequence a snapshot was captured at. */
