@@ -25,7 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * One producer thread (this one) paces the commands: it parks while the next one is more than 200 us away and spins
  * for the rest, so at rates above ~10 k/s it keeps a core busy; on a 2-core machine that leaves the pipeline one
  * core. The send lag (actual publish minus intended instant) is reported separately, so what the driver itself
- * added can be told apart. Histograms are HdrHistogram, recorded on the output stage's thread.
+ * added can be told apart. Histograms are HdrHistogram, recorded on the output stage's thread. Each phase also
+ * reports this JVM's collector pauses during it and the CPU time the hypervisor stole from the machine
+ * ({@link PhaseConditions}): a millisecond tail with no pause and seconds of steal is the machine, not the program.
  * <p>
  * {@code java <jvm flags> -cp benchmarks/target/benchmarks.jar io.truestock.benchmarks.RingLatencyMain --help}
  */
@@ -92,7 +94,8 @@ public final class RingLatencyMain implements Callable<Integer>
         }
         final Answers answers = new Answers();
         try (RingFixture ring = new RingFixture(null, waitStrategy, pipeline, fsync,
-            EngineApplyBenchmark.config().maxRetainedReservations(maxRetained)))
+            EngineApplyBenchmark.config().maxRetainedReservations(maxRetained));
+            PhaseConditions conditions = new PhaseConditions())
         {
             final RingFixture.Commands commands = RingFixture.commands(scenario);
             System.out.printf(Locale.ROOT, "ring latency: scenario %s, wait %s, pipeline %s, fsync %s, ring %d, " +
@@ -105,17 +108,21 @@ public final class RingLatencyMain implements Callable<Integer>
             }
             System.out.println("latency from intended send to answer, microseconds");
             System.out.println("| offered/s | achieved/s | sent | p50 | p90 | p99 | p99.9 | p99.99 | max | " +
-                "send lag p99 | send lag max | load avg at end |");
-            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                "send lag p99 | send lag max | GC pauses (n, max, total) | CPU steal | load avg at end |");
+            System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
             for (final long rate : rates)
             {
+                conditions.start();
                 final Phase p = run(ring, commands, answers, rate, seconds);
+                final PhaseConditions.Seen seen = conditions.stop();
                 final Histogram h = p.latency();
-                System.out.printf(Locale.ROOT, "| %,d | %,.0f | %,d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+                System.out.printf(Locale.ROOT,
+                    "| %,d | %,.0f | %,d%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
                     p.rate(), p.achievedPerSecond(), p.sent(), p.sent() < p.offered() ? " of " + p.offered() : "",
                     us(h.getValueAtPercentile(50)), us(h.getValueAtPercentile(90)), us(h.getValueAtPercentile(99)),
                     us(h.getValueAtPercentile(99.9)), us(h.getValueAtPercentile(99.99)), us(h.getMaxValue()),
-                    us(p.sendLag().getValueAtPercentile(99)), us(p.sendLag().getMaxValue()), loadAverage());
+                    us(p.sendLag().getValueAtPercentile(99)), us(p.sendLag().getMaxValue()), seen.describe(),
+                    loadAverage());
             }
             if (ring.rejected() > 0 || answers.rejected.get() > 0)
             {
