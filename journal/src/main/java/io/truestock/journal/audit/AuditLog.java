@@ -48,8 +48,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * time (4 MB) as the journal does, not Chronicle's 64 MB: Chronicle keeps a file's first block and the block being
  * written mapped, and every written page of them stays in the process's resident memory, which with 64 MB blocks
  * (80 MB with their overlap) was up to 160 MB of a demo server's. A record must fit in a block's overlap (a quarter
- * of it), and what a command adds to its record has no useful bound of its own: an import of 6 000 new SKUs
- * publishes a value for each on every channel (48 by default), 288 000 values, megabytes.
+ * of it), and what a command adds to its record has no useful bound of its own: an import of 1 500 new SKUs
+ * (within the journal's record bound) publishes a value for each on every channel (up to 48 by default), 72 000
+ * values, about 3 MB.
  * <p>
  * So the writer bounds the record: each text (principal, reason, reference, idempotency key) is kept to
  * {@value #MAX_TEXT_CHARS} characters and the detail to {@value #MAX_DETAIL_CHARS}, and the lists (stock changes,
