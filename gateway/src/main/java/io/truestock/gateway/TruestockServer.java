@@ -221,6 +221,9 @@ public final class TruestockServer implements AutoCloseable
         }
         metrics.gauge("truestock_engine_sequence", engine::lastSequence);
         metrics.gauge("truestock_audit_sequence", audit::lastSequence);
+        metrics.counter("truestock_audit_records_truncated_total",
+            "Audit records (since start) that left entries or text out at the record bound; each says what in its detail.",
+            audit::truncatedRecords);
         metrics.gauge("truestock_open_reservations", engine::openReservations);
         metrics.gauge("truestock_stream_subscribers", streams::subscriberCount);
         metrics.gauge("truestock_metrics_stream_subscribers", metricsStream::subscriberCount);

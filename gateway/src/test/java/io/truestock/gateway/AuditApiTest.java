@@ -139,6 +139,9 @@ class AuditApiTest
             assertThat(entries.get(1).path("type").asText()).isEqualTo("adjust");
             assertThat(entries.get(1).path("after").path("on_hand").asLong()).isEqualTo(2);
             assertThat(get(server, "/v1/audit/verify").path("ok").asBoolean()).isTrue();
+            assertThat(send(server, "GET", "/metrics", null, "secret").body())
+                .as("no record reached the audit record bound")
+                .contains("truestock_audit_records_truncated_total 0\n");
         }
     }
 

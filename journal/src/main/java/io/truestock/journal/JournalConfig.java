@@ -195,6 +195,15 @@ public final class JournalConfig
      */
     public long blockBytes()
     {
+        return blockBytesFor(maxRecordBytes);
+    }
+
+    /**
+     * The block {@link #blockBytes()} gives for a queue whose records are at most {@code maxRecordBytes}: the one
+     * rule for the journal and the audit trail ({@code AuditLog}) alike.
+     */
+    public static long blockBytesFor(final int maxRecordBytes)
+    {
         return Math.max(MIN_BLOCK_BYTES, Math.min(MAX_BLOCK_BYTES, 8L * maxRecordBytes));
     }
 

@@ -7,6 +7,7 @@ import io.truestock.engine.Events;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.RejectReason;
 import io.truestock.engine.runtime.EngineListener;
+import io.truestock.journal.JournalConfig;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The queryable audit trail: one record per applied command (sequence, time, type, principal, reason, reference,
@@ -40,6 +42,24 @@ import java.util.List;
  * letter's ordinal (0 for the first ever written), and the next page starts right after it. Paging with the returned
  * cursor therefore lists exactly what one unpaged query lists, in the same order. Both kinds of cursor stay below
  * 2^53, so JSON clients that read numbers as doubles keep them exact.
+ *
+ * <h2>A bounded record, and small blocks</h2>
+ * A record is at most {@link #MAX_RECORD_BYTES}, so the queue maps {@link JournalConfig#blockBytesFor} of it at a
+ * time (4 MB) as the journal does, not Chronicle's 64 MB: Chronicle keeps a file's first block and the block being
+ * written mapped, and every written page of them stays in the process's resident memory, which with 64 MB blocks
+ * (80 MB with their overlap) was up to 160 MB of a demo server's. A record must fit in a block's overlap (a quarter
+ * of it), and what a command adds to its record has no useful bound of its own: an import of 1 500 new SKUs
+ * (within the journal's record bound) publishes a value for each on every channel (up to 48 by default), 72 000
+ * values, about 3 MB.
+ * <p>
+ * So the writer bounds the record: each text (principal, reason, reference, idempotency key) is kept to
+ * {@value #MAX_TEXT_CHARS} characters and the detail to {@value #MAX_DETAIL_CHARS}, and the lists (stock changes,
+ * then the SKUs a rejection named, then the channel values published, then oversold lines, in that order) take what
+ * room is left, whole entries only. A record that had to leave anything out says so at the end of its detail
+ * ({@value #TRUNCATED_MARKER} and what was kept of what), and {@link #truncatedRecords()} counts it. Nothing is
+ * lost for good: the journal holds the whole command and replaying it reproduces every event; the audit trail is
+ * the index to query, the journal the record. A record within the bound is written byte for byte as before (format
+ * 2), so trails written earlier and later read alike.
  */
 public final class AuditLog implements EngineListener, AutoCloseable
 {
@@ -53,6 +73,25 @@ public final class AuditLog implements EngineListener, AutoCloseable
     private static final int FORMAT = 2;
     /** A gateway note (a dead-lettered channel update): not derived from the journal, not in the command index. */
     private static final int FORMAT_DEAD_LETTER = 100;
+    /** The largest record written: an eighth of the 4 MB block it sizes (see the class comment). */
+    public static final int MAX_RECORD_BYTES = 512 * 1024;
+    /**
+     * Characters kept of each text of a record (principal, reason, reference, idempotency key; a dead letter's
+     * channel and SKU): four times what the edges accept (256), so only a command from elsewhere is clipped.
+     */
+    public static final int MAX_TEXT_CHARS = 1024;
+    /** Characters kept of a record's detail and of a dead letter's error. */
+    public static final int MAX_DETAIL_CHARS = 16 * 1024;
+    /** How a clipped record's detail (or a dead letter's error) says so. */
+    public static final String TRUNCATED_MARKER = "[audit record truncated";
+    /** Room for the marker's text: its counts are at most ten digits each. */
+    private static final int MARKER_CHARS = 512;
+    /** The bytes of the fixed fields and the four texts of a command's record, and of the four list counts. */
+    private static final int HEADER_BYTES = 4 + 8 + 8 + 1 + 1 + 4 * textBytes(MAX_TEXT_CHARS) + 4 * 4;
+    /** The bytes the detail and a marker may take. */
+    private static final int DETAIL_BYTES = textBytes(MAX_DETAIL_CHARS + MARKER_CHARS);
+    /** The smallest record bound that still leaves room for lists. */
+    static final int MIN_RECORD_BYTES = 64 * 1024;
 
     private volatile Engine engine;
     private final SingleChronicleQueue queue;
@@ -77,6 +116,10 @@ public final class AuditLog implements EngineListener, AutoCloseable
     private volatile long lastSequence;
     /** Dead letters in the queue; written under the queue's write lock, so a command reads how many precede it. */
     private volatile long deadLetters;
+    private final int maxRecordBytes;
+    private final AtomicLong truncatedRecords = new AtomicLong();
+    /** The size of the last command's record, for tests. */
+    private long lastRecordBytes;
 
     /** One audit entry as the API shows it: a stock record change, or a rejection that named the SKU. */
     public record Entry(
@@ -102,13 +145,79 @@ public final class AuditLog implements EngineListener, AutoCloseable
     /** With a smaller scan bound per query, so tests can reach it. */
     AuditLog(final Path dir, final int maxScan)
     {
+        this(dir, maxScan, MAX_RECORD_BYTES, JournalConfig.blockBytesFor(MAX_RECORD_BYTES));
+    }
+
+    /**
+     * With a smaller record bound, or another block (0 for Chronicle's default), so tests can reach the bound and
+     * open a trail as an earlier version mapped it.
+     */
+    AuditLog(final Path dir, final int maxScan, final int maxRecordBytes, final long blockBytes)
+    {
         if (maxScan < 1)
         {
             throw new IllegalArgumentException("maxScan must be at least 1, not " + maxScan);
         }
+        if (maxRecordBytes < MIN_RECORD_BYTES || maxRecordBytes > MAX_RECORD_BYTES)
+        {
+            throw new IllegalArgumentException(
+                "maxRecordBytes must be in [" + MIN_RECORD_BYTES + ", " + MAX_RECORD_BYTES + "]: " + maxRecordBytes);
+        }
+        if (blockBytes != 0 && blockBytes < 4L * maxRecordBytes)
+        {
+            throw new IllegalArgumentException("a block of " + blockBytes + " bytes cannot hold records of " +
+                maxRecordBytes + " in its overlap (a quarter of it)");
+        }
         this.maxScan = maxScan;
-        queue = SingleChronicleQueueBuilder.single(dir.toFile()).rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE).build();
+        this.maxRecordBytes = maxRecordBytes;
+        final SingleChronicleQueueBuilder builder = SingleChronicleQueueBuilder.single(dir.toFile())
+            .rollCycle(SparseRollCycles.LARGE_HOURLY_SPARSE);
+        if (blockBytes > 0)
+        {
+            builder.blockSize(blockBytes);
+        }
+        queue = builder.build();
         rebuildIndex();
+    }
+
+    /** How much of a queue file is mapped at a time. */
+    public long blockBytes()
+    {
+        return queue.blockSize();
+    }
+
+    /** Records written (since this trail was opened) that left something out at the bound; see the class comment. */
+    public long truncatedRecords()
+    {
+        return truncatedRecords.get();
+    }
+
+    long lastRecordBytes()
+    {
+        return lastRecordBytes;
+    }
+
+    /** At most the bytes a string of {@code chars} characters takes: three a UTF-16 char, a stop-bit length. */
+    private static int textBytes(final int chars)
+    {
+        return 3 * chars + 5;
+    }
+
+    /** {@link #textBytes} of {@code text}, 1 for null. */
+    private static long textBytes(final String text)
+    {
+        return text == null ? 1 : textBytes(text.length());
+    }
+
+    /** {@code text} cut to at most {@code maxChars} characters, never between the two halves of a surrogate pair. */
+    static String clip(final String text, final int maxChars)
+    {
+        if (text == null || text.length() <= maxChars)
+        {
+            return text;
+        }
+        final int end = Character.isHighSurrogate(text.charAt(maxChars - 1)) ? maxChars - 1 : maxChars;
+        return text.substring(0, end);
     }
 
     private void rebuildIndex()
@@ -219,27 +328,42 @@ public final class AuditLog implements EngineListener, AutoCloseable
             // Under the queue's write lock, which a dead letter's writer also holds while it counts itself.
             lettersBefore = deadLetters;
             final Bytes<?> out = dc.wire().bytes();
+            final long start = out.writePosition();
+            // Whole list entries are written while they fit before this; the detail and a marker come after it.
+            final long listsEnd = start + maxRecordBytes - DETAIL_BYTES;
             out.writeInt(FORMAT);
             out.writeLong(command.sequence());
             out.writeLong(command.timestampMillis());
             out.writeByte((byte)command.type().ordinal());
             out.writeByte((byte)outcome.reason().ordinal());
-            strings.write(out, command.principal());
-            strings.write(out, command.reason());
-            strings.write(out, command.reference());
-            strings.write(out, command.idempotencyKey());
-            out.writeInt(events.stockCount());
-            for (int i = 0; i < events.stockCount(); i++)
+            int clippedTexts = 0;
+            clippedTexts += writeText(out, command.principal());
+            clippedTexts += writeText(out, command.reason());
+            clippedTexts += writeText(out, command.reference());
+            clippedTexts += writeText(out, command.idempotencyKey());
+            // Room left for the four counts, so an entry is written only if the counts after it still fit.
+            final long entriesEnd = listsEnd - 4 * 4;
+            final int stockCount = events.stockCount();
+            final long stockCountAt = out.writePosition();
+            out.writeInt(stockCount);
+            int stockKept = 0;
+            for (; stockKept < stockCount; stockKept++)
             {
-                strings.write(out, engine.skuId(events.stockSku(i)));
-                strings.write(out, engine.locationId(events.stockLocation(i)));
+                final String changedSku = engine.skuId(events.stockSku(stockKept));
+                final String location = engine.locationId(events.stockLocation(stockKept));
+                if (out.writePosition() + textBytes(changedSku) + textBytes(location) + 8 * 8 > entriesEnd)
+                {
+                    break;
+                }
+                strings.write(out, changedSku);
+                strings.write(out, location);
                 for (int f = 0; f < 4; f++)
                 {
-                    out.writeLong(events.stockBefore(i, f));
+                    out.writeLong(events.stockBefore(stockKept, f));
                 }
                 for (int f = 0; f < 4; f++)
                 {
-                    out.writeLong(events.stockAfter(i, f));
+                    out.writeLong(events.stockAfter(stockKept, f));
                 }
             }
             final boolean rejected = !outcome.accepted() && !outcome.replayed();
@@ -247,32 +371,74 @@ public final class AuditLog implements EngineListener, AutoCloseable
             // SKU finds the price change.
             final int named = rejected ? namedSkuCount(command) :
                 command.type() == CommandType.DEFINE_PRICES && !outcome.replayed() ? 1 : 0;
+            final long namedCountAt = out.writePosition();
             out.writeInt(named);
-            if (named > 0)
+            int namedKept = 0;
+            for (; namedKept < named; namedKept++)
             {
-                if (command.sku() != null)
+                final String namedSku = command.sku() == null ? command.lineSku(namedKept) :
+                    namedKept == 0 ? command.sku() : command.lineSku(namedKept - 1);
+                if (out.writePosition() + textBytes(namedSku) > entriesEnd)
                 {
-                    strings.write(out, command.sku());
+                    break;
                 }
-                for (int i = 0; i < command.lineCount(); i++)
+                strings.write(out, namedSku);
+            }
+            final int publishedCount = events.publishedCount();
+            final long publishedCountAt = out.writePosition();
+            out.writeInt(publishedCount);
+            int publishedKept = 0;
+            for (; publishedKept < publishedCount; publishedKept++)
+            {
+                final String publishedSku = engine.skuId(events.publishedSku(publishedKept));
+                final String channel = engine.channelId(events.publishedChannel(publishedKept));
+                if (out.writePosition() + textBytes(publishedSku) + textBytes(channel) + 8 > entriesEnd)
                 {
-                    strings.write(out, command.lineSku(i));
+                    break;
                 }
+                strings.write(out, publishedSku);
+                strings.write(out, channel);
+                out.writeLong(events.publishedAvailable(publishedKept));
             }
-            out.writeInt(events.publishedCount());
-            for (int i = 0; i < events.publishedCount(); i++)
+            final int oversoldCount = events.oversoldCount();
+            final long oversoldCountAt = out.writePosition();
+            out.writeInt(oversoldCount);
+            int oversoldKept = 0;
+            for (; oversoldKept < oversoldCount; oversoldKept++)
             {
-                strings.write(out, engine.skuId(events.publishedSku(i)));
-                strings.write(out, engine.channelId(events.publishedChannel(i)));
-                out.writeLong(events.publishedAvailable(i));
+                final String oversoldSku = engine.skuId(events.oversoldSku(oversoldKept));
+                if (out.writePosition() + textBytes(oversoldSku) + 8 > entriesEnd)
+                {
+                    break;
+                }
+                strings.write(out, oversoldSku);
+                out.writeLong(events.oversoldQty(oversoldKept));
             }
-            out.writeInt(events.oversoldCount());
-            for (int i = 0; i < events.oversoldCount(); i++)
+            final String detail = outcome.replayed() ? null : AuditDetail.of(engine, command, outcome);
+            final String keptDetail = clip(detail, MAX_DETAIL_CHARS);
+            final boolean truncated = clippedTexts > 0 || keptDetail != detail || stockKept < stockCount ||
+                namedKept < named || publishedKept < publishedCount || oversoldKept < oversoldCount;
+            if (truncated)
             {
-                strings.write(out, engine.skuId(events.oversoldSku(i)));
-                out.writeLong(events.oversoldQty(i));
+                // The counts say how many entries follow: those written.
+                out.writeInt(stockCountAt, stockKept);
+                out.writeInt(namedCountAt, namedKept);
+                out.writeInt(publishedCountAt, publishedKept);
+                out.writeInt(oversoldCountAt, oversoldKept);
+                final String marker = TRUNCATED_MARKER + " at " + maxRecordBytes + " bytes: kept " +
+                    stockKept + " of " + stockCount + " stock changes, " + namedKept + " of " + named + " named SKUs, " +
+                    publishedKept + " of " + publishedCount + " channel values, " + oversoldKept + " of " +
+                    oversoldCount + " oversold lines, " + (detail == null ? 0 : keptDetail.length()) + " of " +
+                    (detail == null ? 0 : detail.length()) + " detail characters; " + clippedTexts +
+                    " texts clipped; the journal holds the whole command]";
+                strings.write(out, keptDetail == null ? marker : keptDetail + " " + marker);
+                truncatedRecords.incrementAndGet();
             }
-            strings.write(out, outcome.replayed() ? null : AuditDetail.of(engine, command, outcome));
+            else
+            {
+                strings.write(out, detail);
+            }
+            lastRecordBytes = out.writePosition() - start;
             index = dc.index();
             // Set while this thread still holds the queue's write lock: a dead letter written after this record
             // then carries this sequence (or a later one), never an earlier one, so the queue stays in sequence order.
@@ -284,6 +450,14 @@ public final class AuditLog implements EngineListener, AutoCloseable
     private static int namedSkuCount(final Command command)
     {
         return (command.sku() != null ? 1 : 0) + command.lineCount();
+    }
+
+    /** Writes {@code text} kept to {@value #MAX_TEXT_CHARS} characters; returns 1 if it had to be clipped, else 0. */
+    private int writeText(final Bytes<?> out, final String text)
+    {
+        final String kept = clip(text, MAX_TEXT_CHARS);
+        strings.write(out, kept);
+        return kept == text ? 0 : 1;
     }
 
     /** Entries about {@code sku} after the cursor {@code after}, at most {@code limit}; see the full form. */
@@ -552,16 +726,36 @@ public final class AuditLog implements EngineListener, AutoCloseable
             out.writeInt(FORMAT_DEAD_LETTER);
             out.writeLong(lastSequence);
             out.writeLong(atMillis);
-            letterStrings.write(out, channel);
-            letterStrings.write(out, sku);
+            letterStrings.write(out, clip(channel, MAX_TEXT_CHARS));
+            letterStrings.write(out, clip(sku, MAX_TEXT_CHARS));
             out.writeLong(available);
             out.writeLong(version);
             out.writeInt(attempts);
-            letterStrings.write(out, error);
+            letterStrings.write(out, letterError(channel, sku, error));
             index = dc.index();
             deadLetters = ordinal + 1;
         }
         noteLetter(ordinal, index);
+    }
+
+    /**
+     * A dead letter's error as written: within the bound, the error itself; else clipped, with the marker saying what
+     * was kept (the dead letter is not in the journal, so what is clipped here is gone) and counted.
+     */
+    private String letterError(final String channel, final String sku, final String error)
+    {
+        final String kept = clip(error, MAX_DETAIL_CHARS);
+        if (kept == error && clip(channel, MAX_TEXT_CHARS) == channel && clip(sku, MAX_TEXT_CHARS) == sku)
+        {
+            return error;
+        }
+        truncatedRecords.incrementAndGet();
+        return (kept == null ? "" : kept + " ") + TRUNCATED_MARKER + " at " + maxRecordBytes + " bytes: kept " +
+            (kept == null ? 0 : kept.length()) + " of " + (error == null ? 0 : error.length()) +
+            " error characters, " + Math.min(MAX_TEXT_CHARS, channel == null ? 0 : channel.length()) + " of " +
+            (channel == null ? 0 : channel.length()) + " channel characters, " +
+            Math.min(MAX_TEXT_CHARS, sku == null ? 0 : sku.length()) + " of " + (sku == null ? 0 : sku.length()) +
+            " SKU characters]";
     }
 
     private static List<Entry> decodeDeadLetter(final Bytes<?> in, final long seq, final long at, final String sku)
