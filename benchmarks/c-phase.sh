@@ -8,7 +8,10 @@
 # harness's Java generator, in its own JVM) against Truestock's binary protocol and against the same Redis script.
 # Then the open loop: benchmarks/c/openloop.c (one C thread, built here with cc) offers each rate of c_open_rates
 # to Truestock's HTTP edge, its binary edge (frames encoded by BinaryFrames) and the Redis script, and records each
-# call's latency from its due instant. With taskset and at least 2 CPUs, every server runs on CPU 0 and every load
+# call's latency from its due instant; and the same generator in closed loop (--loop closed: each connection sends
+# its next call when its last is answered, latency from send to answer) against the three, so that one generator
+# measures every system the same way (wrk corrects its latencies for coordinated omission, redis-benchmark does not:
+# their p99s do not compare). With taskset and at least 2 CPUs, every server runs on CPU 0 and every load
 # generator on CPU 1. Each measurement is one row of $c_rows (see CPhase.java); what the report must say besides
 # the figures goes into c_notes as --c-phase-note arguments of the harness.
 
@@ -26,6 +29,7 @@ c_rows=""
 c_sku=hot
 c_open_rates="1000 4000"
 c_openloop=""
+c_closed_generator="closed-loop"
 c_channel=web
 c_clock_ticks="$(getconf CLK_TCK 2>/dev/null || echo 100)"
 
@@ -115,6 +119,7 @@ c_install() {
   if cc -O2 -Wall -Wextra -o "$here/target/openloop" "$here/c/openloop.c" 2>"$work/openloop-cc.log"; then
     c_openloop="$here/target/openloop"
     c_notes+=(--c-phase-note "open loop=benchmarks/c/openloop.c, one thread spinning (--wait spin) on the load CPU, $c_connections connections, one call in flight on each, each rate offered for $c_seconds s after a $c_warmup_seconds s warm-up at that rate; latency from each call's due instant to its answer (no coordinated omission)")
+    c_notes+=(--c-phase-note "closed loop=the same generator with --loop closed, one thread blocking in epoll_wait (--wait sleep) as wrk and redis-benchmark do, $c_connections connections, each sending its next call when its last is answered, $c_seconds s after a $c_warmup_seconds s warm-up; latency from each call's send to its answer, uncorrected, as redis-benchmark records it (wrk 4.1 adds samples for coordinated omission to its histogram, so its p99 is not comparable with redis-benchmark's; compare these rows)")
   else
     c_notes+=(--c-phase-note "openloop=not run: it did not build: $(head -3 "$work/openloop-cc.log" | tr '\n\t' '  ')")
   fi
@@ -146,6 +151,30 @@ c_open_loop() {
       "$(( (${after#* } - ${before#* }) * c_seconds / (c_seconds + c_warmup_seconds) ))" \
       "$(c_field errors " $line")" 0 "$c_oversells" "$c_check"
   done
+}
+
+# openloop --loop closed, as fast as the answers come: SYSTEM EDGE CHECK-FUNCTION, then openloop's own arguments.
+c_closed_loop() {
+  local system="$1" edge="$2" check="$3" line before after
+  shift 3
+  [ -n "$c_openloop" ] || return 0
+  before="$(c_proc_cost "$c_server_pid")"
+  line="$("${c_load_pin[@]}" "$c_openloop" --loop closed --seconds "$c_seconds" --warmup-seconds "$c_warmup_seconds" \
+    --connections "$c_connections" --wait sleep --sku "$c_sku" --qty 1 --ttl 1 "$@" 2>"$work/openloop.err" || true)"
+  after="$(c_proc_cost "$c_server_pid")"
+  if [ -z "$line" ]; then
+    log "openloop closed $system $edge printed no result: $(tr '\n' ' ' <"$work/openloop.err" | cut -c1-300)"
+    return 0
+  fi
+  [ -s "$work/openloop.err" ] && log "openloop closed $system $edge: $(tr '\n' ' ' <"$work/openloop.err" | cut -c1-300)"
+  "$check"
+  # The warm-up's calls are not counted: its CPU and switches are scaled out as the open loop's are.
+  c_row "$system" "$edge" reserve "$c_closed_generator" "$c_connections" 1 "$(c_field calls " $line")" \
+    "$(c_field seconds " $line")" "$(c_field p50_us " $line")" "$(c_field p99_us " $line")" \
+    "$(c_field p999_us " $line")" \
+    "$(( (${after% *} - ${before% *}) * c_seconds / (c_seconds + c_warmup_seconds) ))" \
+    "$(( (${after#* } - ${before#* }) * c_seconds / (c_seconds + c_warmup_seconds) ))" \
+    "$(c_field errors " $line")" 0 "$c_oversells" "$c_check"
 }
 
 c_redis_check() {
@@ -305,12 +334,18 @@ c_truestock() {
   done
   c_open_loop truestock http c_truestock_check --mode reserve --port "$c_http_port" --token "$c_agent" \
     --channel "$c_channel"
+  c_closed_loop truestock http c_truestock_check --mode reserve --port "$c_http_port" --token "$c_agent" \
+    --channel "$c_channel"
   local frames
   # shellcheck disable=SC2086
   frames="$("$java_bin" $jvm_flags -cp "$jar" io.truestock.benchmarks.peers.BinaryFrames "$c_agent" "$c_channel" \
     "$c_sku" 1 1 2>>"$work/openloop.err" || true)"
   if [ -n "$frames" ]; then
     c_open_loop truestock binary c_truestock_check --mode binary --port "$c_binary_port" \
+      --hello "$(c_field hello " $frames")" --request "$(c_field reserve " $frames")" \
+      --outcome-template "$(c_field outcome_template " $frames")" --template-offset "$(c_field template_offset " $frames")" \
+      --reject-offset "$(c_field reject_offset " $frames")" --reject-none "$(c_field reject_none " $frames")"
+    c_closed_loop truestock binary c_truestock_check --mode binary --port "$c_binary_port" \
       --hello "$(c_field hello " $frames")" --request "$(c_field reserve " $frames")" \
       --outcome-template "$(c_field outcome_template " $frames")" --template-offset "$(c_field template_offset " $frames")" \
       --reject-offset "$(c_field reject_offset " $frames")" --reject-none "$(c_field reject_none " $frames")"
@@ -395,6 +430,7 @@ c_redis() {
     c_java_row redis resp "$depth" "$line"
   done
   c_open_loop redis resp c_redis_check --mode redis --port "$c_redis_port" --sha "$c_sha"
+  c_closed_loop redis resp c_redis_check --mode redis --port "$c_redis_port" --sha "$c_sha"
   c_stop_server
 }
 

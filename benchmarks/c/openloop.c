@@ -27,6 +27,13 @@
  * --template-offset) whose reject reason byte (at --reject-offset) is --reject-none; redis: the integer reply 1.
  * The first error is printed.
  *
+ * With --loop closed there is no schedule: each connection sends its next call as soon as the answer to its last
+ * one is in, for --seconds, and a call's latency runs from its send to its answer. That is how wrk and
+ * redis-benchmark drive a server, but without wrk's correction for coordinated omission (wrk 4.1 adds, for every
+ * answer slower than twice the mean interval between answers on a connection, one sample at each interval below
+ * it; redis-benchmark adds none), so a closed-loop run here measures two systems the same way, through one
+ * generator. At most CLOSED_MAX_CALLS calls are recorded; the run ends early when they are.
+ *
  * Output, one line: calls=<n> seconds=<s> errors=<n> p50_us=<v> p90_us=<v> p99_us=<v> p999_us=<v> max_us=<v>
  *
  * Build: cc -O2 -o openloop openloop.c
@@ -51,6 +58,7 @@
 #define REQUEST_BYTES 1024
 #define ANSWER_BYTES (256 * 1024)
 #define MAX_CALLS 100000000L
+#define CLOSED_MAX_CALLS (1L << 23)
 
 struct connection
 {
@@ -77,6 +85,7 @@ enum mode { REST, MCP, RESERVE, BINARY, REDIS, IDLE };
 static enum mode mode = REST;
 static int idle;
 static int spin;
+static int closed;
 static long skus = 1000;
 static const char *sku_name = "hot";
 static long qty = 1;
@@ -393,7 +402,7 @@ static void usage(void)
 {
     fprintf(stderr, "usage: openloop --port P --rate R --seconds S [--warmup-seconds W] [--connections C] "
         "[--skus N] [--token T] [--channel ID] [--host 127.0.0.1] [--mode rest|mcp|reserve|binary|redis|idle] "
-        "[--wait sleep|spin] [--sku NAME] [--qty N] [--ttl S] [--sha SHA] [--hello HEX] [--request HEX] "
+        "[--loop open|closed] [--wait sleep|spin] [--sku NAME] [--qty N] [--ttl S] [--sha SHA] [--hello HEX] [--request HEX] "
         "[--outcome-template N] [--template-offset N] [--reject-offset N] [--reject-none N]\n");
     exit(2);
 }
@@ -420,7 +429,10 @@ static long run_idle(double rate, double seconds, int64_t *latencies, int64_t *e
     return total;
 }
 
-/* Runs `seconds` of calls at `rate`; records latencies when `latencies` is not NULL. Returns the calls answered. */
+/*
+ * Runs `seconds` of calls at `rate` (closed loop: as fast as the answers come, at most `total` calls); records
+ * latencies when `latencies` is not NULL. Returns the calls answered.
+ */
 static long run(double rate, double seconds, int count, int64_t *latencies, long *errors, int64_t *elapsed)
 {
     const int epoll = epoll_create1(0);
@@ -442,22 +454,23 @@ static long run(double rate, double seconds, int count, int64_t *latencies, long
         }
         free_list[free_count++] = i;
     }
-    const long total = (long)(rate * seconds);
-    const double interval = 1e9 / rate;
-    const int64_t start = now_nanos() + 10000000L;
+    const long total = closed ? CLOSED_MAX_CALLS : (long)(rate * seconds);
+    const double interval = closed ? 0 : 1e9 / rate;
+    const int64_t start = now_nanos() + (closed ? 0 : 10000000L);
+    const int64_t deadline = start + (int64_t)(seconds * 1e9);
     long issued = 0;
     long answered = 0;
     int in_flight = 0;
     int first_error_reported = 0;
     struct epoll_event events[MAX_CONNECTIONS + 1];
-    while (answered < total)
+    while (closed ? in_flight > 0 || (issued < total && now_nanos() < deadline) : answered < total)
     {
-        /* Issue every call that is due, as long as a connection is free. */
+        /* Issue every call that is due (closed loop: one on every free connection), as long as one is free. */
         int64_t now = now_nanos();
         while (issued < total && free_count > 0)
         {
-            const int64_t due = start + (int64_t)((double)issued * interval);
-            if (due > now)
+            const int64_t due = closed ? now_nanos() : start + (int64_t)((double)issued * interval);
+            if (closed ? now >= deadline : due > now)
             {
                 break;
             }
@@ -469,7 +482,7 @@ static long run(double rate, double seconds, int count, int64_t *latencies, long
             issued++;
             in_flight++;
         }
-        if (issued < total && free_count > 0 && !spin)
+        if (issued < total && free_count > 0 && !spin && !closed)
         {
             const int64_t due = start + (int64_t)((double)issued * interval);
             struct itimerspec when = {{0, 0}, {due / 1000000000L, due % 1000000000L}};
@@ -592,6 +605,12 @@ int main(int argc, char **argv)
         else if (strcmp(option, "--skus") == 0) skus = atol(value);
         else if (strcmp(option, "--token") == 0) token = value;
         else if (strcmp(option, "--channel") == 0) channel = value;
+        else if (strcmp(option, "--loop") == 0)
+        {
+            if (strcmp(value, "closed") == 0) closed = 1;
+            else if (strcmp(value, "open") == 0) closed = 0;
+            else usage();
+        }
         else if (strcmp(option, "--wait") == 0)
         {
             if (strcmp(value, "spin") == 0) spin = 1;
@@ -622,8 +641,8 @@ int main(int argc, char **argv)
         else if (strcmp(option, "--reject-none") == 0) reject_none = atol(value);
         else usage();
     }
-    const long total = (long)(rate * seconds);
-    if ((port <= 0 && !idle) || rate <= 0 || seconds <= 0 || count < 1 || count > MAX_CONNECTIONS || skus < 1 ||
+    const long total = closed ? CLOSED_MAX_CALLS : (long)(rate * seconds);
+    if ((port <= 0 && !idle) || (closed && idle) || rate <= 0 || seconds <= 0 || count < 1 || count > MAX_CONNECTIONS || skus < 1 ||
         total < 1 || total > MAX_CALLS || strlen(token) > 200 || strlen(channel) > 64 || strlen(sku_name) > 128 ||
         qty < 1 || ttl < 1 || strlen(sha) > 64 || (mode == REDIS && sha[0] == '\0') ||
         (mode == BINARY && (hello_length < 24 || request_frame_length < 24 || outcome_template < 0 ||

@@ -81,6 +81,26 @@ class CPhaseTest
     }
 
     @Test
+    void comparesClosedLoopRowsOfTheOneCGenerator() throws IOException
+    {
+        final CPhase phase = read(
+            row("truestock", "http", "reserve", CPhase.CLOSED_LOOP, 1, 700_000, 10, "360", "1400", "8000", 900, 100,
+                70_000, 0, 0, 0),
+            row("truestock", "binary", "reserve", CPhase.CLOSED_LOOP, 1, 900_000, 10, "300", "700", "5000", 800, 100,
+                90_000, 0, 0, 0),
+            row("redis", "resp", "reserve", CPhase.CLOSED_LOOP, 1, 800_000, 10, "300", "560", "9000", 900, 100,
+                10_000, 0, 0, 0));
+
+        final Map<String, Object> ratios = phase.ratios();
+        assertThat(ratios.get("http_reserve_closed_loop_over_redis_script_same_c_generator"))
+            .isEqualTo(Map.of("throughput", 0.88, "p99", 2.5));
+        assertThat(ratios.get("binary_reserve_closed_loop_over_redis_script_same_c_generator"))
+            .isEqualTo(Map.of("throughput", 1.13, "p99", 1.25));
+        // Closed-loop rows are not open-loop rows: no rate, no open-loop ratio.
+        assertThat(ratios.keySet()).noneMatch(k -> k.contains("openloop"));
+    }
+
+    @Test
     void anOversellIsSeen() throws IOException
     {
         final CPhase phase = read(row("redis", "resp", "reserve", "pipelined-load", 16, 1_000, 10, "1", "2", "3", 1,
