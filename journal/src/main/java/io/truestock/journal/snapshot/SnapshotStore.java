@@ -2,6 +2,7 @@ package io.truestock.journal.snapshot;
 
 import io.truestock.engine.EngineSnapshot;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Snapshot files in {@code <data dir>/snapshots}: {@code snapshot-<sequence>.bin}, each
@@ -470,7 +472,7 @@ public final class SnapshotStore
         @Override
         public int read(final byte[] into, final int offset, final int length) throws IOException
         {
-            java.util.Objects.checkFromIndexSize(offset, length, into.length);
+            Objects.checkFromIndexSize(offset, length, into.length);
             if (length == 0)
             {
                 return 0;
@@ -524,7 +526,7 @@ public final class SnapshotStore
                 final int n = channel.read(buffer, filePosition + buffer.position());
                 if (n < 0)
                 {
-                    throw new java.io.EOFException("snapshot file ended " + unbuffered + " bytes early");
+                    throw new EOFException("snapshot file ended " + unbuffered + " bytes early");
                 }
             }
             final int n = buffer.position();
