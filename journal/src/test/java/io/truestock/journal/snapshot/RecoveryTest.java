@@ -223,6 +223,76 @@ class RecoveryTest
     }
 
     @Test
+    void aSnapshotDamagedWhereTheRestoreReadsIsSkippedForItsChecksumNotForWhatTheRestoreMadeOfIt() throws Exception
+    {
+        final List<byte[]> snapshots = writeHistory(journalConfig(), 8, null);
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        store.write(snapshots.get(4));
+        final Path newest = store.write(snapshots.get(8));
+        final byte[] bytes = Files.readAllBytes(newest);
+        // The definition count, after the file header (24 bytes) and the engine snapshot's header (32): huge, so
+        // the restore, reading it while the checksum pass runs, fails on its own.
+        bytes[24 + 32] = 0x7F;
+        Files.write(newest, bytes);
+
+        final Recovery.Result result = recover(journalConfig(), store, Long.MAX_VALUE);
+
+        assertThat(result.snapshotSequence()).isEqualTo(4);
+        assertThat(result.skippedSnapshots()).singleElement().asString()
+            .startsWith(newest.getFileName().toString()).contains("checksum mismatch");
+        assertThat(seen).containsExactly("5", "6", "7 unknown_sku", "8");
+        assertThat(result.engine().digest()).isEqualTo(digestAt(snapshots, 8));
+    }
+
+    @Test
+    void aFailureOfTheChecksumPassItselfIsReportedNotTakenForADamagedFile()
+    {
+        final List<byte[]> snapshots = writeHistory(journalConfig(), 6, null);
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        store.write(snapshots.get(4));
+        store.write(snapshots.get(6));
+        final IllegalStateException broken = new IllegalStateException("the checksum pass broke");
+
+        assertThatThrownBy(() -> Recovery.recover(engineConfig(), journalConfig(), store, Long.MAX_VALUE, e -> { },
+            listener, file ->
+            {
+                throw broken;
+            }))
+            .isInstanceOf(IllegalStateException.class).hasMessageContaining("checksum pass").hasCause(broken);
+        assertThat(seen).as("nothing replayed").isEmpty();
+
+        // The pass that finds the file bad is a skip, not a failure; both passes see the same file.
+        final Recovery.Result result = Recovery.recover(engineConfig(), journalConfig(), store, Long.MAX_VALUE,
+            e -> { }, listener, file -> file.equals(store.files().get(0)) ?
+                fail(new IllegalArgumentException("refused by the test")) : SnapshotStore.read(file));
+        assertThat(result.snapshotSequence()).isEqualTo(4);
+        assertThat(result.skippedSnapshots()).singleElement().asString().endsWith(": refused by the test");
+        assertThat(result.engine().digest()).isEqualTo(digestAt(snapshots, 6));
+    }
+
+    private static SnapshotStore.Loaded fail(final IllegalArgumentException ex)
+    {
+        throw ex;
+    }
+
+    @Test
+    void theOverlappedRestoreGivesTheSameEngineAsTheCheckedFileRestoredAlone()
+    {
+        final List<byte[]> snapshots = writeHistory(journalConfig(), 10, null);
+        final SnapshotStore store = new SnapshotStore(dir.resolve("snapshots"), 3);
+        final Path file = store.write(snapshots.get(10));
+
+        final Recovery.Result result = recover(journalConfig(), store, Long.MAX_VALUE);
+
+        assertThat(result.snapshotFile()).isEqualTo(file);
+        assertThat(result.replayed()).isZero();
+        assertThat(result.engine().digest()).isEqualTo(
+            EngineSnapshot.restore(engineConfig(), SnapshotStore.read(file).bytes(), new SbeDefinitionCodec()).digest())
+            .isEqualTo(digestAt(snapshots, 10));
+        assertThat(EngineSnapshot.capture(result.engine())).isEqualTo(snapshots.get(10));
+    }
+
+    @Test
     void anotherInstancesJournalIsRefused()
     {
         writeHistory(journalConfig(), 4, null);

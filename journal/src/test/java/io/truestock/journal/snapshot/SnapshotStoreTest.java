@@ -121,6 +121,83 @@ class SnapshotStoreTest
     }
 
     @Test
+    void theStreamGivesTheEngineSnapshotBytesByTheByteInBulkAndAcrossItsBuffer() throws Exception
+    {
+        // A body larger than the stream's 1 MiB buffer, with every byte value, so refills and the end are crossed.
+        final byte[] body = new byte[(1 << 20) * 2 + 12_345];
+        for (int i = 0; i < body.length; i++)
+        {
+            body[i] = (byte)(i * 31 + (i >>> 11));
+        }
+        final Path file = dir.resolve("big.bin");
+        Files.write(file, file(7, body.length, body));
+        final SnapshotStore.Loaded loaded = SnapshotStore.header(file);
+        assertThat(loaded.sequence()).isEqualTo(7);
+        assertThat(loaded.length()).isEqualTo(body.length);
+
+        try (InputStream in = loaded.open())
+        {
+            assertThat(in.readAllBytes()).isEqualTo(body);
+            assertThat(in.read()).isEqualTo(-1);
+            assertThat(in.read(new byte[4], 0, 4)).isEqualTo(-1);
+        }
+        try (InputStream in = loaded.open())
+        {
+            final byte[] read = new byte[body.length];
+            int at = 0;
+            int step = 1;
+            while (at < body.length)
+            {
+                if (step % 3 == 0)
+                {
+                    read[at++] = (byte)in.read();
+                }
+                else
+                {
+                    final int n = in.read(read, at, Math.min(step * 1_000, body.length - at));
+                    assertThat(n).isPositive();
+                    at += n;
+                }
+                step++;
+            }
+            assertThat(read).isEqualTo(body);
+            assertThat(in.available()).isZero();
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        try (InputStream in = loaded.open())
+        {
+            assertThat(in.skip(10)).isEqualTo(10);
+            assertThat(in.read()).isEqualTo(body[10] & 0xFF);
+            assertThat(in.skip(3L << 20)).isEqualTo(body.length - 11);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void theHeaderCheckRefusesWhatTheChecksumPassWouldBeforeItsChecksum() throws Exception
+    {
+        final Path tiny = dir.resolve("tiny.bin");
+        Files.write(tiny, new byte[3]);
+        assertThatThrownBy(() -> SnapshotStore.header(tiny)).hasMessage("truncated (3 bytes)");
+        final Path longer = dir.resolve("longer.bin");
+        Files.write(longer, file(3, 10, new byte[20]));
+        assertThatThrownBy(() -> SnapshotStore.header(longer)).hasMessage("partial: header says 10 bytes, file holds 20");
+        final Path bogus = dir.resolve("bogus.bin");
+        Files.writeString(bogus, "this is not a snapshot at all, just some text long enough");
+        assertThatThrownBy(() -> SnapshotStore.header(bogus)).hasMessageContaining("bad magic");
+        assertThatThrownBy(() -> SnapshotStore.header(dir.resolve("missing.bin"))).hasMessageContaining("unreadable");
+
+        // The header check does not read the checksum: a damaged body passes it and fails the full pass.
+        final byte[] snapshot = EngineSnapshot.capture(engine(1));
+        final byte[] damaged = file(4, snapshot.length, snapshot);
+        damaged[damaged.length - 1] ^= 0x01;
+        final Path file = dir.resolve("damaged.bin");
+        Files.write(file, damaged);
+        assertThat(SnapshotStore.header(file).sequence()).isEqualTo(4);
+        assertThatThrownBy(() -> SnapshotStore.read(file)).hasMessageContaining("checksum mismatch");
+    }
+
+    @Test
     void aFileThatIsNotASnapshotIsRefused() throws Exception
     {
         final Path bogus = dir.resolve("snapshot-00000000000000000009.bin");
