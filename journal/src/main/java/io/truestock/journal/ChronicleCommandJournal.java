@@ -43,6 +43,9 @@ import java.util.NavigableSet;
  * journal continues after the last sealed sequence, reusing the abandoned numbers. The tail's last record may be
  * torn (the crash came while it was written: its bytes fail their checksum); it is abandoned with the rest. Damage
  * anywhere else is an edit, never taken for a tear.
+ * <p>
+ * A journal written only after its commands were committed elsewhere (a cluster node's) opens with
+ * {@link #openSealingTail} instead: there the tail was applied, and it is sealed rather than abandoned.
  *
  * <h2>Threads</h2>
  * {@code append} and {@code endOfBatch} are called by one thread (the ingress stage); {@link #close} by any thread
@@ -95,6 +98,35 @@ public final class ChronicleCommandJournal implements CommandJournal
      */
     public static ChronicleCommandJournal open(final JournalConfig config, final long lastAppliedSequence)
     {
+        return open(config, lastAppliedSequence, false);
+    }
+
+    /**
+     * Opens like {@link #open}, but seals an unsealed tail instead of abandoning it: for a journal whose writer appends
+     * a command only after it was committed and applied elsewhere (a cluster node writes the Raft log's commands after
+     * applying them). There, records after the last seal do not mean "never applied": the writer died between a
+     * record and its seal, every other replica holds those commands sealed, and the caller is about to be offered them
+     * again. The seal written here is the one the writer would have written (the tail's range and count,
+     * SHA-256(head || the tail's records)), so the chain stays the same as that of a writer that never stopped;
+     * abandoning the tail and appending the commands again would fork it from the other replicas' for good.
+     * <p>
+     * The journal then continues after the tail: {@link #lastSequence()} may be past {@code lastSealedSequence}, and
+     * the caller skips the commands up to it. A tail whose last record is torn cannot be sealed (its bytes are not the
+     * command's); it is abandoned, as {@link #open} does.
+     *
+     * @param config             the journal settings; concluded here if the caller has not.
+     * @param lastSealedSequence where the journal's sealed history must end: the sequence before the first command
+     *                           the caller will offer.
+     * @throws JournalException as {@link #open} does.
+     */
+    public static ChronicleCommandJournal openSealingTail(final JournalConfig config, final long lastSealedSequence)
+    {
+        return open(config, lastSealedSequence, true);
+    }
+
+    private static ChronicleCommandJournal open(
+        final JournalConfig config, final long lastAppliedSequence, final boolean sealTail)
+    {
         config.conclude();
         final Path dir = config.dataDir();
         try
@@ -130,7 +162,11 @@ public final class ChronicleCommandJournal implements CommandJournal
             }
             final ChronicleCommandJournal journal =
                 new ChronicleCommandJournal(config, queue, tail.headHash, tail.lastSealedSequence);
-            if (tail.unsealedCount > 0)
+            if (tail.unsealedCount > 0 && sealTail && !tail.tornLast)
+            {
+                journal.seal(tail);
+            }
+            else if (tail.unsealedCount > 0)
             {
                 journal.abandon(tail);
             }
@@ -145,9 +181,22 @@ public final class ChronicleCommandJournal implements CommandJournal
 
     private void abandon(final JournalTail tail)
     {
-        final int length = codec.encodeAbandon(
+        writeOnOpening(codec.encodeAbandon(
             tail.firstUnsealedSequence, tail.lastUnsealedSequence, tail.unsealedCount, lastSealedSequence,
-            tail.unsealedHash);
+            tail.unsealedHash));
+        System.arraycopy(tail.unsealedHash, 0, headHash, 0, JournalCodec.HASH_LENGTH);
+    }
+
+    private void seal(final JournalTail tail)
+    {
+        writeOnOpening(codec.encodeSeal(
+            tail.firstUnsealedSequence, tail.lastUnsealedSequence, tail.unsealedCount, tail.unsealedHash));
+        System.arraycopy(tail.unsealedHash, 0, headHash, 0, JournalCodec.HASH_LENGTH);
+        lastSealedSequence = tail.lastUnsealedSequence;
+    }
+
+    private void writeOnOpening(final int length)
+    {
         // The opening thread writes this one record; Chronicle confines appenders and byte views to one thread, so
         // the ingress thread later makes its own.
         final Bytes<byte[]> record = Bytes.wrapForRead(codec.encodedBytes());
@@ -164,7 +213,6 @@ public final class ChronicleCommandJournal implements CommandJournal
         {
             record.releaseLast();
         }
-        System.arraycopy(tail.unsealedHash, 0, headHash, 0, JournalCodec.HASH_LENGTH);
     }
 
     /**

@@ -23,8 +23,13 @@ final class JournalTail
     final int unsealedCount;
     final long firstUnsealedSequence;
     final long lastUnsealedSequence;
-    /** SHA-256(headHash || unsealed records), the hash an Abandon record of this tail carries; null without a tail. */
+    /**
+     * SHA-256(headHash || unsealed records): the hash an Abandon record of this tail carries, and the one a seal of it
+     * would carry; null without a tail.
+     */
     final byte[] unsealedHash;
+    /** Whether the tail's last record is torn (see {@link #isTorn}): such a tail can only be abandoned. */
+    final boolean tornLast;
 
     private JournalTail(
         final long lastSealedSequence,
@@ -32,7 +37,8 @@ final class JournalTail
         final int unsealedCount,
         final long firstUnsealedSequence,
         final long lastUnsealedSequence,
-        final byte[] unsealedHash)
+        final byte[] unsealedHash,
+        final boolean tornLast)
     {
         this.lastSealedSequence = lastSealedSequence;
         this.headHash = headHash;
@@ -40,6 +46,7 @@ final class JournalTail
         this.firstUnsealedSequence = firstUnsealedSequence;
         this.lastUnsealedSequence = lastUnsealedSequence;
         this.unsealedHash = unsealedHash;
+        this.tornLast = tornLast;
     }
 
     /**
@@ -98,7 +105,7 @@ final class JournalTail
         }
         if (unsealed == 0)
         {
-            return new JournalTail(lastSealed, head, 0, 0, 0, null);
+            return new JournalTail(lastSealed, head, 0, 0, 0, null, false);
         }
 
         final MessageDigest sha = JournalMetadata.sha256();
@@ -134,7 +141,7 @@ final class JournalTail
                 sha.update(cursor.bytes(), 0, cursor.length());
             }
         }
-        return new JournalTail(lastSealed, head, unsealed, lastSealed + 1, expected - 1, sha.digest());
+        return new JournalTail(lastSealed, head, unsealed, lastSealed + 1, expected - 1, sha.digest(), tornLast);
     }
 
     /**

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -127,6 +128,62 @@ class ChronicleCommandJournalTest
         final List<byte[]> records = JournalSurgery.readRecords(dir);
         assertThat(records).extracting(JournalSurgery::template)
             .containsExactly(JournalCodec.COMMAND_TEMPLATE, JournalCodec.ABANDON_TEMPLATE);
+    }
+
+    @Test
+    void openSealingTailSealsTheTailAsItsWriterWouldHave()
+    {
+        final Path peer = dir.resolve("peer");
+        final Path restarted = dir.resolve("restarted");
+        final Command command = new Command(8);
+        final String peerHead;
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(peer), 0))
+        {
+            journal.append(Commands.nth(command, 1));
+            journal.append(Commands.nth(command, 2));
+            journal.endOfBatch();
+            journal.append(Commands.nth(command, 3));
+            journal.endOfBatch();
+            journal.append(Commands.nth(command, 4));
+            journal.endOfBatch();
+            peerHead = journal.headHashHex();
+        }
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(JournalSurgery.config(restarted), 0))
+        {
+            journal.append(Commands.nth(command, 1));
+            journal.append(Commands.nth(command, 2));
+            journal.endOfBatch();
+            journal.append(Commands.nth(command, 3));
+        }
+
+        try (ChronicleCommandJournal journal =
+            ChronicleCommandJournal.openSealingTail(JournalSurgery.config(restarted), 2))
+        {
+            assertThat(journal.lastSequence()).as("the tail, sealed").isEqualTo(3);
+            journal.append(Commands.nth(command, 4));
+            journal.endOfBatch();
+            assertThat(journal.headHashHex()).isEqualTo(peerHead);
+        }
+        ChronicleCommandJournal.openSealingTail(JournalSurgery.config(restarted), 4).close();
+
+        assertThat(JournalSurgery.readRecords(restarted)).as("the records of a writer that never stopped")
+            .usingElementComparator(Arrays::compare)
+            .containsExactlyElementsOf(JournalSurgery.readRecords(peer));
+        final VerifyResult verified = JournalVerifier.verify(restarted);
+        assertThat(verified.ok()).as(String.valueOf(verified.failure())).isTrue();
+        assertThat(verified.abandonedRecords()).isZero();
+        assertThat(verified.lastSequence()).isEqualTo(4);
+        assertThat(verified.headHashHex()).isEqualTo(peerHead);
+    }
+
+    @Test
+    void openSealingTailRefusesAJournalThatEndsElsewhere()
+    {
+        JournalSurgery.writeJournal(dir, 2, 3);
+
+        assertThatThrownBy(() -> ChronicleCommandJournal.openSealingTail(JournalSurgery.config(dir), 4))
+            .isInstanceOf(JournalException.class)
+            .extracting(ex -> ((JournalException)ex).problem()).isEqualTo(Problem.SEQUENCE_MISMATCH);
     }
 
     @Test

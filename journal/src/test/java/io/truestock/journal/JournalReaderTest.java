@@ -230,6 +230,27 @@ class JournalReaderTest
     }
 
     @Test
+    void openSealingTailAbandonsATornTailItCannotSeal()
+    {
+        JournalSurgery.writeJournal(dir, 2, 2);
+        final JournalCodec codec = new JournalCodec(JournalConfig.DEFAULT_MAX_RECORD_BYTES);
+        final int length = codec.encodeCommand(Commands.nth(new Command(8), 5));
+        appendRaw(dir, Arrays.copyOf(codec.encodedBytes(), length - 9));
+
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.openSealingTail(JournalSurgery.config(dir), 4))
+        {
+            assertThat(journal.lastSequence()).as("the torn record is not sealed").isEqualTo(4);
+            journal.append(Commands.nth(new Command(8), 5));
+            journal.endOfBatch();
+        }
+
+        final VerifyResult verified = JournalVerifier.verify(dir);
+        assertThat(verified.ok()).as(String.valueOf(verified.failure())).isTrue();
+        assertThat(verified.abandonedRecords()).isEqualTo(1);
+        assertThat(verified.lastSequence()).isEqualTo(5);
+    }
+
+    @Test
     void truncatedRecordWithRecordsAfterItIsAClearError() throws IOException
     {
         JournalSurgery.writeJournal(dir, 2, 2);

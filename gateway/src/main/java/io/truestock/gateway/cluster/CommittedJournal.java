@@ -20,6 +20,11 @@ import java.nio.file.Path;
  * the chain (and {@code GET /v1/audit/verify}'s head hash) is the same on every node at the same sequence. The Raft
  * log, not this file, is what recovery replays: on a restart the commands the journal already holds are skipped.
  * <p>
+ * Each command is a record and then its seal. A node killed between the two leaves a record of a committed command
+ * without its seal; on the restart that record is sealed exactly as it would have been
+ * ({@link ChronicleCommandJournal#openSealingTail}), not abandoned and written again, which would leave this node's
+ * chain, from that sequence on, different from every other node's.
+ * <p>
  * A journal that cannot continue where the engine is (it was lost while the cluster state was kept) is logged and
  * no longer written; the cluster goes on.
  */
@@ -68,10 +73,18 @@ final class CommittedJournal implements EngineListener, AutoCloseable
         {
             if (journal == null)
             {
-                journal = ChronicleCommandJournal.open(config, command.sequence() - 1);
+                journal = ChronicleCommandJournal.openSealingTail(config, command.sequence() - 1);
+                if (journal.lastSequence() >= command.sequence())
+                {
+                    LOG.info("journal {}: sealed sequence {} to {}, written but not sealed before this node stopped",
+                        config.dataDir(), command.sequence(), journal.lastSequence());
+                }
             }
-            journal.append(command);
-            journal.endOfBatch();
+            if (command.sequence() > journal.lastSequence())
+            {
+                journal.append(command);
+                journal.endOfBatch();
+            }
         }
         catch (final RuntimeException ex)
         {
