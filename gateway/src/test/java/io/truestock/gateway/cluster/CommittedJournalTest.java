@@ -40,19 +40,7 @@ class CommittedJournalTest
     {
         final Path peer = dir.resolve("peer");
         final Path killed = dir.resolve("killed");
-        try (CommittedJournal journal = new CommittedJournal(peer, RETAINED_CYCLES))
-        {
-            apply(journal, 1, 5);
-        }
-        try (CommittedJournal journal = new CommittedJournal(killed, RETAINED_CYCLES))
-        {
-            apply(journal, 1, 2);
-        }
-        // What the kill left: the record of sequence 3, and no seal after it.
-        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(config(killed), 2))
-        {
-            journal.append(nth(3));
-        }
+        killedBetweenTheRecordAndTheSealOfThree(peer, killed);
 
         // The restart replays the cluster log from its start: the journal already holds 1 to 3.
         try (CommittedJournal journal = new CommittedJournal(killed, RETAINED_CYCLES))
@@ -74,18 +62,7 @@ class CommittedJournalTest
     {
         final Path peer = dir.resolve("peer");
         final Path killed = dir.resolve("killed");
-        try (CommittedJournal journal = new CommittedJournal(peer, RETAINED_CYCLES))
-        {
-            apply(journal, 1, 5);
-        }
-        try (CommittedJournal journal = new CommittedJournal(killed, RETAINED_CYCLES))
-        {
-            apply(journal, 1, 2);
-        }
-        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(config(killed), 2))
-        {
-            journal.append(nth(3));
-        }
+        killedBetweenTheRecordAndTheSealOfThree(peer, killed);
 
         // Restored from a snapshot at sequence 2: the log replays from 3, the unsealed one.
         try (CommittedJournal journal = new CommittedJournal(killed, RETAINED_CYCLES))
@@ -99,6 +76,26 @@ class CommittedJournalTest
         assertThat(actual.headHashHex()).as("head hash").isEqualTo(JournalVerifier.verify(peer).headHashHex());
     }
 
+
+    /**
+     * A peer that applied 1 to 5, and a node that applied 1 and 2 and was killed after the record of 3 and before
+     * its seal: the record of sequence 3 and no seal after it.
+     */
+    private void killedBetweenTheRecordAndTheSealOfThree(final Path peer, final Path killed)
+    {
+        try (CommittedJournal journal = new CommittedJournal(peer, RETAINED_CYCLES))
+        {
+            apply(journal, 1, 5);
+        }
+        try (CommittedJournal journal = new CommittedJournal(killed, RETAINED_CYCLES))
+        {
+            apply(journal, 1, 2);
+        }
+        try (ChronicleCommandJournal journal = ChronicleCommandJournal.open(config(killed), 2))
+        {
+            journal.append(nth(3));
+        }
+    }
     private void apply(final CommittedJournal journal, final long fromSequence, final long toSequence)
     {
         for (long sequence = fromSequence; sequence <= toSequence; sequence++)
