@@ -86,11 +86,12 @@ public final class AuditLog implements EngineListener, AutoCloseable
     public static final String TRUNCATED_MARKER = "[audit record truncated";
     /** Room for the marker's text: its counts are at most ten digits each. */
     private static final int MARKER_CHARS = 512;
-    /** The bytes of the fixed fields and the four texts of a command's record, and of the four list counts. */
-    private static final int HEADER_BYTES = 4 + 8 + 8 + 1 + 1 + 4 * textBytes(MAX_TEXT_CHARS) + 4 * 4;
     /** The bytes the detail and a marker may take. */
     private static final int DETAIL_BYTES = textBytes(MAX_DETAIL_CHARS + MARKER_CHARS);
-    /** The smallest record bound that still leaves room for lists. */
+    /**
+     * The smallest record bound that still leaves room for lists: the fixed fields, the four texts at their longest
+     * and the four list counts (about 12 KB) and {@link #DETAIL_BYTES} (about 50 KB) fit in it with room to spare.
+     */
     static final int MIN_RECORD_BYTES = 64 * 1024;
 
     private volatile Engine engine;
