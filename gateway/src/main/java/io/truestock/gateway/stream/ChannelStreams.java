@@ -8,7 +8,6 @@ import io.truestock.engine.Outcome;
 import io.truestock.engine.runtime.EngineListener;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -42,18 +41,50 @@ public final class ChannelStreams implements EngineListener
         void wake();
     }
 
+    /**
+     * A channel's shadow and its subscribers. The shadow holds, for each SKU, the latest published value, its
+     * version and instant, side by side, in pages of {@link #PAGE} SKUs made on first use: its memory follows the
+     * SKUs defined, not {@code max_skus}. Read and written under the channel's lock (and by the constructor, before
+     * the channel is shared).
+     */
     private static final class Channel
     {
-        final long[] available;
-        final long[] version;
-        final long[] at;
+        static final int PAGE_SHIFT = 12;
+        static final int PAGE = 1 << PAGE_SHIFT;
+        static final int FIELDS = 3;
+
+        final long[][] pages;
         final List<Subscriber> subscribers = new ArrayList<>();
 
         Channel(final int maxSkus)
         {
-            available = new long[maxSkus];
-            version = new long[maxSkus];
-            at = new long[maxSkus];
+            pages = new long[(maxSkus + PAGE - 1) >>> PAGE_SHIFT][];
+        }
+
+        /** The page holding {@code sku}, made when first needed; its entry is at {@link #slot}. */
+        long[] page(final int sku)
+        {
+            long[] page = pages[sku >>> PAGE_SHIFT];
+            if (page == null)
+            {
+                page = new long[PAGE * FIELDS];
+                pages[sku >>> PAGE_SHIFT] = page;
+            }
+            return page;
+        }
+
+        static int slot(final int sku)
+        {
+            return (sku & (PAGE - 1)) * FIELDS;
+        }
+
+        void set(final int sku, final long available, final long version, final long at)
+        {
+            final long[] page = page(sku);
+            final int slot = slot(sku);
+            page[slot] = available;
+            page[slot + 1] = version;
+            page[slot + 2] = at;
         }
     }
 
@@ -70,8 +101,7 @@ public final class ChannelStreams implements EngineListener
             for (int s = 0; s < engine.skuCount(); s++)
             {
                 engine.readChannel(s, c, view);
-                channel.available[s] = view.available();
-                channel.version[s] = view.version();
+                channel.set(s, view.available(), view.version(), 0);
             }
         }
     }
@@ -117,9 +147,7 @@ public final class ChannelStreams implements EngineListener
             final long available = events.publishedAvailable(i);
             synchronized (channel)
             {
-                channel.available[sku] = available;
-                channel.version[sku] = version;
-                channel.at[sku] = at;
+                channel.set(sku, available, version, at);
                 for (int k = 0, size = channel.subscribers.size(); k < size; k++)
                 {
                     channel.subscribers.get(k).offer(sku, available, version, at);
@@ -135,11 +163,13 @@ public final class ChannelStreams implements EngineListener
                 final Channel channel = channel(c);
                 synchronized (channel)
                 {
-                    channel.version[sku] = version;
-                    channel.at[sku] = at;
+                    final long[] page = channel.page(sku);
+                    final int slot = Channel.slot(sku);
+                    page[slot + 1] = version;
+                    page[slot + 2] = at;
                     for (int k = 0, size = channel.subscribers.size(); k < size; k++)
                     {
-                        channel.subscribers.get(k).offer(sku, channel.available[sku], version, at);
+                        channel.subscribers.get(k).offer(sku, page[slot], version, at);
                     }
                 }
             }
@@ -263,13 +293,18 @@ public final class ChannelStreams implements EngineListener
                 }
                 if (behind)
                 {
-                    final int skus = channel.version.length;
                     final List<Update> newer = new ArrayList<>();
-                    for (int s = 0; s < skus; s++)
+                    for (int p = 0; p < channel.pages.length; p++)
                     {
-                        if (channel.version[s] > lastSent)
+                        final long[] page = channel.pages[p];
+                        for (int i = 0; page != null && i < Channel.PAGE; i++)
                         {
-                            newer.add(new Update(s, channel.available[s], channel.version[s], channel.at[s]));
+                            final int slot = i * Channel.FIELDS;
+                            if (page[slot + 1] > lastSent)
+                            {
+                                newer.add(new Update((p << Channel.PAGE_SHIFT) + i, page[slot], page[slot + 1],
+                                    page[slot + 2]));
+                            }
                         }
                     }
                     newer.sort((a, b) -> a.version() != b.version() ?
@@ -314,16 +349,6 @@ public final class ChannelStreams implements EngineListener
                 closed = true;
             }
             streams.unsubscribe(this);
-        }
-    }
-
-    /** For tests: the shadow's view of one SKU on one channel. */
-    long[] shadow(final int channelIndex, final int sku)
-    {
-        final Channel channel = channel(channelIndex);
-        synchronized (channel)
-        {
-            return Arrays.copyOf(new long[] {channel.available[sku], channel.version[sku]}, 2);
         }
     }
 }
