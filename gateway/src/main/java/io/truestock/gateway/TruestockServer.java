@@ -121,7 +121,13 @@ public final class TruestockServer implements AutoCloseable
         }
         listeners.add(metrics);
         listeners.add(streams);
-        final CatalogIndex catalog = new CatalogIndex(engine);
+        // Built on a thread of its own: a large catalog does not hold up the start (search answers 503 until done).
+        final CatalogIndex catalog = CatalogIndex.building(engine, task ->
+        {
+            final Thread thread = new Thread(task, "truestock-catalog-index");
+            thread.setDaemon(true);
+            thread.start();
+        });
         listeners.add(catalog);
         sync = new ChannelSync(engine, config.connectors(), letter -> audit.appendDeadLetter(
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),

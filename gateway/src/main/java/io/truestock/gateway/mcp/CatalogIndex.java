@@ -1,11 +1,13 @@
 package io.truestock.gateway.mcp;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.truestock.engine.Command;
 import io.truestock.engine.CommandType;
 import io.truestock.engine.Engine;
 import io.truestock.engine.Events;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.runtime.EngineListener;
+import io.truestock.gateway.http.ApiException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
 
 /**
  * A word index of the catalog for {@code search_catalog}: every word of a SKU's title and id (lower case, split at
@@ -25,9 +28,17 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * <p>
  * <b>Upkeep.</b> Built from the engine's catalog at start, then kept by the output stage (an {@link EngineListener})
  * from each accepted {@code DEFINE_SKU}, in event order: a new SKU is appended to its words' postings; a new title
- * removes the SKU from the words it lost and appends it to those it gained. The output stage is the only writer;
+ * removes the SKU from the words it lost and appends it to those it gained. One thread writes at a time;
  * readers (I/O threads) see each posting list as an immutable view (array and length) published with a volatile
  * write, so an append costs no copy and a reader never sees a half-made list.
+ * <p>
+ * <b>Built in the background</b> ({@link #building}): a server with a large catalog does not wait for the index
+ * before it serves (about a second of CPU at 1 M SKUs). The builder indexes the SKUs the engine held when the index
+ * was made; meanwhile the output stage only marks, in a bit set of {@code maxSkus} bits, the SKUs it is told were
+ * defined or retitled. When the builder is done it takes the hand-over lock, indexes the marked SKUs from the
+ * engine's current titles and declares the index {@link #ready()}; from then on the output stage indexes as above.
+ * Until then {@link #search} answers nothing and callers answer that the index is being built (503 with
+ * {@code Retry-After}).
  * <p>
  * <b>Queries.</b> A query's words match words that start with them ({@code "sho"} finds {@code shoe}); a SKU matches
  * when every query word matches one of its words. The driving word is the query word whose prefix range holds the
@@ -49,6 +60,11 @@ public final class CatalogIndex implements EngineListener
     private final Engine engine;
     private final ConcurrentSkipListMap<String, Postings> words = new ConcurrentSkipListMap<>();
     private final String[][] indexedWords;
+    /** Guards the hand-over from the builder to the output stage; null when built at construction. */
+    private final Object handOver;
+    /** SKUs the output stage saw defined while the builder ran (one bit each), or null. */
+    private final long[] pending;
+    private volatile boolean ready;
 
     /** The SKUs having one word: an append-only array (single writer) seen through immutable views. */
     private static final class Postings
@@ -97,9 +113,67 @@ public final class CatalogIndex implements EngineListener
     /** Indexes the engine's catalog; construct before the runtime starts, then register as a listener. */
     public CatalogIndex(final Engine engine)
     {
+        this(engine, false);
+        indexUpTo(engine.skuCount());
+        ready = true;
+    }
+
+    private CatalogIndex(final Engine engine, final boolean background)
+    {
         this.engine = engine;
         this.indexedWords = new String[engine.config().maxSkus()][];
-        for (int sku = 0; sku < engine.skuCount(); sku++)
+        this.handOver = background ? new Object() : null;
+        this.pending = background ? new long[(engine.config().maxSkus() + 63) >>> 6] : null;
+    }
+
+    /**
+     * An index that builds itself on {@code builder} (a thread of its own in the server) and is {@link #ready()}
+     * when done; construct before the runtime starts, then register as a listener.
+     */
+    public static CatalogIndex building(final Engine engine, final Executor builder)
+    {
+        final CatalogIndex index = new CatalogIndex(engine, true);
+        final int skus = engine.skuCount();
+        builder.execute(() -> index.build(skus));
+        return index;
+    }
+
+    /** What a search answers while the index is being built. */
+    public static final String STILL_BUILDING = "the catalog search index is being built after the start; retry in a moment";
+
+    /** The refusal of a search while the index is being built: 503 {@code index_building}, retry after 1 s. */
+    public static ApiException stillBuilding()
+    {
+        return new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "index_building", STILL_BUILDING, null, 1);
+    }
+
+    /** Whether every SKU defined so far can be found (always, unless still building in the background). */
+    public boolean ready()
+    {
+        return ready;
+    }
+
+    private void build(final int skus)
+    {
+        indexUpTo(skus);
+        synchronized (handOver)
+        {
+            for (int word = 0; word < pending.length; word++)
+            {
+                for (long bits = pending[word]; bits != 0; bits &= bits - 1)
+                {
+                    final int sku = (word << 6) + Long.numberOfTrailingZeros(bits);
+                    index(sku, engine.skuId(sku), engine.skuSpec(sku).title());
+                }
+                pending[word] = 0;
+            }
+            ready = true;
+        }
+    }
+
+    private void indexUpTo(final int skus)
+    {
+        for (int sku = 0; sku < skus; sku++)
         {
             index(sku, engine.skuId(sku), engine.skuSpec(sku).title());
         }
@@ -113,10 +187,23 @@ public final class CatalogIndex implements EngineListener
             return;
         }
         final int sku = engine.skuIndex(command.sku());
-        if (sku >= 0 && sku < indexedWords.length)
+        if (sku < 0 || sku >= indexedWords.length)
         {
-            index(sku, command.sku(), command.skuSpec().title());
+            return;
         }
+        if (!ready)
+        {
+            synchronized (handOver)
+            {
+                if (!ready)
+                {
+                    // The builder indexes it from the engine when it hands over.
+                    pending[sku >>> 6] |= 1L << sku;
+                    return;
+                }
+            }
+        }
+        index(sku, command.sku(), command.skuSpec().title());
     }
 
     private void index(final int sku, final String skuId, final String title)
@@ -176,12 +263,13 @@ public final class CatalogIndex implements EngineListener
     /**
      * The SKUs whose title or id has, for every word of {@code query}, a word starting with it.
      *
-     * @return SKU indexes, at most {@code limit}; empty when the query has no word.
+     * @return SKU indexes, at most {@code limit}; empty when the query has no word or the index is not
+     * {@link #ready()}.
      */
     public int[] search(final String query, final int limit)
     {
         final List<String> terms = words(query, MAX_QUERY_WORDS);
-        if (terms.isEmpty() || limit <= 0)
+        if (terms.isEmpty() || limit <= 0 || !ready)
         {
             return new int[0];
         }

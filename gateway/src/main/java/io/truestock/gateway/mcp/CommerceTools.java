@@ -269,6 +269,10 @@ public final class CommerceTools
             {
                 throw ApiException.notFound("unknown channel '" + channelId + "'");
             }
+            if (!catalog.ready())
+            {
+                throw CatalogIndex.stillBuilding();
+            }
             final int[] skus = catalog.search(query, limit);
             final long threshold = engine.channelSpec(channel).lowStockThreshold();
             final long now = clock.time();

@@ -88,6 +88,11 @@ final class UcpCatalog
                 limit = (int)Math.min(MAX_RESULTS, value.longValue());
             }
         }
+        if (!index.ready())
+        {
+            throw new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, "index_building",
+                CatalogIndex.STILL_BUILDING, null);
+        }
         final ObjectNode out = UcpJson.JSON.createObjectNode();
         out.set("ucp", UcpJson.meta(UcpJson.SEARCH));
         final ArrayNode products = out.putArray("products");

@@ -102,6 +102,42 @@ class CatalogIndexTest
         assertThat(ids(index.search("common odd", 50))).allMatch(id -> Integer.parseInt(id.substring(4)) % 2 == 1);
     }
 
+    @Test
+    void anIndexBuiltInTheBackgroundTakesOverWhatWasDefinedWhileItWasBuilding()
+    {
+        define(null, "lamp", "Desk Lamp");
+        define(null, "jacket", "Rain Jacket");
+        final List<Runnable> builder = new ArrayList<>();
+        final CatalogIndex index = CatalogIndex.building(engine, builder::add);
+        assertThat(index.ready()).isFalse();
+        assertThat(index.search("lamp", 10)).as("nothing is answered before the hand-over").isEmpty();
+        define(index, "bulb", "LED Bulb");
+        define(index, "jacket", "Storm Parka");
+        assertThat(index.wordCount()).as("the output stage only marked them").isZero();
+
+        assertThat(builder).hasSize(1);
+        builder.get(0).run();
+        assertThat(index.ready()).isTrue();
+        assertThat(ids(index.search("lamp", 10))).containsExactly("lamp");
+        assertThat(ids(index.search("led", 10))).as("defined while building").containsExactly("bulb");
+        assertThat(ids(index.search("parka", 10))).as("retitled while building").containsExactly("jacket");
+        assertThat(index.search("rain", 10)).isEmpty();
+
+        define(index, "bulb", "Halogen Bulb");
+        assertThat(ids(index.search("halogen", 10))).as("kept by the output stage after the hand-over")
+            .containsExactly("bulb");
+        assertThat(index.search("led", 10)).isEmpty();
+    }
+
+    @Test
+    void aSearchWhileBuildingIsRefusedWithRetryAfter()
+    {
+        final var refusal = CatalogIndex.stillBuilding();
+        assertThat(refusal.status().code()).isEqualTo(503);
+        assertThat(refusal.code()).isEqualTo("index_building");
+        assertThat(refusal.retryAfterSeconds()).isEqualTo(1);
+    }
+
     private void define(final CatalogIndex index, final String id, final String title)
     {
         command.clear();
