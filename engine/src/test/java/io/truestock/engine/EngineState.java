@@ -68,7 +68,7 @@ public record EngineState(List<String> core, List<String> idempotency)
         {
             final StringBuilder sb = new StringBuilder("reservation ").append(r.id).append(' ').append(r.status)
                 .append(" channel=").append(r.channel).append(" expires=").append(r.expiresAtMillis)
-                .append(" order=").append(r.orderId).append(" heap=").append(r.heapIndex >= 0);
+                .append(" order=").append(r.orderId).append(" expiring=").append(r.heapIndex >= 0 || r.runPosition >= 0);
             for (int i = 0; i < r.lineCount; i++)
             {
                 sb.append(" line=").append(r.lineSku[i]).append('x').append(r.lineQty[i]);

@@ -15,7 +15,10 @@ public final class Reservation
     public long expiresAtMillis;
     public ReservationStatus status;
     public String orderId;
+    /** Where the book's expiry order holds it: a slot of its heap, or -1. */
     public int heapIndex = -1;
+    /** Or a position in the book's run of reservations that arrived in expiry order, or -1. */
+    public long runPosition = -1;
 
     public int lineCount;
     public int[] lineSku = new int[4];
@@ -34,6 +37,7 @@ public final class Reservation
         status = null;
         orderId = null;
         heapIndex = -1;
+        runPosition = -1;
         lineCount = 0;
         holdCount = 0;
     }

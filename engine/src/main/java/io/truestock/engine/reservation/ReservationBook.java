@@ -84,7 +84,22 @@ public final class ReservationBook
     private long tail;
     private int retainedCount;
     private Reservation[] heap = new Reservation[64];
+    /** Each heap slot's order key beside it, expiry at {@code 2i} and id at {@code 2i + 1}: sifting compares keys
+     * in one array and never loads the objects (a load per compare was most of an expiry's cost). */
+    private long[] heapKeys = new long[128];
     private int heapSize;
+    /**
+     * The held reservations that arrived in expiry order (under one TTL, every one does), in a ring by absolute
+     * position: adding one and expiring the first cost no sifting. One arriving out of order goes to the heap; the
+     * first to expire is the earlier of the run's head and the heap's root. A reservation resolved before it
+     * expires leaves a gap the head and tail skip; a full ring less than half live is compacted rather than grown,
+     * so the run holds at most four slots per held reservation (and 64 at least).
+     */
+    private Reservation[] run = new Reservation[64];
+    private int runMask = 63;
+    private long runHead;
+    private long runTail;
+    private int runLive;
     private long lastId;
     private volatile int openCount;
 
@@ -180,15 +195,15 @@ public final class ReservationBook
     public void hold(final Reservation r)
     {
         held.put(r.id, r);
-        heapAdd(r);
+        expiryAdd(r);
         openCount++;
     }
 
     public void extend(final Reservation r, final long expiresAtMillis)
     {
+        expiryRemove(r);
         r.expiresAtMillis = expiresAtMillis;
-        heapRemove(r);
-        heapAdd(r);
+        expiryAdd(r);
     }
 
     /**
@@ -199,7 +214,7 @@ public final class ReservationBook
      */
     public void resolve(final Reservation r, final ReservationStatus status)
     {
-        heapRemove(r);
+        expiryRemove(r);
         r.status = status;
         openCount--;
         held.remove(r.id);
@@ -247,6 +262,12 @@ public final class ReservationBook
         }
     }
 
+    /** Held reservations in the expiry heap rather than the run: for tests. */
+    int heapSize()
+    {
+        return heapSize;
+    }
+
     /** Objects in the pool: for tests. */
     int pooledCount()
     {
@@ -256,13 +277,15 @@ public final class ReservationBook
     /** The held reservation that expires first if it has expired at the instant, else null. */
     public Reservation expiredAt(final long nowMillis)
     {
-        return heapSize > 0 && heap[0].expiresAtMillis <= nowMillis ? heap[0] : null;
+        final Reservation first = firstToExpire();
+        return first != null && first.expiresAtMillis <= nowMillis ? first : null;
     }
 
     /** Earliest expiry among held reservations, or {@link Long#MAX_VALUE}. */
     public long nextExpiryMillis()
     {
-        return heapSize == 0 ? Long.MAX_VALUE : heap[0].expiresAtMillis;
+        final Reservation first = firstToExpire();
+        return first == null ? Long.MAX_VALUE : first.expiresAtMillis;
     }
 
     /** How many resolved reservations are retained. */
@@ -678,18 +701,110 @@ public final class ReservationBook
         mask = grownMask;
     }
 
-    // ---- expiry heap: ordered by expiry, then id ----
+    // ---- expiry order: by expiry, then id; the run, and the heap for the rest ----
+
+    private Reservation firstToExpire()
+    {
+        final Reservation head = runHead < runTail ? run[(int)runHead & runMask] : null;
+        if (heapSize == 0)
+        {
+            return head;
+        }
+        return head != null && before(head.expiresAtMillis, head.id, 0) ? head : heap[0];
+    }
+
+    private void expiryAdd(final Reservation r)
+    {
+        final Reservation last = runHead < runTail ? run[(int)(runTail - 1) & runMask] : null;
+        if (last == null || last.expiresAtMillis < r.expiresAtMillis ||
+            (last.expiresAtMillis == r.expiresAtMillis && last.id < r.id))
+        {
+            runAdd(r);
+        }
+        else
+        {
+            heapAdd(r);
+        }
+    }
+
+    private void expiryRemove(final Reservation r)
+    {
+        if (r.runPosition >= 0)
+        {
+            runRemove(r);
+        }
+        else
+        {
+            heapRemove(r);
+        }
+    }
+
+    private void runAdd(final Reservation r)
+    {
+        if (runTail - runHead == run.length)
+        {
+            if (runLive * 2 < run.length)
+            {
+                compactRun();
+            }
+            else
+            {
+                final Reservation[] grown = new Reservation[run.length * 2];
+                final int grownMask = grown.length - 1;
+                for (long p = runHead; p < runTail; p++)
+                {
+                    grown[(int)p & grownMask] = run[(int)p & runMask];
+                }
+                run = grown;
+                runMask = grownMask;
+            }
+        }
+        run[(int)runTail & runMask] = r;
+        r.runPosition = runTail++;
+        runLive++;
+    }
+
+    private void runRemove(final Reservation r)
+    {
+        run[(int)r.runPosition & runMask] = null;
+        r.runPosition = -1;
+        runLive--;
+        // Keep a live reservation at both ends (or none at all).
+        while (runHead < runTail && run[(int)runHead & runMask] == null)
+        {
+            runHead++;
+        }
+        while (runTail > runHead && run[(int)(runTail - 1) & runMask] == null)
+        {
+            runTail--;
+        }
+    }
+
+    /** Closes the gaps, in order, from the head on. */
+    private void compactRun()
+    {
+        long to = runHead;
+        for (long p = runHead; p < runTail; p++)
+        {
+            final Reservation r = run[(int)p & runMask];
+            if (r != null)
+            {
+                run[(int)p & runMask] = null;
+                run[(int)to & runMask] = r;
+                r.runPosition = to++;
+            }
+        }
+        runTail = to;
+    }
 
     private void heapAdd(final Reservation r)
     {
         if (heapSize == heap.length)
         {
             heap = Arrays.copyOf(heap, heapSize * 2);
+            heapKeys = Arrays.copyOf(heapKeys, heapSize * 4);
         }
-        heap[heapSize] = r;
-        r.heapIndex = heapSize;
-        heapSize++;
-        siftUp(r.heapIndex);
+        siftUp(heapSize++, r);
     }
 
     private void heapRemove(final Reservation r)
@@ -705,37 +820,43 @@ public final class ReservationBook
         r.heapIndex = -1;
         if (i < heapSize)
         {
-            heap[i] = last;
-            last.heapIndex = i;
-            siftDown(i);
-            siftUp(last.heapIndex);
+            siftDown(i, last);
+            siftUp(last.heapIndex, last);
         }
     }
 
-    private void siftUp(final int index)
+    /** Whether the key (expiry, id) orders before the one in heap slot {@code slot}. */
+    private boolean before(final long expiry, final long id, final int slot)
     {
+        final long other = heapKeys[slot << 1];
+        return expiry < other || (expiry == other && id < heapKeys[(slot << 1) + 1]);
+    }
+
+    /** Places {@code r} at slot {@code i} (free or about to be overwritten), moving parents down while it orders before them. */
+    private void siftUp(final int index, final Reservation r)
+    {
+        final long expiry = r.expiresAtMillis;
+        final long id = r.id;
         int i = index;
-        final Reservation r = heap[i];
         while (i > 0)
         {
             final int parent = (i - 1) >>> 1;
-            final Reservation p = heap[parent];
-            if (!r.expiresBefore(p))
+            if (!before(expiry, id, parent))
             {
                 break;
             }
-            heap[i] = p;
-            p.heapIndex = i;
+            move(parent, i);
             i = parent;
         }
-        heap[i] = r;
-        r.heapIndex = i;
+        place(r, i);
     }
 
-    private void siftDown(final int index)
+    /** Places {@code r} at slot {@code i} or below it, moving children up while one orders before it. */
+    private void siftDown(final int index, final Reservation r)
     {
+        final long expiry = r.expiresAtMillis;
+        final long id = r.id;
         int i = index;
-        final Reservation r = heap[i];
         while (true)
         {
             final int left = 2 * i + 1;
@@ -744,16 +865,33 @@ public final class ReservationBook
                 break;
             }
             final int right = left + 1;
-            final int child = right < heapSize && heap[right].expiresBefore(heap[left]) ? right : left;
-            if (!heap[child].expiresBefore(r))
+            final int child = right < heapSize &&
+                before(heapKeys[right << 1], heapKeys[(right << 1) + 1], left) ? right : left;
+            final long childExpiry = heapKeys[child << 1];
+            if (!(childExpiry < expiry || (childExpiry == expiry && heapKeys[(child << 1) + 1] < id)))
             {
                 break;
             }
-            heap[i] = heap[child];
-            heap[i].heapIndex = i;
+            move(child, i);
             i = child;
         }
+        place(r, i);
+    }
+
+    private void move(final int from, final int to)
+    {
+        final Reservation r = heap[from];
+        heap[to] = r;
+        heapKeys[to << 1] = heapKeys[from << 1];
+        heapKeys[(to << 1) + 1] = heapKeys[(from << 1) + 1];
+        r.heapIndex = to;
+    }
+
+    private void place(final Reservation r, final int i)
+    {
         heap[i] = r;
+        heapKeys[i << 1] = r.expiresAtMillis;
+        heapKeys[(i << 1) + 1] = r.id;
         r.heapIndex = i;
     }
 }

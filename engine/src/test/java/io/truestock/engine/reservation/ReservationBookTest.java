@@ -101,4 +101,51 @@ class ReservationBookTest
         assertThat(burst[4_999].status).as("a let-go object keeps its fields").isEqualTo(ReservationStatus.EXPIRED);
         assertThat(book.open(0, 2_000)).as("still recycled").isSameAs(burst[0]);
     }
+
+    @Test
+    void underOneTtlReservationsExpireInOrderWithoutTheHeapThroughGapsGrowthAndCompaction()
+    {
+        final ReservationBook book = new ReservationBook();
+        final java.util.List<Long> expected = new java.util.ArrayList<>();
+        long now = 0;
+        for (int round = 0; round < 50; round++)
+        {
+            // 100 holds of one TTL, most released before they expire (gaps in the run), one in ten kept.
+            final Reservation[] batch = new Reservation[100];
+            for (int i = 0; i < batch.length; i++)
+            {
+                batch[i] = book.open(0, now + 1_000);
+                book.hold(batch[i]);
+                now++;
+            }
+            for (int i = 0; i < batch.length; i++)
+            {
+                if (i % 10 == 0)
+                {
+                    expected.add(batch[i].id);
+                }
+                else
+                {
+                    book.resolve(batch[i], ReservationStatus.RELEASED);
+                }
+            }
+        }
+        assertThat(book.heapSize()).as("every one arrived in expiry order").isZero();
+        final Reservation late = book.open(0, 10);
+        book.hold(late);
+        assertThat(book.heapSize()).as("one out of order").isEqualTo(1);
+        expected.add(0, late.id);
+        assertThat(book.nextExpiryMillis()).isEqualTo(10);
+
+        final java.util.List<Long> expired = new java.util.ArrayList<>();
+        Reservation r;
+        while ((r = book.expiredAt(Long.MAX_VALUE)) != null)
+        {
+            expired.add(r.id);
+            book.resolve(r, ReservationStatus.EXPIRED);
+        }
+        assertThat(expired).isEqualTo(expected);
+        assertThat(book.openCount()).isZero();
+        assertThat(book.nextExpiryMillis()).isEqualTo(Long.MAX_VALUE);
+    }
 }
