@@ -28,6 +28,7 @@ import io.truestock.gateway.mcp.CommerceTools;
 import io.truestock.gateway.mcp.McpEndpoint;
 import io.truestock.gateway.mcp.McpToolRegistry;
 import io.truestock.gateway.mcp.ToolCalls;
+import io.truestock.gateway.mcp.ToolSchemaValidator;
 import io.truestock.gateway.mcp.ToolSchemas;
 import io.truestock.gateway.metrics.LiveSamples;
 import io.truestock.gateway.metrics.Metrics;
@@ -57,6 +58,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,12 +91,8 @@ public final class TruestockServer implements AutoCloseable
     private final HttpServer http;
     private final BinaryServer binary;
     private final Transport transport;
-    private final ScheduledExecutorService keyUsage = Executors.newSingleThreadScheduledExecutor(task ->
-    {
-        final Thread thread = new Thread(task, "truestock-key-usage");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService keyUsage =
+        Executors.newSingleThreadScheduledExecutor(task -> daemon("truestock-key-usage", task));
     private final CheckoutService checkout;
     private final IdempotencyStore idempotency;
     private final McpToolRegistry mcpTools;
@@ -104,6 +102,12 @@ public final class TruestockServer implements AutoCloseable
     private TruestockServer(final ServerConfig config) throws Exception
     {
         this.config = config.conclude();
+        // The MCP endpoint's schema validator loads the JSON Schema 2020-12 meta-schema (about half a second on a
+        // cold JVM): on a thread of its own while the engine recovers, joined when the endpoint is built.
+        final ObjectMapper mcpMapper = McpEndpoint.newMapper();
+        final CompletableFuture<ToolSchemaValidator> mcpValidator = CompletableFuture.supplyAsync(
+            () -> new ToolSchemaValidator(mcpMapper, config.mcpValidateResults()),
+            task -> daemon("truestock-mcp-schemas", task).start());
         keys = new ApiKeys(config.dataDir(), config.adminToken() != null ?
             config.adminToken() : System.getenv("TRUESTOCK_ADMIN_TOKEN"), config.clock(), config.rateLimits());
         cluster = config.cluster() == null ? null : ClusterMode.start(config.cluster(), config.dataDir(),
@@ -122,12 +126,8 @@ public final class TruestockServer implements AutoCloseable
         listeners.add(metrics);
         listeners.add(streams);
         // Built on a thread of its own: a large catalog does not hold up the start (search answers 503 until done).
-        final CatalogIndex catalog = CatalogIndex.building(engine, task ->
-        {
-            final Thread thread = new Thread(task, "truestock-catalog-index");
-            thread.setDaemon(true);
-            thread.start();
-        });
+        final CatalogIndex catalog =
+            CatalogIndex.building(engine, task -> daemon("truestock-catalog-index", task).start());
         listeners.add(catalog);
         sync = new ChannelSync(engine, config.connectors(), letter -> audit.appendDeadLetter(
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
@@ -198,13 +198,12 @@ public final class TruestockServer implements AutoCloseable
             metrics.section(cluster::renderMetrics);
         }
         mcpTools = new McpToolRegistry();
-        final ObjectMapper mcpMapper = McpEndpoint.newMapper();
         final ToolCalls toolCalls = new ToolCalls(mcpMapper, api);
         new CommerceTools(toolCalls, new ToolSchemas(mcpMapper), api, catalog, new ReadClock(clock, engine))
             .register(mcpTools);
         new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
         extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, keys, config.mcpAllowedOrigins(),
-            config.mcpValidateResults(), VERSION));
+            mcpValidator.join(), VERSION));
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);
@@ -266,6 +265,14 @@ public final class TruestockServer implements AutoCloseable
         }
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
+    }
+
+    /** A daemon thread, not started. */
+    private static Thread daemon(final String name, final Runnable task)
+    {
+        final Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
     }
 
     /** The checkout core agent protocols share, with the payment handlers the config turns on. */

@@ -110,11 +110,12 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
      *                       {@code readOnlyHint} is a write, every other message a read.
      * @param allowedOrigins browser origins allowed besides loopback ones, e.g. {@code https://console.example.com}
      *                       ({@code :*} at the end allows any port).
-     * @param validateResults whether each successful result is checked against its tool's output schema.
+     * @param validator      checks the tools' schemas here, and each successful result against its tool's output
+     *                       schema if it was built to.
      */
     public static McpEndpoint start(
         final ObjectMapper mapper, final McpToolRegistry registry, final KeyGuard keys,
-        final List<String> allowedOrigins, final boolean validateResults, final String serverVersion)
+        final List<String> allowedOrigins, final ToolSchemaValidator validator, final String serverVersion)
     {
         final McpEndpoint endpoint = new McpEndpoint(mapper, keys, allowedOrigins);
         final List<AsyncToolSpecification> tools = registry.seal();
@@ -134,7 +135,7 @@ public final class McpEndpoint implements McpStatelessServerTransport, Api.Exten
                 "prices. Refusals come back as tool errors whose structuredContent.code says why.")
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .jsonMapper(endpoint.jsonMapper)
-            .jsonSchemaValidator(new ToolSchemaValidator(mapper, validateResults))
+            .jsonSchemaValidator(validator)
             // Arguments are read by each tool as strictly as the HTTP API reads bodies, so a refusal names the
             // offending field with the same problem code; the schemas describe the same rules to the agent.
             .validateToolInputs(false)

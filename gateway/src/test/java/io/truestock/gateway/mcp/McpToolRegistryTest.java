@@ -1,5 +1,6 @@
 package io.truestock.gateway.mcp;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures.AsyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
@@ -17,6 +18,7 @@ class McpToolRegistryTest
 {
     /** Keys that know no one and limit nothing: these tests never serve a request. */
     private static final KeyGuard OPEN = KeyGuard.of(token -> null);
+    private static final ObjectMapper MAPPER = McpEndpoint.newMapper();
 
     @Test
     void aNameIsTakenOnceAndTheRegistryClosesWhenTheEndpointIsBuilt()
@@ -25,7 +27,7 @@ class McpToolRegistryTest
         assertThat(registry.names()).containsExactly("a", "b");
         assertThatThrownBy(() -> registry.add(tool("a"))).isInstanceOf(IllegalArgumentException.class)
             .hasMessageContaining("'a'");
-        McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), true, "test");
+        McpEndpoint.start(MAPPER, registry, OPEN, java.util.List.of(), new ToolSchemaValidator(MAPPER, true), "test");
         assertThatThrownBy(() -> registry.add(tool("c"))).isInstanceOf(IllegalStateException.class);
         assertThat(registry.names()).containsExactly("a", "b");
     }
@@ -36,8 +38,8 @@ class McpToolRegistryTest
         final McpToolRegistry registry = new McpToolRegistry().add(AsyncToolSpecification.builder()
             .tool(Tool.builder("broken", Map.of("type", "object", "required", "sku")).build())
             .callHandler((context, request) -> Mono.just(CallToolResult.builder().build())).build());
-        assertThatThrownBy(() -> McpEndpoint.start(McpEndpoint.newMapper(), registry, OPEN, java.util.List.of(), true,
-            "test"))
+        assertThatThrownBy(() -> McpEndpoint.start(MAPPER, registry, OPEN, java.util.List.of(),
+            new ToolSchemaValidator(MAPPER, true), "test"))
             .isInstanceOf(IllegalArgumentException.class);
     }
 
