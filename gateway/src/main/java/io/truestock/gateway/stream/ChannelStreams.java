@@ -20,9 +20,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * catches up from the shadow: every SKU whose version is newer than the last one it was sent, in version order,
  * each with only its latest value. That is conflation per SKU, and it costs the writer nothing: the output stage
  * never waits for a subscriber, and no subscriber waits for another. Resuming from a version works the same way.
+ * <p>
+ * A catch-up goes in rounds of at most {@link #CATCH_UP_ROUND} updates, each the next ones after a cursor (a version
+ * and a SKU) in (version, SKU) order, chosen in one pass over the shadow with a bounded heap: a subscriber resuming
+ * on a catalog of a million SKUs never makes a million updates at once, and the channel's lock is held for one pass
+ * at a time. A subscriber that fell behind from its live queue resumes at its last version sent, included (the
+ * SKUs of one command share a version, and the queue may have held some of them): it may be sent one of them
+ * twice, with the same value and version, never none.
  */
 public final class ChannelStreams implements EngineListener
 {
+    /** The most updates one catch-up round returns, whatever a poll asks for. */
+    public static final int CATCH_UP_ROUND = 4096;
+
     private final Engine engine;
     private final int queueCapacity;
     private final int maxSubscribers;
@@ -196,6 +206,7 @@ public final class ChannelStreams implements EngineListener
             if (sinceVersion >= 0)
             {
                 subscriber.lastSent = sinceVersion;
+                subscriber.cursorSku = Integer.MAX_VALUE;
                 subscriber.behind = true;
             }
             channel.subscribers.add(subscriber);
@@ -234,6 +245,8 @@ public final class ChannelStreams implements EngineListener
         private int size;
         private boolean behind;
         private long lastSent;
+        /** With {@link #lastSent}, where a catch-up goes on from: the updates after (lastSent, cursorSku). */
+        private int cursorSku;
         private boolean closed;
 
         Subscriber(final ChannelStreams streams, final Channel channel, final int channelIndex, final int capacity,
@@ -263,6 +276,8 @@ public final class ChannelStreams implements EngineListener
             {
                 behind = true;
                 size = 0;
+                // Resend the last version's SKUs too: the dropped queue may have held some of them.
+                cursorSku = -1;
                 sink.wake();
                 return;
             }
@@ -293,38 +308,70 @@ public final class ChannelStreams implements EngineListener
                 }
                 if (behind)
                 {
-                    final List<Update> newer = new ArrayList<>();
-                    for (int p = 0; p < channel.pages.length; p++)
+                    final List<Update> round = catchUpRound(Math.min(max, CATCH_UP_ROUND));
+                    if (round.size() < Math.min(max, CATCH_UP_ROUND))
                     {
-                        final long[] page = channel.pages[p];
-                        for (int i = 0; page != null && i < Channel.PAGE; i++)
-                        {
-                            final int slot = i * Channel.FIELDS;
-                            if (page[slot + 1] > lastSent)
-                            {
-                                newer.add(new Update((p << Channel.PAGE_SHIFT) + i, page[slot], page[slot + 1],
-                                    page[slot + 2]));
-                            }
-                        }
+                        // Nothing newer is left in the shadow: live updates from here on.
+                        behind = false;
+                        size = 0;
                     }
-                    newer.sort((a, b) -> a.version() != b.version() ?
-                        Long.compare(a.version(), b.version()) : Integer.compare(a.sku(), b.sku()));
-                    behind = false;
-                    size = 0;
-                    if (!newer.isEmpty())
-                    {
-                        lastSent = newer.get(newer.size() - 1).version();
-                    }
-                    return newer;
+                    return round;
                 }
                 while (size > 0 && out.size() < max)
                 {
                     final int slot = head * 4;
                     out.add(new Update((int)queue[slot], queue[slot + 1], queue[slot + 2], queue[slot + 3]));
                     lastSent = queue[slot + 2];
+                    cursorSku = (int)queue[slot];
                     head = (head + 1) % capacity;
                     size--;
                 }
+            }
+            return out;
+        }
+
+        /**
+         * The next updates after the cursor in (version, SKU) order, at most {@code limit}, from one pass over the
+         * shadow keeping the smallest in a bounded max-heap; moves the cursor past them. Under the channel lock.
+         */
+        private List<Update> catchUpRound(final int limit)
+        {
+            final long[] versions = new long[limit];
+            final int[] skus = new int[limit];
+            int count = 0;
+            for (int p = 0; p < channel.pages.length; p++)
+            {
+                final long[] page = channel.pages[p];
+                for (int i = 0; page != null && i < Channel.PAGE; i++)
+                {
+                    final long version = page[i * Channel.FIELDS + 1];
+                    final int sku = (p << Channel.PAGE_SHIFT) + i;
+                    if (version < lastSent || (version == lastSent && sku <= cursorSku) || version == 0)
+                    {
+                        continue;
+                    }
+                    if (count < limit)
+                    {
+                        count = CatchUpHeap.add(versions, skus, count, version, sku);
+                    }
+                    else if (CatchUpHeap.before(version, sku, versions[0], skus[0]))
+                    {
+                        CatchUpHeap.replaceTop(versions, skus, count, version, sku);
+                    }
+                }
+            }
+            CatchUpHeap.sort(versions, skus, count);
+            final List<Update> out = new ArrayList<>(count);
+            for (int k = 0; k < count; k++)
+            {
+                final long[] page = channel.pages[skus[k] >>> Channel.PAGE_SHIFT];
+                final int slot = Channel.slot(skus[k]);
+                out.add(new Update(skus[k], page[slot], versions[k], page[slot + 2]));
+            }
+            if (count > 0)
+            {
+                lastSent = versions[count - 1];
+                cursorSku = skus[count - 1];
             }
             return out;
         }

@@ -48,7 +48,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class StreamEndpoint implements Api.Extension
 {
-    private static final int BATCH = 256;
+    /** Updates taken from a subscriber per poll: a catch-up round's worth, then the socket's writability decides. */
+    private static final int BATCH = ChannelStreams.CATCH_UP_ROUND;
     private static final long HEARTBEAT_SECONDS = 15;
 
     private final Engine engine;

@@ -18,7 +18,9 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The streams' shadow on a real engine with more SKUs than one page of the shadow holds: a catch-up and a live
- * update name the right SKU and value on every page, whether the value was there at start or published later.
+ * update name the right SKU and value on every page, whether the value was there at start or published later; a
+ * catch-up goes in bounded rounds in version order, and falling behind in the middle of one command's updates loses
+ * none of them.
  */
 class ChannelStreamsShadowTest
 {
@@ -63,6 +65,93 @@ class ChannelStreamsShadowTest
             .extracting(ChannelStreams.Update::sku, ChannelStreams.Update::available)
             .containsExactly(tuple(engine.skuIndex("sku-4500"), 9L),
                 tuple(engine.skuIndex("sku-4999"), 3L));
+    }
+
+    @Test
+    void aResumeOnALargeCatalogGoesInRoundsInVersionOrderThenLive()
+    {
+        apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
+        apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
+        final ChannelStreams streams = new ChannelStreams(engine, 16, 4);
+        for (int i = 0; i < SKUS; i++)
+        {
+            final String id = "sku-" + i;
+            apply(streams, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+        }
+        final long defined = sequence;
+        for (int i = SKUS - 1; i >= 0; i--)
+        {
+            // Newest versions on the lowest SKUs: version order is not SKU order.
+            final String id = "sku-" + i;
+            apply(streams, c -> c.receive(id, "oak", 1 + id.length()));
+        }
+        final ChannelStreams.Subscriber resumed = streams.subscribe(0, defined, () -> { });
+        final List<ChannelStreams.Update> all = new java.util.ArrayList<>();
+        int rounds = 0;
+        List<ChannelStreams.Update> round;
+        while (!(round = resumed.poll(100)).isEmpty())
+        {
+            assertThat(round.size()).as("a round is bounded by the poll").isLessThanOrEqualTo(100);
+            all.addAll(round);
+            rounds++;
+        }
+        assertThat(rounds).isEqualTo(SKUS / 100);
+        assertThat(all).hasSize(SKUS);
+        assertThat(all).extracting(ChannelStreams.Update::version).isSorted().doesNotHaveDuplicates();
+        assertThat(all.get(0).sku()).isEqualTo(engine.skuIndex("sku-" + (SKUS - 1)));
+        assertThat(all.get(SKUS - 1).sku()).isEqualTo(engine.skuIndex("sku-0"));
+        assertThat(resumed.pending()).as("caught up").isFalse();
+
+        apply(streams, c -> c.receive("sku-7", "oak", 1));
+        assertThat(resumed.poll(100)).as("then live").extracting(ChannelStreams.Update::sku, ChannelStreams.Update::version)
+            .containsExactly(tuple(engine.skuIndex("sku-7"), sequence));
+    }
+
+    @Test
+    void aSubscriberThatFallsBehindInTheMiddleOfACommandsUpdatesStillGetsTheRestOfThem()
+    {
+        apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
+        apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
+        for (int i = 0; i < 12; i++)
+        {
+            final String id = "sku-" + i;
+            apply(null, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+            apply(null, c -> c.receive(id, "oak", 10));
+        }
+        final ChannelStreams streams = new ChannelStreams(engine, 8, 4);
+        final ChannelStreams.Subscriber live = streams.subscribe(0, -1, () -> { });
+        // One reservation of six SKUs: six updates of one version.
+        apply(streams, c ->
+        {
+            c.reserve("web", 60);
+            for (int i = 0; i < 6; i++)
+            {
+                c.addLine("sku-" + i, 1);
+            }
+        });
+        final long shared = sequence;
+        final List<ChannelStreams.Update> first = live.poll(2);
+        assertThat(first).hasSize(2).allMatch(u -> u.version() == shared);
+        // Five more updates overflow the queue of eight while four of the first six are still in it.
+        apply(streams, c ->
+        {
+            c.reserve("web", 60);
+            for (int i = 6; i < 11; i++)
+            {
+                c.addLine("sku-" + i, 1);
+            }
+        });
+        final java.util.Set<Integer> caughtUp = new java.util.HashSet<>();
+        List<ChannelStreams.Update> round;
+        while (!(round = live.poll(100)).isEmpty())
+        {
+            round.forEach(u -> caughtUp.add(u.sku()));
+        }
+        for (int i = 0; i < 11; i++)
+        {
+            assertThat(caughtUp).as("sku-" + i).contains(engine.skuIndex("sku-" + i));
+        }
+        assertThat(caughtUp).doesNotContain(engine.skuIndex("sku-11"));
     }
 
     private void apply(final ChannelStreams streams, final Consumer<Command> fill)
