@@ -125,9 +125,9 @@ public final class TruestockServer implements AutoCloseable
         }
         listeners.add(metrics);
         listeners.add(streams);
-        // Built on a thread of its own: a large catalog does not hold up the start (search answers 503 until done).
-        final CatalogIndex catalog =
-            CatalogIndex.building(engine, task -> daemon("truestock-catalog-index", task).start());
+        // A large catalog's index is built on a thread of its own once the server listens, so it does not hold up
+        // the start (search answers 503 until done); a small one's before.
+        final CatalogIndex catalog = CatalogIndex.building(engine);
         listeners.add(catalog);
         sync = new ChannelSync(engine, config.connectors(), letter -> audit.appendDeadLetter(
             letter.channel(), letter.sku(), letter.qty(), letter.version(), letter.attempts(), letter.error(),
@@ -263,6 +263,8 @@ public final class TruestockServer implements AutoCloseable
                 }
             });
         }
+        catalog.build(catalog.skusToBuild() <= CatalogIndex.BUILD_BEFORE_LISTENING_SKUS ? Runnable::run :
+            task -> daemon("truestock-catalog-index", task).start());
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
     }

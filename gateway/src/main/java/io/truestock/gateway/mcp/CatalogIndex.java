@@ -32,8 +32,9 @@ import java.util.concurrent.Executor;
  * readers (I/O threads) see each posting list as an immutable view (array and length) published with a volatile
  * write, so an append costs no copy and a reader never sees a half-made list.
  * <p>
- * <b>Built in the background</b> ({@link #building}): a server with a large catalog does not wait for the index
- * before it serves (about a second of CPU at 1 M SKUs). The builder indexes the SKUs the engine held when the index
+ * <b>Built in the background</b> ({@link #building}): a server with a large catalog (over
+ * {@link #BUILD_BEFORE_LISTENING_SKUS} SKUs) does not wait for the index before it serves (about a second of CPU at
+ * 1 M SKUs, and the collections of the heap it fills). The builder indexes the SKUs the engine held when the index
  * was made; meanwhile the output stage only marks, in a bit set of {@code maxSkus} bits, the SKUs it is told were
  * defined or retitled. When the builder is done it takes the hand-over lock, indexes the marked SKUs from the
  * engine's current titles and declares the index {@link #ready()}; from then on the output stage indexes as above.
@@ -64,6 +65,8 @@ public final class CatalogIndex implements EngineListener
     private final Object handOver;
     /** SKUs the output stage saw defined while the builder ran (one bit each), or null. */
     private final long[] pending;
+    /** The SKUs the engine held when the index was made: the ones the builder indexes. */
+    private final int builtSkus;
     private volatile boolean ready;
 
     /** The SKUs having one word: an append-only array (single writer) seen through immutable views. */
@@ -114,7 +117,7 @@ public final class CatalogIndex implements EngineListener
     public CatalogIndex(final Engine engine)
     {
         this(engine, false);
-        indexUpTo(engine.skuCount());
+        indexUpTo(builtSkus);
         ready = true;
     }
 
@@ -124,18 +127,35 @@ public final class CatalogIndex implements EngineListener
         this.indexedWords = new String[engine.config().maxSkus()][];
         this.handOver = background ? new Object() : null;
         this.pending = background ? new long[(engine.config().maxSkus() + 63) >>> 6] : null;
+        this.builtSkus = engine.skuCount();
     }
 
     /**
-     * An index that builds itself on {@code builder} (a thread of its own in the server) and is {@link #ready()}
-     * when done; construct before the runtime starts, then register as a listener.
+     * An index to be built in the background by {@link #build(Executor)}, of the SKUs the engine holds now; construct
+     * before the runtime starts, then register as a listener (SKUs defined from then on are marked until the
+     * builder hands over).
      */
-    public static CatalogIndex building(final Engine engine, final Executor builder)
+    public static CatalogIndex building(final Engine engine)
     {
-        final CatalogIndex index = new CatalogIndex(engine, true);
-        final int skus = engine.skuCount();
-        builder.execute(() -> index.build(skus));
-        return index;
+        return new CatalogIndex(engine, true);
+    }
+
+    /**
+     * Up to this many SKUs the server builds the index before it listens (tens of milliseconds), so a search is
+     * never refused on a small catalog.
+     */
+    public static final int BUILD_BEFORE_LISTENING_SKUS = 50_000;
+
+    /** How many SKUs {@link #build(Executor)} indexes (the rest are marked by the output stage). */
+    public int skusToBuild()
+    {
+        return builtSkus;
+    }
+
+    /** Builds the index on {@code builder} (a thread of its own in the server); {@link #ready()} when done. */
+    public void build(final Executor builder)
+    {
+        builder.execute(() -> build(builtSkus));
     }
 
     /** What a search answers while the index is being built. */

@@ -108,13 +108,14 @@ class CatalogIndexTest
         define(null, "lamp", "Desk Lamp");
         define(null, "jacket", "Rain Jacket");
         final List<Runnable> builder = new ArrayList<>();
-        final CatalogIndex index = CatalogIndex.building(engine, builder::add);
+        final CatalogIndex index = CatalogIndex.building(engine);
         assertThat(index.ready()).isFalse();
         assertThat(index.search("lamp", 10)).as("nothing is answered before the hand-over").isEmpty();
         define(index, "bulb", "LED Bulb");
         define(index, "jacket", "Storm Parka");
         assertThat(index.wordCount()).as("the output stage only marked them").isZero();
 
+        index.build(builder::add);
         assertThat(builder).hasSize(1);
         builder.get(0).run();
         assertThat(index.ready()).isTrue();
