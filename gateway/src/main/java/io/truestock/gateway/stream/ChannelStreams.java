@@ -105,13 +105,18 @@ public final class ChannelStreams implements EngineListener
         this.maxSubscribers = maxSubscribers;
         this.channels = new Channel[engine.config().maxChannels()];
         final ChannelView view = new ChannelView();
-        for (int c = 0; c < engine.channelCount(); c++)
+        final int channelCount = engine.channelCount();
+        for (int c = 0; c < channelCount; c++)
         {
-            final Channel channel = channel(c);
-            for (int s = 0; s < engine.skuCount(); s++)
+            channel(c);
+        }
+        // SKU by SKU: the engine keeps a SKU's channel rows together, so each SKU's are read from one place.
+        for (int s = 0; s < engine.skuCount(); s++)
+        {
+            for (int c = 0; c < channelCount; c++)
             {
                 engine.readChannel(s, c, view);
-                channel.set(s, view.available(), view.version(), 0);
+                channels[c].set(s, view.available(), view.version(), 0);
             }
         }
     }
