@@ -9,8 +9,11 @@
 #
 # Per phase: calls/s, p50/p99/p99.9/max (us), the server's CPU per call, errors; then the random/hot ratio of p99
 # for each pair. Phases: closed loop over CONNECTIONS connections (each sends its next call when the last is
-# answered), then open loop at each of RATES calls/s over 4 connections (latency from the call's due instant, so a
-# queue counts). Every pair is run ROUNDS times, hot then random.
+# answered), then open loop at each of RATES calls/s over 4 connections, the generator spinning between calls
+# (WAIT=sleep: a timer wakes it) (latency from the call's due instant, so a
+# queue counts), each rate after an idle phase (no call: how late the generator's thread wakes, the floor under every
+# figure on this machine). Every pair is run ROUNDS times, hot then random. The collector's pauses in each phase come
+# from the server's GC log; "steal ms" is the CPU time the hypervisor took from both CPUs during the phase.
 #
 #   benchmarks/run-offer-scale.sh                      defaults: 1 048 576 SKUs, 10 s a phase, 2 rounds
 #   SKUS=100000 SECONDS_PER_PHASE=5 benchmarks/run-offer-scale.sh
@@ -22,12 +25,15 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
+# shellcheck source=benchmarks/edge-catalog.sh
+. "$here/edge-catalog.sh"
 skus="${SKUS:-1048576}"
 rows_per_file="${ROWS_PER_FILE:-5000}"
 seconds="${SECONDS_PER_PHASE:-10}"
 rounds="${ROUNDS:-2}"
 rates="${RATES:-1000 10000}"
 connections="${CONNECTIONS:-32}"
+wait_mode="${WAIT:-spin}"
 pin="${PIN:-1}"
 
 log() { echo "run-offer-scale: $*" >&2; }
@@ -44,22 +50,9 @@ if [[ ! -f "$jar" || ! -f "$root/gateway/target/jvm.flags" ]]; then
   (cd "$root" && mvn -B -q package -pl gateway -am -DskipTests)
 fi
 
-server_pin=(); load_pin=()
-if [ "$pin" = 1 ] && command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then
-  server_pin=(taskset -c 0); load_pin=(taskset -c 1)
-  pin_note="server pinned to CPU 0, generator to CPU 1"
-else
-  pin_note="no pinning"
-fi
+edge_pin "$pin" generator
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  set +e
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
+edge_work
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 cat > "$work/config.yaml" <<YAML
@@ -72,7 +65,7 @@ bounds:
   max_channels: 8
 YAML
 # shellcheck disable=SC2046,SC2086
-"${server_pin[@]}" java $(cat "$root/gateway/target/jvm.flags") ${JAVA_OPTS:-} \
+"${server_pin[@]}" java $(cat "$root/gateway/target/jvm.flags") -Xlog:gc:file="$work/gc.log" ${JAVA_OPTS:-} \
   -cp "$jar:$root/gateway/target/lib/*" io.truestock.gateway.Main server --config "$work/config.yaml" \
   > "$work/server.log" 2>&1 &
 server_pid=$!
@@ -109,20 +102,26 @@ fi
 rss_mb=$(awk '/VmRSS/{printf "%.0f", $2/1024}' "/proc/$server_pid/status")
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$server_pid/stat"; }
+gc_pauses() { grep -c 'Pause' "$work/gc.log" || true; }
+steal_ticks() { awk '/^cpu / {print $9}' /proc/stat; }
 
 # phase NAME SKUS LOOP-OPTIONS...: one generator run; prints a table row and leaves p99 in $last_p99.
 phase() {
   local name="$1" phase_skus="$2"; shift 2
-  local before after line
-  before=$(cpu_ticks)
-  line=$("${load_pin[@]}" "$generator" --mode rest --port "$port" --token "$token" --channel c0 \
+  local before after line gc_from gc steal_from steal
+  before=$(cpu_ticks); gc_from=$(gc_pauses); steal_from=$(steal_ticks)
+  line=$("${load_pin[@]}" "$generator" --port "$port" --token "$token" --channel c0 \
     --skus "$phase_skus" --seconds "$seconds" "$@")
-  after=$(cpu_ticks)
+  after=$(cpu_ticks); steal=$(awk -v a="$steal_from" -v b="$(steal_ticks)" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN { printf "%.0f", (b - a) * 1000 / hz }')
+  # The collector's pauses during the phase (every pause the JVM logs): count, longest ms.
+  gc=$( (grep 'Pause' "$work/gc.log" || true) | tail -n +"$((gc_from + 1))" | (grep -oE '[0-9.]+ms$' || true) |
+    tr -d 'ms' | awk '{n++; if ($1 > m) m = $1} END {printf "%d, %.1f", n, m}')
   last_p99=$(sed -E 's/.*p99_us=([0-9.]+).*/\1/' <<<"$line")
-  awk -v n="$name" -v l="$line" -v cpu=$((after - before)) -v hz="$(getconf CLK_TCK)" 'BEGIN {
+  awk -v n="$name" -v l="$line" -v cpu=$((after - before)) -v hz="$(getconf CLK_TCK)" -v gc="$gc" -v steal="$steal" 'BEGIN {
     split(l, f, " "); for (i in f) { split(f[i], kv, "="); v[kv[1]] = kv[2] }
-    printf "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d |\n", n, v["calls"] / v["seconds"], v["p50_us"],
-      v["p99_us"], v["p999_us"], v["max_us"], (v["calls"] > 0 ? cpu * 1e6 / hz / v["calls"] : 0), v["errors"] }'
+    printf "| %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %s | %s |\n", n, v["calls"] / v["seconds"], v["p50_us"],
+      v["p99_us"], v["p999_us"], v["max_us"], (v["calls"] > 0 ? cpu * 1e6 / hz / v["calls"] : 0), v["errors"], gc, steal }'
 }
 
 # Warm-up (JIT, the generator's connections), not reported.
@@ -137,16 +136,17 @@ echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) CPUs, load average $(cut -d' ' -f
   "$(java -version 2>&1 | head -1)"
 echo "catalog: $skus SKUs, 4 locations, 8 channels, imported in $load_seconds s ($(( (skus + rows_per_file - 1) / rows_per_file )) files); server RSS $rss_mb MB"
 echo
-echo "| phase | calls/s | p50 us | p99 us | p99.9 us | max us | server CPU us/call | errors |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| phase | calls/s | p50 us | p99 us | p99.9 us | max us | server CPU us/call | errors | GC pauses (n, max ms) | steal ms |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"
 ratios=()
 for round in $(seq 1 "$rounds"); do
-  phase "closed $connections conn, hot (round $round)" 1 --loop closed --connections "$connections"; hot=$last_p99
-  phase "closed $connections conn, random (round $round)" "$skus" --loop closed --connections "$connections"
+  phase "closed $connections conn, hot (round $round)" 1 --mode rest --loop closed --connections "$connections"; hot=$last_p99
+  phase "closed $connections conn, random (round $round)" "$skus" --mode rest --loop closed --connections "$connections"
   ratios+=("closed $connections conn, round $round: $(awk -v r="$last_p99" -v h="$hot" 'BEGIN { printf "%.2f", r / h }')")
   for rate in $rates; do
-    phase "open $rate/s, hot (round $round)" 1 --rate "$rate" --connections 4; hot=$last_p99
-    phase "open $rate/s, random (round $round)" "$skus" --rate "$rate" --connections 4
+    phase "open $rate/s, idle: no call, the generator's wake-up lateness (round $round)" 1 --mode idle --rate "$rate" --wait "$wait_mode"
+    phase "open $rate/s, hot (round $round)" 1 --mode rest --rate "$rate" --wait "$wait_mode" --connections 4; hot=$last_p99
+    phase "open $rate/s, random (round $round)" "$skus" --mode rest --rate "$rate" --wait "$wait_mode" --connections 4
     ratios+=("open $rate/s, round $round: $(awk -v r="$last_p99" -v h="$hot" 'BEGIN { printf "%.2f", r / h }')")
   done
 done
