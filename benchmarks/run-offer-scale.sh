@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Offer reads at the HTTP edge with a 1 M SKU catalog: one hot SKU against random SKUs over the whole catalog, same
-# server, same run, interleaved (benchmarks/README.md, "Offer reads on random SKUs at the HTTP edge"). The server is
+# server, same run, interleaved (benchmarks/README.md, "Offer reads on random SKUs, 2026-12-04"). The server is
 # started as the README says (config file: bounds.max_skus 1048576, 4 locations, 8 channels), 4 locations and 8
 # channels drawing from all of them are defined, and SKUS SKUs (sku-0 .. sku-<SKUS-1>) are created by inventory
 # imports (`POST /v1/import/inventory?create_skus=true`, files of ROWS_PER_FILE rows, each SKU stocked at one
@@ -9,10 +9,9 @@
 #
 # Per phase: calls/s, p50/p99/p99.9/max (us), the server's CPU per call, errors; then the random/hot ratio of p99
 # for each pair. Phases: closed loop over CONNECTIONS connections (each sends its next call when the last is
-# answered), then open loop at each of RATES calls/s over 4 connections, the generator spinning between calls
-# (WAIT=sleep: a timer wakes it) (latency from the call's due instant, so a
-# queue counts), each rate after an idle phase (no call: how late the generator's thread wakes, the floor under every
-# figure on this machine). Every pair is run ROUNDS times, hot then random. The collector's pauses in each phase come
+# answered), then open loop at each of RATES calls/s over 4 connections, latency from each call's due instant (so a
+# queue counts), the generator spinning between calls (WAIT=sleep: a timer wakes it). Each rate starts with an idle
+# phase (no call: how late the generator's thread wakes, the floor under every figure on this machine). Every pair is run ROUNDS times, hot then random. The collector's pauses in each phase come
 # from the server's GC log; "steal ms" is the CPU time the hypervisor took from both CPUs during the phase.
 #
 #   benchmarks/run-offer-scale.sh                      defaults: 1 048 576 SKUs, 10 s a phase, 2 rounds
