@@ -19,16 +19,9 @@ root="$(cd "$here/.." && pwd)"
 # shellcheck source=benchmarks/edge-catalog.sh
 . "$here/edge-catalog.sh"
 seconds="${SECONDS_PER_RUN:-15}"
-work="$(mktemp -d)"
+edge_work
 out="${OUT:-$work/out}"
 mkdir -p "$out"
-server_pid=""
-cleanup() {
-  set +e
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill "$server_pid"; wait "$server_pid" 2>/dev/null; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 lib="${ASYNC_PROFILER_LIB:-}"
 if [ -z "$lib" ]; then
@@ -38,8 +31,7 @@ if [ -z "$lib" ]; then
   lib="$work/linux-x64/libasyncProfiler.so"
 fi
 
-server_pin=(); load_pin=()
-if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then server_pin=(taskset -c 0); load_pin=(taskset -c 1); fi
+edge_pin 1 wrk
 
 "$root/truestock" --version >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
