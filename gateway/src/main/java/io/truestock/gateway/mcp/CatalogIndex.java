@@ -57,6 +57,14 @@ public final class CatalogIndex implements EngineListener
     public static final int MAX_WORD_LENGTH = 32;
     public static final int MAX_WORDS_PER_SKU = 64;
     public static final int MAX_CANDIDATES = 10_000;
+    /**
+     * Up to this many SKUs the server builds the index before it listens (tens of milliseconds), so a search is
+     * never refused on a small catalog.
+     */
+    public static final int BUILD_BEFORE_LISTENING_SKUS = 50_000;
+    /** What a search answers while the index is being built. */
+    public static final String STILL_BUILDING =
+        "the catalog search index is being built after the start; retry in a moment";
 
     private final Engine engine;
     private final ConcurrentSkipListMap<String, Postings> words = new ConcurrentSkipListMap<>();
@@ -140,12 +148,6 @@ public final class CatalogIndex implements EngineListener
         return new CatalogIndex(engine, true);
     }
 
-    /**
-     * Up to this many SKUs the server builds the index before it listens (tens of milliseconds), so a search is
-     * never refused on a small catalog.
-     */
-    public static final int BUILD_BEFORE_LISTENING_SKUS = 50_000;
-
     /** How many SKUs {@link #build(Executor)} indexes (the rest are marked by the output stage). */
     public int skusToBuild()
     {
@@ -155,11 +157,8 @@ public final class CatalogIndex implements EngineListener
     /** Builds the index on {@code builder} (a thread of its own in the server); {@link #ready()} when done. */
     public void build(final Executor builder)
     {
-        builder.execute(() -> build(builtSkus));
+        builder.execute(this::buildAndHandOver);
     }
-
-    /** What a search answers while the index is being built. */
-    public static final String STILL_BUILDING = "the catalog search index is being built after the start; retry in a moment";
 
     /** The refusal of a search while the index is being built: 503 {@code index_building}, retry after 1 s. */
     public static ApiException stillBuilding()
@@ -173,9 +172,9 @@ public final class CatalogIndex implements EngineListener
         return ready;
     }
 
-    private void build(final int skus)
+    private void buildAndHandOver()
     {
-        indexUpTo(skus);
+        indexUpTo(builtSkus);
         synchronized (handOver)
         {
             for (int word = 0; word < pending.length; word++)

@@ -307,7 +307,7 @@ public final class ChannelStreams implements EngineListener
             final List<Update> out = new ArrayList<>();
             synchronized (channel)
             {
-                if (closed)
+                if (closed || max <= 0)
                 {
                     return out;
                 }

@@ -86,6 +86,8 @@ class ChannelStreamsShadowTest
             apply(streams, c -> c.receive(id, "oak", 1 + id.length()));
         }
         final ChannelStreams.Subscriber resumed = streams.subscribe(0, defined, () -> { });
+        assertThat(resumed.poll(0)).as("a poll of nothing takes nothing").isEmpty();
+        assertThat(resumed.pending()).isTrue();
         final List<ChannelStreams.Update> all = new java.util.ArrayList<>();
         int rounds = 0;
         List<ChannelStreams.Update> round;
