@@ -31,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  *       6 channels (every change republishes to the channels that draw from the location);</li>
  *   <li>{@code flash}: every command on one hot SKU: reserve 1, then release it;</li>
  *   <li>{@code bundle10}: receive and adjust on components of a bundle of 10 components (each change
- *       republishes the bundle on every channel).</li>
+ *       republishes the bundle on every channel);</li>
+ *   <li>{@code expiry}: what the HTTP edge's reservation benchmark asks of the engine: one-unit holds of one
+ *       second on the hot SKU, 64 commands a simulated millisecond, and a tick every 100 ms that expires the
+ *       holds past their second, so about 64 000 are held (a server taking 64 000 reservations a second) and
+ *       every reservation is opened, ordered by expiry and expired.</li>
  * </ul>
  */
 @State(Scope.Thread)
@@ -47,7 +51,10 @@ public class EngineApplyBenchmark
     static final String[] CHANNELS = {"shopify", "amazon", "flipkart", "woocommerce", "tiktok-shop", "whatsapp"};
     private static final int ORDER_IDS = 1 << 20;
 
-    @Param({"mix", "flash", "bundle10"})
+    private static final int EXPIRY_COMMANDS_PER_MILLI = 64;
+    private static final int EXPIRY_TICK_EVERY = 100 * EXPIRY_COMMANDS_PER_MILLI;
+
+    @Param({"mix", "flash", "bundle10", "expiry"})
     public String scenario;
 
     private Engine engine;
@@ -62,6 +69,7 @@ public class EngineApplyBenchmark
     private long step;
     private long orders;
     private long rejected;
+    private int commandsPerMilli;
 
     /** Builds the catalog used by the engine benchmarks: 10 000 SKUs with deep stock, a 10-part bundle. */
     static Engine catalog(final Engine engine, final Command command, final Outcome outcome, final Events events)
@@ -134,6 +142,7 @@ public class EngineApplyBenchmark
     {
         engine = catalog(new Engine(config()), command, outcome, events);
         sequence = engine.lastSequence();
+        commandsPerMilli = scenario.equals("expiry") ? EXPIRY_COMMANDS_PER_MILLI : 1024;
         skuIds = new String[SKUS];
         for (int s = 0; s < SKUS; s++)
         {
@@ -154,6 +163,7 @@ public class EngineApplyBenchmark
         {
             case "mix" -> fillMix();
             case "flash" -> fillFlash();
+            case "expiry" -> fillExpiry();
             default -> fillBundle();
         }
         command.stamp(++sequence, nowMillis);
@@ -163,7 +173,7 @@ public class EngineApplyBenchmark
             rejected++;
         }
         step++;
-        if ((step & 1023) == 0)
+        if (step % commandsPerMilli == 0)
         {
             nowMillis++;
         }
@@ -201,6 +211,18 @@ public class EngineApplyBenchmark
         else
         {
             command.release(reserves);
+        }
+    }
+
+    private void fillExpiry()
+    {
+        if (step % EXPIRY_TICK_EVERY == EXPIRY_TICK_EVERY - 1)
+        {
+            command.tick();
+        }
+        else
+        {
+            command.reserve("shopify", 1).addLine(skuIds[0], 1);
         }
     }
 
