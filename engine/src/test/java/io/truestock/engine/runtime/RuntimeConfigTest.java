@@ -2,6 +2,7 @@ package io.truestock.engine.runtime;
 
 import com.lmax.disruptor.BlockingWaitStrategy;
 import com.lmax.disruptor.BusySpinWaitStrategy;
+import com.lmax.disruptor.LiteBlockingWaitStrategy;
 import com.lmax.disruptor.PhasedBackoffWaitStrategy;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import com.lmax.disruptor.YieldingWaitStrategy;
@@ -56,13 +57,25 @@ class RuntimeConfigTest
     @Test
     void eachNamedWaitStrategyIsTheOneItNames()
     {
-        assertThat(WaitStrategies.named("phased")).isInstanceOf(PhasedBackoffWaitStrategy.class);
-        assertThat(WaitStrategies.named("spin-block")).isInstanceOf(PhasedBackoffWaitStrategy.class);
-        assertThat(WaitStrategies.named("blocking")).isInstanceOf(BlockingWaitStrategy.class);
-        assertThat(WaitStrategies.named("sleeping")).isInstanceOf(SleepingWaitStrategy.class);
-        assertThat(WaitStrategies.named("yielding")).isInstanceOf(YieldingWaitStrategy.class);
-        assertThat(WaitStrategies.named("busy-spin")).isInstanceOf(BusySpinWaitStrategy.class);
-        assertThat(WaitStrategies.named(WaitStrategies.DEFAULT)).isInstanceOf(PhasedBackoffWaitStrategy.class);
+        assertThat(WaitStrategies.named("phased", 2)).isInstanceOf(PhasedBackoffWaitStrategy.class);
+        assertThat(WaitStrategies.named("spin-block", 2)).isInstanceOf(PhasedBackoffWaitStrategy.class);
+        assertThat(WaitStrategies.named("blocking", 2)).isInstanceOf(BlockingWaitStrategy.class);
+        assertThat(WaitStrategies.named("sleeping", 2)).isInstanceOf(SleepingWaitStrategy.class);
+        assertThat(WaitStrategies.named("yielding", 2)).isInstanceOf(YieldingWaitStrategy.class);
+        assertThat(WaitStrategies.named("busy-spin", 2)).isInstanceOf(BusySpinWaitStrategy.class);
+        assertThat(WaitStrategies.named(WaitStrategies.DEFAULT, 2)).isInstanceOf(PhasedBackoffWaitStrategy.class);
+    }
+
+    @Test
+    void onOneCpuTheSpinningStrategiesBlockAtOnceAndTheOthersAreUnchanged()
+    {
+        assertThat(WaitStrategies.named("phased", 1)).isInstanceOf(LiteBlockingWaitStrategy.class);
+        assertThat(WaitStrategies.named("spin-block", 1)).isInstanceOf(LiteBlockingWaitStrategy.class);
+        assertThat(WaitStrategies.named("blocking", 1)).isInstanceOf(BlockingWaitStrategy.class);
+        assertThat(WaitStrategies.named("sleeping", 1)).isInstanceOf(SleepingWaitStrategy.class);
+        assertThat(WaitStrategies.named("yielding", 1)).isInstanceOf(YieldingWaitStrategy.class);
+        assertThat(WaitStrategies.named("busy-spin", 1)).isInstanceOf(BusySpinWaitStrategy.class);
+        assertThatThrownBy(() -> WaitStrategies.named("spinning", 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
