@@ -55,27 +55,22 @@ class RuntimeConfigTest
     }
 
     @Test
-    void eachNamedWaitStrategyIsTheOneItNames()
+    void eachNamedWaitStrategyIsTheOneItNamesAndOnOneCpuTheSpinningOnesBlockAtOnce()
     {
-        assertThat(WaitStrategies.named("phased", 2)).isInstanceOf(PhasedBackoffWaitStrategy.class);
-        assertThat(WaitStrategies.named("spin-block", 2)).isInstanceOf(PhasedBackoffWaitStrategy.class);
-        assertThat(WaitStrategies.named("blocking", 2)).isInstanceOf(BlockingWaitStrategy.class);
-        assertThat(WaitStrategies.named("sleeping", 2)).isInstanceOf(SleepingWaitStrategy.class);
-        assertThat(WaitStrategies.named("yielding", 2)).isInstanceOf(YieldingWaitStrategy.class);
-        assertThat(WaitStrategies.named("busy-spin", 2)).isInstanceOf(BusySpinWaitStrategy.class);
-        assertThat(WaitStrategies.named(WaitStrategies.DEFAULT, 2)).isInstanceOf(PhasedBackoffWaitStrategy.class);
-    }
-
-    @Test
-    void onOneCpuTheSpinningStrategiesBlockAtOnceAndTheOthersAreUnchanged()
-    {
-        assertThat(WaitStrategies.named("phased", 1)).isInstanceOf(LiteBlockingWaitStrategy.class);
-        assertThat(WaitStrategies.named("spin-block", 1)).isInstanceOf(LiteBlockingWaitStrategy.class);
-        assertThat(WaitStrategies.named("blocking", 1)).isInstanceOf(BlockingWaitStrategy.class);
-        assertThat(WaitStrategies.named("sleeping", 1)).isInstanceOf(SleepingWaitStrategy.class);
-        assertThat(WaitStrategies.named("yielding", 1)).isInstanceOf(YieldingWaitStrategy.class);
-        assertThat(WaitStrategies.named("busy-spin", 1)).isInstanceOf(BusySpinWaitStrategy.class);
-        assertThatThrownBy(() -> WaitStrategies.named("spinning", 1)).isInstanceOf(IllegalArgumentException.class);
+        for (final int cpus : new int[]{1, 2, 4})
+        {
+            final Class<?> spinning = cpus == 1 ? LiteBlockingWaitStrategy.class : PhasedBackoffWaitStrategy.class;
+            final String on = cpus + " CPUs";
+            assertThat(WaitStrategies.named("phased", cpus)).as(on).isInstanceOf(spinning);
+            assertThat(WaitStrategies.named("spin-block", cpus)).as(on).isInstanceOf(spinning);
+            assertThat(WaitStrategies.named(WaitStrategies.DEFAULT, cpus)).as(on).isInstanceOf(spinning);
+            assertThat(WaitStrategies.named("blocking", cpus)).as(on).isInstanceOf(BlockingWaitStrategy.class);
+            assertThat(WaitStrategies.named("sleeping", cpus)).as(on).isInstanceOf(SleepingWaitStrategy.class);
+            assertThat(WaitStrategies.named("yielding", cpus)).as(on).isInstanceOf(YieldingWaitStrategy.class);
+            assertThat(WaitStrategies.named("busy-spin", cpus)).as(on).isInstanceOf(BusySpinWaitStrategy.class);
+            assertThatThrownBy(() -> WaitStrategies.named("spinning", cpus)).as(on)
+                .isInstanceOf(IllegalArgumentException.class);
+        }
     }
 
     @Test
