@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -73,6 +74,14 @@ public final class Main implements Remote.EnvironmentAware
 
     public static void main(final String[] args)
     {
+        if (args.length > 0 && (args[0].equals("server") || args[0].equals("demo")))
+        {
+            // Only the command that runs is built: reflecting over every command's options costs a server's start
+            // about a tenth of a second.
+            final CommandLine command = handlingFailures(new CommandLine(args[0].equals("server") ? new Server() :
+                new Demo())).setCommandName("truestock " + args[0]);
+            System.exit(command.execute(Arrays.copyOfRange(args, 1, args.length)));
+        }
         System.exit(commandLine(new Main()).execute(args));
     }
 
@@ -82,7 +91,11 @@ public final class Main implements Remote.EnvironmentAware
      */
     public static CommandLine commandLine(final Main main)
     {
-        final CommandLine commandLine = new CommandLine(main);
+        return handlingFailures(new CommandLine(main));
+    }
+
+    private static CommandLine handlingFailures(final CommandLine commandLine)
+    {
         commandLine.setExecutionExceptionHandler((ex, line, parsed) ->
         {
             if (ex instanceof CliFailure failure)
