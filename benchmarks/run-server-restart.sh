@@ -68,8 +68,11 @@ wait_health() {
 }
 
 sequence() {
-  curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" |
-    awk '/^truestock_journal_sequence /{print $2}'
+  local value
+  value="$(curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$port/metrics" |
+    awk '/^truestock_journal_sequence /{print $2}')"
+  [ -n "$value" ] || { log "no truestock_journal_sequence in /metrics"; exit 1; }
+  echo "$value"
 }
 
 # ---- set-up ----
@@ -130,7 +133,9 @@ for run in $(seq 1 "$runs"); do
   while true; do
     answer="$(curl -s "${auth[@]}" -H 'Accept: application/json, text/event-stream' \
       -H 'MCP-Protocol-Version: 2025-11-25' -d "$search" "http://127.0.0.1:$port/mcp")"
-    case "$answer" in *index_building*) sleep 0.05 ;; *) break ;; esac
+    case "$answer" in *index_building*) ;; *) break ;; esac
+    [ "$(( $(now_ms) - healthy ))" -lt 120000 ] || { log "search_catalog still refused 120 s after /health"; exit 1; }
+    sleep 0.05
   done
   searched="$(now_ms)"
   case "$answer" in *'"sku-77"'*) ;; *) log "search_catalog did not find sku-77: $answer"; exit 1 ;; esac

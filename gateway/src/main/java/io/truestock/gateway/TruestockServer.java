@@ -59,6 +59,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -125,8 +126,8 @@ public final class TruestockServer implements AutoCloseable
         }
         listeners.add(metrics);
         listeners.add(streams);
-        // A large catalog's index is built on a thread of its own once the server listens, so it does not hold up
-        // the start (search answers 503 until done); a small one's before.
+        // A small catalog's index is built before the server listens; a large one's on a thread of its own once it
+        // listens, so it does not hold up the start (search answers 503 until done).
         final CatalogIndex catalog = CatalogIndex.building(engine);
         listeners.add(catalog);
         sync = new ChannelSync(engine, config.connectors(), letter -> audit.appendDeadLetter(
@@ -155,6 +156,10 @@ public final class TruestockServer implements AutoCloseable
             sequencer = cluster.sequencer();
         }
         applyCatalog();
+        if (catalog.skusToBuild() <= CatalogIndex.BUILD_BEFORE_LISTENING_SKUS)
+        {
+            catalog.build(Runnable::run);
+        }
 
         transport = new Transport(config.preferNativeTransport());
         boss = transport.group(1, "truestock-accept");
@@ -203,7 +208,7 @@ public final class TruestockServer implements AutoCloseable
             .register(mcpTools);
         new CheckoutTools(mcpMapper, new ToolSchemas(mcpMapper), ucp, acp).register(mcpTools);
         extensions.put("mcp", McpEndpoint.start(mcpMapper, mcpTools, keys, config.mcpAllowedOrigins(),
-            mcpValidator.join(), VERSION));
+            joined(mcpValidator), VERSION));
         if (!sync.isEmpty())
         {
             api.render().channelDetail(sync::writeLedger);
@@ -263,10 +268,33 @@ public final class TruestockServer implements AutoCloseable
                 }
             });
         }
-        catalog.build(catalog.skusToBuild() <= CatalogIndex.BUILD_BEFORE_LISTENING_SKUS ? Runnable::run :
-            task -> daemon("truestock-catalog-index", task).start());
+        if (catalog.skusToBuild() > CatalogIndex.BUILD_BEFORE_LISTENING_SKUS)
+        {
+            catalog.build(task -> daemon("truestock-catalog-index", task).start());
+        }
         LOG.info("truestock listening: http={} binary={} transport={} data={}", http.port(),
             binary == null ? "off" : binary.port(), transport.name(), config.dataDir());
+    }
+
+    /** The future's value, or what it failed with as it was thrown. */
+    private static <T> T joined(final CompletableFuture<T> future) throws Exception
+    {
+        try
+        {
+            return future.join();
+        }
+        catch (final CompletionException ex)
+        {
+            if (ex.getCause() instanceof Exception cause)
+            {
+                throw cause;
+            }
+            if (ex.getCause() instanceof Error error)
+            {
+                throw error;
+            }
+            throw ex;
+        }
     }
 
     /** A daemon thread, not started. */

@@ -8,6 +8,8 @@ import io.truestock.engine.Events;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.runtime.EngineListener;
 import io.truestock.gateway.http.ApiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,8 +40,8 @@ import java.util.concurrent.Executor;
  * was made; meanwhile the output stage only marks, in a bit set of {@code maxSkus} bits, the SKUs it is told were
  * defined or retitled. When the builder is done it takes the hand-over lock, indexes the marked SKUs from the
  * engine's current titles and declares the index {@link #ready()}; from then on the output stage indexes as above.
- * Until then {@link #search} answers nothing and callers answer that the index is being built (503 with
- * {@code Retry-After}).
+ * Until then {@link #search} answers nothing and callers refuse the search ({@link #notReady()}: 503
+ * {@code index_building}, or 500 {@code index_failed} if the builder failed, which it logs).
  * <p>
  * <b>Queries.</b> A query's words match words that start with them ({@code "sho"} finds {@code shoe}); a SKU matches
  * when every query word matches one of its words. The driving word is the query word whose prefix range holds the
@@ -52,6 +54,8 @@ import java.util.concurrent.Executor;
  */
 public final class CatalogIndex implements EngineListener
 {
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogIndex.class);
+
     public static final int MAX_QUERY_WORDS = 8;
     public static final int MAX_QUERY_LENGTH = 256;
     public static final int MAX_WORD_LENGTH = 32;
@@ -76,6 +80,7 @@ public final class CatalogIndex implements EngineListener
     /** The SKUs the engine held when the index was made: the ones the builder indexes. */
     private final int builtSkus;
     private volatile boolean ready;
+    private volatile Throwable failure;
 
     /** The SKUs having one word: an append-only array (single writer) seen through immutable views. */
     private static final class Postings
@@ -160,10 +165,24 @@ public final class CatalogIndex implements EngineListener
         builder.execute(this::buildAndHandOver);
     }
 
-    /** The refusal of a search while the index is being built: 503 {@code index_building}, retry after 1 s. */
-    public static ApiException stillBuilding()
+    /** What a search answers when the index could not be built. */
+    public static final String FAILED = "the catalog search index could not be built; see the server's log";
+
+    /**
+     * The refusal of a search while the index is not {@link #ready()}: 503 {@code index_building} (retry after 1 s)
+     * while it is being built, 500 {@code index_failed} if building it failed.
+     */
+    public ApiException notReady()
     {
-        return new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "index_building", STILL_BUILDING, null, 1);
+        return failure == null ?
+            new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "index_building", STILL_BUILDING, null, 1) :
+            new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "index_failed", FAILED, null);
+    }
+
+    /** Whether building the index failed (search is then refused for the life of the server). */
+    public boolean failed()
+    {
+        return failure != null;
     }
 
     /** Whether every SKU defined so far can be found (always, unless still building in the background). */
@@ -174,7 +193,22 @@ public final class CatalogIndex implements EngineListener
 
     private void buildAndHandOver()
     {
-        indexUpTo(builtSkus);
+        try
+        {
+            indexUpTo(builtSkus);
+            handOverPending();
+        }
+        catch (final RuntimeException | Error ex)
+        {
+            // Search stays refused, saying so (500 index_failed); everything else is served as before.
+            failure = ex;
+            LOG.error("the catalog search index could not be built; search_catalog and catalog search are refused", ex);
+            throw ex;
+        }
+    }
+
+    private void handOverPending()
+    {
         synchronized (handOver)
         {
             for (int word = 0; word < pending.length; word++)

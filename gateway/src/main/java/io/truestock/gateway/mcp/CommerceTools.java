@@ -271,7 +271,7 @@ public final class CommerceTools
             }
             if (!catalog.ready())
             {
-                throw CatalogIndex.stillBuilding();
+                throw catalog.notReady();
             }
             final int[] skus = catalog.search(query, limit);
             final long threshold = engine.channelSpec(channel).lowStockThreshold();

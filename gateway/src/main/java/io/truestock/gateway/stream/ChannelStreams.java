@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A catch-up goes in rounds of at most {@link #CATCH_UP_ROUND} updates, each the next ones after a cursor (a version
  * and a SKU) in (version, SKU) order, chosen in one pass over the shadow with a bounded heap: a subscriber resuming
  * on a catalog of a million SKUs never makes a million updates at once, and the channel's lock is held for one pass
- * at a time. A subscriber that fell behind from its live queue resumes at its last version sent, included (the
+ * at a time; the output stage applies all of one command's updates to a channel under one hold of its lock, so a
+ * round never ends inside a version whose SKUs are still arriving. A subscriber that fell behind from its live
+ * queue resumes at its last version sent, included (the
  * SKUs of one command share a version, and the queue may have held some of them): it may be sent one of them
  * twice, with the same value and version, never none.
  */
@@ -155,29 +157,35 @@ public final class ChannelStreams implements EngineListener
         }
         final long version = command.sequence();
         final long at = command.timestampMillis();
-        for (int i = 0; i < n; i++)
+        final int channelCount = engine.channelCount();
+        for (int c = 0; c < channelCount; c++)
         {
-            final Channel channel = channel(events.publishedChannel(i));
-            final int sku = events.publishedSku(i);
-            final long available = events.publishedAvailable(i);
+            if (priced == 0 && !publishes(events, n, c))
+            {
+                continue;
+            }
+            // All of one command's updates to a channel under one hold of its lock: a catch-up round never sees
+            // part of a version, so its cursor never passes a SKU of that version still to come.
+            final Channel channel = channel(c);
             synchronized (channel)
             {
-                channel.set(sku, available, version, at);
-                for (int k = 0, size = channel.subscribers.size(); k < size; k++)
+                for (int i = 0; i < n; i++)
                 {
-                    channel.subscribers.get(k).offer(sku, available, version, at);
+                    if (events.publishedChannel(i) == c)
+                    {
+                        final int sku = events.publishedSku(i);
+                        final long available = events.publishedAvailable(i);
+                        channel.set(sku, available, version, at);
+                        for (int k = 0, size = channel.subscribers.size(); k < size; k++)
+                        {
+                            channel.subscribers.get(k).offer(sku, available, version, at);
+                        }
+                    }
                 }
-            }
-        }
-        for (int i = 0; i < priced; i++)
-        {
-            // A price change is an update with the current quantity: subscribers render the price as of it.
-            final int sku = events.pricedSku(i);
-            for (int c = 0; c < engine.channelCount(); c++)
-            {
-                final Channel channel = channel(c);
-                synchronized (channel)
+                for (int i = 0; i < priced; i++)
                 {
+                    // A price change is an update with the current quantity: subscribers render the price as of it.
+                    final int sku = events.pricedSku(i);
                     final long[] page = channel.page(sku);
                     final int slot = Channel.slot(sku);
                     page[slot + 1] = version;
@@ -189,6 +197,18 @@ public final class ChannelStreams implements EngineListener
                 }
             }
         }
+    }
+
+    private static boolean publishes(final Events events, final int n, final int channel)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            if (events.publishedChannel(i) == channel)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -90,8 +90,10 @@ final class UcpCatalog
         }
         if (!index.ready())
         {
-            throw new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, "index_building",
-                CatalogIndex.STILL_BUILDING, null);
+            throw index.failed() ?
+                new CheckoutFailure(CheckoutFailure.Kind.INTERNAL, "index_failed", CatalogIndex.FAILED, null) :
+                new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, "index_building", CatalogIndex.STILL_BUILDING,
+                    null);
         }
         final ObjectNode out = UcpJson.JSON.createObjectNode();
         out.set("ucp", UcpJson.meta(UcpJson.SEARCH));

@@ -133,7 +133,9 @@ class CatalogIndexTest
     @Test
     void aSearchWhileBuildingIsRefusedWithRetryAfter()
     {
-        final var refusal = CatalogIndex.stillBuilding();
+        final CatalogIndex index = CatalogIndex.building(engine);
+        assertThat(index.failed()).isFalse();
+        final var refusal = index.notReady();
         assertThat(refusal.status().code()).isEqualTo(503);
         assertThat(refusal.code()).isEqualTo("index_building");
         assertThat(refusal.retryAfterSeconds()).isEqualTo(1);

@@ -11,6 +11,7 @@ import io.truestock.engine.SkuSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Random;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -154,6 +155,61 @@ class ChannelStreamsShadowTest
             assertThat(caughtUp).as("sku-" + i).contains(engine.skuIndex("sku-" + i));
         }
         assertThat(caughtUp).doesNotContain(engine.skuIndex("sku-11"));
+    }
+
+    @Test
+    void aCatchUpPolledWhileCommandsOfManySkusArePublishedEndsWithEverySkusLatestValue() throws Exception
+    {
+        apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
+        apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
+        final int skus = 2_000;
+        for (int i = 0; i < skus; i++)
+        {
+            final String id = "sku-" + i;
+            apply(null, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+            apply(null, c -> c.receive(id, "oak", 1_000));
+        }
+        // A queue of two: every command overflows it, so the subscriber keeps catching up in rounds.
+        final ChannelStreams streams = new ChannelStreams(engine, 2, 4);
+        final ChannelStreams.Subscriber subscriber = streams.subscribe(0, 0, () -> { });
+        final java.util.Map<Integer, ChannelStreams.Update> seen = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final Thread poller = new Thread(() ->
+        {
+            // Small rounds, polled as fast as they come, while the commands below are applied.
+            while (!done.get() || subscriber.pending())
+            {
+                for (final ChannelStreams.Update update : subscriber.poll(16))
+                {
+                    seen.merge(update.sku(), update, (a, b) -> b.version() >= a.version() ? b : a);
+                }
+            }
+        });
+        poller.start();
+        final Random random = new Random(7);
+        for (int round = 0; round < 400; round++)
+        {
+            // Each reservation's lines from high SKU indexes to low: one version's updates out of SKU order.
+            final int first = random.nextInt(skus - 8);
+            apply(streams, c ->
+            {
+                c.reserve("web", 60);
+                for (int i = 7; i >= 0; i--)
+                {
+                    c.addLine("sku-" + (first + i), 1);
+                }
+            });
+        }
+        done.set(true);
+        poller.join(30_000);
+        assertThat(poller.isAlive()).isFalse();
+        final io.truestock.engine.ChannelView view = new io.truestock.engine.ChannelView();
+        for (int sku = 0; sku < skus; sku++)
+        {
+            engine.readChannel(sku, 0, view);
+            assertThat(seen.get(sku)).as("sku index " + sku).isNotNull()
+                .extracting(ChannelStreams.Update::available).isEqualTo(view.available());
+        }
     }
 
     private void apply(final ChannelStreams streams, final Consumer<Command> fill)
