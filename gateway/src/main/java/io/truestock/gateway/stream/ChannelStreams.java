@@ -8,6 +8,7 @@ import io.truestock.engine.Outcome;
 import io.truestock.engine.runtime.EngineListener;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -39,6 +40,10 @@ public final class ChannelStreams implements EngineListener
     private final int queueCapacity;
     private final int maxSubscribers;
     private final Channel[] channels;
+    /** Per channel, its first event in the command being applied, -1 for none (the output stage's only). */
+    private final int[] firstEvent;
+    /** Per event, the next one of the same channel, or -1. */
+    private int[] nextEvent = new int[64];
     private final AtomicInteger subscribers = new AtomicInteger();
 
     /** An update as delivered to a subscriber. */
@@ -106,6 +111,8 @@ public final class ChannelStreams implements EngineListener
         this.queueCapacity = queueCapacity;
         this.maxSubscribers = maxSubscribers;
         this.channels = new Channel[engine.config().maxChannels()];
+        this.firstEvent = new int[channels.length];
+        Arrays.fill(firstEvent, -1);
         final ChannelView view = new ChannelView();
         final int channelCount = engine.channelCount();
         for (int c = 0; c < channelCount; c++)
@@ -158,57 +165,66 @@ public final class ChannelStreams implements EngineListener
         final long version = command.sequence();
         final long at = command.timestampMillis();
         final int channelCount = engine.channelCount();
-        for (int c = 0; c < channelCount; c++)
+        // The events of each channel, in order, as lists through nextEvent: one pass, whatever the channel count.
+        if (nextEvent.length < n)
         {
-            if (priced == 0 && !publishes(events, n, c))
+            nextEvent = new int[Math.max(n, nextEvent.length * 2)];
+        }
+        try
+        {
+            for (int i = n - 1; i >= 0; i--)
             {
-                continue;
+                final int c = events.publishedChannel(i);
+                nextEvent[i] = firstEvent[c];
+                firstEvent[c] = i;
             }
-            // All of one command's updates to a channel under one hold of its lock: a catch-up round never sees
-            // part of a version, so its cursor never passes a SKU of that version still to come.
-            final Channel channel = channel(c);
-            synchronized (channel)
+            for (int c = 0; c < firstEvent.length; c++)
             {
-                for (int i = 0; i < n; i++)
+                if (firstEvent[c] >= 0 || (priced > 0 && c < channelCount))
                 {
-                    if (events.publishedChannel(i) == c)
-                    {
-                        final int sku = events.publishedSku(i);
-                        final long available = events.publishedAvailable(i);
-                        channel.set(sku, available, version, at);
-                        for (int k = 0, size = channel.subscribers.size(); k < size; k++)
-                        {
-                            channel.subscribers.get(k).offer(sku, available, version, at);
-                        }
-                    }
-                }
-                for (int i = 0; i < priced; i++)
-                {
-                    // A price change is an update with the current quantity: subscribers render the price as of it.
-                    final int sku = events.pricedSku(i);
-                    final long[] page = channel.page(sku);
-                    final int slot = Channel.slot(sku);
-                    page[slot + 1] = version;
-                    page[slot + 2] = at;
-                    for (int k = 0, size = channel.subscribers.size(); k < size; k++)
-                    {
-                        channel.subscribers.get(k).offer(sku, page[slot], version, at);
-                    }
+                    publish(channel(c), firstEvent[c], events, version, at);
                 }
             }
+        }
+        finally
+        {
+            Arrays.fill(firstEvent, -1);
         }
     }
 
-    private static boolean publishes(final Events events, final int n, final int channel)
+    /**
+     * All of one command's updates to a channel under one hold of its lock: a catch-up round never sees part of a
+     * version, so its cursor never passes a SKU of that version still to come.
+     */
+    private void publish(final Channel channel, final int first, final Events events, final long version, final long at)
     {
-        for (int i = 0; i < n; i++)
+        final int priced = events.pricedCount();
+        synchronized (channel)
         {
-            if (events.publishedChannel(i) == channel)
+            for (int i = first; i >= 0; i = nextEvent[i])
             {
-                return true;
+                final int sku = events.publishedSku(i);
+                final long available = events.publishedAvailable(i);
+                channel.set(sku, available, version, at);
+                for (int k = 0, size = channel.subscribers.size(); k < size; k++)
+                {
+                    channel.subscribers.get(k).offer(sku, available, version, at);
+                }
+            }
+            for (int i = 0; i < priced; i++)
+            {
+                // A price change is an update with the current quantity: subscribers render the price as of it.
+                final int sku = events.pricedSku(i);
+                final long[] page = channel.page(sku);
+                final int slot = Channel.slot(sku);
+                page[slot + 1] = version;
+                page[slot + 2] = at;
+                for (int k = 0, size = channel.subscribers.size(); k < size; k++)
+                {
+                    channel.subscribers.get(k).offer(sku, page[slot], version, at);
+                }
             }
         }
-        return false;
     }
 
     /**

@@ -212,6 +212,35 @@ class ChannelStreamsShadowTest
         }
     }
 
+    @Test
+    void oneCommandsUpdatesOnSeveralChannelsReachEachChannelsSubscribersInOrderCommandAfterCommand()
+    {
+        apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
+        apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
+        apply(null, c -> c.defineChannel("shop", ChannelSpec.named("Shop")));
+        for (final String id : new String[] {"a", "b", "c"})
+        {
+            apply(null, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+            apply(null, c -> c.receive(id, "oak", 10));
+        }
+        final ChannelStreams streams = new ChannelStreams(engine, 16, 4);
+        final ChannelStreams.Subscriber web = streams.subscribe(0, -1, () -> { });
+        final ChannelStreams.Subscriber shop = streams.subscribe(1, -1, () -> { });
+        // Each line's SKU is published on both channels, one after the other: the events alternate channels.
+        apply(streams, c -> c.reserve("web", 60).addLine("b", 2).addLine("a", 1));
+        final long first = sequence;
+        apply(streams, c -> c.reserve("shop", 60).addLine("c", 3));
+        for (final ChannelStreams.Subscriber subscriber : List.of(web, shop))
+        {
+            assertThat(subscriber.poll(100))
+                .extracting(ChannelStreams.Update::sku, ChannelStreams.Update::available, ChannelStreams.Update::version)
+                .containsExactly(
+                    tuple(engine.skuIndex("b"), 8L, first),
+                    tuple(engine.skuIndex("a"), 9L, first),
+                    tuple(engine.skuIndex("c"), 7L, sequence));
+        }
+    }
+
     private void apply(final ChannelStreams streams, final Consumer<Command> fill)
     {
         command.clear();
