@@ -73,7 +73,7 @@ test('every response carries the security headers, the console its own policy', 
 test('the grid shows the demo SKUs, and a stock change made through the API reaches its cell without reload',
   async (t) => {
     const { context, page, trouble } = await signedIn(adminToken);
-    await page.waitForFunction(() => /of 324 SKUs/.test(document.getElementById('grid-count').textContent));
+    await page.waitForFunction(() => /of 324 SKUs/.test(document.getElementById('grid-count')?.textContent ?? ''));
     await page.waitForSelector('#stream-state:text("live")');
     await shoot(page, 'stock');
     // The README's picture (docs/console.png is a copy of it): the grid in a smaller window.
@@ -101,7 +101,7 @@ test('the grid shows the demo SKUs, and a stock change made through the API reac
     assert.match(await cell.getAttribute('class'), /in_stock|low_stock|out_of_stock/);
     await page.fill('input[name="filter"]', '');
     await page.selectOption('select[name="status"]', 'out_of_stock');
-    await page.waitForFunction(() => /^\d+ of 324 SKUs/.test(document.getElementById('grid-count').textContent));
+    await page.waitForFunction(() => /^\d+ of 324 SKUs/.test(document.getElementById('grid-count')?.textContent ?? ''));
     const outCells = await page.locator('.grid-row .out_of_stock').count();
     assert.ok(outCells > 0, 'the status filter shows out-of-stock cells');
     assert.deepEqual(trouble, { violations: [], dialogs: [], errors: [] });
@@ -145,7 +145,7 @@ test('channels show the connector, and reconcile works', async () => {
   const button = page.locator('[data-reconcile="shopify"]');
   await button.waitFor();
   await button.click();
-  await page.waitForFunction(() => /SKUs queued/.test(document.getElementById('reconcile-result').textContent));
+  await page.waitForFunction(() => /SKUs queued/.test(document.getElementById('reconcile-result')?.textContent ?? ''));
   assert.match(await page.textContent('#reconcile-result'), /^Reconcile shopify: \d+ SKUs queued at version \d+$/);
   await shoot(page, 'channels');
   assert.deepEqual(trouble, { violations: [], dialogs: [], errors: [] });
@@ -172,7 +172,7 @@ test('the live page draws samples from the metrics stream', async () => {
   const { context, page, trouble } = await signedIn(adminToken);
   await page.goto(base + '/#/live');
   await page.waitForSelector('#live-state:text("live")');
-  await page.waitForFunction(() => /reservations \d+/.test(document.querySelector('#charts .now').textContent));
+  await page.waitForFunction(() => /reservations \d+/.test(document.querySelector('#charts .now')?.textContent ?? ''));
   await shoot(page, 'live');
   assert.deepEqual(trouble, { violations: [], dialogs: [], errors: [] });
   await context.close();
@@ -182,7 +182,7 @@ test('an agent key sees the pages read-only: no mutating control, and the server
   const { context, page, trouble } = await signedIn(agentToken);
   assert.equal(await page.textContent('#who'), 'read-only key');
   // The demo's 324 SKUs, and the one the hostile-title test added.
-  await page.waitForFunction(() => /of 32[45] SKUs/.test(document.getElementById('grid-count').textContent));
+  await page.waitForFunction(() => /of 32[45] SKUs/.test(document.getElementById('grid-count')?.textContent ?? ''));
   for (const hash of ['#/stock', '#/sku/trail-shoe-black-m', '#/channels', '#/audit']) {
     await page.goto(base + '/' + hash);
     await page.waitForSelector('#view h1');
@@ -222,7 +222,7 @@ test('thousands of SKUs: the grid renders only the rows in view and scrolls to t
   const { context, page, trouble } = await signedIn(adminToken);
   const opened = performance.now();
   await page.waitForFunction((n) => {
-    const match = /of (\d+) SKUs/.exec(document.getElementById('grid-count').textContent);
+    const match = /of (\d+) SKUs/.exec(document.getElementById('grid-count')?.textContent ?? '');
     return match && Number(match[1]) >= n;
   }, count + 324);
   t.diagnostic('signed in to ' + (count + 324) + ' SKUs x 6 channels in the grid: ' +
