@@ -1,4 +1,24 @@
-# The HTTP edge benchmarks' shared set-up, sourced by run-edge-configs.sh, run-edge-alloc.sh and run-offer-scale.sh.
+# The HTTP edge benchmarks' shared set-up, sourced by run-edge-configs.sh, run-edge-alloc.sh, run-offer-scale.sh and
+# run-server-restart.sh.
+#
+# edge_free_port: prints a free TCP port on the loopback interface.
+edge_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# edge_openloop LOG: builds the C load generator (benchmarks/c/openloop.c) into benchmarks/target/openloop and sets
+# $generator to it; without a C compiler, says so through LOG (a function) and exits 2.
+edge_openloop() {
+  local here_dir
+  here_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+  if ! command -v cc >/dev/null 2>&1; then
+    "$1" "a C compiler (cc) is needed for the generator: apt-get install -y gcc"
+    exit 2
+  fi
+  mkdir -p "$here_dir/target"
+  cc -O2 -Wall -Wextra -o "$here_dir/target/openloop" "$here_dir/c/openloop.c"
+  generator="$here_dir/target/openloop"
+}
 #
 # edge_work: a temporary directory in $work, removed on exit with the server whose pid is in $server_pid (if any).
 edge_work() {

@@ -34,7 +34,7 @@ fi
 edge_pin 1 wrk
 
 "$root/truestock" --version >/dev/null
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+port=$(edge_free_port)
 printf 'http_port: %s\nbinary_port: -1\nwait_strategy: phased\n' "$port" > "$work/config.yaml"
 "${server_pin[@]}" "$root/truestock" server --data-dir "$work/db" --config "$work/config.yaml" > "$work/server.log" 2>&1 &
 server_pid=$!

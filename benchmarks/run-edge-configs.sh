@@ -37,8 +37,6 @@ edge_pin "$pin" wrk
 
 edge_work
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
 # Make sure the jars exist before any timing.
 "$root/truestock" --version >/dev/null
 
@@ -95,7 +93,7 @@ IFS=';' read -ra list <<<"$configs"
 for entry in "${list[@]}"; do
   IFS='|' read -r name wait opts extra <<<"$entry"
   data="$work/$name-$wait"; mkdir -p "$data"
-  port=$(free_port)
+  port=$(edge_free_port)
   printf 'http_port: %s\nbinary_port: -1\nwait_strategy: %s\n' "$port" "$wait" > "$data/config.yaml"
   if [ -n "${extra:-}" ]; then printf '%s\n' "$extra" >> "$data/config.yaml"; fi
   TRUESTOCK_JAVA_OPTS="$opts -Xlog:gc,gc+phases:file=$data/gc.log" "${server_pin[@]}" "$root/truestock" server \

@@ -37,13 +37,7 @@ pin="${PIN:-1}"
 
 log() { echo "run-offer-scale: $*" >&2; }
 
-if ! command -v cc >/dev/null 2>&1; then
-  log "a C compiler (cc) is needed for the generator: apt-get install -y gcc"
-  exit 2
-fi
-mkdir -p "$root/benchmarks/target"
-cc -O2 -Wall -Wextra -o "$root/benchmarks/target/openloop" "$root/benchmarks/c/openloop.c"
-generator="$root/benchmarks/target/openloop"
+edge_openloop log
 jar="$root/gateway/target/truestock-gateway.jar"
 if [[ ! -f "$jar" || ! -f "$root/gateway/target/jvm.flags" ]]; then
   (cd "$root" && mvn -B -q package -pl gateway -am -DskipTests)
@@ -53,7 +47,7 @@ edge_pin "$pin" generator
 
 edge_work
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+port=$(edge_free_port)
 cat > "$work/config.yaml" <<YAML
 data_dir: $work/db
 http_port: $port

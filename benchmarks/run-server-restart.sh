@@ -21,24 +21,16 @@ tail_commands="${TAIL:-1000000}"
 runs="${RUNS:-5}"
 
 log() { echo "run-server-restart: $*" >&2; }
-for tool in curl python3 cc; do
+for tool in curl python3; do
   command -v "$tool" >/dev/null 2>&1 || { log "$tool is needed"; exit 2; }
 done
-
-work="$(mktemp -d)"
-server_pid=""
-cleanup() {
-  set +e
-  if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -9 "$server_pid"; wait "$server_pid" 2>/dev/null; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-mkdir -p "$root/benchmarks/target"
-cc -O2 -Wall -Wextra -o "$root/benchmarks/target/openloop" "$root/benchmarks/c/openloop.c"
+# shellcheck source=benchmarks/edge-catalog.sh
+. "$here/edge-catalog.sh"
+edge_work
+edge_openloop log
 # Make sure the launcher's jars are built before any timing.
 "$root/truestock" --version >/dev/null
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+port="$(edge_free_port)"
 
 config() { # config DATA_DIR
   cat > "$work/server.yaml" <<YAML
@@ -110,7 +102,7 @@ while true; do
   left=$(( tail_commands - ($(sequence) - snapshot_sequence) ))
   [ "$left" -gt 0 ] || break
   # Long runs while far from the tail asked for, one-second runs near it, so the tail ends close to TAIL.
-  "$root/benchmarks/target/openloop" --loop closed --mode reserve --port "$port" --token "$token" --channel c0 \
+  "$generator" --loop closed --mode reserve --port "$port" --token "$token" --channel c0 \
     --sku sku-1 --ttl 1 --connections 32 --seconds "$([ "$left" -gt 300000 ] && echo 3 || echo 1)" --wait sleep >/dev/null
 done
 log "snapshot at $snapshot_sequence, $(( $(sequence) - snapshot_sequence )) commands journaled after it; kill -9"

@@ -156,7 +156,8 @@ public final class TruestockServer implements AutoCloseable
             sequencer = cluster.sequencer();
         }
         applyCatalog();
-        if (catalog.skusToBuild() <= CatalogIndex.BUILD_BEFORE_LISTENING_SKUS)
+        final boolean indexBeforeListening = catalog.skusToBuild() <= CatalogIndex.BUILD_BEFORE_LISTENING_SKUS;
+        if (indexBeforeListening)
         {
             catalog.build(Runnable::run);
         }
@@ -268,7 +269,7 @@ public final class TruestockServer implements AutoCloseable
                 }
             });
         }
-        if (catalog.skusToBuild() > CatalogIndex.BUILD_BEFORE_LISTENING_SKUS)
+        if (!indexBeforeListening)
         {
             catalog.build(task -> daemon("truestock-catalog-index", task).start());
         }

@@ -67,7 +67,7 @@ public final class CatalogIndex implements EngineListener
      */
     public static final int BUILD_BEFORE_LISTENING_SKUS = 50_000;
     /** What a search answers while the index is being built. */
-    public static final String STILL_BUILDING =
+    private static final String STILL_BUILDING =
         "the catalog search index is being built after the start; retry in a moment";
 
     private final Engine engine;
@@ -166,7 +166,7 @@ public final class CatalogIndex implements EngineListener
     }
 
     /** What a search answers when the index could not be built. */
-    public static final String FAILED = "the catalog search index could not be built; see the server's log";
+    private static final String FAILED = "the catalog search index could not be built; see the server's log";
 
     /**
      * The refusal of a search while the index is not {@link #ready()}: 503 {@code index_building} (retry after 1 s)

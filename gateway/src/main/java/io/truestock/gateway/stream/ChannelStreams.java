@@ -180,15 +180,19 @@ public final class ChannelStreams implements EngineListener
             }
             for (int c = 0; c < firstEvent.length; c++)
             {
-                if (firstEvent[c] >= 0 || (priced > 0 && c < channelCount))
+                final int first = firstEvent[c];
+                if (first >= 0 || (priced > 0 && c < channelCount))
                 {
-                    publish(channel(c), firstEvent[c], events, version, at);
+                    firstEvent[c] = -1;
+                    publish(channel(c), first, events, version, at);
                 }
             }
         }
-        finally
+        catch (final RuntimeException | Error ex)
         {
+            // Leave no list behind for the next command.
             Arrays.fill(firstEvent, -1);
+            throw ex;
         }
     }
 

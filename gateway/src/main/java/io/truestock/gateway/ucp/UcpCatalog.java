@@ -11,6 +11,7 @@ import io.truestock.gateway.auth.Principal;
 import io.truestock.gateway.checkout.AgentJson;
 import io.truestock.gateway.checkout.CheckoutFailure;
 import io.truestock.gateway.checkout.CheckoutService;
+import io.truestock.gateway.http.ApiException;
 import io.truestock.gateway.mcp.CatalogIndex;
 import io.truestock.gateway.offer.StockLevel;
 import org.agrona.concurrent.EpochClock;
@@ -90,10 +91,10 @@ final class UcpCatalog
         }
         if (!index.ready())
         {
-            throw index.failed() ?
-                new CheckoutFailure(CheckoutFailure.Kind.INTERNAL, "index_failed", CatalogIndex.FAILED, null) :
-                new CheckoutFailure(CheckoutFailure.Kind.UNAVAILABLE, "index_building", CatalogIndex.STILL_BUILDING,
-                    null);
+            // The index's own refusal, in UCP's terms: 503 while it is built, 500 if building it failed.
+            final ApiException refusal = index.notReady();
+            throw new CheckoutFailure(refusal.status().code() == 503 ? CheckoutFailure.Kind.UNAVAILABLE :
+                CheckoutFailure.Kind.INTERNAL, refusal.code(), refusal.getMessage(), null);
         }
         final ObjectNode out = UcpJson.JSON.createObjectNode();
         out.set("ucp", UcpJson.meta(UcpJson.SEARCH));
