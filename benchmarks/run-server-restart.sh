@@ -6,7 +6,7 @@
 # their own), then kill -9. Each of RUNS restarts starts from a copy of that data dir, again with `./truestock server`
 # and kill -9 after, and reports the wall time from the launcher's start to the first 200 of /health, the server's
 # own recovery figures, and the time to the first answer of the MCP search_catalog tool (a catalog of more than
-# 50 000 SKUs builds its search index once the server listens; until then a search answers 503 index_building).
+# 50 000 SKUs builds its search index once the server listens; until then a search answers 503 overloaded).
 #
 #   benchmarks/run-server-restart.sh                    1 M SKUs, a 1 M command tail, 5 restarts
 #   SKUS=100000 TAIL=100000 RUNS=3 benchmarks/run-server-restart.sh
@@ -125,7 +125,7 @@ for run in $(seq 1 "$runs"); do
   while true; do
     answer="$(curl -s "${auth[@]}" -H 'Accept: application/json, text/event-stream' \
       -H 'MCP-Protocol-Version: 2025-11-25' -d "$search" "http://127.0.0.1:$port/mcp")"
-    case "$answer" in *index_building*) ;; *) break ;; esac
+    case "$answer" in *overloaded*) ;; *) break ;; esac
     [ "$(( $(now_ms) - healthy ))" -lt 120000 ] || { log "search_catalog still refused 120 s after /health"; exit 1; }
     sleep 0.05
   done

@@ -41,7 +41,8 @@ import java.util.concurrent.Executor;
  * defined or retitled. When the builder is done it takes the hand-over lock, indexes the marked SKUs from the
  * engine's current titles and declares the index {@link #ready()}; from then on the output stage indexes as above.
  * Until then {@link #search} answers nothing and callers refuse the search ({@link #notReady()}: 503
- * {@code index_building}, or 500 {@code index_failed} if the builder failed, which it logs).
+ * {@code overloaded} with {@code Retry-After}, the API's code for "retry later", or 500 {@code internal} if the
+ * builder failed, which it logs).
  * <p>
  * <b>Queries.</b> A query's words match words that start with them ({@code "sho"} finds {@code shoe}); a SKU matches
  * when every query word matches one of its words. The driving word is the query word whose prefix range holds the
@@ -169,14 +170,14 @@ public final class CatalogIndex implements EngineListener
     private static final String FAILED = "the catalog search index could not be built; see the server's log";
 
     /**
-     * The refusal of a search while the index is not {@link #ready()}: 503 {@code index_building} (retry after 1 s)
-     * while it is being built, 500 {@code index_failed} if building it failed.
+     * The refusal of a search while the index is not {@link #ready()}, in the API's codes: 503 {@code overloaded}
+     * (retry after 1 s) while it is being built, 500 {@code internal} if building it failed.
      */
     public ApiException notReady()
     {
         return failure == null ?
-            new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "index_building", STILL_BUILDING, null, 1) :
-            new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "index_failed", FAILED, null);
+            new ApiException(HttpResponseStatus.SERVICE_UNAVAILABLE, "overloaded", STILL_BUILDING, null, 1) :
+            new ApiException(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal", FAILED, null);
     }
 
     /** Whether building the index failed (search is then refused for the life of the server). */
@@ -200,7 +201,7 @@ public final class CatalogIndex implements EngineListener
         }
         catch (final RuntimeException | Error ex)
         {
-            // Search stays refused, saying so (500 index_failed); everything else is served as before.
+            // Search stays refused, saying so (500 internal); everything else is served as before.
             failure = ex;
             LOG.error("the catalog search index could not be built; search_catalog and catalog search are refused", ex);
             throw ex;

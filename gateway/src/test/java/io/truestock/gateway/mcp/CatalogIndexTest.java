@@ -137,7 +137,7 @@ class CatalogIndexTest
         assertThat(index.failed()).isFalse();
         final var refusal = index.notReady();
         assertThat(refusal.status().code()).isEqualTo(503);
-        assertThat(refusal.code()).isEqualTo("index_building");
+        assertThat(refusal.code()).isEqualTo("overloaded");
         assertThat(refusal.retryAfterSeconds()).isEqualTo(1);
     }
 
