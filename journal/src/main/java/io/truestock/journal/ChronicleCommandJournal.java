@@ -58,7 +58,8 @@ public final class ChronicleCommandJournal implements CommandJournal
     private final SingleChronicleQueue queue;
     private final RollCycle rollCycle;
     private final JournalCodec codec;
-    private Bytes<byte[]> out;
+    /** The record being appended, copied off heap: Chronicle copies it into the queue in one block from there. */
+    private Bytes<?> out;
     private final MessageDigest sha = JournalMetadata.sha256();
     private final byte[] headHash = new byte[JournalCodec.HASH_LENGTH];
     private ExcerptAppender appender;
@@ -301,9 +302,10 @@ public final class ChronicleCommandJournal implements CommandJournal
         if (appender == null)
         {
             appender = queue.createAppender();
-            out = Bytes.wrapForRead(codec.encodedBytes());
+            out = Bytes.allocateElasticDirect(codec.encodedBytes().length);
         }
-        out.readPositionRemaining(0, length);
+        out.clear();
+        out.write(codec.encodedBytes(), 0, length);
         appender.writeBytes(out);
     }
 

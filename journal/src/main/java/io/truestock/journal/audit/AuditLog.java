@@ -100,6 +100,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
     private ExcerptAppender appender;
     /** The output stage's string writer (its scratch is the thread's own). */
     private final AsciiUtf8 strings = new AsciiUtf8();
+    /** The record being written, off heap ({@link #maxRecordBytes}, filled by the thread that writes commands). */
+    private final Bytes<?> record;
     /** Dead letters' (written under this object's lock, from other threads). */
     private final AsciiUtf8 letterStrings = new AsciiUtf8();
     private Thread appenderThread;
@@ -178,6 +180,8 @@ public final class AuditLog implements EngineListener, AutoCloseable
             builder.blockSize(blockBytes);
         }
         queue = builder.build();
+        // Elastic, though a record stays within the bound: the bound is kept by what is written, not by this.
+        record = Bytes.allocateElasticDirect(maxRecordBytes);
         rebuildIndex();
     }
 
@@ -322,130 +326,142 @@ public final class AuditLog implements EngineListener, AutoCloseable
             appender = queue.createAppender();
             appenderThread = Thread.currentThread();
         }
+        final Bytes<?> built = encode(command, outcome, events);
         final long index;
         final long lettersBefore;
         try (DocumentContext dc = appender.writingDocument())
         {
             // Under the queue's write lock, which a dead letter's writer also holds while it counts itself.
             lettersBefore = deadLetters;
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            // Whole list entries are written while they fit before this; the detail and a marker come after it.
-            final long listsEnd = start + maxRecordBytes - DETAIL_BYTES;
-            out.writeInt(FORMAT);
-            out.writeLong(command.sequence());
-            out.writeLong(command.timestampMillis());
-            out.writeByte((byte)command.type().ordinal());
-            out.writeByte((byte)outcome.reason().ordinal());
-            int clippedTexts = 0;
-            clippedTexts += writeText(out, command.principal());
-            clippedTexts += writeText(out, command.reason());
-            clippedTexts += writeText(out, command.reference());
-            clippedTexts += writeText(out, command.idempotencyKey());
-            // Room left for the four counts, so an entry is written only if the counts after it still fit.
-            final long entriesEnd = listsEnd - 4 * 4;
-            final int stockCount = events.stockCount();
-            final long stockCountAt = out.writePosition();
-            out.writeInt(stockCount);
-            int stockKept = 0;
-            for (; stockKept < stockCount; stockKept++)
-            {
-                final String changedSku = engine.skuId(events.stockSku(stockKept));
-                final String location = engine.locationId(events.stockLocation(stockKept));
-                if (out.writePosition() + textBytes(changedSku) + textBytes(location) + 8 * 8 > entriesEnd)
-                {
-                    break;
-                }
-                strings.write(out, changedSku);
-                strings.write(out, location);
-                for (int f = 0; f < 4; f++)
-                {
-                    out.writeLong(events.stockBefore(stockKept, f));
-                }
-                for (int f = 0; f < 4; f++)
-                {
-                    out.writeLong(events.stockAfter(stockKept, f));
-                }
-            }
-            final boolean rejected = !outcome.accepted() && !outcome.replayed();
-            // A rejected command names the SKUs it was about; an accepted price list names its SKU, so a query by
-            // SKU finds the price change.
-            final int named = rejected ? namedSkuCount(command) :
-                command.type() == CommandType.DEFINE_PRICES && !outcome.replayed() ? 1 : 0;
-            final long namedCountAt = out.writePosition();
-            out.writeInt(named);
-            int namedKept = 0;
-            for (; namedKept < named; namedKept++)
-            {
-                final String namedSku = command.sku() == null ? command.lineSku(namedKept) :
-                    namedKept == 0 ? command.sku() : command.lineSku(namedKept - 1);
-                if (out.writePosition() + textBytes(namedSku) > entriesEnd)
-                {
-                    break;
-                }
-                strings.write(out, namedSku);
-            }
-            final int publishedCount = events.publishedCount();
-            final long publishedCountAt = out.writePosition();
-            out.writeInt(publishedCount);
-            int publishedKept = 0;
-            for (; publishedKept < publishedCount; publishedKept++)
-            {
-                final String publishedSku = engine.skuId(events.publishedSku(publishedKept));
-                final String channel = engine.channelId(events.publishedChannel(publishedKept));
-                if (out.writePosition() + textBytes(publishedSku) + textBytes(channel) + 8 > entriesEnd)
-                {
-                    break;
-                }
-                strings.write(out, publishedSku);
-                strings.write(out, channel);
-                out.writeLong(events.publishedAvailable(publishedKept));
-            }
-            final int oversoldCount = events.oversoldCount();
-            final long oversoldCountAt = out.writePosition();
-            out.writeInt(oversoldCount);
-            int oversoldKept = 0;
-            for (; oversoldKept < oversoldCount; oversoldKept++)
-            {
-                final String oversoldSku = engine.skuId(events.oversoldSku(oversoldKept));
-                if (out.writePosition() + textBytes(oversoldSku) + 8 > entriesEnd)
-                {
-                    break;
-                }
-                strings.write(out, oversoldSku);
-                out.writeLong(events.oversoldQty(oversoldKept));
-            }
-            final String detail = outcome.replayed() ? null : AuditDetail.of(engine, command, outcome);
-            final String keptDetail = clip(detail, MAX_DETAIL_CHARS);
-            final boolean truncated = clippedTexts > 0 || keptDetail != detail || stockKept < stockCount ||
-                namedKept < named || publishedKept < publishedCount || oversoldKept < oversoldCount;
-            if (truncated)
-            {
-                // The counts say how many entries follow: those written.
-                out.writeInt(stockCountAt, stockKept);
-                out.writeInt(namedCountAt, namedKept);
-                out.writeInt(publishedCountAt, publishedKept);
-                out.writeInt(oversoldCountAt, oversoldKept);
-                final String marker = TRUNCATED_MARKER + " at " + maxRecordBytes + " bytes: kept " +
-                    stockKept + " of " + stockCount + " stock changes, " + namedKept + " of " + named + " named SKUs, " +
-                    publishedKept + " of " + publishedCount + " channel values, " + oversoldKept + " of " +
-                    oversoldCount + " oversold lines, " + (detail == null ? 0 : keptDetail.length()) + " of " +
-                    (detail == null ? 0 : detail.length()) + " detail characters; " + clippedTexts +
-                    " texts clipped; the journal holds the whole command]";
-                strings.write(out, keptDetail == null ? marker : keptDetail + " " + marker);
-                truncatedRecords.incrementAndGet();
-            }
-            else
-            {
-                strings.write(out, detail);
-            }
-            lastRecordBytes = out.writePosition() - start;
+            dc.wire().bytes().write(built);
             index = dc.index();
             // Set while this thread still holds the queue's write lock: a dead letter written after this record
             // then carries this sequence (or a later one), never an earlier one, so the queue stays in sequence order.
             lastSequence = command.sequence();
         }
         noteIndex(command.sequence(), index, lettersBefore);
+    }
+
+    /**
+     * Writes the command's record into {@link #record} and returns it: the record is built off the queue's memory
+     * and copied in at once, which costs less than writing its fields into the mapped file one by one.
+     */
+    private Bytes<?> encode(final Command command, final Outcome outcome, final Events events)
+    {
+        final Bytes<?> out = record;
+        out.clear();
+        final long start = out.writePosition();
+        // Whole list entries are written while they fit before this; the detail and a marker come after it.
+        final long listsEnd = start + maxRecordBytes - DETAIL_BYTES;
+        out.writeInt(FORMAT);
+        out.writeLong(command.sequence());
+        out.writeLong(command.timestampMillis());
+        out.writeByte((byte)command.type().ordinal());
+        out.writeByte((byte)outcome.reason().ordinal());
+        int clippedTexts = 0;
+        clippedTexts += writeText(out, command.principal());
+        clippedTexts += writeText(out, command.reason());
+        clippedTexts += writeText(out, command.reference());
+        clippedTexts += writeText(out, command.idempotencyKey());
+        // Room left for the four counts, so an entry is written only if the counts after it still fit.
+        final long entriesEnd = listsEnd - 4 * 4;
+        final int stockCount = events.stockCount();
+        final long stockCountAt = out.writePosition();
+        out.writeInt(stockCount);
+        int stockKept = 0;
+        for (; stockKept < stockCount; stockKept++)
+        {
+            final String changedSku = engine.skuId(events.stockSku(stockKept));
+            final String location = engine.locationId(events.stockLocation(stockKept));
+            if (out.writePosition() + textBytes(changedSku) + textBytes(location) + 8 * 8 > entriesEnd)
+            {
+                break;
+            }
+            strings.write(out, changedSku);
+            strings.write(out, location);
+            for (int f = 0; f < 4; f++)
+            {
+                out.writeLong(events.stockBefore(stockKept, f));
+            }
+            for (int f = 0; f < 4; f++)
+            {
+                out.writeLong(events.stockAfter(stockKept, f));
+            }
+        }
+        final boolean rejected = !outcome.accepted() && !outcome.replayed();
+        // A rejected command names the SKUs it was about; an accepted price list names its SKU, so a query by
+        // SKU finds the price change.
+        final int named = rejected ? namedSkuCount(command) :
+            command.type() == CommandType.DEFINE_PRICES && !outcome.replayed() ? 1 : 0;
+        final long namedCountAt = out.writePosition();
+        out.writeInt(named);
+        int namedKept = 0;
+        for (; namedKept < named; namedKept++)
+        {
+            final String namedSku = command.sku() == null ? command.lineSku(namedKept) :
+                namedKept == 0 ? command.sku() : command.lineSku(namedKept - 1);
+            if (out.writePosition() + textBytes(namedSku) > entriesEnd)
+            {
+                break;
+            }
+            strings.write(out, namedSku);
+        }
+        final int publishedCount = events.publishedCount();
+        final long publishedCountAt = out.writePosition();
+        out.writeInt(publishedCount);
+        int publishedKept = 0;
+        for (; publishedKept < publishedCount; publishedKept++)
+        {
+            final String publishedSku = engine.skuId(events.publishedSku(publishedKept));
+            final String channel = engine.channelId(events.publishedChannel(publishedKept));
+            if (out.writePosition() + textBytes(publishedSku) + textBytes(channel) + 8 > entriesEnd)
+            {
+                break;
+            }
+            strings.write(out, publishedSku);
+            strings.write(out, channel);
+            out.writeLong(events.publishedAvailable(publishedKept));
+        }
+        final int oversoldCount = events.oversoldCount();
+        final long oversoldCountAt = out.writePosition();
+        out.writeInt(oversoldCount);
+        int oversoldKept = 0;
+        for (; oversoldKept < oversoldCount; oversoldKept++)
+        {
+            final String oversoldSku = engine.skuId(events.oversoldSku(oversoldKept));
+            if (out.writePosition() + textBytes(oversoldSku) + 8 > entriesEnd)
+            {
+                break;
+            }
+            strings.write(out, oversoldSku);
+            out.writeLong(events.oversoldQty(oversoldKept));
+        }
+        final String detail = outcome.replayed() ? null : AuditDetail.of(engine, command, outcome);
+        final String keptDetail = clip(detail, MAX_DETAIL_CHARS);
+        final boolean truncated = clippedTexts > 0 || keptDetail != detail || stockKept < stockCount ||
+            namedKept < named || publishedKept < publishedCount || oversoldKept < oversoldCount;
+        if (truncated)
+        {
+            // The counts say how many entries follow: those written.
+            out.writeInt(stockCountAt, stockKept);
+            out.writeInt(namedCountAt, namedKept);
+            out.writeInt(publishedCountAt, publishedKept);
+            out.writeInt(oversoldCountAt, oversoldKept);
+            final String marker = TRUNCATED_MARKER + " at " + maxRecordBytes + " bytes: kept " +
+                stockKept + " of " + stockCount + " stock changes, " + namedKept + " of " + named + " named SKUs, " +
+                publishedKept + " of " + publishedCount + " channel values, " + oversoldKept + " of " +
+                oversoldCount + " oversold lines, " + (detail == null ? 0 : keptDetail.length()) + " of " +
+                (detail == null ? 0 : detail.length()) + " detail characters; " + clippedTexts +
+                " texts clipped; the journal holds the whole command]";
+            strings.write(out, keptDetail == null ? marker : keptDetail + " " + marker);
+            truncatedRecords.incrementAndGet();
+        }
+        else
+        {
+            strings.write(out, detail);
+        }
+        lastRecordBytes = out.writePosition() - start;
+        return out;
     }
 
     private static int namedSkuCount(final Command command)
@@ -788,5 +804,6 @@ public final class AuditLog implements EngineListener, AutoCloseable
             appender.close();
         }
         queue.close();
+        record.releaseLast();
     }
 }
