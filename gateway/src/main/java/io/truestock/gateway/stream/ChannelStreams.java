@@ -7,10 +7,13 @@ import io.truestock.engine.Events;
 import io.truestock.engine.Outcome;
 import io.truestock.engine.runtime.EngineListener;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 
 /**
  * Live streams of each channel's published availability, fed by the output stage.
@@ -24,15 +27,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * A catch-up goes in rounds of at most {@link #CATCH_UP_ROUND} updates, each the next ones after a cursor (a version
  * and a SKU) in (version, SKU) order, chosen in one pass over the shadow with a bounded heap: a subscriber resuming
- * on a catalog of a million SKUs never makes a million updates at once, and the channel's lock is held for one pass
- * at a time; the output stage applies all of one command's updates to a channel under one hold of its lock, so a
- * round never ends inside a version whose SKUs are still arriving. A subscriber that fell behind from its live
- * queue resumes at its last version sent, included (the
- * SKUs of one command share a version, and the queue may have held some of them): it may be sent one of them
- * twice, with the same value and version, never none.
+ * on a catalog of a million SKUs never makes a million updates at once.
+ * <p>
+ * A round looks only at versions up to the channel's newest when it began, whose updates are all in the shadow (the
+ * output stage applies all of one command's updates to a channel under one hold of its lock), so it never ends
+ * inside a version whose SKUs are still arriving. It scans the shadow without the channel's lock, which it takes
+ * only to begin and to end the round: a pass over a million SKUs takes milliseconds, and under the lock the output
+ * stage waited for it (and for the next round) on every update to the channel. Meanwhile commands go on: the live
+ * updates published during the round are queued for the subscriber as if it were live, and a SKU chosen by the
+ * round but updated since is left to that newer update. A round that finds nothing left up to its version hands
+ * over to that queue, so the subscriber goes live without a gap; if the queue overflowed meanwhile, the next round
+ * finds those updates in the shadow instead.
+ * <p>
+ * A subscriber that fell behind from its live queue resumes at its last version sent, included (the SKUs of one
+ * command share a version, and the queue may have held some of them): it may be sent one of them twice, with the
+ * same value and version, never none.
  */
 public final class ChannelStreams implements EngineListener
 {
+    /** A catch-up's scan reads the shadow without the channel's lock: page references acquired, entries whole. */
+    private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(long[][].class);
+    private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     /** The most updates one catch-up round returns, whatever a poll asks for. */
     public static final int CATCH_UP_ROUND = 4096;
 
@@ -45,6 +60,8 @@ public final class ChannelStreams implements EngineListener
     /** Per event, the next one of the same channel, or -1. */
     private int[] nextEvent = new int[64];
     private final AtomicInteger subscribers = new AtomicInteger();
+    /** For tests: called with each page's index after a catch-up scanned it, with no lock held. */
+    IntConsumer pageScanned = page -> { };
 
     /** An update as delivered to a subscriber. */
     public record Update(int sku, long available, long version, long atMillis)
@@ -72,6 +89,8 @@ public final class ChannelStreams implements EngineListener
 
         final long[][] pages;
         final List<Subscriber> subscribers = new ArrayList<>();
+        /** The newest version in the shadow. */
+        long latest;
 
         Channel(final int maxSkus)
         {
@@ -85,7 +104,8 @@ public final class ChannelStreams implements EngineListener
             if (page == null)
             {
                 page = new long[PAGE * FIELDS];
-                pages[sku >>> PAGE_SHIFT] = page;
+                // Released: a catch-up's scan reads the pages without the lock.
+                PAGES.setRelease(pages, sku >>> PAGE_SHIFT, page);
             }
             return page;
         }
@@ -102,6 +122,7 @@ public final class ChannelStreams implements EngineListener
             page[slot] = available;
             page[slot + 1] = version;
             page[slot + 2] = at;
+            latest = Math.max(latest, version);
         }
     }
 
@@ -205,6 +226,7 @@ public final class ChannelStreams implements EngineListener
         final int priced = events.pricedCount();
         synchronized (channel)
         {
+            channel.latest = Math.max(channel.latest, version);
             for (int i = first; i >= 0; i = nextEvent[i])
             {
                 final int sku = events.publishedSku(i);
@@ -289,6 +311,8 @@ public final class ChannelStreams implements EngineListener
         private int head;
         private int size;
         private boolean behind;
+        /** While a catch-up round scans the shadow: live updates are queued, all newer than the round's versions. */
+        private boolean collecting;
         private long lastSent;
         /** With {@link #lastSent}, where a catch-up goes on from: the updates after (lastSent, cursorSku). */
         private int cursorSku;
@@ -313,12 +337,20 @@ public final class ChannelStreams implements EngineListener
         /** Under the channel lock, on the output stage. */
         void offer(final int sku, final long available, final long version, final long at)
         {
-            if (closed || behind)
+            if (closed || (behind && !collecting))
             {
                 return;
             }
             if (size == capacity)
             {
+                if (behind)
+                {
+                    // Too much arrived during a catch-up round: the round stays behind, and a later one finds these
+                    // in the shadow.
+                    collecting = false;
+                    size = 0;
+                    return;
+                }
                 behind = true;
                 size = 0;
                 // Resend the last version's SKUs too: the dropped queue may have held some of them.
@@ -334,64 +366,73 @@ public final class ChannelStreams implements EngineListener
             size++;
             if (size == 1)
             {
+                // Also during a catch-up round: the round may hand over to this queue and return nothing itself.
                 sink.wake();
             }
         }
 
         /**
-         * Takes up to {@code max} updates to send next, in version order: a catch-up from the shadow if the
+         * Takes up to {@code max} updates to send next, in version order: a catch-up round from the shadow if the
          * subscriber fell behind (or is resuming), else the queued live updates. Empty when nothing is pending.
          */
         public List<Update> poll(final int max)
         {
-            final List<Update> out = new ArrayList<>();
+            final int limit;
+            final long upTo;
+            final long afterVersion;
+            final int afterSku;
             synchronized (channel)
             {
                 if (closed || max <= 0)
                 {
+                    return new ArrayList<>();
+                }
+                if (!behind)
+                {
+                    final List<Update> out = new ArrayList<>(Math.min(max, size));
+                    while (size > 0 && out.size() < max)
+                    {
+                        final int slot = head * 4;
+                        out.add(new Update((int)queue[slot], queue[slot + 1], queue[slot + 2], queue[slot + 3]));
+                        lastSent = queue[slot + 2];
+                        cursorSku = (int)queue[slot];
+                        head = (head + 1) % capacity;
+                        size--;
+                    }
                     return out;
                 }
-                if (behind)
-                {
-                    final List<Update> round = catchUpRound(Math.min(max, CATCH_UP_ROUND));
-                    if (round.size() < Math.min(max, CATCH_UP_ROUND))
-                    {
-                        // Nothing newer is left in the shadow: live updates from here on.
-                        behind = false;
-                        size = 0;
-                    }
-                    return round;
-                }
-                while (size > 0 && out.size() < max)
-                {
-                    final int slot = head * 4;
-                    out.add(new Update((int)queue[slot], queue[slot + 1], queue[slot + 2], queue[slot + 3]));
-                    lastSent = queue[slot + 2];
-                    cursorSku = (int)queue[slot];
-                    head = (head + 1) % capacity;
-                    size--;
-                }
+                limit = Math.min(max, CATCH_UP_ROUND);
+                upTo = channel.latest;
+                afterVersion = lastSent;
+                afterSku = cursorSku;
+                // What is published from here on is newer than upTo: queued while the shadow is scanned.
+                size = 0;
+                collecting = true;
             }
-            return out;
+            return catchUpRound(limit, upTo, afterVersion, afterSku);
         }
 
         /**
-         * The next updates after the cursor in (version, SKU) order, at most {@code limit}, from one pass over the
-         * shadow keeping the smallest in a bounded max-heap; moves the cursor past them. Under the channel lock.
+         * The next updates after the cursor in (version, SKU) order with versions up to {@code upTo}, at most
+         * {@code limit}, from one pass over the shadow (a page per hold of the channel's lock) keeping the smallest
+         * in a bounded max-heap; moves the cursor past them, and goes live if nothing up to {@code upTo} is left.
          */
-        private List<Update> catchUpRound(final int limit)
+        private List<Update> catchUpRound(final int limit, final long upTo, final long afterVersion, final int afterSku)
         {
             final long[] versions = new long[limit];
             final int[] skus = new int[limit];
             int count = 0;
+            // No lock while scanning: every version up to upTo was written before this thread took the channel's
+            // lock in poll, so it is seen (or a newer one, which is after upTo); a write racing the scan is read whole.
             for (int p = 0; p < channel.pages.length; p++)
             {
-                final long[] page = channel.pages[p];
+                final long[] page = (long[])PAGES.getAcquire(channel.pages, p);
                 for (int i = 0; page != null && i < Channel.PAGE; i++)
                 {
-                    final long version = page[i * Channel.FIELDS + 1];
+                    final long version = (long)LONGS.getOpaque(page, i * Channel.FIELDS + 1);
                     final int sku = (p << Channel.PAGE_SHIFT) + i;
-                    if (version < lastSent || (version == lastSent && sku <= cursorSku) || version == 0)
+                    if (version > upTo || version < afterVersion || (version == afterVersion && sku <= afterSku) ||
+                        version == 0)
                     {
                         continue;
                     }
@@ -404,21 +445,43 @@ public final class ChannelStreams implements EngineListener
                         CatchUpHeap.replaceTop(versions, skus, count, version, sku);
                     }
                 }
+                streams.pageScanned.accept(p);
             }
             CatchUpHeap.sort(versions, skus, count);
-            final List<Update> out = new ArrayList<>(count);
-            for (int k = 0; k < count; k++)
+            synchronized (channel)
             {
-                final long[] page = channel.pages[skus[k] >>> Channel.PAGE_SHIFT];
-                final int slot = Channel.slot(skus[k]);
-                out.add(new Update(skus[k], page[slot], versions[k], page[slot + 2]));
+                final List<Update> out = new ArrayList<>(count);
+                if (closed)
+                {
+                    return out;
+                }
+                for (int k = 0; k < count; k++)
+                {
+                    final long[] page = channel.pages[skus[k] >>> Channel.PAGE_SHIFT];
+                    final int slot = Channel.slot(skus[k]);
+                    // A SKU updated since its page was scanned has a version after upTo: that update is sent instead.
+                    if (page[slot + 1] == versions[k])
+                    {
+                        out.add(new Update(skus[k], page[slot], versions[k], page[slot + 2]));
+                    }
+                }
+                if (count > 0)
+                {
+                    lastSent = versions[count - 1];
+                    cursorSku = skus[count - 1];
+                }
+                if (count < limit && collecting)
+                {
+                    // Nothing up to upTo is left, and the queue holds everything published since: live from here.
+                    behind = false;
+                }
+                else
+                {
+                    size = 0;
+                }
+                collecting = false;
+                return out;
             }
-            if (count > 0)
-            {
-                lastSent = versions[count - 1];
-                cursorSku = skus[count - 1];
-            }
-            return out;
         }
 
         /** True when updates are waiting (the sink should poll again). */

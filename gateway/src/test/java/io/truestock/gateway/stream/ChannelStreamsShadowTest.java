@@ -36,14 +36,7 @@ class ChannelStreamsShadowTest
     @Test
     void aCatchUpAndLiveUpdatesReachSkusBeyondTheFirstPage()
     {
-        apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
-        apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
-        for (int i = 0; i < SKUS; i++)
-        {
-            final String id = "sku-" + i;
-            apply(null, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
-        }
-        final long defined = sequence;
+        final long defined = catalogOfTwoPages();
         apply(null, c -> c.receive("sku-10", "oak", 7));
         apply(null, c -> c.receive("sku-4500", "oak", 9));
 
@@ -210,6 +203,94 @@ class ChannelStreamsShadowTest
             assertThat(seen.get(sku)).as("sku index " + sku).isNotNull()
                 .extracting(ChannelStreams.Update::available).isEqualTo(view.available());
         }
+    }
+
+    @Test
+    void aCommandAppliedWhileACatchUpScansTheShadowIsSentOnceAtItsVersionAndTheStreamThenGoesLive()
+    {
+        final long defined = catalogOfTwoPages();
+        apply(null, c -> c.receive("sku-10", "oak", 7));
+        apply(null, c -> c.receive("sku-20", "oak", 5));
+        apply(null, c -> c.receive("sku-4500", "oak", 9));
+        final ChannelStreams streams = new ChannelStreams(engine, 16, 4);
+        final ChannelStreams.Subscriber resumed = streams.subscribe(0, defined, () -> { });
+        final java.util.concurrent.atomic.AtomicBoolean applied = new java.util.concurrent.atomic.AtomicBoolean();
+        streams.pageScanned = page ->
+        {
+            // Between the pages, with no lock held: one reservation of a SKU already scanned and one not yet.
+            if (page == 0 && applied.compareAndSet(false, true))
+            {
+                apply(streams, c -> c.reserve("web", 60).addLine("sku-4500", 1).addLine("sku-10", 1));
+            }
+        };
+
+        final List<ChannelStreams.Update> round = resumed.poll(100);
+
+        assertThat(applied).isTrue();
+        final long reserved = sequence;
+        assertThat(round).as("the round: versions up to its start, less the SKU updated since")
+            .extracting(ChannelStreams.Update::sku, ChannelStreams.Update::available, ChannelStreams.Update::version)
+            .containsExactly(tuple(engine.skuIndex("sku-20"), 5L, defined + 2));
+        assertThat(resumed.pending()).as("the reservation's updates queued meanwhile").isTrue();
+        assertThat(resumed.poll(100)).as("then live, from the reservation on")
+            .extracting(ChannelStreams.Update::sku, ChannelStreams.Update::available, ChannelStreams.Update::version)
+            .containsExactlyInAnyOrder(
+                tuple(engine.skuIndex("sku-10"), 6L, reserved),
+                tuple(engine.skuIndex("sku-4500"), 8L, reserved));
+        assertThat(resumed.pending()).isFalse();
+        apply(streams, c -> c.receive("sku-30", "oak", 1));
+        assertThat(resumed.poll(100)).extracting(ChannelStreams.Update::sku, ChannelStreams.Update::version)
+            .containsExactly(tuple(engine.skuIndex("sku-30"), sequence));
+    }
+
+    @Test
+    void updatesThatOverflowTheQueueWhileACatchUpScansAreFoundByTheNextRound()
+    {
+        final long defined = catalogOfTwoPages();
+        apply(null, c -> c.receive("sku-4500", "oak", 9));
+        // A queue of two.
+        final ChannelStreams streams = new ChannelStreams(engine, 2, 4);
+        final ChannelStreams.Subscriber resumed = streams.subscribe(0, defined, () -> { });
+        final java.util.concurrent.atomic.AtomicBoolean applied = new java.util.concurrent.atomic.AtomicBoolean();
+        streams.pageScanned = page ->
+        {
+            if (page == 0 && applied.compareAndSet(false, true))
+            {
+                for (final String id : new String[] {"sku-1", "sku-4096", "sku-2"})
+                {
+                    apply(streams, c -> c.receive(id, "oak", 3));
+                }
+            }
+        };
+        final List<ChannelStreams.Update> all = new java.util.ArrayList<>();
+        int polls = 0;
+        while (resumed.pending() && polls++ < 10)
+        {
+            all.addAll(resumed.poll(100));
+        }
+
+        assertThat(applied).isTrue();
+        assertThat(resumed.pending()).isFalse();
+        assertThat(all).extracting(ChannelStreams.Update::sku, ChannelStreams.Update::available,
+                ChannelStreams.Update::version)
+            .containsExactly(
+                tuple(engine.skuIndex("sku-4500"), 9L, defined + 1),
+                tuple(engine.skuIndex("sku-1"), 3L, defined + 2),
+                tuple(engine.skuIndex("sku-4096"), 3L, defined + 3),
+                tuple(engine.skuIndex("sku-2"), 3L, defined + 4));
+    }
+
+    /** Location oak, channel web (from oak) and {@value #SKUS} SKUs, on two pages of the shadow; the last sequence. */
+    private long catalogOfTwoPages()
+    {
+        apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
+        apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
+        for (int i = 0; i < SKUS; i++)
+        {
+            final String id = "sku-" + i;
+            apply(null, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+        }
+        return sequence;
     }
 
     @Test
