@@ -45,7 +45,7 @@ import java.util.function.IntConsumer;
  */
 public final class ChannelStreams implements EngineListener
 {
-    /** A catch-up's scan reads the shadow without the channel's lock: page references acquired, entries whole. */
+    /** A catch-up's scan reads the shadow without the channel's lock: page references acquired, versions whole. */
     private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(long[][].class);
     private static final VarHandle LONGS = MethodHandles.arrayElementVarHandle(long[].class);
     /** The most updates one catch-up round returns, whatever a poll asks for. */
@@ -60,7 +60,7 @@ public final class ChannelStreams implements EngineListener
     /** Per event, the next one of the same channel, or -1. */
     private int[] nextEvent = new int[64];
     private final AtomicInteger subscribers = new AtomicInteger();
-    /** For tests: called with each page's index after a catch-up scanned it, with no lock held. */
+    /** For tests: called with each page's index after a catch-up scanned it without the lock. */
     IntConsumer pageScanned = page -> { };
 
     /** An update as delivered to a subscriber. */
@@ -68,18 +68,22 @@ public final class ChannelStreams implements EngineListener
     {
     }
 
-    /** Where a subscriber's updates go; implemented by the SSE and WebSocket sinks. Called under no lock. */
+    /** Where a subscriber's updates go; implemented by the SSE and WebSocket sinks. */
     public interface Sink
     {
-        /** Called (from the output stage) when the subscriber's queue turns non-empty or it falls behind. */
+        /**
+         * Called (from the output stage, under the channel's lock: hand the work to another thread, as the sinks do)
+         * when the subscriber's queue turns non-empty or it falls behind.
+         */
         void wake();
     }
 
     /**
      * A channel's shadow and its subscribers. The shadow holds, for each SKU, the latest published value, its
      * version and instant, side by side, in pages of {@link #PAGE} SKUs made on first use: its memory follows the
-     * SKUs defined, not {@code max_skus}. Read and written under the channel's lock (and by the constructor, before
-     * the channel is shared).
+     * SKUs defined, not {@code max_skus}. Written under the channel's lock (and by the constructor, before
+     * the channel is shared), versions and page references so that a catch-up's scan may read them without it;
+     * everything else is read under the lock.
      */
     private static final class Channel
     {
@@ -120,7 +124,7 @@ public final class ChannelStreams implements EngineListener
             final long[] page = page(sku);
             final int slot = slot(sku);
             page[slot] = available;
-            page[slot + 1] = version;
+            LONGS.setOpaque(page, slot + 1, version);
             page[slot + 2] = at;
             latest = Math.max(latest, version);
         }
@@ -243,7 +247,7 @@ public final class ChannelStreams implements EngineListener
                 final int sku = events.pricedSku(i);
                 final long[] page = channel.page(sku);
                 final int slot = Channel.slot(sku);
-                page[slot + 1] = version;
+                LONGS.setOpaque(page, slot + 1, version);
                 page[slot + 2] = at;
                 for (int k = 0, size = channel.subscribers.size(); k < size; k++)
                 {
@@ -313,6 +317,11 @@ public final class ChannelStreams implements EngineListener
         private boolean behind;
         /** While a catch-up round scans the shadow: live updates are queued, all newer than the round's versions. */
         private boolean collecting;
+        /**
+         * The last round found nothing left up to its version, but the queue overflowed meanwhile: the next round
+         * scans under the lock, so that it can go live however fast commands arrive.
+         */
+        private boolean scanLocked;
         private long lastSent;
         /** With {@link #lastSent}, where a catch-up goes on from: the updates after (lastSent, cursorSku). */
         private int cursorSku;
@@ -408,16 +417,23 @@ public final class ChannelStreams implements EngineListener
                 // What is published from here on is newer than upTo: queued while the shadow is scanned.
                 size = 0;
                 collecting = true;
+                if (scanLocked)
+                {
+                    // Nothing is published during this round: it ends live if nothing up to upTo is left.
+                    scanLocked = false;
+                    return catchUpRound(limit, upTo, afterVersion, afterSku, true);
+                }
             }
-            return catchUpRound(limit, upTo, afterVersion, afterSku);
+            return catchUpRound(limit, upTo, afterVersion, afterSku, false);
         }
 
         /**
          * The next updates after the cursor in (version, SKU) order with versions up to {@code upTo}, at most
-         * {@code limit}, from one pass over the shadow (a page per hold of the channel's lock) keeping the smallest
+         * {@code limit}, from one pass over the shadow (with no lock, unless the caller holds it) keeping the smallest
          * in a bounded max-heap; moves the cursor past them, and goes live if nothing up to {@code upTo} is left.
          */
-        private List<Update> catchUpRound(final int limit, final long upTo, final long afterVersion, final int afterSku)
+        private List<Update> catchUpRound(
+            final int limit, final long upTo, final long afterVersion, final int afterSku, final boolean locked)
         {
             final long[] versions = new long[limit];
             final int[] skus = new int[limit];
@@ -445,16 +461,26 @@ public final class ChannelStreams implements EngineListener
                         CatchUpHeap.replaceTop(versions, skus, count, version, sku);
                     }
                 }
-                streams.pageScanned.accept(p);
+                if (!locked)
+                {
+                    streams.pageScanned.accept(p);
+                }
             }
             CatchUpHeap.sort(versions, skus, count);
+            final long[] values = new long[count * 2];
+            int kept = 0;
             synchronized (channel)
             {
-                final List<Update> out = new ArrayList<>(count);
                 if (closed)
                 {
-                    return out;
+                    return new ArrayList<>();
                 }
+                if (count > 0)
+                {
+                    lastSent = versions[count - 1];
+                    cursorSku = skus[count - 1];
+                }
+                // The SKUs still at the version chosen, with their values, to the front of the arrays.
                 for (int k = 0; k < count; k++)
                 {
                     final long[] page = channel.pages[skus[k] >>> Channel.PAGE_SHIFT];
@@ -462,13 +488,12 @@ public final class ChannelStreams implements EngineListener
                     // A SKU updated since its page was scanned has a version after upTo: that update is sent instead.
                     if (page[slot + 1] == versions[k])
                     {
-                        out.add(new Update(skus[k], page[slot], versions[k], page[slot + 2]));
+                        values[kept * 2] = page[slot];
+                        values[kept * 2 + 1] = page[slot + 2];
+                        versions[kept] = versions[k];
+                        skus[kept] = skus[k];
+                        kept++;
                     }
-                }
-                if (count > 0)
-                {
-                    lastSent = versions[count - 1];
-                    cursorSku = skus[count - 1];
                 }
                 if (count < limit && collecting)
                 {
@@ -478,9 +503,24 @@ public final class ChannelStreams implements EngineListener
                 else
                 {
                     size = 0;
+                    scanLocked = count < limit;
                 }
                 collecting = false;
-                return out;
+            }
+            final List<Update> out = new ArrayList<>(kept);
+            for (int k = 0; k < kept; k++)
+            {
+                out.add(new Update(skus[k], values[k * 2], versions[k], values[k * 2 + 1]));
+            }
+            return out;
+        }
+
+        /** For tests: whether the subscriber is catching up from the shadow rather than live. */
+        boolean catchingUp()
+        {
+            synchronized (channel)
+            {
+                return behind;
             }
         }
 

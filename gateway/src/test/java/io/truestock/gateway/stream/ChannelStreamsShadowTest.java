@@ -2,6 +2,7 @@ package io.truestock.gateway.stream;
 
 import io.truestock.engine.ChannelSpec;
 import io.truestock.engine.Command;
+import io.truestock.engine.CommandType;
 import io.truestock.engine.Engine;
 import io.truestock.engine.EngineConfig;
 import io.truestock.engine.Events;
@@ -278,6 +279,216 @@ class ChannelStreamsShadowTest
                 tuple(engine.skuIndex("sku-1"), 3L, defined + 2),
                 tuple(engine.skuIndex("sku-4096"), 3L, defined + 3),
                 tuple(engine.skuIndex("sku-2"), 3L, defined + 4));
+    }
+
+    @Test
+    void aCatchUpGoesLiveEvenWhenEveryRoundOverflowsTheQueue()
+    {
+        final long defined = catalogOfTwoPages();
+        final ChannelStreams streams = new ChannelStreams(engine, 2, 4);
+        final ChannelStreams.Subscriber resumed = streams.subscribe(0, defined, () -> { });
+        final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+        streams.pageScanned = page ->
+        {
+            // Sustained load: every round that scans without the lock sees more than its queue holds arrive.
+            if (page == 0)
+            {
+                for (int k = 0; k < 3; k++)
+                {
+                    final String id = "sku-" + received.getAndIncrement();
+                    apply(streams, c -> c.receive(id, "oak", 2));
+                }
+            }
+        };
+        final List<ChannelStreams.Update> all = new java.util.ArrayList<>();
+
+        all.addAll(resumed.poll(100));
+        assertThat(resumed.catchingUp()).as("the first round's queue overflowed").isTrue();
+        all.addAll(resumed.poll(100));
+
+        assertThat(resumed.catchingUp()).as("the second round, scanned under the lock, goes live").isFalse();
+        assertThat(received).hasValue(3);
+        assertThat(all).extracting(ChannelStreams.Update::sku)
+            .containsExactly(engine.skuIndex("sku-0"), engine.skuIndex("sku-1"), engine.skuIndex("sku-2"));
+    }
+
+    @Test
+    void subscribersPollingOnTheirOwnThreadsWhileCommandsArriveSeeVersionsInOrderAndEndOnEverySkusValue()
+        throws Exception
+    {
+        for (int run = 0; run < 3; run++)
+        {
+            pollersBesideTheOutputStage(new Random(run), run % 2 == 0 ? ChannelStreams.CATCH_UP_ROUND : 7);
+        }
+    }
+
+    /**
+     * Three subscribers resuming from version 0 poll when woken, each on its own thread, while receives,
+     * two-SKU reservations, price changes and new SKUs (onto a third page of the shadow) are applied here; one
+     * subscriber sleeps now and then and falls behind. Each checks that versions never go back and that one version
+     * always carries one value; at the end each holds every SKU's value.
+     */
+    private void pollersBesideTheOutputStage(final Random random, final int batch) throws Exception
+    {
+        final int initial = 5_000;
+        final Engine fresh = new Engine(new EngineConfig().maxSkus(12_300).maxLocations(2).maxChannels(2));
+        final ShadowRun run = new ShadowRun(fresh);
+        run.apply(null, c -> c.defineLocation("oak", LocationSpec.named("Oak")));
+        run.apply(null, c -> c.defineChannel("web", ChannelSpec.named("Web")));
+        for (int i = 0; i < initial; i++)
+        {
+            final String id = "sku-" + i;
+            run.apply(null, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+            run.apply(null, c -> c.receive(id, "oak", 1_000));
+        }
+        final ChannelStreams streams = new ChannelStreams(fresh, 16, 8);
+        final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        final List<Poller> pollers = new java.util.ArrayList<>();
+        for (int k = 0; k < 3; k++)
+        {
+            pollers.add(new Poller(streams, batch, k == 1, done));
+        }
+        pollers.forEach(Thread::start);
+        int defined = initial;
+        for (int n = 0; n < 20_000; n++)
+        {
+            final int kind = random.nextInt(100);
+            if (kind < 60)
+            {
+                final String id = "sku-" + random.nextInt(defined);
+                run.apply(streams, c -> c.receive(id, "oak", 1 + random.nextInt(3)));
+            }
+            else if (kind < 85)
+            {
+                final int a = random.nextInt(defined);
+                final int b = (a + 1 + random.nextInt(defined - 1)) % defined;
+                run.apply(streams, c -> c.reserve("web", 60).addLine("sku-" + a, 1).addLine("sku-" + b, 1));
+            }
+            else if (kind < 97)
+            {
+                final String id = "sku-" + random.nextInt(defined);
+                final long amount = 100 + random.nextInt(1000);
+                run.apply(streams, c -> c.definePrices(id, io.truestock.engine.price.PriceSpec.baseOnly(
+                    new io.truestock.engine.price.Price(amount, "USD"))));
+            }
+            else if (defined < 12_300)
+            {
+                final String id = "sku-" + defined++;
+                run.apply(streams, c -> c.defineSku(id, SkuSpec.simple("Item", 100, "USD")));
+                run.apply(streams, c -> c.receive(id, "oak", 5));
+            }
+        }
+        done.set(true);
+        for (final Poller poller : pollers)
+        {
+            poller.join(60_000);
+            assertThat(poller.isAlive()).isFalse();
+            assertThat(poller.errors).isEmpty();
+            assertThat(poller.subscriber.pending()).isFalse();
+            final io.truestock.engine.ChannelView view = new io.truestock.engine.ChannelView();
+            for (int sku = 0; sku < fresh.skuCount(); sku++)
+            {
+                fresh.readChannel(sku, 0, view);
+                assertThat(poller.last.get(sku)).as("sku index " + sku).isNotNull()
+                    .satisfies(last -> assertThat(last[0]).isEqualTo(view.available()));
+            }
+        }
+    }
+
+    /** An engine of a test's own and its sequence, for runs beside the class's engine. */
+    private static final class ShadowRun
+    {
+        final Engine engine;
+        final Command command = new Command(8);
+        final Outcome outcome = new Outcome();
+        final Events events = new Events();
+        long sequence;
+
+        ShadowRun(final Engine engine)
+        {
+            this.engine = engine;
+        }
+
+        void apply(final ChannelStreams streams, final Consumer<Command> fill)
+        {
+            command.clear();
+            fill.accept(command);
+            command.stamp(++sequence, 1_000L + sequence);
+            engine.apply(command, outcome, events);
+            // A reservation may be refused (a new SKU's five units taken): it publishes nothing.
+            assertThat(outcome.accepted() || command.type() == CommandType.RESERVE).as(command.type().name()).isTrue();
+            if (streams != null)
+            {
+                streams.onApplied(command, outcome, events);
+            }
+        }
+    }
+
+    /** A subscriber from version 0 on its own thread, polling until empty whenever it is woken, as a sink does. */
+    private static final class Poller extends Thread
+    {
+        final java.util.concurrent.Semaphore wakes = new java.util.concurrent.Semaphore(0);
+        final ChannelStreams.Subscriber subscriber;
+        final int batch;
+        final boolean slow;
+        final java.util.concurrent.atomic.AtomicBoolean done;
+        /** Per SKU index: value and version last received. */
+        final java.util.Map<Integer, long[]> last = new java.util.HashMap<>();
+        final List<String> errors = new java.util.ArrayList<>();
+        long lastVersion = -1;
+
+        Poller(final ChannelStreams streams, final int batch, final boolean slow,
+            final java.util.concurrent.atomic.AtomicBoolean done)
+        {
+            this.subscriber = streams.subscribe(0, 0, wakes::release);
+            this.batch = batch;
+            this.slow = slow;
+            this.done = done;
+        }
+
+        @Override
+        public void run()
+        {
+            final Random random = new Random(batch);
+            try
+            {
+                while (!(done.get() && wakes.availablePermits() == 0 && !subscriber.pending()))
+                {
+                    if (!wakes.tryAcquire(20, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    {
+                        continue;
+                    }
+                    List<ChannelStreams.Update> updates;
+                    while (!(updates = subscriber.poll(batch)).isEmpty())
+                    {
+                        updates.forEach(this::check);
+                        if (slow && random.nextInt(50) == 0)
+                        {
+                            Thread.sleep(1);
+                        }
+                    }
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void check(final ChannelStreams.Update update)
+        {
+            if (update.version() < lastVersion)
+            {
+                errors.add("version went back: " + update + " after " + lastVersion);
+            }
+            lastVersion = update.version();
+            final long[] before = last.get(update.sku());
+            if (before != null && before[1] == update.version() && before[0] != update.available())
+            {
+                errors.add("two values at one version: " + update + ", before " + before[0]);
+            }
+            last.put(update.sku(), new long[] {update.available(), update.version()});
+        }
     }
 
     /** Location oak, channel web (from oak) and {@value #SKUS} SKUs, on two pages of the shadow; the last sequence. */
