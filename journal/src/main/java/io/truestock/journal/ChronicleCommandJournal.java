@@ -79,6 +79,19 @@ public final class ChronicleCommandJournal implements CommandJournal
         this.codec = new JournalCodec(config.maxRecordBytes());
         System.arraycopy(headHash, 0, this.headHash, 0, JournalCodec.HASH_LENGTH);
         this.lastSealedSequence = lastSealedSequence;
+        loadHeapBytes();
+    }
+
+    /**
+     * Loads Chronicle's class for byte views of heap arrays now, before the append path is compiled. Appends copy
+     * from direct memory and never need it, but Chronicle's own index reading does, first when the first snapshot
+     * lets old cycles go; loaded that late, a new subclass of the byte stores the compiled append and audit paths
+     * were specialised for, it made the JIT throw away the compiled Chronicle methods of both at once (dozens made
+     * not entrant within a millisecond, then compiled again).
+     */
+    private static void loadHeapBytes()
+    {
+        Bytes.wrapForRead(new byte[1]).releaseLast();
     }
 
     /**
