@@ -224,12 +224,17 @@ class ConnectorBehaviourTest
                 harness.submit(c -> c.receive("sku-0", SyncHarness.LOCATION, 2));
                 harness.submit(c -> c.receive("sku-1", SyncHarness.LOCATION, 3));
                 final Connector connector = harness.server.sync().connector("woo");
-                assertThat(SyncHarness.await(() -> connector.deadLettered.get() == 1
+                // One dead letter per value of sku-0 sent: one if the receive's value replaced the definition's
+                // before the connector sent it, two if the definition's went first (both happen).
+                assertThat(SyncHarness.await(() -> connector.deadLettered.get() >= 1
                     && woo.held.containsKey("5001") && woo.held.get("5001").qty() == 3, 30)).isTrue();
-                final DeadLetter letter = connector.deadLetters().get(0);
-                assertThat(letter.sku()).isEqualTo("sku-0");
-                assertThat(letter.attempts()).isEqualTo(1);
-                assertThat(letter.error()).contains("woocommerce_rest_product_invalid_id");
+                assertThat(connector.deadLettered.get()).isBetween(1L, 2L);
+                for (final DeadLetter letter : connector.deadLetters())
+                {
+                    assertThat(letter.sku()).isEqualTo("sku-0");
+                    assertThat(letter.attempts()).isEqualTo(1);
+                    assertThat(letter.error()).contains("woocommerce_rest_product_invalid_id");
+                }
                 assertThat(connector.retries.get()).isZero();
             }
         }
