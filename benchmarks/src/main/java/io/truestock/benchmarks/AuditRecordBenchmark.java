@@ -63,12 +63,17 @@ public class AuditRecordBenchmark
     {
         dir = Files.createTempDirectory("truestock-audit-bench");
         final Engine engine = new Engine(new EngineConfig().maxSkus(16).maxLocations(4).maxChannels(4));
-        apply(engine, command.clear().defineLocation("oak", LocationSpec.named("Oak")));
-        apply(engine, command.clear().defineChannel("web", ChannelSpec.named("Web", "oak")));
-        apply(engine, command.clear().defineSku("hot", SkuSpec.simple("Hot", 1000, "USD")));
+        sequence = EngineApplyBenchmark.apply(engine, command.clear().defineLocation("oak", LocationSpec.named("Oak")),
+            applied, events, sequence, nowMillis);
+        sequence = EngineApplyBenchmark.apply(engine,
+            command.clear().defineChannel("web", ChannelSpec.named("Web", "oak")), applied, events, sequence,
+            nowMillis);
+        sequence = EngineApplyBenchmark.apply(engine,
+            command.clear().defineSku("hot", SkuSpec.simple("Hot", 1000, "USD")), applied, events, sequence, nowMillis);
         if ("accepted".equals(outcome))
         {
-            apply(engine, command.clear().receive("hot", "oak", 1_000_000));
+            sequence = EngineApplyBenchmark.apply(engine, command.clear().receive("hot", "oak", 1_000_000), applied,
+                events, sequence, nowMillis);
         }
         command.clear().reserve("web", 1).addLine("hot", 1).principal("key-7f3a9c21");
         command.stamp(++sequence, nowMillis);
@@ -79,16 +84,6 @@ public class AuditRecordBenchmark
         }
         audit = new AuditLog(dir.resolve("audit"));
         audit.attach(engine);
-    }
-
-    private void apply(final Engine engine, final Command filled)
-    {
-        filled.stamp(++sequence, nowMillis);
-        engine.apply(filled, applied, events);
-        if (!applied.accepted())
-        {
-            throw new IllegalStateException(filled.type() + " refused: " + applied.reason());
-        }
     }
 
     @TearDown(Level.Trial)

@@ -32,8 +32,37 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class StreamCatchUpMain
 {
-    private StreamCatchUpMain()
+    private final Engine engine;
+    private final Command command = new Command(8);
+    private final Outcome outcome = new Outcome();
+    private final Events events = new Events();
+    private final String[] ids;
+    private final ChannelStreams streams;
+    private final Random random = new Random(42);
+    private final int seconds;
+    private final long pauseMillis;
+    private long sequence;
+
+    private StreamCatchUpMain(final int skus, final int seconds, final long pauseMillis)
     {
+        this.seconds = seconds;
+        this.pauseMillis = pauseMillis;
+        engine = new Engine(new EngineConfig().maxSkus(skus).maxLocations(2).maxChannels(2));
+        ids = new String[skus];
+        final long now = System.currentTimeMillis();
+        sequence = EngineApplyBenchmark.apply(engine, command.clear().defineLocation("oak", LocationSpec.named("Oak")),
+            outcome, events, sequence, now);
+        sequence = EngineApplyBenchmark.apply(engine,
+            command.clear().defineChannel("web", ChannelSpec.named("Web", "oak")), outcome, events, sequence, now);
+        for (int i = 0; i < skus; i++)
+        {
+            ids[i] = "sku-" + i;
+            sequence = EngineApplyBenchmark.apply(engine,
+                command.clear().defineSku(ids[i], SkuSpec.simple("Item", 100, "USD")), outcome, events, sequence, now);
+            sequence = EngineApplyBenchmark.apply(engine, command.clear().receive(ids[i], "oak", 1_000), outcome,
+                events, sequence, now);
+        }
+        streams = new ChannelStreams(engine, 1024, 4);
     }
 
     public static void main(final String[] args) throws InterruptedException
@@ -41,38 +70,18 @@ public final class StreamCatchUpMain
         final int skus = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         final int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         final long pauseMillis = args.length > 2 ? Long.parseLong(args[2]) : 0;
-        final Engine engine = new Engine(new EngineConfig().maxSkus(skus).maxLocations(2).maxChannels(2));
-        final Command command = new Command(8);
-        final Outcome outcome = new Outcome();
-        final Events events = new Events();
-        final String[] ids = new String[skus];
-        final long[] sequence = {0};
-        apply(engine, command.clear().defineLocation("oak", LocationSpec.named("Oak")), outcome, events, sequence);
-        apply(engine, command.clear().defineChannel("web", ChannelSpec.named("Web", "oak")), outcome, events, sequence);
-        for (int i = 0; i < skus; i++)
-        {
-            ids[i] = "sku-" + i;
-            apply(engine, command.clear().defineSku(ids[i], SkuSpec.simple("Item", 100, "USD")), outcome, events,
-                sequence);
-            apply(engine, command.clear().receive(ids[i], "oak", 1_000), outcome, events, sequence);
-        }
-        final ChannelStreams streams = new ChannelStreams(engine, 1024, 4);
-        System.out.printf(Locale.ROOT, "stream catch-up beside the output stage: %,d SKUs, %d s a phase, %d ms between " +
-            "rounds, %d cores%n", skus, seconds, pauseMillis, Runtime.getRuntime().availableProcessors());
+        final StreamCatchUpMain run = new StreamCatchUpMain(skus, seconds, pauseMillis);
+        System.out.printf(Locale.ROOT, "stream catch-up beside the output stage: %,d SKUs, %d s a phase, %d ms " +
+            "between rounds, %d cores%n", skus, seconds, pauseMillis, Runtime.getRuntime().availableProcessors());
         System.out.println("| phase | commands | rounds | onApplied p50 us | p99 us | p99.9 us | max us |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-        final Random random = new Random(42);
         // Warm-up, not reported.
-        phase("warm-up", engine, streams, ids, random, command, outcome, events, sequence, seconds, pauseMillis, false, false);
-        phase("no subscriber", engine, streams, ids, random, command, outcome, events, sequence, seconds, pauseMillis, false, true);
-        phase("a subscriber catching up", engine, streams, ids, random, command, outcome, events, sequence, seconds,
-            pauseMillis, true, true);
+        run.phase("warm-up", false, false);
+        run.phase("no subscriber", false, true);
+        run.phase("a subscriber catching up", true, true);
     }
 
-    private static void phase(
-        final String name, final Engine engine, final ChannelStreams streams, final String[] ids, final Random random,
-        final Command command, final Outcome outcome, final Events events, final long[] sequence, final int seconds,
-        final long pauseMillis, final boolean subscriber, final boolean print) throws InterruptedException
+    private void phase(final String name, final boolean subscriber, final boolean print) throws InterruptedException
     {
         final AtomicBoolean stop = new AtomicBoolean();
         final AtomicLong rounds = new AtomicLong();
@@ -106,7 +115,7 @@ public final class StreamCatchUpMain
         while (System.nanoTime() < end)
         {
             command.clear().receive(ids[random.nextInt(ids.length)], "oak", 1);
-            command.stamp(++sequence[0], System.currentTimeMillis());
+            command.stamp(++sequence, System.currentTimeMillis());
             engine.apply(command, outcome, events);
             final long start = System.nanoTime();
             streams.onApplied(command, outcome, events);
@@ -120,20 +129,9 @@ public final class StreamCatchUpMain
         }
         if (print)
         {
-            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.2f | %.2f | %.2f | %.0f |%n", name, commands, rounds.get(),
-                histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
+            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.2f | %.2f | %.2f | %.0f |%n", name, commands,
+                rounds.get(), histogram.getValueAtPercentile(50) / 1e3, histogram.getValueAtPercentile(99) / 1e3,
                 histogram.getValueAtPercentile(99.9) / 1e3, histogram.getMaxValue() / 1e3);
-        }
-    }
-
-    private static void apply(
-        final Engine engine, final Command command, final Outcome outcome, final Events events, final long[] sequence)
-    {
-        command.stamp(++sequence[0], System.currentTimeMillis());
-        engine.apply(command, outcome, events);
-        if (!outcome.accepted())
-        {
-            throw new IllegalStateException(command.type() + " refused: " + outcome.reason());
         }
     }
 }

@@ -93,7 +93,7 @@ public final class ChannelStreams implements EngineListener
 
         final long[][] pages;
         final List<Subscriber> subscribers = new ArrayList<>();
-        /** The newest version in the shadow. */
+        /** The newest version in the shadow (set by the constructor, then by each command published). */
         long latest;
 
         Channel(final int maxSkus)
@@ -124,9 +124,14 @@ public final class ChannelStreams implements EngineListener
             final long[] page = page(sku);
             final int slot = slot(sku);
             page[slot] = available;
+            stamp(page, slot, version, at);
+        }
+
+        /** A SKU's version (opaque: a catch-up's scan reads it without the lock) and instant. */
+        static void stamp(final long[] page, final int slot, final long version, final long at)
+        {
             LONGS.setOpaque(page, slot + 1, version);
             page[slot + 2] = at;
-            latest = Math.max(latest, version);
         }
     }
 
@@ -151,6 +156,7 @@ public final class ChannelStreams implements EngineListener
             {
                 engine.readChannel(s, c, view);
                 channels[c].set(s, view.available(), view.version(), 0);
+                channels[c].latest = Math.max(channels[c].latest, view.version());
             }
         }
     }
@@ -247,8 +253,7 @@ public final class ChannelStreams implements EngineListener
                 final int sku = events.pricedSku(i);
                 final long[] page = channel.page(sku);
                 final int slot = Channel.slot(sku);
-                LONGS.setOpaque(page, slot + 1, version);
-                page[slot + 2] = at;
+                Channel.stamp(page, slot, version, at);
                 for (int k = 0, size = channel.subscribers.size(); k < size; k++)
                 {
                     channel.subscribers.get(k).offer(sku, page[slot], version, at);
