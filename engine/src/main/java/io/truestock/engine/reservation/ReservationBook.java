@@ -4,8 +4,6 @@ import io.truestock.engine.EngineConfig;
 import io.truestock.engine.Ids;
 import io.truestock.engine.ReservationStatus;
 import io.truestock.engine.StateDigest;
-import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -71,8 +69,8 @@ public final class ReservationBook
     private static final long MISSING = -1;
     private static final long LOW_32 = 0xFFFF_FFFFL;
 
-    private final Long2ObjectHashMap<Reservation> held = new Long2ObjectHashMap<>();
-    private final Long2LongHashMap retainedAt = new Long2LongHashMap(MISSING);
+    private final IdObjectMap<Reservation> held = new IdObjectMap<>();
+    private final IdLongMap retainedAt = new IdLongMap(MISSING);
     private final ArrayDeque<Reservation> pool = new ArrayDeque<>();
     private final Reservation scratch = new Reservation();
     private final long maxArenaWords;
@@ -320,7 +318,8 @@ public final class ReservationBook
     /** Every reservation known, by id, the retained ones as copies: for tests and tools, allocates. */
     public List<Reservation> byIdOrder()
     {
-        final List<Reservation> all = new ArrayList<>(held.values());
+        final List<Reservation> all = new ArrayList<>(held.size() + retainedCount);
+        held.forEachValue(all::add);
         all.addAll(retained());
         all.sort((a, b) -> Long.compare(a.id, b.id));
         return all;
@@ -467,13 +466,8 @@ public final class ReservationBook
      */
     private Reservation[] heldById()
     {
-        final long[] ids = new long[held.size()];
-        int n = 0;
-        final Long2ObjectHashMap<Reservation>.KeyIterator keys = held.keySet().iterator();
-        while (keys.hasNext())
-        {
-            ids[n++] = keys.nextLong();
-        }
+        final long[] ids = held.ids();
+        final int n = ids.length;
         Arrays.sort(ids);
         final Reservation[] byId = new Reservation[n];
         for (int i = 0; i < n; i++)
