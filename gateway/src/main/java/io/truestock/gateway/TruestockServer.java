@@ -143,6 +143,8 @@ public final class TruestockServer implements AutoCloseable
         {
             // Last: the answers of a ring batch wait in their event loops' mailboxes until it has ended.
             listeners.add(AnswerBatches.INSTANCE);
+            // The ring's output stage ends every batch, and its answers wait for that end in their mailboxes.
+            persistence.audit().writePerRingBatch();
             runtime = new EngineRuntime(engine, config.runtime(), persistence.journal(),
                 listeners.toArray(new EngineListener[0]));
             persistence.runtime(runtime);

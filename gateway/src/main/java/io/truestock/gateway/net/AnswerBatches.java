@@ -13,9 +13,19 @@ public enum AnswerBatches implements EngineListener
 {
     INSTANCE;
 
+    /** The output stage's thread, once its answers are held (a field, so the thread-local is set once). */
+    private volatile Thread holding;
+
+    /** Before the command is answered: from the first command on, the stage's answers wait for its batch's end. */
     @Override
     public void onApplied(final Command command, final Outcome outcome, final Events events)
     {
+        final Thread current = Thread.currentThread();
+        if (holding != current)
+        {
+            LoopMailbox.holdAnswersUntilEndOfBatch();
+            holding = current;
+        }
     }
 
     @Override

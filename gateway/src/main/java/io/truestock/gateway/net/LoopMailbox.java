@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * which at a few thousand answers a second cost more than the answers.
  * <p>
  * Bounded: at most {@link #CAPACITY} answers wait. At the bound an answer is handed over as an ordinary task of the
- * event loop (one wake-up for it, nothing dropped), so a burst past the bound is slower, never lost. Answers posted
+ * event loop (one wake-up for it, nothing dropped), so a burst past the bound is slower, never lost. A batching
+ * thread holds at most one batch's answers (a ring batch is at most the ring's size). Answers posted
  * from one thread run in the order posted, except across that bound; callers that need order among their own
  * answers keep it themselves (the HTTP connection writes answers by request sequence).
  * <p>
@@ -26,9 +27,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Both directions of a hand-off batch their wake-ups here:
  * <ul>
  *   <li>answers: a thread that calls {@link #endOfBatch()} at the end of each of its batches (the ring's output
- *       stage) defers the drains its answers schedule to that call, so a ring batch answered on one event loop
- *       wakes it once, after the batch, instead of at its first answer (which, on a busy core, hands the core to
- *       the event loop in the middle of the batch, and back);</li>
+ *       stage) holds the answers it posts until that call, and then hands them over and wakes each event loop
+ *       once, so a ring batch answered on one event loop wakes it once, after the batch, instead of at its first
+ *       answer (which, on a busy core, hands the core to the event loop in the middle of the batch, and back).
+ *       Held, not only their wake-up deferred: an event loop already draining (woken by the batch before) would
+ *       otherwise send an answer before the batch has ended, and what the output stage does at a batch's end (the
+ *       audit trail writes the batch's records then) would not precede the answers;</li>
  *   <li>requests: an event loop that publishes commands quietly asks for {@link #wakeLater} after each, and the
  *       wake-up runs once, as a task after the loop's current pass over its ready sockets, for every command of
  *       the pass.</li>
@@ -144,9 +148,17 @@ public final class LoopMailbox implements Runnable
      */
     public static void endOfBatch()
     {
-        final Deferred deferred = DEFERRED.get();
-        deferred.on = true;
-        deferred.wakeAll();
+        holdAnswersUntilEndOfBatch();
+        DEFERRED.get().endOfBatch();
+    }
+
+    /**
+     * From now on this thread's answers wait for its next {@link #endOfBatch()}, the first batch's as well: for the
+     * ring's output stage, before it answers the first command of a batch.
+     */
+    public static void holdAnswersUntilEndOfBatch()
+    {
+        DEFERRED.get().on = true;
     }
 
     /**
@@ -160,6 +172,18 @@ public final class LoopMailbox implements Runnable
         {
             throw new RejectedExecutionException("the event loop is shutting down");
         }
+        final Deferred deferred = DEFERRED.get();
+        if (deferred.on)
+        {
+            deferred.hold(this, task);
+            return;
+        }
+        offer(task, deferred);
+    }
+
+    /** Queues the task for the next drain and schedules one (through {@code deferred} when it is on) if none is. */
+    private void offer(final Runnable task, final Deferred deferred)
+    {
         if (!queue.offer(task))
         {
             loop.execute(task);
@@ -167,7 +191,6 @@ public final class LoopMailbox implements Runnable
         }
         if (!scheduled.get() && scheduled.compareAndSet(false, true))
         {
-            final Deferred deferred = DEFERRED.get();
             if (deferred.on)
             {
                 deferred.add(this);
@@ -213,12 +236,57 @@ public final class LoopMailbox implements Runnable
         }
     }
 
-    /** A thread's drains waiting for its {@link #endOfBatch()}: at most one per event loop, so bounded by them. */
+    /**
+     * A thread's answers and drains waiting for its {@link #endOfBatch()}: the answers of one batch (a ring batch is at
+     * most the ring's size; the arrays grow to the largest batch seen), and at most one drain per event loop.
+     */
     private static final class Deferred
     {
         boolean on;
         private LoopMailbox[] mailboxes = new LoopMailbox[4];
         private int count;
+        private LoopMailbox[] heldBy = new LoopMailbox[64];
+        private Runnable[] held = new Runnable[64];
+        private int heldCount;
+
+        void endOfBatch()
+        {
+            handOver();
+            wakeAll();
+        }
+
+        void hold(final LoopMailbox mailbox, final Runnable task)
+        {
+            if (heldCount == held.length)
+            {
+                heldBy = java.util.Arrays.copyOf(heldBy, heldCount * 2);
+                held = java.util.Arrays.copyOf(held, heldCount * 2);
+            }
+            heldBy[heldCount] = mailbox;
+            held[heldCount++] = task;
+        }
+
+        /** Queues the held answers in their mailboxes, in the order posted; their drains wait for {@link #wakeAll}. */
+        void handOver()
+        {
+            for (int i = 0; i < heldCount; i++)
+            {
+                final LoopMailbox mailbox = heldBy[i];
+                final Runnable task = held[i];
+                heldBy[i] = null;
+                held[i] = null;
+                try
+                {
+                    mailbox.offer(task, this);
+                }
+                catch (final RejectedExecutionException ex)
+                {
+                    // The event loop is shutting down, and its connections with it: nothing is left to answer.
+                    LOG.debug("an event loop was gone before its answers", ex);
+                }
+            }
+            heldCount = 0;
+        }
 
         void add(final LoopMailbox mailbox)
         {

@@ -76,21 +76,8 @@ class LoopMailboxTest
     void answersPostedWhileTheLoopIsBusyShareOneDrain() throws Exception
     {
         final LoopMailbox mailbox = mailbox();
-        final CountDownLatch busy = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
-        loop.execute(() ->
-        {
-            busy.countDown();
-            try
-            {
-                release.await(30, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        });
-        assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+        occupyLoop(release);
         final long before = mailbox.drains();
         final AtomicInteger ran = new AtomicInteger();
         for (int i = 0; i < 1000; i++)
@@ -159,6 +146,18 @@ class LoopMailboxTest
     @Test
     void anAnswerPostedInABatchIsDrainedOnlyAfterTheBatchEnds() throws Exception
     {
+        anAnswerPostedInABatchIsDrainedOnlyAfterTheBatchEnds(false);
+    }
+
+    /** The same in the first batch of a thread told to hold its answers before it ended any. */
+    @Test
+    void anAnswerPostedInTheFirstBatchOfAHoldingThreadIsDrainedOnlyAfterItEnds() throws Exception
+    {
+        anAnswerPostedInABatchIsDrainedOnlyAfterTheBatchEnds(true);
+    }
+
+    private void anAnswerPostedInABatchIsDrainedOnlyAfterTheBatchEnds(final boolean first) throws Exception
+    {
         final LoopMailbox mailbox = mailbox();
         final AtomicInteger ran = new AtomicInteger();
         final CountDownLatch drained = new CountDownLatch(1);
@@ -169,7 +168,14 @@ class LoopMailboxTest
         {
             try
             {
-                LoopMailbox.endOfBatch();
+                if (first)
+                {
+                    LoopMailbox.holdAnswersUntilEndOfBatch();
+                }
+                else
+                {
+                    LoopMailbox.endOfBatch();
+                }
                 mailbox.post(() ->
                 {
                     ran.incrementAndGet();
@@ -190,6 +196,72 @@ class LoopMailboxTest
         assertThat(seenByMarker.get()).isZero();
         assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(ran.get()).isEqualTo(1);
+    }
+
+    /**
+     * An answer posted in a batch is held until the batch ends even when a drain is already on its way (scheduled by
+     * the batch before, the loop busy): that drain runs the earlier batch's answer and not this one's, so whatever
+     * the output stage does at the end of a batch (the audit trail writes its records) precedes the batch's answers.
+     */
+    @Test
+    void aDrainAlreadyScheduledDoesNotTakeAnAnswerOfABatchThatHasNotEnded() throws Exception
+    {
+        final LoopMailbox mailbox = mailbox();
+        final CountDownLatch release = new CountDownLatch(1);
+        final java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicReference<java.util.List<String>> seenAfterFirstDrain =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        final CountDownLatch secondDrained = new CountDownLatch(1);
+        final Thread writer = new Thread(() ->
+        {
+            try
+            {
+                LoopMailbox.endOfBatch();
+                occupyLoop(release);
+                mailbox.post(() -> ran.add("first"));
+                LoopMailbox.endOfBatch(); // the first batch ends: its drain is scheduled behind the busy task
+                mailbox.post(() ->
+                {
+                    ran.add("second");
+                    secondDrained.countDown();
+                });
+                release.countDown();
+                // Runs after the first batch's drain (the loop runs tasks in order).
+                seenAfterFirstDrain.set(loop.submit(() -> java.util.List.copyOf(ran)).get(5, TimeUnit.SECONDS));
+                LoopMailbox.endOfBatch();
+            }
+            catch (final Throwable ex)
+            {
+                failure.set(ex);
+            }
+        });
+        writer.start();
+        writer.join(10_000);
+        assertThat(failure.get()).isNull();
+        assertThat(seenAfterFirstDrain.get()).containsExactly("first");
+        assertThat(secondDrained.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).containsExactly("first", "second");
+    }
+
+    /** Gives the loop a task that runs until {@code release} opens (at most 30 s); returns once it runs. */
+    private void occupyLoop(final CountDownLatch release) throws InterruptedException
+    {
+        final CountDownLatch busy = new CountDownLatch(1);
+        loop.execute(() ->
+        {
+            busy.countDown();
+            try
+            {
+                release.await(30, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
     }
 
     /** A thread that never ends batches is answered as before: the drain is scheduled at the post. */

@@ -515,6 +515,33 @@ class AuditLogTest
         assertThat(before.next()).isEqualTo(AuditLog.MAX_SCAN);
     }
 
+    /** The scan bound holds inside a batch document too: a query stops at it there and the next goes on from it. */
+    @Test
+    void theScanBoundStopsAQueryInsideABatchDocument()
+    {
+        audit.close();
+        audit = new AuditLog(dir, 4);
+        audit.attach(engine);
+        catalog();
+        audit.writePerRingBatch();
+        for (int i = 0; i < 10; i++)
+        {
+            apply(c -> c.receive("a", "oak", 1));
+        }
+        audit.onEndOfBatch();
+
+        // Sequences 1 to 5 are the catalog's records, written alone; 6 to 15 share one document.
+        final AuditLog.Page first = audit.query("b", 0, 10);
+        assertThat(first.entries()).isEmpty();
+        assertThat(first.next()).isEqualTo(4);
+        final AuditLog.Page second = audit.query("b", first.next(), 10);
+        assertThat(second.next()).as("stopped inside the batch document").isEqualTo(8);
+        final AuditLog.Page third = audit.query("b", second.next(), 10);
+        assertThat(third.next()).isEqualTo(12);
+        assertThat(audit.query("b", third.next(), 10).next()).isEqualTo(-1);
+        assertThat(sequences(audit.query("a", 7, 3))).containsExactly(8L, 9L, 10L);
+    }
+
     @Test
     void aDeadLetterAfterTheCommandAPageEndedOnIsOnTheNextPage()
     {
@@ -698,7 +725,61 @@ class AuditLogTest
         qt().withExamples(150).forAll(steps, integers().between(0, 2), integers().between(1, 4),
             integers().between(0, 4 * 3 * 3 - 1)).checkAssert((list, leading, pageSize, settings) ->
                 pagingMatches(dir.resolve("example-" + examples.incrementAndGet()), list, leading, pageSize,
-                    settings));
+                    settings, 0));
+    }
+
+    /**
+     * The same with the records of each ring batch (of 1 to 5 commands) written as one document: paging through
+     * batch documents, with scan bounds that stop inside them, lists what one unpaged query lists, and the commands
+     * listed are those a trail written a record at a time lists.
+     */
+    @Test
+    void pagingThroughBatchDocumentsListsWhatOneUnpagedQueryListsAndWhatRecordsAloneList()
+    {
+        final AtomicInteger examples = new AtomicInteger();
+        final Gen<List<Integer>> steps = SourceDSL.lists().of(integers().between(0, STEP_KINDS - 1))
+            .ofSizeBetween(0, 30);
+        qt().withExamples(150).forAll(steps, integers().between(0, 2), integers().between(1, 4),
+            integers().between(0, 4 * 3 * 3 * 5 - 1)).checkAssert((list, leading, pageSize, settings) ->
+            {
+                final Path example = dir.resolve("batched-" + examples.incrementAndGet());
+                final List<AuditLog.Entry> batched = pagingMatches(example.resolve("batched"), list, leading,
+                    pageSize, settings % (4 * 3 * 3), 1 + settings / (4 * 3 * 3));
+                final List<AuditLog.Entry> alone = pagingMatches(example.resolve("alone"), list, leading, pageSize,
+                    settings % (4 * 3 * 3), 0);
+                assertThat(describe(commandsOnly(batched))).isEqualTo(describe(commandsOnly(alone)));
+            });
+    }
+
+    private static List<AuditLog.Entry> commandsOnly(final List<AuditLog.Entry> entries)
+    {
+        return entries.stream().filter(e -> !e.type().equals("dead_letter")).toList();
+    }
+
+    @Test
+    void aBatchIsWrittenAtItsEndAsOneDocumentAndReadBackAfterReopening()
+    {
+        catalog();
+        audit.writePerRingBatch();
+        apply(c -> c.receive("a", "oak", 5));
+        apply(c -> c.receive("b", "oak", 7).reason("restock"));
+        assertThat(audit.lastSequence()).as("nothing written before the batch ends").isEqualTo(5);
+        assertThat(all().entries()).isEmpty();
+        audit.onEndOfBatch();
+        audit.onEndOfBatch();
+        assertThat(audit.lastSequence()).isEqualTo(7);
+        apply(c -> c.receive("a", "oak", 1));
+        audit.onEndOfBatch();
+        assertThat(sequences(all())).containsExactly(6L, 7L, 8L);
+        assertThat(audit.query("b", 0, 10).entries()).singleElement()
+            .satisfies(e -> assertThat(e.reason()).isEqualTo("restock"));
+        audit.close();
+        audit = new AuditLog(dir);
+        audit.attach(engine);
+        assertThat(audit.lastSequence()).isEqualTo(8);
+        assertThat(sequences(all())).containsExactly(6L, 7L, 8L);
+        assertThat(sequences(audit.query(null, 6, 10))).containsExactly(7L, 8L);
+        assertThat(audit.query("a", 0, 10).entries()).extracting(e -> e.after()[0]).containsExactly(5L, 6L);
     }
 
     /** Receive a, receive b, reserve a and b, reject ghost, dead letter for a, dead letter for b. */
@@ -710,8 +791,8 @@ class AuditLogTest
      * {@code pageSize} and a scan bound of 1 to 3, and compares with one unpaged query of a log reopened with the
      * default bound. {@code settings} picks the SKU, the scan bound and the time window.
      */
-    private void pagingMatches(
-        final Path exampleDir, final List<Integer> steps, final int leading, final int pageSize, final int settings)
+    private List<AuditLog.Entry> pagingMatches(final Path exampleDir, final List<Integer> steps, final int leading,
+        final int pageSize, final int settings, final int batchSize)
     {
         final String sku = QUERY_SKUS[settings % QUERY_SKUS.length];
         final int maxScan = 1 + settings / QUERY_SKUS.length % 3;
@@ -727,6 +808,10 @@ class AuditLogTest
         try (AuditLog log = new AuditLog(exampleDir, maxScan))
         {
             log.attach(writer);
+            if (batchSize > 0)
+            {
+                log.writePerRingBatch();
+            }
             final Consumer<Consumer<Command>> run = build ->
             {
                 build.accept(step.clear());
@@ -734,6 +819,10 @@ class AuditLogTest
                 step.stamp(seq[0], T0 + seq[0]);
                 writer.apply(step, stepOutcome, stepEvents);
                 log.onApplied(step, stepOutcome, stepEvents);
+                if (batchSize > 0 && seq[0] % batchSize == 0)
+                {
+                    log.onEndOfBatch();
+                }
             };
             for (int i = 0; i < leading; i++)
             {
@@ -762,15 +851,17 @@ class AuditLogTest
                     }
                 }
             }
+            log.onEndOfBatch();
             paged = pageThrough(log, sku, fromMillis, toMillis, pageSize);
         }
         try (AuditLog reopened = new AuditLog(exampleDir))
         {
             final AuditLog.Page unpaged = reopened.query(sku, 0, Long.MAX_VALUE, fromMillis, toMillis, 10_000);
             assertThat(unpaged.next()).isEqualTo(-1);
-            assertThat(describe(paged)).as("sku %s, pages of %d, scan bound %d, window %d, steps %s", sku, pageSize,
-                maxScan, window, steps).isEqualTo(describe(unpaged.entries()));
+            assertThat(describe(paged)).as("sku %s, pages of %d, scan bound %d, window %d, batches of %d, steps %s",
+                sku, pageSize, maxScan, window, batchSize, steps).isEqualTo(describe(unpaged.entries()));
         }
+        return paged;
     }
 
     /** Every entry, a page at a time, each page continuing from the cursor the one before returned. */

@@ -127,6 +127,55 @@ class AuditRecordBoundTest
         assertThat(entries.get(0).detail()).isNull();
     }
 
+    /**
+     * Written a ring batch at a time, a batch's document keeps to the record bound: a record near the bound joins the
+     * batch while it fits, and the next one that would take the document past the bound writes the batch first and
+     * starts the next; all read back in order after a reopen.
+     */
+    @Test
+    void inBatchesADocumentKeepsToTheBoundAndRecordsNearItReadBackInOrder()
+    {
+        catalog();
+        audit.writePerRingBatch();
+        assertThat(apply(c -> c.receive("small-1", "oak", 1)).accepted()).isFalse();
+        assertThat(importNewSkus(3000).accepted()).isTrue();
+        final long first = audit.lastRecordBytes();
+        assertThat(first).isGreaterThan(AuditLog.MAX_RECORD_BYTES - 64 * 1024);
+        assertThat(audit.lastSequence()).as("the two share the batch: nothing written yet").isEqualTo(3);
+        final String[] more = new String[3000];
+        final long[] ones = new long[3000];
+        for (int i = 0; i < more.length; i++)
+        {
+            more[i] = "more-" + i + "-" + "y".repeat(40);
+            ones[i] = 1;
+        }
+        assertThat(apply(c -> c.importStock(new StockImportSpec(more, repeat("oak", 3000), ones,
+            repeat("T", 3000), "USD")).principal("ops")).accepted()).isTrue();
+        assertThat(audit.lastSequence()).as("the batch so far written before this record passed the bound")
+            .isEqualTo(5);
+        assertThat(apply(c -> c.receive(skuId(0), "oak", 2)).accepted()).isTrue();
+        audit.onEndOfBatch();
+        assertThat(audit.lastSequence()).isEqualTo(7);
+        audit.close();
+        audit = new AuditLog(dir);
+        audit.attach(engine);
+        assertThat(audit.lastSequence()).isEqualTo(7);
+        final List<AuditLog.Entry> entries = audit.query(null, 0, 10_000).entries();
+        assertThat(entries).hasSize(1 + 3000 + 3000 + 1);
+        assertThat(entries.get(0).sku()).isEqualTo("small-1");
+        assertThat(entries.get(3000).sku()).isEqualTo(skuId(2999));
+        assertThat(entries.get(3001).sku()).isEqualTo(more[0]);
+        assertThat(entries.get(6001).sku()).isEqualTo(skuId(0));
+        assertThat(entries.get(6001).after()).containsExactly(3, 0, 0, 0);
+    }
+
+    private static String[] repeat(final String value, final int count)
+    {
+        final String[] values = new String[count];
+        java.util.Arrays.fill(values, value);
+        return values;
+    }
+
     @Test
     void aCommandWhoseEventsPassTheBoundIsRecordedUpToItSaysWhatItLeftOutAndIsCounted()
     {
