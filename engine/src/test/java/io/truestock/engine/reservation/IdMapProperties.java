@@ -157,23 +157,50 @@ class IdMapProperties
         assertThat(objects.remove(id)).isEqualTo(expected);
     }
 
+    /** Both maps hold exactly the model's entries; checked with plain comparisons, one assertion per call. */
     private static void assertSame(final IdLongMap longs, final IdObjectMap<Long> objects, final Map<Long, Long> model)
     {
-        assertThat(longs.size()).isEqualTo(model.size());
-        assertThat(objects.size()).isEqualTo(model.size());
+        final List<String> wrong = new ArrayList<>();
+        if (longs.size() != model.size() || objects.size() != model.size())
+        {
+            wrong.add("sizes " + longs.size() + " and " + objects.size() + ", not " + model.size());
+        }
         final long[] ids = longs.ids();
-        assertThat(ids).hasSize(model.size());
+        if (ids.length != model.size())
+        {
+            wrong.add(ids.length + " ids listed");
+        }
         for (final long id : ids)
         {
-            assertThat(model).containsKey(id);
+            if (!model.containsKey(id))
+            {
+                wrong.add("id " + id + " listed but not put");
+            }
         }
         final List<Long> values = new ArrayList<>();
         objects.forEachValue(values::add);
-        assertThat(values).containsExactlyInAnyOrderElementsOf(model.values());
+        final Map<Long, Integer> counts = new HashMap<>();
+        for (final Long value : values)
+        {
+            counts.merge(value, 1, Integer::sum);
+        }
+        for (final Long value : model.values())
+        {
+            counts.merge(value, -1, Integer::sum);
+        }
+        counts.values().removeIf(count -> count == 0);
+        if (!counts.isEmpty())
+        {
+            wrong.add("values listed differ by " + counts);
+        }
         for (final Map.Entry<Long, Long> entry : model.entrySet())
         {
-            assertThat(longs.get(entry.getKey())).isEqualTo(entry.getValue());
-            assertThat(objects.get(entry.getKey())).isEqualTo(entry.getValue());
+            final long id = entry.getKey();
+            if (longs.get(id) != entry.getValue() || !entry.getValue().equals(objects.get(id)))
+            {
+                wrong.add("id " + id + ": " + longs.get(id) + " and " + objects.get(id) + ", not " + entry.getValue());
+            }
         }
+        assertThat(wrong).isEmpty();
     }
 }
