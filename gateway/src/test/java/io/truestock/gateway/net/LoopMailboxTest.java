@@ -162,37 +162,25 @@ class LoopMailboxTest
         final AtomicInteger ran = new AtomicInteger();
         final CountDownLatch drained = new CountDownLatch(1);
         final AtomicInteger seenByMarker = new AtomicInteger(-1);
-        final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
-            new java.util.concurrent.atomic.AtomicReference<>();
-        final Thread writer = new Thread(() ->
+        onAnotherThread(() ->
         {
-            try
+            if (first)
             {
-                if (first)
-                {
-                    LoopMailbox.holdAnswersUntilEndOfBatch();
-                }
-                else
-                {
-                    LoopMailbox.endOfBatch();
-                }
-                mailbox.post(() ->
-                {
-                    ran.incrementAndGet();
-                    drained.countDown();
-                });
-                // Were the drain scheduled at the post, it would run before this marker (the loop runs tasks in order).
-                seenByMarker.set(loop.submit(ran::get).get(5, TimeUnit.SECONDS));
+                LoopMailbox.holdAnswersUntilEndOfBatch();
+            }
+            else
+            {
                 LoopMailbox.endOfBatch();
             }
-            catch (final Throwable ex)
+            mailbox.post(() ->
             {
-                failure.set(ex);
-            }
+                ran.incrementAndGet();
+                drained.countDown();
+            });
+            // Were the drain scheduled at the post, it would run before this marker (the loop runs tasks in order).
+            seenByMarker.set(loop.submit(ran::get).get(5, TimeUnit.SECONDS));
+            LoopMailbox.endOfBatch();
         });
-        writer.start();
-        writer.join(10_000);
-        assertThat(failure.get()).isNull();
         assertThat(seenByMarker.get()).isZero();
         assertThat(drained.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(ran.get()).isEqualTo(1);
@@ -211,38 +199,54 @@ class LoopMailboxTest
         final java.util.List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
         final java.util.concurrent.atomic.AtomicReference<java.util.List<String>> seenAfterFirstDrain =
             new java.util.concurrent.atomic.AtomicReference<>();
+        final CountDownLatch secondDrained = new CountDownLatch(1);
+        onAnotherThread(() ->
+        {
+            LoopMailbox.endOfBatch();
+            occupyLoop(release);
+            mailbox.post(() -> ran.add("first"));
+            LoopMailbox.endOfBatch(); // the first batch ends: its drain is scheduled behind the busy task
+            mailbox.post(() ->
+            {
+                ran.add("second");
+                secondDrained.countDown();
+            });
+            release.countDown();
+            // Runs after the first batch's drain (the loop runs tasks in order).
+            seenAfterFirstDrain.set(loop.submit(() -> java.util.List.copyOf(ran)).get(5, TimeUnit.SECONDS));
+            LoopMailbox.endOfBatch();
+        });
+        assertThat(seenAfterFirstDrain.get()).containsExactly("first");
+        assertThat(secondDrained.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).containsExactly("first", "second");
+    }
+
+    /** What a test's other thread (a batching one, as the ring's output stage) does. */
+    @FunctionalInterface
+    private interface Body
+    {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} on a thread of its own, waits for it (10 s at most) and fails the test if it threw. */
+    private static void onAnotherThread(final Body body) throws InterruptedException
+    {
         final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
             new java.util.concurrent.atomic.AtomicReference<>();
-        final CountDownLatch secondDrained = new CountDownLatch(1);
-        final Thread writer = new Thread(() ->
+        final Thread thread = new Thread(() ->
         {
             try
             {
-                LoopMailbox.endOfBatch();
-                occupyLoop(release);
-                mailbox.post(() -> ran.add("first"));
-                LoopMailbox.endOfBatch(); // the first batch ends: its drain is scheduled behind the busy task
-                mailbox.post(() ->
-                {
-                    ran.add("second");
-                    secondDrained.countDown();
-                });
-                release.countDown();
-                // Runs after the first batch's drain (the loop runs tasks in order).
-                seenAfterFirstDrain.set(loop.submit(() -> java.util.List.copyOf(ran)).get(5, TimeUnit.SECONDS));
-                LoopMailbox.endOfBatch();
+                body.run();
             }
             catch (final Throwable ex)
             {
                 failure.set(ex);
             }
         });
-        writer.start();
-        writer.join(10_000);
+        thread.start();
+        thread.join(10_000);
         assertThat(failure.get()).isNull();
-        assertThat(seenAfterFirstDrain.get()).containsExactly("first");
-        assertThat(secondDrained.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(ran).containsExactly("first", "second");
     }
 
     /** Gives the loop a task that runs until {@code release} opens (at most 30 s); returns once it runs. */
