@@ -148,8 +148,9 @@ public final class LoopMailbox implements Runnable
      */
     public static void endOfBatch()
     {
-        holdAnswersUntilEndOfBatch();
-        DEFERRED.get().endOfBatch();
+        final Deferred deferred = DEFERRED.get();
+        deferred.on = true;
+        deferred.endOfBatch();
     }
 
     /**

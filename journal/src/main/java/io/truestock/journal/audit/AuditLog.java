@@ -251,6 +251,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
 
     private void rebuildIndex()
     {
+        final DocumentRecords records = new DocumentRecords();
         try (ExcerptTailer tailer = queue.createTailer())
         {
             while (true)
@@ -262,28 +263,18 @@ public final class AuditLog implements EngineListener, AutoCloseable
                         break;
                     }
                     final Bytes<?> bytes = dc.wire().bytes();
-                    final int format = bytes.readInt();
-                    if (format == FORMAT_DEAD_LETTER)
+                    records.of(bytes);
+                    for (int format = records.next(); format >= 0; format = records.next())
                     {
-                        noteLetter(deadLetters, dc.index());
-                        deadLetters++;
-                        continue;
-                    }
-                    final int count = format == FORMAT_BATCH ? bytes.readInt() : 1;
-                    for (int r = 0; r < count; r++)
-                    {
-                        final long end = format == FORMAT_BATCH ? bytes.readInt() + bytes.readPosition() : -1;
-                        if (format == FORMAT_BATCH)
+                        if (format == FORMAT_DEAD_LETTER)
                         {
-                            bytes.readInt();
+                            noteLetter(deadLetters, dc.index());
+                            deadLetters++;
+                            continue;
                         }
                         final long seq = bytes.readLong();
                         noteIndex(seq, dc.index(), deadLetters);
                         lastSequence = seq;
-                        if (end >= 0)
-                        {
-                            bytes.readPosition(end);
-                        }
                     }
                 }
             }
@@ -625,6 +616,7 @@ public final class AuditLog implements EngineListener, AutoCloseable
         boolean passed = !afterLetter;
         long next = after;
         int scanned = 0;
+        final DocumentRecords records = new DocumentRecords();
         try (ExcerptTailer tailer = queue.createTailer())
         {
             if (start[0] >= 0 && !tailer.moveToIndex(start[0]))
@@ -645,30 +637,13 @@ public final class AuditLog implements EngineListener, AutoCloseable
                         return new Page(entries, -1);
                     }
                     final Bytes<?> in = dc.wire().bytes();
-                    final int first = in.readInt();
-                    final int count = first == FORMAT_BATCH ? in.readInt() : 1;
-                    long end = -1;
-                    for (int r = 0; r < count; r++)
+                    records.of(in);
+                    for (int format = records.next(); format >= 0; format = records.next())
                     {
-                        if (end >= 0)
-                        {
-                            in.readPosition(end);
-                        }
                         if (scanned >= maxScan)
                         {
                             // Within a batch document: what is left of it is on the next page.
                             return new Page(entries, next);
-                        }
-                        final int format;
-                        if (first == FORMAT_BATCH)
-                        {
-                            final int length = in.readInt();
-                            end = in.readPosition() + length;
-                            format = in.readInt();
-                        }
-                        else
-                        {
-                            format = first;
                         }
                         final boolean deadLetter = format == FORMAT_DEAD_LETTER;
                         final long ordinal = deadLetter ? nextLetter++ : -1;
@@ -717,6 +692,47 @@ public final class AuditLog implements EngineListener, AutoCloseable
             }
         }
         return new Page(entries, next);
+    }
+
+    /**
+     * The records of one document, in turn: a record written alone (or a dead letter), or each of a batch's. Each
+     * {@link #next()} starts at its record's fields after the format, past whatever of the one before was not read.
+     */
+    private static final class DocumentRecords
+    {
+        private Bytes<?> in;
+        private int first;
+        private int left;
+        private long end;
+
+        void of(final Bytes<?> document)
+        {
+            in = document;
+            first = in.readInt();
+            left = first == FORMAT_BATCH ? in.readInt() : 1;
+            end = -1;
+        }
+
+        /** The next record's format, its fields next to read; -1 after the last. */
+        int next()
+        {
+            if (left == 0)
+            {
+                return -1;
+            }
+            left--;
+            if (first != FORMAT_BATCH)
+            {
+                return first;
+            }
+            if (end >= 0)
+            {
+                in.readPosition(end);
+            }
+            final int length = in.readInt();
+            end = in.readPosition() + length;
+            return in.readInt();
+        }
     }
 
     /** Where to start reading for what follows command {@code afterSeq}: the last indexed command at or before it. */
